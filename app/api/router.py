@@ -1,0 +1,11 @@
+"""Assembles the routers under their prefixes."""
+
+from fastapi import APIRouter
+
+from app.api.routes import catalog, health
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(catalog.router)
+
+root_router = APIRouter()
+root_router.include_router(health.router)

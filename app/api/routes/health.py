@@ -1,0 +1,25 @@
+"""Liveness and readiness, for orchestrators and compose healthchecks."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from app.api.schemas import Health
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+@router.get("/live", response_model=Health)
+def live() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/ready", response_model=Health, responses={503: {"model": Health}})
+def ready(request: Request) -> JSONResponse:
+    runtime = request.app.state.runtime
+    checks = {"store_reachable": runtime.store.ping(), "schema_applied": runtime.schema_applied}
+    ok = all(checks.values())
+    body = {"status": "ok" if ok else "unavailable", "backend": runtime.store.backend,
+            "checks": checks}
+    return JSONResponse(body, status_code=200 if ok else 503)

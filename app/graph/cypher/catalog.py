@@ -1,0 +1,162 @@
+"""Read queries of the catalogue (frameworks, levels, competencies, profiles, ...).
+
+Labels, relationship types and filter properties come only from the whitelists in
+``app.graph.labels`` and ``RELATIONS`` below; every value is a ``$parameter``. The same text
+runs on FalkorDB and Neo4j: queries return ``properties(n)`` maps and named scalars, never
+nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.graph.labels import RELATIONSHIP_TYPES, NodeLabel
+
+# Properties a list endpoint may filter on by exact value, per label.
+FILTERABLE: dict[NodeLabel, tuple[str, ...]] = {
+    NodeLabel.FRAMEWORK: ("kind",),
+    NodeLabel.COMPETENCY: ("group",),
+    NodeLabel.JOB_PROFILE: ("administration", "domain", "generic_role"),
+    NodeLabel.PICARD_STANDARD: ("kind", "version", "tier"),
+    NodeLabel.OCCUPATION: ("kind",),
+}
+
+# Ordering inside lists: levels by their ordinal, everything else by code.
+_ORDER = {NodeLabel.LEVEL: "n.framework, n.ordinal, n.code"}
+
+_TEXT_MATCH = (
+    "($q IS NULL OR toLower(n.name) CONTAINS $q OR toLower(coalesce(n.description, '')) "
+    "CONTAINS $q OR toLower(n.code) CONTAINS $q)"
+)
+
+
+def _where(label: NodeLabel, filters: tuple[str, ...]) -> str:
+    allowed = FILTERABLE.get(label, ()) + (("framework",) if label is NodeLabel.LEVEL else ())
+    unknown = set(filters) - set(allowed)
+    if unknown:
+        raise ValueError(f"not filterable on {label}: {sorted(unknown)}")
+    clauses = ["($status IS NULL OR n.status = $status)", _TEXT_MATCH]
+    clauses += [f"n.{prop} = ${prop}" for prop in filters]
+    return " AND ".join(clauses)
+
+
+def list_nodes(label: NodeLabel, filters: tuple[str, ...] = ()) -> str:
+    order = _ORDER.get(label, "n.code")
+    return (
+        f"MATCH (n:{label.value}) WHERE {_where(label, filters)} "
+        f"RETURN properties(n) AS node ORDER BY {order} SKIP $offset LIMIT $limit"
+    )
+
+
+def count_nodes(label: NodeLabel, filters: tuple[str, ...] = ()) -> str:
+    return f"MATCH (n:{label.value}) WHERE {_where(label, filters)} RETURN count(n) AS total"
+
+
+def get_node(label: NodeLabel) -> str:
+    return f"MATCH (n:{label.value} {{code: $code}}) RETURN properties(n) AS node"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relationship shown on an entity's detail: ``name`` is the key in the response.
+    Relationship properties come back prefixed ``r_`` so they never clash with the node's."""
+
+    name: str
+    rel_type: str
+    outgoing: bool
+    other: NodeLabel
+    rel_props: tuple[str, ...] = ()
+
+    def query(self, label: NodeLabel) -> str:
+        if self.rel_type not in RELATIONSHIP_TYPES:
+            raise ValueError(f"unknown relationship type {self.rel_type}")
+        left, right = ("-", "->") if self.outgoing else ("<-", "-")
+        props = "".join(f", r.{p} AS r_{p}" for p in self.rel_props)
+        return (
+            f"MATCH (n:{label.value} {{code: $code}}){left}[r:{self.rel_type}]{right}"
+            f"(m:{self.other.value}) RETURN m.code AS code, m.name AS name, "
+            f"m.status AS status{props} ORDER BY code"
+        )
+
+
+_SOURCE = ("status", "source_document", "source_publisher", "source_year")
+L = NodeLabel
+
+RELATIONS: dict[NodeLabel, tuple[Relation, ...]] = {
+    L.FRAMEWORK: (
+        Relation("administrations", "USES_SCALE", False, L.ADMINISTRATION),
+    ),
+    L.LEVEL: (
+        Relation("framework", "IN_FRAMEWORK", True, L.FRAMEWORK),
+        Relation("job_profiles", "AT_LEVEL", False, L.JOB_PROFILE),
+        Relation("programmes", "AT_LEVEL", False, L.PROGRAMME),
+    ),
+    L.COMPETENCY: (
+        Relation("group", "IN_GROUP", True, L.COMPETENCY_GROUP),
+        Relation("broader", "BROADER", True, L.COMPETENCY),
+        Relation("narrower", "BROADER", False, L.COMPETENCY),
+        Relation("required_by", "REQUIRES", False, L.JOB_PROFILE, ("proficiency",) + _SOURCE),
+        Relation("drawn_on_by", "DRAWS_ON", False, L.PROFESSIONAL_TASK, _SOURCE),
+        Relation("developed_by", "DEVELOPS", False, L.COURSE, ("proficiency", "review_status")),
+    ),
+    L.COMPETENCY_GROUP: (Relation("competencies", "IN_GROUP", False, L.COMPETENCY),),
+    L.JOB_FAMILY: (
+        Relation("job_profiles", "IN_FAMILY", False, L.JOB_PROFILE),
+        Relation("tasks", "IN_FAMILY", False, L.PROFESSIONAL_TASK),
+        Relation("occupations", "RELATED_OCCUPATION", True, L.OCCUPATION, _SOURCE),
+    ),
+    L.JOB_PROFILE: (
+        Relation("family", "IN_FAMILY", True, L.JOB_FAMILY),
+        Relation("level", "AT_LEVEL", True, L.LEVEL),
+        Relation("domain", "IN_DOMAIN", True, L.FUNCTIONAL_DOMAIN),
+        Relation("generic_role", "HAS_ROLE", True, L.GENERIC_ROLE),
+        Relation("administration", "IN_ADMINISTRATION", True, L.ADMINISTRATION),
+        Relation("requires", "REQUIRES", True, L.COMPETENCY, ("proficiency",) + _SOURCE),
+        Relation("tasks", "PERFORMS", True, L.PROFESSIONAL_TASK, _SOURCE),
+    ),
+    L.PROFESSIONAL_TASK: (
+        Relation("families", "IN_FAMILY", True, L.JOB_FAMILY),
+        Relation("draws_on", "DRAWS_ON", True, L.COMPETENCY, _SOURCE),
+        Relation("performed_by", "PERFORMS", False, L.JOB_PROFILE, _SOURCE),
+    ),
+    L.PICARD_STANDARD: (
+        Relation("part_of", "PART_OF", True, L.PICARD_STANDARD),
+        Relation("parts", "PART_OF", False, L.PICARD_STANDARD),
+        Relation("aligned_courses", "ALIGNS_WITH", False, L.COURSE, ("review_status",)),
+        Relation("recognised_programmes", "RECOGNISED_AGAINST", False, L.PROGRAMME,
+                 ("date",) + _SOURCE),
+    ),
+    L.OCCUPATION: (
+        Relation("isco_group", "IN_ISCO_GROUP", True, L.OCCUPATION),
+        Relation("narrower", "IN_ISCO_GROUP", False, L.OCCUPATION),
+        Relation("job_families", "RELATED_OCCUPATION", False, L.JOB_FAMILY),
+    ),
+    L.INSTITUTION: (Relation("programmes", "OFFERED_BY", False, L.PROGRAMME),),
+    L.PROGRAMME: (
+        Relation("institution", "OFFERED_BY", True, L.INSTITUTION),
+        Relation("level", "AT_LEVEL", True, L.LEVEL),
+        Relation("courses", "PART_OF", False, L.COURSE),
+        Relation("recognised_against", "RECOGNISED_AGAINST", True, L.PICARD_STANDARD,
+                 ("date",) + _SOURCE),
+    ),
+    L.ADMINISTRATION: (
+        Relation("scale", "USES_SCALE", True, L.FRAMEWORK),
+        Relation("job_profiles", "IN_ADMINISTRATION", False, L.JOB_PROFILE),
+    ),
+}
+
+# Competency -> PICARD standards, through the courses that develop it and align with them.
+STANDARDS_OF_COMPETENCY = (
+    "MATCH (c:Competency {code: $code})<-[:DEVELOPS]-(:Course)-[:ALIGNS_WITH]->(s:PicardStandard) "
+    "RETURN DISTINCT s.code AS code, s.name AS name, s.status AS status ORDER BY code"
+)
+
+LEVEL_MAPPINGS = (
+    "MATCH (a:Level)-[m:MAPS_TO]->(b:Level) WHERE a.code = $code OR b.code = $code "
+    "RETURN properties(m) AS mapping, a.code AS from_level, b.code AS to_level "
+    "ORDER BY m.id"
+)
+
+NODE_COUNTS = "MATCH (n) RETURN labels(n)[0] AS label, count(n) AS total ORDER BY label"
+REL_COUNTS = "MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS total ORDER BY type"
+ANY_NODE = "MATCH (n) RETURN n.code AS code LIMIT 1"

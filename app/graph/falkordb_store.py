@@ -1,0 +1,119 @@
+"""FalkorDB adapter (embedded child process or an external server).
+
+FalkorDB quirks absorbed here rather than in the domain queries:
+- no ``CREATE CONSTRAINT`` in Cypher: uniqueness is the ``GRAPH.CONSTRAINT`` command, and the
+  range index on the property must exist first;
+- re-creating an index is an error ("already indexed"), so migrations treat it as done;
+- full-text indexes are per label and use RediSearch syntax, so search queries each label;
+- no multi-statement transactions: one statement is atomic, so batches are one ``UNWIND``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, LiteralString
+
+import redis
+import structlog
+from falkordb import FalkorDB
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from app.graph.labels import NodeLabel
+from app.graph.port import ConstraintViolation, Row, StoreUnavailable
+from app.graph.schema import cypher_statements, unique_constraints
+
+log = structlog.get_logger(__name__)
+
+_ALREADY = ("already indexed", "already exists")
+
+FULLTEXT_QUERY: LiteralString = (
+    "CALL db.idx.fulltext.queryNodes($label, $q) YIELD node, score "
+    "RETURN $label AS label, node.code AS code, node.name AS name, score "
+    "ORDER BY score DESC, code LIMIT $limit"
+)
+
+
+class FalkorDBStore:
+    backend = "falkordb"
+
+    def __init__(self, host: str, port: int, graph_name: str, timeout: float = 5.0,
+                 password: str | None = None) -> None:
+        self._db = FalkorDB(host=host, port=port, password=password, socket_timeout=timeout,
+                            socket_connect_timeout=timeout)
+        self._graph = self._db.select_graph(graph_name)
+        self._graph_name = graph_name
+        self.address = f"{host}:{port}"
+
+    @classmethod
+    def from_url(cls, url: str, graph_name: str, timeout: float = 5.0) -> FalkorDBStore:
+        parsed = redis.connection.parse_url(url)
+        return cls(parsed.get("host", "127.0.0.1"), int(parsed.get("port", 6379)), graph_name,
+                   timeout, parsed.get("password"))
+
+    def _run(self, query: str, params: Mapping[str, Any] | None, read_only: bool) -> list[Row]:
+        try:
+            run = self._graph.ro_query if read_only else self._graph.query
+            result = run(query, dict(params or {}))
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise StoreUnavailable(f"FalkorDB at {self.address} did not answer") from exc
+        except ResponseError as exc:
+            if "unique constraint violation" in str(exc).lower():
+                raise ConstraintViolation(str(exc)) from exc
+            raise
+        names = [column[1] for column in result.header]
+        return [dict(zip(names, row, strict=True)) for row in result.result_set]
+
+    def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._run(query, params, read_only=True)
+
+    def write(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._run(query, params, read_only=False)
+
+    def write_rows(self, query: LiteralString, rows: Sequence[Mapping[str, Any]]) -> list[Row]:
+        return self._run(query, {"rows": list(rows)}, read_only=False)
+
+    def fulltext(self, terms: Sequence[str], labels: Sequence[str], limit: int) -> list[Row]:
+        # RediSearch syntax: plain words are ANDed; a trailing * makes a prefix match.
+        q = " ".join(f"{t}*" if len(t) >= 3 else t for t in terms)
+        hits: list[Row] = []
+        for label in labels:
+            hits += self.read(FULLTEXT_QUERY, {"label": NodeLabel(label).value, "q": q,
+                                               "limit": limit})
+        hits.sort(key=lambda h: (-float(h["score"]), h["label"], h["code"]))
+        return hits[:limit]
+
+    def apply_schema(self) -> list[str]:
+        created: list[str] = []
+        for statement in cypher_statements("falkordb"):
+            if self._idempotent(lambda s=statement: self._graph.query(s)):
+                created.append(statement)
+        for label, prop in unique_constraints():
+            command = ("GRAPH.CONSTRAINT", "CREATE", self._graph_name, "UNIQUE", "NODE", label,
+                       "PROPERTIES", "1", prop)
+            if self._idempotent(lambda c=command: self._db.connection.execute_command(*c)):
+                created.append(" ".join(command))
+        log.info("schema.applied", backend=self.backend, created=len(created))
+        return created
+
+    @staticmethod
+    def _idempotent(action: Any) -> bool:
+        try:
+            action()
+        except ResponseError as exc:
+            if any(marker in str(exc) for marker in _ALREADY):
+                return False
+            raise
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise StoreUnavailable("FalkorDB did not answer while applying the schema") from exc
+        return True
+
+    def ping(self) -> bool:
+        try:
+            return bool(self._db.connection.ping())
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            return False
+
+    def close(self) -> None:
+        self._db.connection.close()

@@ -1,0 +1,84 @@
+"""Neo4j 5 adapter through the official driver.
+
+One driver for the application's lifetime; ``execute_query`` with ``routing_=READ`` sends reads
+to readers on a cluster (``neo4j://``) and is harmless on a single server (``bolt://``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, LiteralString
+
+import structlog
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
+
+from app.graph.port import ConstraintViolation, Row, StoreUnavailable
+from app.graph.schema import cypher_statements
+
+log = structlog.get_logger(__name__)
+
+FULLTEXT_QUERY: LiteralString = (
+    "CALL db.index.fulltext.queryNodes('cqf_text', $q) YIELD node, score "
+    "WITH node, score, [l IN labels(node) WHERE l IN $labels][0] AS label "
+    "WHERE label IS NOT NULL "
+    "RETURN label, node.code AS code, node.name AS name, score "
+    "ORDER BY score DESC, label, code LIMIT $limit"
+)
+
+
+class Neo4jStore:
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str,
+                 timeout: float = 5.0) -> None:
+        self._driver = GraphDatabase.driver(
+            uri, auth=(user, password), connection_timeout=timeout,
+            connection_acquisition_timeout=timeout, max_transaction_retry_time=timeout,
+        )
+        self._database = database
+        self._timeout = timeout
+
+    def _run(self, query: str, params: Mapping[str, Any] | None,
+             routing: RoutingControl) -> list[Row]:
+        try:
+            records, _, _ = self._driver.execute_query(
+                query, dict(params or {}), database_=self._database, routing_=routing,
+            )
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise StoreUnavailable("Neo4j did not answer") from exc
+        except ConstraintError as exc:
+            raise ConstraintViolation(str(exc)) from exc
+        return [record.data() for record in records]
+
+    def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._run(query, params, RoutingControl.READ)
+
+    def write(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._run(query, params, RoutingControl.WRITE)
+
+    def write_rows(self, query: LiteralString, rows: Sequence[Mapping[str, Any]]) -> list[Row]:
+        return self._run(query, {"rows": list(rows)}, RoutingControl.WRITE)
+
+    def fulltext(self, terms: Sequence[str], labels: Sequence[str], limit: int) -> list[Row]:
+        # Lucene syntax: terms are plain words (the service strips everything else).
+        q = " AND ".join(f"{t}*" if len(t) >= 3 else t for t in terms)
+        return self.read(FULLTEXT_QUERY, {"q": q, "labels": list(labels), "limit": limit})
+
+    def apply_schema(self) -> list[str]:
+        statements = cypher_statements("neo4j")
+        for statement in statements:
+            self._run(statement, None, RoutingControl.WRITE)
+        self._run("CALL db.awaitIndexes(300)", None, RoutingControl.WRITE)
+        log.info("schema.applied", backend=self.backend, statements=len(statements))
+        return statements
+
+    def ping(self) -> bool:
+        try:
+            self._driver.verify_connectivity()
+        except Exception:  # noqa: BLE001 - any failure means "not reachable"
+            return False
+        return True
+
+    def close(self) -> None:
+        self._driver.close()

@@ -1,0 +1,48 @@
+"""The graph-store port: the only surface the rest of the service sees of a database.
+
+Both adapters (embedded/external FalkorDB and Neo4j) return plain dicts keyed by the names
+in each query's RETURN clause, so services never handle a driver record or a node object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, LiteralString, Protocol
+
+Row = dict[str, Any]
+
+
+class StoreUnavailable(RuntimeError):
+    """The store did not answer (down, unreachable, or slower than the configured timeout)."""
+
+
+class ConstraintViolation(RuntimeError):
+    """A write broke a uniqueness constraint; nothing of that statement was written."""
+
+
+class GraphStore(Protocol):
+    backend: str
+
+    def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read-only statement (routed to readers on a Neo4j cluster)."""
+        ...
+
+    def write(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one write statement atomically."""
+        ...
+
+    def write_rows(self, query: LiteralString, rows: Sequence[Mapping[str, Any]]) -> list[Row]:
+        """Run ``query`` once with ``$rows`` bound to all rows: one atomic statement."""
+        ...
+
+    def fulltext(self, terms: Sequence[str], labels: Sequence[str], limit: int) -> list[Row]:
+        """Full-text search; rows have label, code, name, score. Terms are plain words."""
+        ...
+
+    def apply_schema(self) -> list[str]:
+        """Create constraints and indexes idempotently; returns what was created."""
+        ...
+
+    def ping(self) -> bool: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,58 @@
+"""Application factory. The store (and the embedded server) lives as long as the app: opened
+in the lifespan, closed after it. Tests may hand in a runtime they own instead."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from app import runtime as runtime_mod
+from app.api import problems
+from app.api.router import api_router, root_router
+from app.logs import configure_logging
+from app.settings import Settings
+
+DESCRIPTION = """Knowledge graph of the Customs Qualifications Framework: frameworks and levels
+(EQF, ISCED, national frameworks, administrations' grade scales), competencies, job profiles,
+professional tasks and PICARD standards. Every answer carries its evidence status
+(verified / unverified / illustrative) and its source."""
+
+
+def create_app(settings: Settings | None = None,
+               runtime: runtime_mod.Runtime | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        app.state.runtime = runtime_mod.start(settings) if owned else runtime
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.runtime.close()
+
+    app = FastAPI(title="CQF Graph", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    if runtime is not None:
+        app.state.runtime = runtime
+    problems.install(app)
+    app.include_router(root_router)
+    app.include_router(api_router)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Entry point for ``uvicorn --factory app.main:app_from_env``."""
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return create_app(settings)

@@ -1,0 +1,65 @@
+"""Writes the seed bundle into a graph store.
+
+Idempotent by construction (MERGE on keys, SET +=), so ``cqf seed`` may run any number of
+times, and the service seeds automatically only when the graph is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from app.graph.cypher.catalog import ANY_NODE
+from app.graph.cypher.seed import merge_nodes, merge_relationships
+from app.graph.labels import NodeLabel
+from app.graph.port import GraphStore
+from app.seed.catalog import SeedBundle, load_seed_bundle
+
+log = structlog.get_logger(__name__)
+
+BATCH_SIZE = 1000
+Progress = Callable[[str, int], None]
+
+
+def _batches(rows: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def total_rows(bundle: SeedBundle) -> int:
+    return sum(len(s.rows) for s in bundle.nodes) + sum(len(s.rows) for s in bundle.rels)
+
+
+def write_bundle(store: GraphStore, bundle: SeedBundle, progress: Progress | None = None) -> int:
+    """Write nodes first (relationships MATCH their endpoints), then relationships."""
+    written = 0
+    for node_set in bundle.nodes:
+        query = merge_nodes(NodeLabel(node_set.label))
+        for batch in _batches(node_set.rows):
+            store.write_rows(query, batch)
+            written += len(batch)
+            if progress:
+                progress(node_set.label, len(batch))
+    for rel_set in bundle.rels:
+        query = merge_relationships(rel_set.type, NodeLabel(rel_set.from_label),
+                                    NodeLabel(rel_set.to_label))
+        for batch in _batches(rel_set.rows):
+            store.write_rows(query, batch)
+            written += len(batch)
+            if progress:
+                progress(rel_set.type, len(batch))
+    log.info("seed.written", rows=written)
+    return written
+
+
+def graph_is_empty(store: GraphStore) -> bool:
+    return not store.read(ANY_NODE)
+
+
+def seed(store: GraphStore, directory: Path, progress: Progress | None = None) -> SeedBundle:
+    bundle = load_seed_bundle(directory)
+    write_bundle(store, bundle, progress)
+    return bundle

@@ -1,0 +1,89 @@
+"""Read use cases of the catalogue: lists with totals, details with relationships, search."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.graph.cypher import catalog as q
+from app.graph.labels import NodeLabel
+from app.graph.port import GraphStore
+from app.services.entities import entity, reference
+
+LEVEL_CODE = re.compile(r"^(?P<framework>[A-Za-z][A-Za-z0-9_-]*):(?P<level>[A-Za-z0-9_.+-]+)$")
+SEARCH_TERM = re.compile(r"\w+", re.UNICODE)
+MAX_SEARCH_TERMS = 8
+
+
+def parse_level_code(value: str, location: str = "level") -> tuple[str, str]:
+    """Split ``FRAMEWORK:LEVEL`` (e.g. ``IE-NFQ:8``), refusing anything else."""
+    match = LEVEL_CODE.match(value or "")
+    if not match:
+        raise InvalidInput([FieldProblem(location, "expected FRAMEWORK:LEVEL, e.g. EQF:6", value)])
+    return match["framework"], match["level"]
+
+
+class CatalogService:
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def list(self, label: NodeLabel, *, limit: int, offset: int, status: str | None = None,
+             text: str | None = None, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+        given = {k: v for k, v in (filters or {}).items() if v is not None}
+        params = {"status": status, "q": text.lower() if text else None, **given}
+        names = tuple(sorted(given))
+        total = self.store.read(q.count_nodes(label, names), params)[0]["total"]
+        rows = self.store.read(q.list_nodes(label, names),
+                               {**params, "limit": limit, "offset": offset})
+        items = [entity(label.value, row["node"]) for row in rows]
+        next_offset = offset + len(items) if offset + len(items) < total else None
+        return {"items": items, "total": total, "limit": limit, "offset": offset,
+                "next_offset": next_offset}
+
+    def _props(self, label: NodeLabel, code: str) -> dict[str, Any]:
+        rows = self.store.read(q.get_node(label), {"code": code})
+        if not rows:
+            raise NotFound(label.value, code)
+        return rows[0]["node"]
+
+    def get(self, label: NodeLabel, code: str) -> dict[str, Any]:
+        detail = entity(label.value, self._props(label, code))
+        related: dict[str, list[dict[str, Any]]] = {}
+        for relation in q.RELATIONS.get(label, ()):
+            rows = self.store.read(relation.query(label), {"code": code})
+            related[relation.name] = [reference(relation.other.value, r) for r in rows]
+        if label is NodeLabel.COMPETENCY:
+            rows = self.store.read(q.STANDARDS_OF_COMPETENCY, {"code": code})
+            related["picard_standards"] = [reference("PicardStandard", r) for r in rows]
+        if label is NodeLabel.LEVEL:
+            rows = self.store.read(q.LEVEL_MAPPINGS, {"code": code})
+            related["mappings"] = [self._mapping(r) for r in rows]
+        detail["related"] = related
+        return detail
+
+    @staticmethod
+    def _mapping(row: dict[str, Any]) -> dict[str, Any]:
+        mapping = {f"r_{k}": v for k, v in row["mapping"].items()}
+        return reference("Mapping", {"code": row["mapping"].get("id"), **mapping,
+                                     "r_from_level": row["from_level"],
+                                     "r_to_level": row["to_level"]})
+
+    def level(self, framework: str, level: str) -> dict[str, Any]:
+        self._props(NodeLabel.FRAMEWORK, framework)
+        return self.get(NodeLabel.LEVEL, f"{framework}:{level}")
+
+    def framework_levels(self, framework: str, *, limit: int, offset: int) -> dict[str, Any]:
+        self._props(NodeLabel.FRAMEWORK, framework)
+        return self.list(NodeLabel.LEVEL, limit=limit, offset=offset,
+                         filters={"framework": framework})
+
+    def search(self, text: str, kinds: list[NodeLabel] | None, limit: int) -> dict[str, Any]:
+        terms = SEARCH_TERM.findall(text or "")[:MAX_SEARCH_TERMS]
+        if not terms:
+            raise InvalidInput([FieldProblem("q", "give at least one word to search for", text)])
+        labels = [k.value for k in (kinds or list(NodeLabel))]
+        hits = self.store.fulltext([t.lower() for t in terms], labels, limit)
+        items = [{"kind": h["label"], "code": h["code"], "name": h["name"],
+                  "score": round(float(h["score"]), 4)} for h in hits]
+        return {"query": text, "terms": terms, "items": items, "total": len(items)}

@@ -1,0 +1,29 @@
+// FalkorDB: a range index on `code` for every label; it must exist before the unique
+// constraint (002_unique.constraints) can be built. Re-running answers 'already indexed',
+// which the migrator treats as done.
+
+CREATE INDEX FOR (n:Framework) ON (n.code);
+CREATE INDEX FOR (n:Level) ON (n.code);
+CREATE INDEX FOR (n:CompetencyGroup) ON (n.code);
+CREATE INDEX FOR (n:Competency) ON (n.code);
+CREATE INDEX FOR (n:ProficiencyLevel) ON (n.code);
+CREATE INDEX FOR (n:JobFamily) ON (n.code);
+CREATE INDEX FOR (n:JobProfile) ON (n.code);
+CREATE INDEX FOR (n:ProfessionalTask) ON (n.code);
+CREATE INDEX FOR (n:FunctionalDomain) ON (n.code);
+CREATE INDEX FOR (n:GenericRole) ON (n.code);
+CREATE INDEX FOR (n:Occupation) ON (n.code);
+CREATE INDEX FOR (n:PicardStandard) ON (n.code);
+CREATE INDEX FOR (n:Institution) ON (n.code);
+CREATE INDEX FOR (n:Programme) ON (n.code);
+CREATE INDEX FOR (n:Course) ON (n.code);
+CREATE INDEX FOR (n:Administration) ON (n.code);
+CREATE INDEX FOR (n:Level) ON (n.framework);
+CREATE INDEX FOR (n:Competency) ON (n.group);
+CREATE INDEX FOR (n:JobProfile) ON (n.administration);
+CREATE INDEX FOR (n:Programme) ON (n.institution);
+CREATE INDEX FOR (n:Course) ON (n.institution);
+CREATE INDEX FOR (n:Course) ON (n.programme);
+CREATE INDEX FOR (n:PicardStandard) ON (n.kind);
+CREATE INDEX FOR ()-[m:MAPS_TO]-() ON (m.id);
+CREATE INDEX FOR ()-[m:MAPS_TO]-() ON (m.review_status);

@@ -1,0 +1,18 @@
+// Uniqueness of `code` for every node label. IF NOT EXISTS keeps this idempotent.
+
+CREATE CONSTRAINT framework_code IF NOT EXISTS FOR (n:Framework) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT level_code IF NOT EXISTS FOR (n:Level) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT competency_group_code IF NOT EXISTS FOR (n:CompetencyGroup) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT competency_code IF NOT EXISTS FOR (n:Competency) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT proficiency_level_code IF NOT EXISTS FOR (n:ProficiencyLevel) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT job_family_code IF NOT EXISTS FOR (n:JobFamily) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT job_profile_code IF NOT EXISTS FOR (n:JobProfile) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT professional_task_code IF NOT EXISTS FOR (n:ProfessionalTask) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT functional_domain_code IF NOT EXISTS FOR (n:FunctionalDomain) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT generic_role_code IF NOT EXISTS FOR (n:GenericRole) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT occupation_code IF NOT EXISTS FOR (n:Occupation) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT picard_standard_code IF NOT EXISTS FOR (n:PicardStandard) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT institution_code IF NOT EXISTS FOR (n:Institution) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT programme_code IF NOT EXISTS FOR (n:Programme) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT course_code IF NOT EXISTS FOR (n:Course) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT administration_code IF NOT EXISTS FOR (n:Administration) REQUIRE n.code IS UNIQUE;

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a passing test run: installs into .venv, then pytest.
+# Neo4j tests run where a Docker engine is available and are skipped (reason printed) elsewhere.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec .venv/bin/python -m pytest "$@"

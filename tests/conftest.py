@@ -1,0 +1,122 @@
+"""Shared fixtures: a real embedded FalkorDB per test session, and Neo4j through
+testcontainers where a Docker engine exists (skipped with the reason printed otherwise)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.graph.embedded import EmbeddedFalkorDB
+from app.graph.falkordb_store import FalkorDBStore
+from app.graph.port import GraphStore
+from app.main import create_app
+from app.paths import SEED_DATA_DIR
+from app.runtime import Runtime
+from app.seed.loader import seed
+from app.settings import Settings
+
+BACKENDS = ["falkordb", "neo4j"]
+_graph_names = itertools.count()
+_neo4j_seeded = {"yes": False}
+
+
+@pytest.fixture(scope="session")
+def falkordb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedFalkorDB]:
+    server = EmbeddedFalkorDB(tmp_path_factory.mktemp("falkordb"))
+    server.start()
+    yield server
+    server.stop()
+
+
+def _docker_reason() -> str | None:
+    if os.environ.get("CQF_SKIP_NEO4J"):
+        return "CQF_SKIP_NEO4J is set"
+    try:
+        import docker
+
+        docker.from_env().ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means no usable engine
+        return f"no Docker engine for the Neo4j testcontainer ({type(exc).__name__})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def neo4j_container() -> Iterator[object]:
+    reason = _docker_reason()
+    if reason:
+        print(f"\nSKIP Neo4j tests: {reason}")
+        pytest.skip(reason)
+    from testcontainers.neo4j import Neo4jContainer
+
+    with Neo4jContainer("neo4j:5.26-community", password="cqf-test-password") as container:
+        yield container
+
+
+def _neo4j_store(container: object) -> GraphStore:
+    from app.graph.neo4j_store import Neo4jStore
+
+    url = container.get_connection_url()  # type: ignore[attr-defined]
+    return Neo4jStore(url, "neo4j", "cqf-test-password", "neo4j")
+
+
+def fresh_store(request: pytest.FixtureRequest, backend: str) -> GraphStore:
+    """An empty graph with the schema applied, on the asked-for backend."""
+    if backend == "falkordb":
+        server = request.getfixturevalue("falkordb_server")
+        store: GraphStore = FalkorDBStore("127.0.0.1", server.port, f"t{next(_graph_names)}")
+    else:
+        store = _neo4j_store(request.getfixturevalue("neo4j_container"))
+        store.write("MATCH (n) DETACH DELETE n")
+        _neo4j_seeded["yes"] = False
+    store.apply_schema()
+    return store
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """An empty, migrated graph on each backend in turn."""
+    graph = fresh_store(request, request.param)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_falkordb(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """The seed graph on the embedded store, loaded once; tests must not write to it."""
+    graph = fresh_store(request, "falkordb")
+    seed(graph, SEED_DATA_DIR)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def seeded_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """The seed graph on each backend. Neo4j has one database per container, shared with the
+    empty-store tests, so it is re-seeded whenever one of those cleared it."""
+    if request.param == "falkordb":
+        yield request.getfixturevalue("seeded_falkordb")
+        return
+    graph = _neo4j_store(request.getfixturevalue("neo4j_container"))
+    if not _neo4j_seeded["yes"]:
+        graph.write("MATCH (n) DETACH DELETE n")
+        graph.apply_schema()
+        seed(graph, SEED_DATA_DIR)
+        _neo4j_seeded["yes"] = True
+    yield graph
+    graph.close()
+
+
+def client_for(store: GraphStore) -> TestClient:
+    runtime = Runtime(store, schema_applied=True)
+    return TestClient(create_app(Settings(), runtime=runtime), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def api(seeded_falkordb: GraphStore) -> Iterator[TestClient]:
+    """HTTP client over the seeded embedded store."""
+    with client_for(seeded_falkordb) as client:
+        yield client

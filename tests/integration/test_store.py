@@ -1,0 +1,90 @@
+"""Store-level behaviour both backends must share."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.graph.cypher.seed import merge_nodes
+from app.graph.embedded import EmbeddedFalkorDB
+from app.graph.falkordb_store import FalkorDBStore
+from app.graph.labels import NodeLabel
+from app.graph.port import ConstraintViolation, GraphStore
+
+COUNT_FRAMEWORKS = "MATCH (n:Framework) RETURN count(n) AS total"
+
+
+def _framework(code: str) -> dict:
+    return {"code": code, "name": f"framework {code}", "status": "illustrative",
+            "source_document": "test"}
+
+
+def test_schema_can_be_applied_twice(store: GraphStore) -> None:
+    store.apply_schema()
+    store.apply_schema()
+    store.write_rows(merge_nodes(NodeLabel.FRAMEWORK), [_framework("A")])
+    assert store.read(COUNT_FRAMEWORKS)[0]["total"] == 1
+
+
+def test_code_is_unique_per_label(store: GraphStore) -> None:
+    store.write("CREATE (:Framework {code: 'DUP'})")
+    with pytest.raises(ConstraintViolation):
+        store.write("CREATE (:Framework {code: 'DUP'})")
+    assert store.read(COUNT_FRAMEWORKS)[0]["total"] == 1
+
+
+def test_a_batch_with_one_duplicate_writes_none_of_its_rows(store: GraphStore) -> None:
+    store.write("CREATE (:Framework {code: 'TAKEN'})")
+    rows = [{"code": "NEW-1"}, {"code": "TAKEN"}, {"code": "NEW-2"}]
+    with pytest.raises(ConstraintViolation):
+        store.write_rows("UNWIND $rows AS row CREATE (:Framework {code: row.code})", rows)
+    assert store.read(COUNT_FRAMEWORKS)[0]["total"] == 1
+
+
+def test_values_are_parameters_not_cypher(store: GraphStore) -> None:
+    hostile = "x'}) DETACH DELETE n //"
+    store.write_rows(merge_nodes(NodeLabel.FRAMEWORK), [_framework("SAFE"), _framework(hostile)])
+    codes = {r["code"] for r in store.read("MATCH (n:Framework) RETURN n.code AS code")}
+    assert codes == {"SAFE", hostile}
+
+
+def test_rows_come_back_as_plain_values(store: GraphStore) -> None:
+    store.write_rows(merge_nodes(NodeLabel.FRAMEWORK),
+                     [{**_framework("P"), "tags": ["a", "b"], "year": 2019, "ok": True}])
+    row = store.read("MATCH (n:Framework {code: 'P'}) RETURN properties(n) AS node")[0]["node"]
+    assert row["tags"] == ["a", "b"] and row["year"] == 2019 and row["ok"] is True
+
+
+def test_data_survives_a_restart_of_the_embedded_store(tmp_path) -> None:
+    server = EmbeddedFalkorDB(tmp_path / "db")
+    store = FalkorDBStore("127.0.0.1", server.start(), "durable")
+    store.apply_schema()
+    store.write_rows(merge_nodes(NodeLabel.FRAMEWORK), [_framework(f"F{i}") for i in range(50)])
+    store.close()
+    server.stop()
+    assert not (tmp_path / "db" / "falkordb.pid").exists()
+
+    restarted = EmbeddedFalkorDB(tmp_path / "db")
+    store = FalkorDBStore("127.0.0.1", restarted.start(), "durable")
+    try:
+        assert store.read(COUNT_FRAMEWORKS)[0]["total"] == 50
+        with pytest.raises(ConstraintViolation):  # the constraint survived too
+            store.write("CREATE (:Framework {code: 'F1'})")
+    finally:
+        store.close()
+        restarted.stop()
+
+
+def test_acknowledged_writes_survive_a_crash(tmp_path) -> None:
+    server = EmbeddedFalkorDB(tmp_path / "db")
+    store = FalkorDBStore("127.0.0.1", server.start(), "crash")
+    store.write_rows(merge_nodes(NodeLabel.FRAMEWORK), [_framework(f"C{i}") for i in range(200)])
+    server.kill()  # SIGKILL: no shutdown, no flush beyond fsync-always
+    store.close()
+
+    restarted = EmbeddedFalkorDB(tmp_path / "db")  # finds and clears the stale pid file
+    store = FalkorDBStore("127.0.0.1", restarted.start(), "crash")
+    try:
+        assert store.read(COUNT_FRAMEWORKS)[0]["total"] == 200
+    finally:
+        store.close()
+        restarted.stop()
