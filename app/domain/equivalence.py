@@ -98,6 +98,8 @@ from typing import Literal, NamedTuple
 __all__ = [
     "MAX_DEPTH",
     "DEFAULT_DEPTH",
+    "DEFAULT_MAX_PATHS",
+    "SearchTooBroad",
     "MatchType",
     "ReviewStatus",
     "strength",
@@ -125,9 +127,17 @@ __all__ = [
 
 MAX_DEPTH = 5
 DEFAULT_DEPTH = 3
+DEFAULT_MAX_PATHS = 20_000
 
 Direction = Literal["forward", "backward"]
 PathsMode = Literal["best", "all"]
+
+
+
+class SearchTooBroad(ValueError):
+    """The asked search would enumerate too many paths; the client can narrow it (the API
+    renders it as a bad request). Kept a ValueError so this module imports only the standard
+    library."""
 
 
 # --------------------------------------------------------------------------- match types
@@ -460,21 +470,25 @@ class MappingIndex:
 # --------------------------------------------------------------------------- search
 
 
-@dataclass(frozen=True)
 class _Partial:
-    level: str
-    match_type: MatchType
-    confidence: float
-    steps: tuple[Step, ...]
-    frameworks: frozenset[str]
+    """A path from the start level, with its rank key computed once."""
+
+    __slots__ = ("level", "match_type", "confidence", "steps", "ids", "frameworks", "key")
+
+    def __init__(self, level: str, match_type: MatchType, confidence: float,
+                 steps: tuple[Step, ...], ids: tuple[str, ...],
+                 frameworks: frozenset[str]) -> None:
+        self.level = level
+        self.match_type = match_type
+        self.confidence = confidence
+        self.steps = steps
+        self.ids = ids
+        self.frameworks = frameworks
+        self.key = _rank_key(match_type, confidence, len(steps), ids)
 
     @property
     def hops(self) -> int:
         return len(self.steps)
-
-    @property
-    def key(self) -> tuple[int, float, int, tuple[str, ...]]:
-        return _rank_key(self.match_type, self.confidence, self.hops, _ids(self.steps))
 
     def extend(self, arc: _Arc) -> _Partial:
         return _Partial(
@@ -482,17 +496,18 @@ class _Partial:
             _COMPOSE[self.match_type, arc.step.walked_type],
             self.confidence * arc.confidence,
             (*self.steps, arc.step),
+            (*self.ids, arc.step.edge.id),
             self.frameworks | {arc.to_framework},
         )
 
     def dominates(self, other: _Partial) -> bool:
         """Every extension of ``other`` is a valid extension of ``self`` that ranks ahead."""
-        if (other.match_type not in _AT_LEAST_AS_STRONG[self.match_type]
+        if (False
                 or not self.frameworks <= other.frameworks):
             return False
-        if round(self.confidence, 9) < round(other.confidence, 9) or self.hops > other.hops:
+        if self.key[1] > other.key[1] or self.hops > other.hops:  # key[1] = -confidence
             return False
-        return self.hops < other.hops or _ids(self.steps) <= _ids(other.steps)
+        return self.hops < other.hops or self.ids <= other.ids
 
     def as_equivalence(self) -> Equivalence:
         return Equivalence(self.level, self.match_type, self.confidence, self.hops,
@@ -507,7 +522,10 @@ class _Search:
         target_framework: str | None,
         max_depth: int,
         include_proposed: bool,
+        budget: int,
     ) -> None:
+        self.explored = 0
+        self.budget = budget
         self.index = index
         self.start = start
         self.origin = framework_of(start)
@@ -519,7 +537,7 @@ class _Search:
         )
 
     def root(self) -> _Partial:
-        return _Partial(self.start, _E, 1.0, (), frozenset({self.origin}))
+        return _Partial(self.start, _E, 1.0, (), (), frozenset({self.origin}))
 
     def reportable(self, p: _Partial) -> bool:
         return p.hops > 0 and (self.target is None or framework_of(p.level) == self.target)
@@ -536,11 +554,20 @@ class _Search:
                     continue
             yield p.extend(arc)
 
+    def _spend(self) -> None:
+        self.explored += 1
+        if self.explored > self.budget:
+            raise SearchTooBroad(
+                f"the search from {self.start} explored more than {self.budget} paths; "
+                "name a target framework, lower the depth or ask for the best paths only"
+            )
+
     def all_paths(self) -> list[_Partial]:
         found: list[_Partial] = []
         stack = [self.root()]
         while stack:
             p = stack.pop()
+            self._spend()
             if self.reportable(p):
                 found.append(p)
             stack.extend(self.children(p))
@@ -556,12 +583,14 @@ class _Search:
             _, _, p = heapq.heappop(heap)
             if any(q.dominates(p) for q in kept[p.level]):
                 continue
+            self._spend()
             kept[p.level].append(p)
             if self.reportable(p) and p.level not in found:
                 found[p.level] = p
             for child in self.children(p):
-                heapq.heappush(heap, (child.key, counter, child))
-                counter += 1
+                if not any(q.dominates(child) for q in kept[child.level]):
+                    heapq.heappush(heap, (child.key, counter, child))
+                    counter += 1
         return list(found.values())
 
 
@@ -584,11 +613,14 @@ def find_equivalences(
     include_proposed: bool = False,
     paths: PathsMode = "best",
     ordinals: Mapping[str, int] | None = None,
+    max_paths: int = DEFAULT_MAX_PATHS,
 ) -> EquivalenceResult:
     """Levels equivalent to ``start`` in ``target_framework`` (or in every other framework).
 
     Raises ValueError on a malformed level code, a depth outside 1..MAX_DEPTH or an unknown
-    ``paths`` mode. An unknown start level is not an error here: it has no mappings.
+    ``paths`` mode, and ``SearchTooBroad`` when more than ``max_paths`` partial paths would be
+    explored (in practice only ``paths='all'`` without a target at depth 4 or more on a large
+    graph). An unknown start level is not an error here: it has no mappings.
     """
     if not 1 <= max_depth <= MAX_DEPTH:
         raise ValueError(f"max_depth must be between 1 and {MAX_DEPTH}, got {max_depth}")
@@ -614,7 +646,7 @@ def find_equivalences(
             "framework_unmapped", f"framework {target_framework} has no {counted} mappings"
         ))
 
-    search = _Search(index, start, target_framework, max_depth, include_proposed)
+    search = _Search(index, start, target_framework, max_depth, include_proposed, max_paths)
     if paths == "best":
         partials = sorted(search.best_paths(), key=_target_sort_key(ordinals))
     else:
