@@ -13,6 +13,7 @@ from app import runtime as runtime_mod
 from app.api import problems
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
+from app.services.equivalence import MappingGraphCache
 from app.settings import Settings
 
 DESCRIPTION = """Knowledge graph of the Customs Qualifications Framework: frameworks and levels
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None,
     app = FastAPI(title="CQF Graph", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
     app.state.settings = settings
+    app.state.mapping_cache = MappingGraphCache(settings.mapping_cache_seconds)
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = None
     neo4j_database: str = "neo4j"
     store_timeout_seconds: float = Field(5.0, gt=0, le=300)
+    mapping_cache_seconds: float = Field(
+        5.0, ge=0, le=3600, description="how long an API worker reuses the mapping graph")
     seed_on_start: bool = Field(True, description="seed the graph on start when it is empty")
     seed_dir: Path = Field(SEED_DATA_DIR, description="directory of the seed CSV files")
     base_iri: str | None = Field(None, description="base for minted IRIs; default <service>/id/")

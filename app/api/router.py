@@ -2,10 +2,12 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import catalog, health
+from app.api.routes import catalog, equivalences, health, mappings
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(catalog.router)
+api_router.include_router(equivalences.router)
+api_router.include_router(mappings.router)
 
 root_router = APIRouter()
 root_router.include_router(health.router)

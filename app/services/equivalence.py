@@ -1,0 +1,157 @@
+"""Level-equivalence use cases: load the mapping graph, search it with the pure domain engine,
+and shape answers with the full evidence path.
+
+The mapping index is cached per process: equivalence questions are read-heavy and mappings
+change rarely. Writes in this process invalidate it at once; other API workers see a change
+within ``ttl`` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain import equivalence as eq
+from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.graph.cypher import mappings as q
+from app.graph.port import GraphStore
+from app.services.catalog import parse_level_code
+from app.services.entities import source_of
+
+EVIDENCE_ORDER = {"illustrative": 0, "unverified": 1, "verified": 2}
+PROPOSED_NOTICE = (
+    "Proposed (not yet accepted) mappings were counted at your request; answers resting on "
+    "them are not endorsed."
+)
+
+
+def edge_from_row(row: dict[str, Any]) -> eq.MappingEdge:
+    m = row["mapping"]
+    return eq.MappingEdge(
+        id=m["id"], source=row["from_level"], target=row["to_level"],
+        match_type=m["match_type"], confidence=m.get("confidence"),
+        review_status=m.get("review_status", "accepted"), method=m.get("method"),
+        status=m.get("status"), source_document=m.get("source_document"),
+        source_publisher=m.get("source_publisher"), source_year=m.get("source_year"),
+        source_url=m.get("source_url"), asserted_by=m.get("asserted_by"), date=m.get("date"),
+    )
+
+
+@dataclass(frozen=True)
+class MappingGraph:
+    index: eq.MappingIndex
+    levels: dict[str, dict[str, Any]]
+
+    @property
+    def ordinals(self) -> dict[str, int]:
+        return {c: lv["ordinal"] for c, lv in self.levels.items() if lv["ordinal"] is not None}
+
+
+class MappingGraphCache:
+    """Holds the last loaded mapping graph; thread-safe, time-bounded, invalidated on writes."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._graph: MappingGraph | None = None
+        self._loaded_at = 0.0
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._graph = None
+
+    def get(self, store: GraphStore) -> MappingGraph:
+        with self._lock:
+            if self._graph is not None and time.monotonic() - self._loaded_at < self.ttl:
+                return self._graph
+        graph = load_mapping_graph(store)
+        with self._lock:
+            self._graph, self._loaded_at = graph, time.monotonic()
+        return graph
+
+
+def load_mapping_graph(store: GraphStore) -> MappingGraph:
+    edges = [edge_from_row(r) for r in store.read(q.ALL_MAPPINGS)]
+    levels = {r["code"]: r for r in store.read(q.ALL_LEVELS)}
+    return MappingGraph(eq.MappingIndex.from_edges(edges), levels)
+
+
+def _step(step: eq.Step) -> dict[str, Any]:
+    edge = step.edge
+    return {
+        "mapping_id": edge.id, "from_level": step.from_level, "to_level": step.to_level,
+        "direction": step.direction, "stored_match_type": edge.match_type.value,
+        "walked_match_type": step.walked_type.value, "confidence": edge.confidence,
+        "method": edge.method, "review_status": edge.review_status.value,
+        "status": edge.status, "asserted_by": edge.asserted_by, "date": edge.date,
+        "source": source_of(edge.__dict__),
+    }
+
+
+def weakest_evidence(steps: list[eq.Step]) -> str:
+    statuses = [s.edge.status or "illustrative" for s in steps]
+    return min(statuses, key=lambda s: EVIDENCE_ORDER.get(s, 0))
+
+
+class EquivalenceService:
+    def __init__(self, store: GraphStore, cache: MappingGraphCache) -> None:
+        self.store = store
+        self.cache = cache
+
+    def resolve_start(self, start: str) -> tuple[str | None, dict[str, Any] | None]:
+        """The start level code, and the programme it came from when ``programme:CODE``."""
+        if start.startswith("programme:"):
+            code = start.removeprefix("programme:")
+            rows = self.store.read(q.PROGRAMME_LEVEL, {"code": code})
+            if not rows:
+                raise NotFound("Programme", code)
+            programme = {"code": code, "name": rows[0]["name"], "status": rows[0]["status"],
+                         "level": rows[0]["level"]}
+            return rows[0]["level"], programme
+        parse_level_code(start, "from")
+        if not self.store.read(q.LEVEL_EXISTS, {"code": start}):
+            raise NotFound("Level", start)
+        return start, None
+
+    def equivalences(self, start: str, target: str | None, *, depth: int,
+                     include_proposed: bool, paths: eq.PathsMode) -> dict[str, Any]:
+        level, programme = self.resolve_start(start)
+        if target is not None and not self.store.read(q.FRAMEWORK_EXISTS, {"code": target}):
+            raise NotFound("Framework", target)
+        answer: dict[str, Any] = {
+            "from": start, "from_level": level, "programme": programme, "to": target,
+            "depth": depth, "paths": paths, "include_proposed": include_proposed,
+            "counted_review_status": ["accepted", "proposed"] if include_proposed
+            else ["accepted"],
+            "notice": PROPOSED_NOTICE if include_proposed else None,
+        }
+        if level is None:
+            return {**answer, "equivalences": [], "total": 0, "no_equivalence": {
+                "kind": "no_level", "detail": f"programme {start} has no level recorded"}}
+        graph = self.cache.get(self.store)
+        try:
+            result = eq.find_equivalences(graph.index, level, target, max_depth=depth,
+                                          include_proposed=include_proposed, paths=paths,
+                                          ordinals=graph.ordinals)
+        except eq.SearchTooBroad as exc:
+            raise InvalidInput([FieldProblem("paths", str(exc), paths)],
+                               "the search is too broad; give a target framework") from exc
+        items = [self._equivalence(e, graph) for e in result.equivalences]
+        why = result.no_equivalence
+        return {**answer, "equivalences": items, "total": len(items),
+                "no_equivalence": {"kind": why.kind, "detail": why.detail} if why else None}
+
+    @staticmethod
+    def _equivalence(found: eq.Equivalence, graph: MappingGraph) -> dict[str, Any]:
+        target = graph.levels.get(found.target, {})
+        evidence = weakest_evidence(found.path)
+        return {
+            "level": {"code": found.target, "name": target.get("name"),
+                      "framework": found.framework, "ordinal": target.get("ordinal")},
+            "match_type": found.match_type.value, "confidence": round(found.confidence, 4),
+            "hops": found.hops, "evidence_status": evidence,
+            "illustrative": evidence == "illustrative",
+            "path": [_step(s) for s in found.path],
+        }
