@@ -14,6 +14,7 @@ from app.api import problems
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
 from app.services.equivalence import MappingGraphCache
+from app.services.portability import CandidateCache
 from app.settings import Settings
 
 DESCRIPTION = """Knowledge graph of the Customs Qualifications Framework: frameworks and levels
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None,
                   lifespan=lifespan)
     app.state.settings = settings
     app.state.mapping_cache = MappingGraphCache(settings.mapping_cache_seconds)
+    app.state.candidate_cache = CandidateCache(settings.mapping_cache_seconds)
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)

@@ -110,6 +110,18 @@ def seeded_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     graph.close()
 
 
+@pytest.fixture(scope="session")
+def seeded_neo4j(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """The seed graph on Neo4j (skipped, with the reason printed, without Docker)."""
+    graph = _neo4j_store(request.getfixturevalue("neo4j_container"))
+    graph.write("MATCH (n) DETACH DELETE n")
+    graph.apply_schema()
+    seed(graph, SEED_DATA_DIR)
+    _neo4j_seeded["yes"] = True
+    yield graph
+    graph.close()
+
+
 def client_for(store: GraphStore) -> TestClient:
     runtime = Runtime(store, schema_applied=True)
     return TestClient(create_app(Settings(), runtime=runtime), raise_server_exceptions=False)

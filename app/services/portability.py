@@ -1,0 +1,278 @@
+"""Portability and gap-analysis use cases: who can move where, what is missing, which
+training closes it. Scoring is the pure domain's; this module loads candidates, validates
+input against the graph, and places targets on the CQF/EQF through the equivalence engine."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain import equivalence as eq
+from app.domain import portability as pf
+from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.graph.cypher import portability as q
+from app.graph.port import GraphStore
+from app.services.equivalence import MappingGraph, MappingGraphCache, weakest_evidence
+from app.services.equivalence import _step as path_step
+
+PIVOTS = ("CQF", "EQF")
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Every job profile with its requirements, indexed once for repeated ranking."""
+
+    targets: dict[str, pf.TargetRequirements]
+    index: pf.TargetIndex
+    families: dict[str, list[str]]
+    statuses: dict[str, str]
+    competency_names: dict[str, str]
+
+
+def load_candidates(store: GraphStore) -> Candidates:
+    targets: dict[str, pf.TargetRequirements] = {}
+    families: dict[str, list[str]] = {}
+    statuses: dict[str, str] = {}
+    for row in store.read(q.PROFILE_REQUIREMENTS):
+        requirements = {code: proficiency for code, proficiency in row["reqs"]}
+        targets[row["code"]] = pf.TargetRequirements(
+            row["code"], row["name"], requirements, administration=row["administration"],
+            level=row["level"])
+        families[row["code"]] = sorted(row["families"])
+        statuses[row["code"]] = row["status"]
+    names = {r["code"]: r["name"] for r in store.read(q.COMPETENCY_NAMES)}
+    return Candidates(targets, pf.TargetIndex(targets.values()), families, statuses, names)
+
+
+class CandidateCache:
+    """Per-process cache of the candidate index (profiles change rarely)."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._value: Candidates | None = None
+        self._at = 0.0
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._value = None
+
+    def get(self, store: GraphStore) -> Candidates:
+        with self._lock:
+            if self._value is not None and time.monotonic() - self._at < self.ttl:
+                return self._value
+        value = load_candidates(store)
+        with self._lock:
+            self._value, self._at = value, time.monotonic()
+        return value
+
+
+@dataclass(frozen=True)
+class PortabilityQuestion:
+    from_profile: str | None
+    competencies: dict[str, str] | None
+    administration: str | None = None
+    job_family: str | None = None
+    min_coverage: float = 0.0
+    limit: int = 10
+    with_training: bool = False
+    include_proposed: bool = False
+
+
+class PortabilityService:
+    def __init__(self, store: GraphStore, candidates: CandidateCache,
+                 mappings: MappingGraphCache) -> None:
+        self.store = store
+        self.candidates = candidates
+        self.mappings = mappings
+
+    # ------------------------------------------------------------------ validation
+    def _holder(self, question: PortabilityQuestion,
+                pool: Candidates) -> tuple[dict[str, pf.Proficiency], str | None]:
+        problems: list[FieldProblem] = []
+        if (question.from_profile is None) == (question.competencies is None):
+            raise InvalidInput([FieldProblem(
+                "body", "give exactly one of from_profile or competencies")])
+        if question.from_profile is not None:
+            source = pool.targets.get(question.from_profile)
+            if source is None:
+                problems.append(FieldProblem("body.from_profile", "unknown job profile",
+                                             question.from_profile))
+            elif not source.requirements:
+                problems.append(FieldProblem("body.from_profile",
+                                             "this job profile has no requirements",
+                                             question.from_profile))
+            self._check_filters(question, problems)
+            if problems:
+                raise InvalidInput(problems)
+            return dict(source.requirements), question.from_profile
+        given = question.competencies or {}
+        if not given:
+            problems.append(FieldProblem("body.competencies",
+                                         "the competency profile is empty"))
+        for code in sorted(given):
+            if code not in pool.competency_names:
+                problems.append(FieldProblem(f"body.competencies.{code}",
+                                             "unknown competency code", code))
+        allowed = {p.code for p in pf.Proficiency}
+        for code, name in sorted(given.items()):
+            if not isinstance(name, str) or name.strip().lower() not in allowed:
+                problems.append(FieldProblem(
+                    f"body.competencies.{code}",
+                    f"unknown proficiency; expected one of {', '.join(sorted(allowed))}",
+                    name))
+        self._check_filters(question, problems)
+        if problems:
+            raise InvalidInput(problems)
+        return pf.parse_profile(given), None
+
+    def _check_filters(self, question: PortabilityQuestion,
+                       problems: list[FieldProblem]) -> None:
+        if question.administration and not self.store.read(
+                q.KNOWN_ADMINISTRATION, {"code": question.administration}):
+            problems.append(FieldProblem("body.administration", "unknown administration",
+                                         question.administration))
+        if question.job_family and not self.store.read(
+                q.KNOWN_FAMILY, {"code": question.job_family}):
+            problems.append(FieldProblem("body.job_family", "unknown job family",
+                                         question.job_family))
+
+    # ------------------------------------------------------------------ answers
+    def portability(self, question: PortabilityQuestion) -> dict[str, Any]:
+        pool = self.candidates.get(self.store)
+        holder, source = self._holder(question, pool)
+        exclude = {c for c, t in pool.targets.items() if not self._selected(c, t, question, pool)}
+        if source:
+            exclude.add(source)
+        ranked = pf.rank_targets(holder, pool.index, min_coverage=question.min_coverage,
+                                 limit=question.limit, exclude=exclude)
+        graph = self.mappings.get(self.store)
+        source_target = pool.targets.get(source) if source else None
+        offers = self._offers(question.include_proposed) if question.with_training else None
+        results = [self._result(r, pool, graph, source_target, offers) for r in ranked]
+        return {"from_profile": source, "holder_size": len(holder),
+                "score_definition": SCORE_DEFINITION, "results": results,
+                "total": len(results)}
+
+    @staticmethod
+    def _selected(code: str, target: pf.TargetRequirements, question: PortabilityQuestion,
+                  pool: Candidates) -> bool:
+        if question.administration and target.administration != question.administration:
+            return False
+        return not (question.job_family and question.job_family not in pool.families[code])
+
+    def _result(self, ranked: pf.RankedTarget, pool: Candidates, graph: MappingGraph,
+                source: pf.TargetRequirements | None,
+                offers: list[pf.CourseOffer] | None) -> dict[str, Any]:
+        target, report = ranked.target, ranked.coverage
+        result = {
+            "profile": {"code": target.code, "name": target.name,
+                        "administration": target.administration,
+                        "families": pool.families[target.code],
+                        "status": pool.statuses.get(target.code),
+                        "illustrative": pool.statuses.get(target.code) == "illustrative"},
+            **self._coverage(report, pool),
+            "level": self._placement(target.level, graph),
+            "equivalence_from_source": self._cross_scale(source, target, graph),
+        }
+        if offers is not None:
+            result["training"] = self._training(report.gaps, offers, pool)
+        return result
+
+    @staticmethod
+    def _coverage(report: pf.CoverageReport, pool: Candidates) -> dict[str, Any]:
+        return {
+            "coverage": report.score, "required": report.required, "met": report.met,
+            "partial": report.partial, "missing": report.missing,
+            "gaps": [{"competency": g.competency,
+                      "name": pool.competency_names.get(g.competency),
+                      "required": g.required.code,
+                      "held": g.held.code if g.held else None} for g in report.gaps],
+        }
+
+    @staticmethod
+    def _best(graph: MappingGraph, level: str, framework: str) -> dict[str, Any] | None:
+        found = eq.find_equivalences(graph.index, level, framework, ordinals=graph.ordinals)
+        if not found.equivalences:
+            return None
+        best = found.equivalences[0]
+        return {"level": best.target, "match_type": best.match_type.value,
+                "confidence": round(best.confidence, 4), "hops": best.hops,
+                "evidence_status": weakest_evidence(best.path),
+                "path": [path_step(s) for s in best.path]}
+
+    def _placement(self, level: str | None, graph: MappingGraph) -> dict[str, Any] | None:
+        if level is None:
+            return None
+        placement: dict[str, Any] = {"code": level}
+        for pivot in PIVOTS:
+            own = eq.framework_of(level) == pivot
+            placement[pivot.lower()] = ({"level": level, "match_type": "exactMatch",
+                                         "confidence": 1.0, "hops": 0, "path": []}
+                                        if own else self._best(graph, level, pivot))
+        return placement
+
+    def _cross_scale(self, source: pf.TargetRequirements | None,
+                     target: pf.TargetRequirements, graph: MappingGraph) -> dict[str, Any] | None:
+        """Where the source profile's level lands on the target's scale, when they differ."""
+        if source is None or not source.level or not target.level:
+            return None
+        target_framework = eq.framework_of(target.level)
+        if eq.framework_of(source.level) == target_framework:
+            return None
+        return self._best(graph, source.level, target_framework)
+
+    def _offers(self, include_proposed: bool) -> list[pf.CourseOffer]:
+        statuses = ["accepted", "proposed"] if include_proposed else ["accepted"]
+        offers = []
+        for row in self.store.read(q.COURSE_OFFERS, {"review_statuses": statuses}):
+            develops: dict[str, pf.Proficiency] = {}
+            for code, proficiency in row["develops"]:
+                level = pf.Proficiency.parse(proficiency)
+                develops[code] = max(develops.get(code, level), level)
+            offers.append(pf.CourseOffer(row["code"], row["name"], row["institution"],
+                                         row["programme"], row["ects"], develops))
+        return offers
+
+    @staticmethod
+    def _training(gaps: tuple[pf.Gap, ...], offers: list[pf.CourseOffer],
+                  pool: Candidates) -> dict[str, Any]:
+        plan = pf.recommend_training(gaps, offers)
+        return {
+            "cost_unit": plan.cost_unit, "total_cost": plan.total_cost,
+            "courses": [{"code": c.course.code, "name": c.course.name,
+                         "institution": c.course.institution, "programme": c.course.programme,
+                         "ects": c.course.ects, "cost": c.cost,
+                         "closes": [{"competency": g.competency, "required": g.required.code}
+                                    for g in c.closes]} for c in plan.courses],
+            "uncovered": [{"competency": g.competency,
+                           "name": pool.competency_names.get(g.competency),
+                           "required": g.required.code} for g in plan.uncovered],
+        }
+
+    def gap(self, from_code: str, to_code: str) -> dict[str, Any]:
+        pool = self.candidates.get(self.store)
+        for code in (from_code, to_code):
+            if code not in pool.targets:
+                raise NotFound("JobProfile", code)
+        source, target = pool.targets[from_code], pool.targets[to_code]
+        report = pf.gap_analysis(source.requirements, target.requirements)
+        graph = self.mappings.get(self.store)
+
+        def side(t: pf.TargetRequirements) -> dict[str, Any]:
+            return {"code": t.code, "name": t.name, "administration": t.administration,
+                    "required_competencies": len(t.requirements),
+                    "level": self._placement(t.level, graph)}
+
+        return {"from": side(source), "to": side(target), **self._coverage(report, pool),
+                "equivalence_from_source": self._cross_scale(source, target, graph),
+                "score_definition": SCORE_DEFINITION}
+
+
+SCORE_DEFINITION = (
+    "coverage = mean over the target's required competencies of a credit: 1 when held at or "
+    "above the required proficiency, held_rank/required_rank when held below, 0 when not held "
+    "(ranks: aware 1, trained 2, advanced 3, expert 4); rounded to 4 decimals."
+)
