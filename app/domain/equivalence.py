@@ -67,11 +67,14 @@ Best-path mode is a best-first search over partial paths in rank order (extendin
 never improves its rank) with an exact dominance rule: a partial path is dropped at a level
 when another one already reached that level with a type that stays at least as strong
 whatever follows (exact over all, close over all but exact, broad or narrow over related, a
-type over itself), a framework set that is a subset of its own, at least its confidence and
-at most its hops -- every extension of the dropped path is then also an extension of the
-kept one, and ranks behind it. With a
-target framework, a per-index cached breadth-first distance to that framework bounds the
-remaining hops. Depth is 1..``MAX_DEPTH`` (5) hops.
+type over itself), a framework set that is a subset of its own, at least its confidence,
+and fewer hops (or as many hops and smaller edge ids). Every extension of the dropped path
+is then also an extension of the kept one, and ranks behind it; a differential test checks
+this against the exhaustive enumeration. With a target framework, a per-index cached
+breadth-first distance to that framework bounds the remaining hops. Depth is
+1..``MAX_DEPTH`` (5) hops. A search that would explore more than ``max_paths`` partial paths
+raises ``SearchTooBroad`` instead of answering slowly (in practice only ``paths='all'``
+without a target at depth 4 or more on a large graph).
 
 When nothing is found the result carries a ``NoEquivalence`` (stable ``kind`` and a human
 ``detail``): ``no_mappings``, ``same_framework``, ``framework_unmapped``, ``unreachable``,
@@ -131,7 +134,7 @@ DEFAULT_MAX_PATHS = 20_000
 
 Direction = Literal["forward", "backward"]
 PathsMode = Literal["best", "all"]
-
+ContradictionReason = Literal["same_framework", "conflicting_mapping"]
 
 
 class SearchTooBroad(ValueError):
@@ -502,7 +505,7 @@ class _Partial:
 
     def dominates(self, other: _Partial) -> bool:
         """Every extension of ``other`` is a valid extension of ``self`` that ranks ahead."""
-        if (False
+        if (other.match_type not in _AT_LEAST_AS_STRONG[self.match_type]
                 or not self.frameworks <= other.frameworks):
             return False
         if self.key[1] > other.key[1] or self.hops > other.hops:  # key[1] = -confidence
@@ -718,7 +721,7 @@ class ExactContradiction:
     level: str
     first: str
     second: str
-    reason: Literal["same_framework", "conflicting_mapping"]
+    reason: ContradictionReason
     edges: tuple[str, ...]
 
 
@@ -815,26 +818,30 @@ def _all_levels(index: MappingIndex, inc: bool) -> list[str]:
 def _contradictory_exact(index: MappingIndex, inc: bool) -> list[ExactContradiction]:
     found: list[ExactContradiction] = []
     for level in _all_levels(index, inc):
-        exact = [a for a in index.arcs(level, inc) if a.step.walked_type is _E]
-        seen: set[tuple[str, str]] = set()
-        for i, a in enumerate(exact):
-            for b in exact[i + 1:]:
-                first, second = sorted((a.to, b.to))
-                if first == second or (first, second) in seen:
-                    continue
-                ids = tuple(sorted((a.step.edge.id, b.step.edge.id)))
-                if a.to_framework == b.to_framework:
-                    seen.add((first, second))
-                    found.append(ExactContradiction(level, first, second, "same_framework", ids))
-                    continue
-                conflict = sorted(
-                    x.step.edge.id for x in index.arcs(first, inc)
-                    if x.to == second and x.step.walked_type in (_B, _N, _R)
-                )
-                if conflict:
-                    seen.add((first, second))
-                    found.append(ExactContradiction(level, first, second, "conflicting_mapping",
-                                                    (*ids, *conflict)))
+        exact: dict[str, str] = {}  # target -> smallest id of an exact mapping to it
+        for arc in index.arcs(level, inc):
+            if arc.step.walked_type is _E:
+                exact.setdefault(arc.to, arc.step.edge.id)
+        if len(exact) < 2:
+            continue
+        reasons: dict[tuple[str, str], tuple[ContradictionReason, list[str]]] = {}
+        by_framework: defaultdict[str, list[str]] = defaultdict(list)
+        for target in sorted(exact):
+            by_framework[framework_of(target)].append(target)
+        for targets in by_framework.values():
+            for i, first in enumerate(targets):
+                for second in targets[i + 1:]:
+                    reasons[first, second] = ("same_framework", [])
+        for first in exact:
+            for arc in index.arcs(first, inc):
+                if arc.to in exact and arc.step.walked_type in (_B, _N, _R):
+                    pair = (min(first, arc.to), max(first, arc.to))
+                    if pair not in reasons or reasons[pair][0] != "same_framework":
+                        reasons.setdefault(pair, ("conflicting_mapping", []))[1].append(
+                            arc.step.edge.id)
+        for (first, second), (reason, conflict) in sorted(reasons.items()):
+            ids = (*sorted((exact[first], exact[second])), *sorted(set(conflict)))
+            found.append(ExactContradiction(level, first, second, reason, ids))
     return found
 
 
@@ -917,12 +924,33 @@ def _cycle_witnesses(
     }
 
 
+def _cycle_candidates(index: MappingIndex, inc: bool) -> list[str]:
+    """Levels that share a component (over non-related mappings, any intermediates) with
+    another level of their own framework: only they can be on an own-framework cycle."""
+    parent = {level: level for level in index.mapped_levels(inc)}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for level in parent:
+        for arc in index.arcs(level, inc):
+            if arc.step.walked_type is not _R:
+                parent[find(level)] = find(arc.to)
+    per_framework: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for level in parent:
+        per_framework[find(level), framework_of(level)] += 1
+    return sorted(lv for lv in parent if per_framework[find(lv), framework_of(lv)] > 1)
+
+
 def _cycles(
     index: MappingIndex, ordinals: Mapping[str, int | None], inc: bool, depth: int
 ) -> list[FrameworkCycle]:
     order = _level_order(ordinals)
     pairs: dict[tuple[str, str], FrameworkCycle] = {}
-    for level in _all_levels(index, inc):
+    for level in _cycle_candidates(index, inc):
         for other, path in _cycle_witnesses(index, level, inc, depth).items():
             low, high = sorted((level, other), key=order)
             if low != level:
