@@ -13,6 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from app import runtime as runtime_mod
+from app.cli_export import export_command
+from app.cli_import import import_app
+from app.cli_keys import keys_app
 from app.graph.embedded import EmbeddedFalkorDB
 from app.logs import configure_logging
 from app.seed.catalog import load_seed_bundle
@@ -23,6 +26,10 @@ app = typer.Typer(help="CQF Graph: the Customs Qualifications Framework knowledg
                   no_args_is_help=True)
 db_app = typer.Typer(help="Manage the graph store.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.command("export")(export_command)
+app.add_typer(keys_app, name="keys")
+app.add_typer(import_app, name="import")
+app.add_typer(__import__("app.cli_bench").cli_bench.bench_app, name="bench")
 console = Console(stderr=True)
 
 

@@ -7,15 +7,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 
 from app import runtime as runtime_mod
-from app.api import problems
+from app.api import metrics as metrics_mod
+from app.api import middleware, problems
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
 from app.services.equivalence import MappingGraphCache
 from app.services.portability import CandidateCache
 from app.settings import Settings
+from app.web.routes import router as web_router
 
 DESCRIPTION = """Knowledge graph of the Customs Qualifications Framework: frameworks and levels
 (EQF, ISCED, national frameworks, administrations' grade scales), competencies, job profiles,
@@ -31,6 +32,8 @@ def create_app(settings: Settings | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = runtime is None
         app.state.runtime = runtime_mod.start(settings) if owned else runtime
+        if settings.metrics_enabled:
+            metrics_mod.instrument(app.state.runtime, app.state.metrics)
         try:
             yield
         finally:
@@ -45,12 +48,15 @@ def create_app(settings: Settings | None = None,
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
+    middleware.install_limits(app, settings)
+    if settings.metrics_enabled:
+        metrics_mod.install(app, metrics_mod.Metrics())
+        if runtime is not None:
+            metrics_mod.instrument(runtime, app.state.metrics)
+    middleware.install_context(app)
     app.include_router(root_router)
     app.include_router(api_router)
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    app.include_router(web_router)  # the web explorer at / (app/web)
 
     return app
 

@@ -6,11 +6,13 @@ of the variable to fix, instead of failing on the first request.
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.paths import SEED_DATA_DIR
 
@@ -19,6 +21,16 @@ class Backend(StrEnum):
     EMBEDDED = "embedded"
     FALKORDB = "falkordb"
     NEO4J = "neo4j"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+# Values that must never guard a production deployment (compose and test defaults included).
+WEAK_SECRETS = frozenset({"", "neo4j", "password", "secret", "changeme", "change-me",
+                          "change-me-please", "cqf-test-password", "admin", "test"})
 
 
 class Settings(BaseSettings):
@@ -45,6 +57,51 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = "INFO"
     log_json: bool = True
+    # --- security hygiene (see app/api/middleware/) ----------------------------------------
+    env: Environment = Field(
+        Environment.DEVELOPMENT,
+        description="development or production; production refuses default or missing secrets")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="origins allowed by CORS (JSON list or comma-separated); empty = none")
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="largest request body on write routes (bytes)")
+    max_upload_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, description="largest body of a bulk upload (bytes)")
+    rate_limit_enabled: bool = Field(True, description="per-worker token buckets on costly routes")
+    rate_limit_writes_per_minute: float = Field(
+        300, gt=0, description="write requests per API key and per client address")
+    rate_limit_queries_per_minute: float = Field(
+        1200, gt=0, description="equivalence, portability and export requests per key/address")
+    rate_limit_burst: int = Field(60, ge=1, description="requests allowed at once in a bucket")
+    metrics_enabled: bool = Field(True, description="serve Prometheus metrics at /metrics")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [o.strip() for o in value.split(",") if o.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _production_has_real_secrets(self) -> Settings:
+        if self.env is not Environment.PRODUCTION:
+            return self
+        for name, info in type(self).model_fields.items():
+            value = getattr(self, name)
+            if not isinstance(value, SecretStr):
+                continue
+            secret = value.get_secret_value()
+            default = info.default.get_secret_value() if isinstance(info.default,
+                                                                    SecretStr) else None
+            if secret.strip().lower() in WEAK_SECRETS or secret == default:
+                raise ValueError(f"CQF_{name.upper()} has a default or weak value; "
+                                 "set a real secret when CQF_ENV=production")
+        if "*" in self.cors_origins:
+            raise ValueError("CQF_CORS_ORIGINS may not be * when CQF_ENV=production")
+        return self
 
     @model_validator(mode="after")
     def _backend_needs_its_address(self) -> Settings:

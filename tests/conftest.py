@@ -132,3 +132,30 @@ def api(seeded_falkordb: GraphStore) -> Iterator[TestClient]:
     """HTTP client over the seeded embedded store."""
     with client_for(seeded_falkordb) as client:
         yield client
+
+
+@pytest.fixture
+def writable_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """A seeded embedded FalkorDB graph of this test's own, which it may write to."""
+    graph = fresh_store(request, "falkordb")
+    seed(graph, SEED_DATA_DIR)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture
+def writable_api(writable_store: GraphStore) -> Iterator[TestClient]:
+    """HTTP client over ``writable_store``."""
+    with client_for(writable_store) as client:
+        yield client
+
+
+@pytest.fixture
+def key_for(writable_store: GraphStore):  # type: ignore[no-untyped-def]
+    """``key_for(role)`` -> request headers carrying a fresh API key with that role."""
+    from app.services.keys import create_key
+
+    def make(role: str) -> dict[str, str]:
+        return {"X-API-Key": create_key(writable_store, role)["key"]}
+
+    return make

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from app.domain.auth import Principal
 from app.graph.port import GraphStore
 from app.services.catalog import CatalogService
+from app.services.keys import authenticate
 
 MAX_PAGE = 500
 
@@ -29,3 +31,21 @@ Status = Annotated[
     Query(pattern="^(verified|unverified|illustrative)$", description="evidence status"),
 ]
 Text = Annotated[str | None, Query(max_length=200, description="case-insensitive substring")]
+
+
+# --- authentication (write routes) -------------------------------------------------------
+
+def _presented_key(request: Request) -> str | None:
+    key = request.headers.get("x-api-key")
+    if key:
+        return key.strip()
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token else None
+
+
+def require_key(request: Request) -> Principal:
+    """The caller's principal; 401 problem+json when the key is missing, unknown or revoked."""
+    return authenticate(get_store(request), _presented_key(request))
+
+
+WriteKey = Annotated[Principal, Depends(require_key)]

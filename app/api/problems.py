@@ -6,6 +6,7 @@ field or row. Exception text from the store or from bugs never reaches a client.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -14,7 +15,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.domain.errors import DomainError, InvalidInput, NotFound
+from app.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+)
 from app.graph.port import StoreUnavailable
 
 log = structlog.get_logger(__name__)
@@ -24,10 +33,10 @@ MEDIA_TYPE = "application/problem+json"
 
 
 def problem(status: int, slug: str, title: str, detail: str, request: Request,
-            **extra: Any) -> JSONResponse:
+            headers: Mapping[str, str] | None = None, **extra: Any) -> JSONResponse:
     body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail,
             "instance": request.url.path, **extra}
-    headers = {"Retry-After": "5"} if status == 503 else None
+    headers = {**({"Retry-After": "5"} if status == 503 else {}), **(headers or {})}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -44,7 +53,9 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 async def _invalid(request: Request, exc: InvalidInput) -> JSONResponse:
     errors = [{"location": p.location, "message": p.message,
-               **({"value": p.value} if isinstance(p.value, str | int | float) else {})}
+               **({"value": p.value} if isinstance(p.value, str | int | float) else {}),
+               **({"line": p.line} if p.line is not None else {}),
+               **({"column": p.column} if p.column is not None else {})}
               for p in exc.problems]
     return problem(422, "invalid-request", "Invalid request", str(exc), request, errors=errors)
 
@@ -54,6 +65,25 @@ async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
                    code=exc.code)
 
 
+async def _unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
+    response = problem(401, "unauthorized", "Unauthorized", str(exc), request)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="cqf"'
+    return response
+
+
+async def _forbidden(request: Request, exc: Forbidden) -> JSONResponse:
+    return problem(403, "forbidden", "Forbidden", str(exc), request)
+
+
+async def _too_large(request: Request, exc: PayloadTooLarge) -> JSONResponse:
+    return problem(413, "payload-too-large", "Payload too large", str(exc), request,
+                   limit=exc.limit)
+
+
+async def _conflict(request: Request, exc: Conflict) -> JSONResponse:
+    return problem(409, "conflict", "Conflict", str(exc), request)
+
+
 async def _store_down(request: Request, exc: StoreUnavailable) -> JSONResponse:
     log.warning("store.unavailable", path=request.url.path)
     return problem(503, "store-unavailable", "Graph store unavailable",
@@ -61,8 +91,12 @@ async def _store_down(request: Request, exc: StoreUnavailable) -> JSONResponse:
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    return problem(exc.status_code, slug, str(exc.detail), str(exc.detail), request)
+    slug = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large",
+            429: "rate-limited"}.get(exc.status_code, "http-error")
+    title = {413: "Payload too large", 429: "Too many requests"}.get(exc.status_code,
+                                                                     str(exc.detail))
+    return problem(exc.status_code, slug, title, str(exc.detail), request,
+                   headers=exc.headers)
 
 
 async def _domain(request: Request, exc: DomainError) -> JSONResponse:
@@ -75,10 +109,48 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
                    "the service failed to answer; the error was logged", request)
 
 
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+COMMON_PROBLEMS = {"422": "Invalid request", "503": "Graph store unavailable"}
+
+
+def _as_problems(operation: dict[str, Any]) -> None:
+    """Error responses are problem+json with the Problem schema, whatever a route declared."""
+    responses = operation.setdefault("responses", {})
+    for code, title in COMMON_PROBLEMS.items():
+        if code != "422" or "requestBody" in operation or operation.get("parameters"):
+            responses.setdefault(code, {"description": title})
+    for code, response in responses.items():
+        if code[:1] in ("4", "5"):
+            response["content"] = {MEDIA_TYPE: {"schema": PROBLEM_REF}}
+
+
+def document(app: FastAPI) -> None:
+    """Make the OpenAPI document say what the handlers above really send."""
+    from app.api.schemas import Problem
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas.setdefault("Problem", Problem.model_json_schema())
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    _as_problems(operation)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
+    document(app)
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidInput, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(NotFound, _not_found)  # type: ignore[arg-type]
+    app.add_exception_handler(Unauthorized, _unauthorized)  # type: ignore[arg-type]
+    app.add_exception_handler(Forbidden, _forbidden)  # type: ignore[arg-type]
+    app.add_exception_handler(PayloadTooLarge, _too_large)  # type: ignore[arg-type]
+    app.add_exception_handler(Conflict, _conflict)  # type: ignore[arg-type]
     app.add_exception_handler(DomainError, _domain)  # type: ignore[arg-type]
     app.add_exception_handler(StoreUnavailable, _store_down)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]

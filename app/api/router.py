@@ -2,13 +2,37 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import catalog, equivalences, health, mappings, portability
+from app.api.routes import (
+    administrations,
+    audit,
+    case,
+    catalog,
+    courses,
+    coverage,
+    equivalences,
+    export,
+    health,
+    keys,
+    linked_data,
+    mappings,
+    portability,
+    reviews,
+)
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(catalog.router)
+api_router.include_router(keys.router)
+api_router.include_router(audit.router)
+api_router.include_router(courses.router)
+api_router.include_router(reviews.router)
+api_router.include_router(coverage.router)
 api_router.include_router(equivalences.router)
 api_router.include_router(mappings.router)
+api_router.include_router(administrations.router)
 api_router.include_router(portability.router)
+api_router.include_router(export.router)
 
 root_router = APIRouter()
 root_router.include_router(health.router)
+root_router.include_router(case.router)
+root_router.include_router(linked_data.router)

@@ -19,6 +19,47 @@ class NotFound(DomainError):
         return f"no {self.kind} with code '{self.code}'"
 
 
+@dataclass
+class Forbidden(DomainError):
+    """The caller's key is valid but does not own the target. The message never says whether
+    the target exists."""
+
+    reason: str = "this key may not change this resource"
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass
+class Unauthorized(DomainError):
+    """No key, an unknown key or a revoked key."""
+
+    reason: str = "a valid API key is required (X-API-Key or Authorization: Bearer)"
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass
+class PayloadTooLarge(DomainError):
+    """An upload exceeds an explicit limit (bytes or rows)."""
+
+    limit: str
+
+    def __str__(self) -> str:
+        return f"the upload exceeds the limit of {self.limit}"
+
+
+@dataclass
+class Conflict(DomainError):
+    """The request is well-formed but contradicts the stored state."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     """One offending input: where it is (field path or row/column) and what is wrong."""
@@ -26,6 +67,8 @@ class FieldProblem:
     location: str
     message: str
     value: object | None = None
+    line: int | None = None  # uploads: the file's line (CSV) or row number (JSON), from 1
+    column: str | None = None  # uploads: the column or field name
 
 
 @dataclass

@@ -113,15 +113,16 @@ class EmbeddedFalkorDB:
             return None
         return record
 
-    def start(self, detached: bool = False) -> int:
-        """Start a server (or reuse a detached one) and return its port."""
+    def start(self, detached: bool = False, port: int | None = None) -> int:
+        """Start a server (or reuse a detached one) and return its port (``port``: a given
+        one, e.g. to restart on the address clients already hold; default: a free one)."""
         existing = self.running()
         if existing is not None:
             self.port = existing.port
             log.info("embedded.reused", pid=existing.pid, port=existing.port)
             return existing.port
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        port = _free_loopback_port()
+        port = port or _free_loopback_port()
         self._process = subprocess.Popen(  # noqa: S603 - fixed binary, fixed arguments
             self.command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             preexec_fn=None if detached else _die_with_parent, start_new_session=detached,

@@ -5,7 +5,10 @@ FalkorDB quirks absorbed here rather than in the domain queries:
   range index on the property must exist first;
 - re-creating an index is an error ("already indexed"), so migrations treat it as done;
 - full-text indexes are per label and use RediSearch syntax, so search queries each label;
-- no multi-statement transactions: one statement is atomic, so batches are one ``UNWIND``.
+- no multi-statement transactions: one statement is atomic, so batches are one ``UNWIND``;
+- parameters travel inside the query text (``CYPHER p=...``), which the server reads as a C
+  string: a NUL character cuts it and the statement fails to parse. Text with NUL is
+  refused as invalid input (422) before it is sent.
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from typing import Any, LiteralString
 import redis
 import structlog
 from falkordb import FalkorDB
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
+from app.domain.errors import FieldProblem, InvalidInput
 from app.graph.labels import NodeLabel
 from app.graph.port import ConstraintViolation, Row, StoreUnavailable
 from app.graph.schema import cypher_statements, unique_constraints
@@ -35,13 +41,27 @@ FULLTEXT_QUERY: LiteralString = (
 )
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class FalkorDBStore:
     backend = "falkordb"
 
     def __init__(self, host: str, port: int, graph_name: str, timeout: float = 5.0,
                  password: str | None = None) -> None:
+        # One immediate retry on a dropped connection (a restarted server: the pool's old
+        # socket is dead, a new one works), none on a timeout, so a hung server costs one
+        # timeout and not redis-py's default of four with back-off.
+        retry = Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
         self._db = FalkorDB(host=host, port=port, password=password, socket_timeout=timeout,
-                            socket_connect_timeout=timeout)
+                            socket_connect_timeout=timeout, retry=retry)
         self._graph = self._db.select_graph(graph_name)
         self._graph_name = graph_name
         self.address = f"{host}:{port}"
@@ -53,6 +73,8 @@ class FalkorDBStore:
                    timeout, parsed.get("password"))
 
     def _run(self, query: str, params: Mapping[str, Any] | None, read_only: bool) -> list[Row]:
+        if params and _has_nul(params):
+            raise InvalidInput([FieldProblem("parameter", "text may not contain NUL (\\u0000)")])
         try:
             run = self._graph.ro_query if read_only else self._graph.query
             result = run(query, dict(params or {}))

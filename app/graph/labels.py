@@ -26,6 +26,15 @@ class NodeLabel(StrEnum):
     PROGRAMME = "Programme"
     COURSE = "Course"
     ADMINISTRATION = "Administration"
+    API_KEY = "ApiKey"
+    AUDIT_ENTRY = "AuditEntry"
+
+
+# Service-internal labels: never seeded, never listed, searched or exported as catalogue data.
+INTERNAL_LABELS: frozenset[NodeLabel] = frozenset({NodeLabel.API_KEY, NodeLabel.AUDIT_ENTRY})
+CATALOGUE_LABELS: tuple[NodeLabel, ...] = tuple(
+    label for label in NodeLabel if label not in INTERNAL_LABELS
+)
 
 
 # Properties covered by the full-text index on every label.

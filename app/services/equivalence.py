@@ -8,9 +8,8 @@ within ``ttl`` seconds.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from app.domain import equivalence as eq
@@ -19,6 +18,7 @@ from app.graph.cypher import mappings as q
 from app.graph.port import GraphStore
 from app.services.catalog import parse_level_code
 from app.services.entities import source_of
+from app.services.refresh import RefreshingCache
 
 EVIDENCE_ORDER = {"illustrative": 0, "unverified": 1, "verified": 2}
 PROPOSED_NOTICE = (
@@ -44,32 +44,18 @@ class MappingGraph:
     index: eq.MappingIndex
     levels: dict[str, dict[str, Any]]
 
-    @property
+    @cached_property
     def ordinals(self) -> dict[str, int]:
+        # Built once per loaded graph: portability asks for it up to 30 times per answer.
         return {c: lv["ordinal"] for c, lv in self.levels.items() if lv["ordinal"] is not None}
 
 
-class MappingGraphCache:
-    """Holds the last loaded mapping graph; thread-safe, time-bounded, invalidated on writes."""
+class MappingGraphCache(RefreshingCache[MappingGraph]):
+    """Holds the last loaded mapping graph; thread-safe, time-bounded, invalidated on writes,
+    refreshed in the background once older than ``ttl`` (see ``app.services.refresh``)."""
 
     def __init__(self, ttl: float = 5.0) -> None:
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._graph: MappingGraph | None = None
-        self._loaded_at = 0.0
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._graph = None
-
-    def get(self, store: GraphStore) -> MappingGraph:
-        with self._lock:
-            if self._graph is not None and time.monotonic() - self._loaded_at < self.ttl:
-                return self._graph
-        graph = load_mapping_graph(store)
-        with self._lock:
-            self._graph, self._loaded_at = graph, time.monotonic()
-        return graph
+        super().__init__(load_mapping_graph, ttl, "mapping-graph")
 
 
 def load_mapping_graph(store: GraphStore) -> MappingGraph:

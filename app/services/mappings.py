@@ -12,7 +12,7 @@ from app.services.entities import source_of
 from app.services.equivalence import edge_from_row, load_mapping_graph
 
 _OWN = ("id", "match_type", "confidence", "method", "review_status", "status", "asserted_by",
-        "date", "historical", "note", "review_reason", "reviewed_by", "reviewed_at")
+        "date", "historical", "note", "review_reason", "reviewed_by", "reviewed_at", "owner")
 
 
 def mapping_view(row: dict[str, Any]) -> dict[str, Any]:

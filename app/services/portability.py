@@ -4,8 +4,6 @@ input against the graph, and places targets on the CQF/EQF through the equivalen
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +14,7 @@ from app.graph.cypher import portability as q
 from app.graph.port import GraphStore
 from app.services.equivalence import MappingGraph, MappingGraphCache, weakest_evidence
 from app.services.equivalence import _step as path_step
+from app.services.refresh import RefreshingCache
 
 PIVOTS = ("CQF", "EQF")
 
@@ -46,27 +45,12 @@ def load_candidates(store: GraphStore) -> Candidates:
     return Candidates(targets, pf.TargetIndex(targets.values()), families, statuses, names)
 
 
-class CandidateCache:
-    """Per-process cache of the candidate index (profiles change rarely)."""
+class CandidateCache(RefreshingCache[Candidates]):
+    """Per-process cache of the candidate index (profiles change rarely), refreshed in the
+    background once older than ``ttl`` (see ``app.services.refresh``)."""
 
     def __init__(self, ttl: float = 5.0) -> None:
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._value: Candidates | None = None
-        self._at = 0.0
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._value = None
-
-    def get(self, store: GraphStore) -> Candidates:
-        with self._lock:
-            if self._value is not None and time.monotonic() - self._at < self.ttl:
-                return self._value
-        value = load_candidates(store)
-        with self._lock:
-            self._value, self._at = value, time.monotonic()
-        return value
+        super().__init__(load_candidates, ttl, "portability-candidates")
 
 
 @dataclass(frozen=True)

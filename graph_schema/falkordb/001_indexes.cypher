@@ -27,3 +27,9 @@ CREATE INDEX FOR (n:Course) ON (n.programme);
 CREATE INDEX FOR (n:PicardStandard) ON (n.kind);
 CREATE INDEX FOR ()-[m:MAPS_TO]-() ON (m.id);
 CREATE INDEX FOR ()-[m:MAPS_TO]-() ON (m.review_status);
+
+// Service-internal nodes (API keys, audit trail): unique ids, not in the full-text index.
+CREATE INDEX FOR (n:ApiKey) ON (n.code);
+CREATE INDEX FOR (n:AuditEntry) ON (n.code);
+CREATE INDEX FOR (n:AuditEntry) ON (n.key_id);
+CREATE INDEX FOR (n:AuditEntry) ON (n.owner);

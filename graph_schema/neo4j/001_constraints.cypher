@@ -16,3 +16,7 @@ CREATE CONSTRAINT institution_code IF NOT EXISTS FOR (n:Institution) REQUIRE n.c
 CREATE CONSTRAINT programme_code IF NOT EXISTS FOR (n:Programme) REQUIRE n.code IS UNIQUE;
 CREATE CONSTRAINT course_code IF NOT EXISTS FOR (n:Course) REQUIRE n.code IS UNIQUE;
 CREATE CONSTRAINT administration_code IF NOT EXISTS FOR (n:Administration) REQUIRE n.code IS UNIQUE;
+
+// Service-internal nodes (API keys, audit trail): not in the full-text index.
+CREATE CONSTRAINT api_key_code IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT audit_entry_code IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.code IS UNIQUE;

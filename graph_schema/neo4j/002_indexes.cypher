@@ -9,3 +9,5 @@ CREATE INDEX course_programme IF NOT EXISTS FOR (n:Course) ON (n.programme);
 CREATE INDEX picard_standard_kind IF NOT EXISTS FOR (n:PicardStandard) ON (n.kind);
 CREATE INDEX maps_to_id IF NOT EXISTS FOR ()-[m:MAPS_TO]-() ON (m.id);
 CREATE INDEX maps_to_review IF NOT EXISTS FOR ()-[m:MAPS_TO]-() ON (m.review_status);
+CREATE INDEX audit_entry_key IF NOT EXISTS FOR (n:AuditEntry) ON (n.key_id);
+CREATE INDEX audit_entry_owner IF NOT EXISTS FOR (n:AuditEntry) ON (n.owner);

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.deps import Limit, Offset, Store
+from app.api.deps import Limit, Offset, Store, WriteKey
 from app.api.schemas import Problem, Source
+from app.domain.equivalence import MatchType
+from app.services.mapping_writes import METHODS, MappingWriter, NewMapping
 from app.services.mappings import MappingService
 
 router = APIRouter(tags=["mappings"])
@@ -24,6 +26,16 @@ def get_mappings(store: Store) -> MappingService:
 
 
 Mappings = Annotated[MappingService, Depends(get_mappings)]
+
+
+def get_writer(request: Request, store: Store) -> MappingWriter:
+    return MappingWriter(store, request.app.state.mapping_cache.invalidate)
+
+
+Writer = Annotated[MappingWriter, Depends(get_writer)]
+WRITE_ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
+                422: {"model": Problem}}
+MappingId = Annotated[str, Path(max_length=300)]
 
 
 class MappingView(BaseModel):
@@ -44,6 +56,7 @@ class MappingView(BaseModel):
     review_reason: str | None = None
     reviewed_by: str | None = None
     reviewed_at: str | None = None
+    owner: str | None = None
     illustrative: bool
     source: Source
 
@@ -87,3 +100,59 @@ def mapping_quality(service: Mappings, include: Annotated[
             responses={404: {"model": Problem}})
 def get_mapping(mapping_id: Annotated[str, Path(max_length=300)], service: Mappings) -> dict:
     return service.get(mapping_id)
+
+
+class SourceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    document: str = Field(min_length=1, max_length=500)
+    publisher: str | None = Field(None, max_length=300)
+    year: int | None = Field(None, ge=1900, le=2100)
+    url: str | None = Field(None, max_length=1000, pattern=r"^https?://")
+
+
+class MappingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    from_level: str = Field(min_length=3, max_length=200, pattern=r"^[A-Za-z][\w-]*:[\w.+-]+$")
+    to_level: str = Field(min_length=3, max_length=200, pattern=r"^[A-Za-z][\w-]*:[\w.+-]+$")
+    match_type: MatchType
+    confidence: float = Field(ge=0.0, le=1.0)
+    method: str = Field(pattern="^(" + "|".join(METHODS) + ")$")
+    source: SourceIn
+    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    note: str | None = Field(None, max_length=2000)
+    review_status: str = Field("proposed", pattern="^(proposed|accepted)$",
+                               description="only an admin may assert 'accepted' directly")
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: str = Field(pattern="^(accept|reject|supersede)$")
+    reason: str | None = Field(None, max_length=2000)
+
+
+@router.post("/mappings", response_model=MappingView, status_code=201, responses=WRITE_ERRORS,
+             summary="Propose a level mapping (admin, or an administration for its own scale)")
+def create_mapping(body: MappingIn, principal: WriteKey, writer: Writer) -> dict:
+    return writer.create(principal, NewMapping(
+        from_level=body.from_level, to_level=body.to_level, match_type=body.match_type.value,
+        confidence=body.confidence, method=body.method, source_document=body.source.document,
+        source_publisher=body.source.publisher, source_year=body.source.year,
+        source_url=body.source.url, date=body.date, note=body.note,
+        review_status=body.review_status))
+
+
+@router.post("/mappings/{mapping_id}/review", response_model=MappingView,
+             responses=WRITE_ERRORS, summary="Accept, reject or supersede a mapping")
+def review_mapping(mapping_id: MappingId, body: ReviewIn, principal: WriteKey,
+                   writer: Writer) -> dict:
+    return writer.review(principal, mapping_id, body.decision, body.reason)
+
+
+@router.delete("/mappings/{mapping_id}", status_code=204, responses=WRITE_ERRORS,
+               summary="Retract a mapping (its asserting administration or an admin)")
+def retract_mapping(mapping_id: MappingId, principal: WriteKey, writer: Writer) -> Response:
+    writer.retract(principal, mapping_id)
+    return Response(status_code=204)

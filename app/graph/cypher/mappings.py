@@ -53,3 +53,36 @@ UPDATE_MAPPING = (
 )
 
 DELETE_MAPPING = "MATCH (:Level)-[m:MAPS_TO]->(:Level) WHERE m.id = $id DELETE m"
+
+# The administration whose grade scale a framework is (none for public frameworks).
+SCALE_OWNERS = (
+    "UNWIND $frameworks AS code MATCH (f:Framework {code: code}) "
+    "OPTIONAL MATCH (a:Administration)-[:USES_SCALE]->(f) "
+    "RETURN f.code AS framework, f.kind AS kind, a.code AS administration"
+)
+
+UPSERT_ADMINISTRATION = (
+    "MERGE (a:Administration {code: $code}) SET a += $props RETURN properties(a) AS node"
+)
+
+ADMINISTRATION = "MATCH (a:Administration {code: $code}) RETURN properties(a) AS node"
+
+# One statement: the scale framework, its link to the administration, and every level.
+UPSERT_SCALE = (
+    "MATCH (a:Administration {code: $administration}) "
+    "MERGE (f:Framework {code: $framework}) SET f += $framework_props "
+    "MERGE (a)-[:USES_SCALE]->(f) "
+    "SET a.scale = $framework "
+    "WITH f UNWIND $levels AS level "
+    "MERGE (l:Level {code: level.code}) SET l += level "
+    "MERGE (l)-[:IN_FRAMEWORK]->(f) "
+    "RETURN count(l) AS written"
+)
+
+SCALE_LEVELS = (
+    "MATCH (l:Level)-[:IN_FRAMEWORK]->(f:Framework {code: $framework}) "
+    "OPTIONAL MATCH (l)-[m:MAPS_TO]-() "
+    "RETURN l.code AS code, count(m) AS mappings ORDER BY code"
+)
+
+DELETE_LEVELS = "UNWIND $codes AS code MATCH (l:Level {code: code}) DETACH DELETE l"

@@ -1,0 +1,149 @@
+"""Prometheus metrics at ``/metrics``: requests and latencies by route template, store query
+latency by operation, and whether the store answers.
+
+Each app gets its own registry (several apps in one process, as in the tests, never clash).
+With several API worker processes each worker exposes its own figures; scrape them all or
+run one worker per container.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, LiteralString
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.middleware.asgi import route_template
+from app.graph.port import GraphStore, Row, StoreUnavailable
+
+HTTP_BUCKETS = (.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
+STORE_BUCKETS = (.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5)
+UNMATCHED = "<unmatched>"
+
+
+class Metrics:
+    def __init__(self) -> None:
+        disable_created_metrics()  # no *_created series: they only double the scrape
+        self.registry = CollectorRegistry()
+        self.requests = Counter("cqf_http_requests_total", "HTTP requests answered",
+                                ["method", "route", "status"], registry=self.registry)
+        self.latency = Histogram("cqf_http_request_duration_seconds",
+                                 "HTTP request latency by route template", ["method", "route"],
+                                 buckets=HTTP_BUCKETS, registry=self.registry)
+        self.store_latency = Histogram("cqf_store_query_duration_seconds",
+                                       "graph store statement latency", ["operation"],
+                                       buckets=STORE_BUCKETS, registry=self.registry)
+        self.store_errors = Counter("cqf_store_unavailable_total",
+                                    "statements that found the store unavailable",
+                                    ["operation"], registry=self.registry)
+        self.store_up = Gauge("cqf_store_up", "1 when the graph store answers a ping, else 0",
+                              registry=self.registry)
+
+    def watch_store(self, ping: Callable[[], bool]) -> None:
+        """The up/down gauge pings the store at scrape time, so it is never stale."""
+        self.store_up.set_function(lambda: 1.0 if ping() else 0.0)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class MeteredStore:
+    """A GraphStore that times every statement; everything else passes through."""
+
+    def __init__(self, inner: GraphStore, metrics: Metrics) -> None:
+        self.inner = inner
+        self.metrics = metrics
+        self.backend = inner.backend
+
+    def _timed(self, operation: str, call: Callable[[], list[Row]]) -> list[Row]:
+        started = time.perf_counter()
+        try:
+            return call()
+        except StoreUnavailable:
+            self.metrics.store_errors.labels(operation).inc()
+            raise
+        finally:
+            self.metrics.store_latency.labels(operation).observe(time.perf_counter() - started)
+
+    def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._timed("read", lambda: self.inner.read(query, params))
+
+    def write(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._timed("write", lambda: self.inner.write(query, params))
+
+    def write_rows(self, query: LiteralString, rows: Sequence[Mapping[str, Any]]) -> list[Row]:
+        return self._timed("write_rows", lambda: self.inner.write_rows(query, rows))
+
+    def fulltext(self, terms: Sequence[str], labels: Sequence[str], limit: int) -> list[Row]:
+        return self._timed("fulltext", lambda: self.inner.fulltext(terms, labels, limit))
+
+    def apply_schema(self) -> list[str]:
+        return self.inner.apply_schema()
+
+    def ping(self) -> bool:
+        return self.inner.ping()
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def __getattr__(self, name: str) -> Any:  # adapter extras (address, ...) pass through
+        return getattr(self.inner, name)
+
+
+def instrument(runtime: Any, metrics: Metrics) -> None:
+    """Wrap the runtime's store once, and point the up/down gauge at it."""
+    if not isinstance(runtime.store, MeteredStore):
+        runtime.store = MeteredStore(runtime.store, metrics)
+    metrics.watch_store(runtime.store.ping)
+
+
+class MetricsMiddleware:
+    """Counts and times every HTTP request under its route template (not its raw path, so
+    the label set stays small whatever clients send)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            route = route_template(scope) or UNMATCHED
+            method = scope["method"]
+            self.metrics.requests.labels(method, route, str(status)).inc()
+            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+
+
+def install(app: FastAPI, metrics: Metrics) -> None:
+    app.state.metrics = metrics
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics(request: Request) -> Response:
+        return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+

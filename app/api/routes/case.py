@@ -1,0 +1,51 @@
+"""1EdTech CASE 1.0 read API (``/ims/case/v1p0``) over the competency framework, the PICARD
+standards and the institutions' course frameworks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Path, Request
+
+from app.api.deps import Store
+from app.api.schemas import Problem
+from app.services.case import PREFIX, CaseView
+
+router = APIRouter(prefix=PREFIX, tags=["CASE 1.0"])
+Id = Annotated[UUID, Path(description="sourcedId (UUID)")]
+ERRORS = {404: {"model": Problem}, 422: {"model": Problem}}
+
+
+def _view(request: Request, store: Store) -> CaseView:
+    base = request.app.state.settings.base_iri
+    root = str(request.base_url) if not base else base.split("/id/")[0]
+    return CaseView(store, root)
+
+
+View = Annotated[CaseView, Depends(_view)]
+
+
+@router.get("/CFDocuments")
+def get_all_cf_documents(view: View) -> dict:
+    return view.documents()
+
+
+@router.get("/CFDocuments/{sourced_id}", responses=ERRORS)
+def get_cf_document(sourced_id: Id, view: View) -> dict:
+    return view.document(str(sourced_id))
+
+
+@router.get("/CFPackages/{sourced_id}", responses=ERRORS)
+def get_cf_package(sourced_id: Id, view: View) -> dict:
+    return view.package(str(sourced_id))
+
+
+@router.get("/CFItems/{sourced_id}", responses=ERRORS)
+def get_cf_item(sourced_id: Id, view: View) -> dict:
+    return view.item(str(sourced_id))
+
+
+@router.get("/CFAssociations/{sourced_id}", responses=ERRORS)
+def get_cf_association(sourced_id: Id, view: View) -> dict:
+    return view.association(str(sourced_id))

@@ -1,0 +1,58 @@
+"""Dereferenceable entity IRIs: ``GET /id/{kind}/{code...}`` with content negotiation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from app.api.deps import Store
+from app.api.problems import problem
+from app.api.rdf_deps import Minter
+from app.domain.errors import NotFound
+from app.rdf import html
+from app.rdf.iris import parse_path
+from app.rdf.negotiation import FORMAT_OF_MEDIA, HTML, JSON, RDF_FORMATS, choose
+from app.services.catalog import CatalogService
+from app.services.rdf_entity import entity_document, mapping_document, mapping_json
+
+router = APIRouter(tags=["linked data"])
+OFFERED = [HTML, JSON] + [media for media, _, _ in RDF_FORMATS.values()]
+VARY = {"Vary": "Accept"}
+FORMAT_MEDIA = {"html": HTML, "json": JSON, **{k: m for k, (m, _, _) in RDF_FORMATS.items()}}
+Format = Literal["html", "json", "turtle", "ntriples", "jsonld", "rdfxml"]
+
+
+@router.get("/id/{kind}/{code:path}", responses={
+    200: {"content": {m: {} for m in OFFERED}},
+    404: {"description": "unknown entity (problem+json)"},
+    406: {"description": "no acceptable representation (problem+json)"}})
+def dereference(kind: str, code: str, request: Request, store: Store, iris: Minter,
+                format: Annotated[Format | None, Query(description="overrides Accept")] = None,
+                ) -> Response:
+    """The entity in the representation the ``Accept`` header prefers (q-values honoured):
+    HTML, JSON, Turtle, N-Triples, JSON-LD or RDF/XML."""
+    try:
+        label, key = parse_path(kind, code)
+    except (KeyError, ValueError) as exc:
+        raise NotFound(kind, code) from exc
+    media = FORMAT_MEDIA[format] if format else choose(request.headers.get("accept"), OFFERED)
+    if media is None:
+        response = problem(406, "not-acceptable", "Not acceptable",
+                           f"this resource is available as {', '.join(OFFERED)}", request)
+        response.headers.update(VARY)
+        return response
+    if media == JSON:
+        body = (mapping_json(store, iris, key) if label is None
+                else {"iri": str(iris.entity(label, key)),
+                      **CatalogService(store).get(label, key)})
+        return JSONResponse(body, headers=VARY)
+    subject, graph = (mapping_document(store, iris, key) if label is None
+                      else entity_document(store, iris, label, key))
+    if media == HTML:
+        alternates = {m: f"?format={k}" for k, m in FORMAT_MEDIA.items() if m != HTML}
+        return HTMLResponse(html.render(graph, subject, alternates), headers=VARY)
+    _, _, rdflib_format = RDF_FORMATS[FORMAT_OF_MEDIA[media]]
+    return Response(graph.serialize(format=rdflib_format), headers=VARY,
+                    media_type=f"{media}; charset=utf-8")

@@ -1,0 +1,48 @@
+"""Principals and what they may do: pure rules, no framework, no store.
+
+A key carries one role: ``admin``, ``reviewer``, ``institution:{code}`` or
+``administration:{code}``. Reads are public; every write needs a principal whose role owns the
+target.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROLE_PATTERN = re.compile(r"^(admin|reviewer|(institution|administration):[A-Za-z0-9_.:-]{1,100})$")
+
+
+def valid_role(role: str) -> bool:
+    return bool(ROLE_PATTERN.match(role or ""))
+
+
+@dataclass(frozen=True)
+class Principal:
+    key_id: str
+    role: str  # "admin" | "reviewer" | "institution:{code}" | "administration:{code}"
+
+    def _scoped(self, kind: str) -> str | None:
+        prefix = f"{kind}:"
+        return self.role[len(prefix):] if self.role.startswith(prefix) else None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def institution(self) -> str | None:
+        return self._scoped("institution")
+
+    @property
+    def administration(self) -> str | None:
+        return self._scoped("administration")
+
+    def may_write_institution(self, code: str) -> bool:
+        return self.is_admin or self.institution == code
+
+    def may_write_administration(self, code: str) -> bool:
+        return self.is_admin or self.administration == code
+
+    def may_review(self) -> bool:
+        return self.is_admin or self.role == "reviewer"

@@ -1,0 +1,248 @@
+"""Course mappings asserted by an institution: parsing an upload, validating every row, and
+the difference against what the graph holds. Pure: no store, no framework.
+
+A mapping is one row ``(course, kind, target)``: ``develops`` (course -> competency, with a
+proficiency, evidence and assessment) or ``aligns_with`` (course -> PICARD standard element).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.domain.errors import FieldProblem, InvalidInput
+
+CSV_COLUMNS = ("programme", "course", "course_name", "kind", "target", "proficiency",
+               "evidence", "assessment")
+REQUIRED = ("programme", "course", "kind", "target")
+KINDS = ("develops", "aligns_with")
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
+MAX_TEXT = 2000
+MAX_NAME = 300
+# What a mapping asserts; a change in any of these re-opens its review.
+CONTENT = ("proficiency", "evidence", "assessment")
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    line: int
+    programme: str
+    course: str
+    course_name: str | None
+    kind: str
+    target: str
+    proficiency: str | None
+    evidence: str | None
+    assessment: str | None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.course, self.kind, self.target)
+
+    def content(self) -> dict[str, str | None]:
+        return {"proficiency": self.proficiency, "evidence": self.evidence,
+                "assessment": self.assessment}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the graph knows that the rows are checked against."""
+
+    institution: str
+    programmes: frozenset[str]  # programmes of this institution
+    course_owners: Mapping[str, str]  # existing course code -> owning institution
+    competencies: frozenset[str]
+    standards: frozenset[str]
+    proficiencies: frozenset[str]
+
+
+@dataclass
+class Diff:
+    added: list[MappingRow] = field(default_factory=list)
+    changed: list[MappingRow] = field(default_factory=list)
+    removed: list[tuple[str, str, str]] = field(default_factory=list)
+    unchanged: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"added": len(self.added), "changed": len(self.changed),
+                "removed": len(self.removed), "unchanged": self.unchanged}
+
+
+class TooManyRows(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"{limit} rows")
+        self.limit = limit
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput([FieldProblem("body", f"the file is not UTF-8 (byte {exc.start})")],
+                           "the upload could not be read") from exc
+
+
+def parse_csv(data: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of a CSV upload as (line number, raw fields); comma or semicolon separated."""
+    text = _decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if missing or unknown:
+        problems = [FieldProblem("header", "missing column", c, line=1, column=c) for c in missing]
+        problems += [FieldProblem("header", "unknown column", c, line=1, column=c)
+                     for c in unknown]
+        raise InvalidInput(problems, f"the header must name {', '.join(CSV_COLUMNS)}")
+    reader.fieldnames = header
+    rows: list[tuple[int, dict[str, Any]]] = []
+    line = 1
+    for raw in reader:
+        if len(rows) >= max_rows:
+            raise TooManyRows(max_rows)
+        start, line = line + 1, reader.line_num
+        if not any((v or "").strip() for k, v in raw.items() if k is not None):
+            continue
+        rows.append((start, raw))
+    return rows
+
+
+def parse_json(data: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of a JSON upload: a list of objects, or ``{"rows": [...]}``; numbered from 1."""
+    try:
+        doc = json.loads(_decode(data))
+    except json.JSONDecodeError as exc:
+        raise InvalidInput([FieldProblem("body", f"invalid JSON: {exc.msg}", line=exc.lineno)],
+                           "the upload could not be read") from exc
+    items = doc.get("rows") if isinstance(doc, dict) else doc
+    if not isinstance(items, list):
+        raise InvalidInput([FieldProblem("body", "expected a list of rows or {\"rows\": [...]}")])
+    if len(items) > max_rows:
+        raise TooManyRows(max_rows)
+    return [(n, item if isinstance(item, dict) else {"__not_an_object__": True})
+            for n, item in enumerate(items, start=1)]
+
+
+def _check_row(line: int, raw: dict[str, Any], ref: Reference,
+               problems: list[FieldProblem]) -> MappingRow | None:
+    def bad(column: str, message: str, value: Any = None) -> None:
+        problems.append(FieldProblem(f"line {line}, {column}", message, value, line, column))
+
+    if raw.get("__not_an_object__"):
+        bad("row", "expected an object with the mapping's fields")
+        return None
+    unknown = [k for k in raw if k is not None and k not in CSV_COLUMNS]
+    for name in unknown:
+        bad(str(name), "unknown field")
+    if None in raw:
+        bad("row", "more cells than the header has columns")
+    row = {c: _clean(raw.get(c)) for c in CSV_COLUMNS}
+    before = len(problems)
+    for column in REQUIRED:
+        if row[column] is None:
+            bad(column, "missing value")
+    for column in ("programme", "course", "target"):
+        if row[column] and not CODE.match(row[column]):
+            bad(column, "not a valid code", row[column])
+    for column, limit in (("course_name", MAX_NAME), ("evidence", MAX_TEXT),
+                          ("assessment", MAX_TEXT)):
+        if row[column] and len(row[column]) > limit:
+            bad(column, f"longer than {limit} characters")
+    kind = row["kind"]
+    if kind and kind not in KINDS:
+        bad("kind", f"expected one of {', '.join(KINDS)}", kind)
+    if row["programme"] and row["programme"] not in ref.programmes:
+        bad("programme", f"no programme with this code at institution {ref.institution}",
+            row["programme"])
+    owner = ref.course_owners.get(row["course"] or "")
+    if owner is not None and owner != ref.institution:
+        bad("course", "wrong owner: this course belongs to another institution", row["course"])
+    target, proficiency = row["target"], row["proficiency"]
+    if kind == "develops":
+        if target and target not in ref.competencies:
+            bad("target", "unknown competency code", target)
+        if proficiency is None:
+            bad("proficiency", "missing value: a develops row needs a proficiency")
+        elif proficiency not in ref.proficiencies:
+            bad("proficiency", "proficiency out of scale (expected one of "
+                + ", ".join(sorted(ref.proficiencies)) + ")", proficiency)
+    elif kind == "aligns_with":
+        if target and target not in ref.standards:
+            bad("target", "unknown PICARD standard code", target)
+        if proficiency is not None:
+            bad("proficiency", "an aligns_with row takes no proficiency", proficiency)
+    if len(problems) > before:
+        return None
+    return MappingRow(line, row["programme"], row["course"], row["course_name"], kind,
+                      target, proficiency, row["evidence"], row["assessment"])  # type: ignore[arg-type]
+
+
+def validate(rows: Iterable[tuple[int, dict[str, Any]]], ref: Reference) -> list[MappingRow]:
+    """Every row checked; ``InvalidInput`` lists every bad row, else the clean rows."""
+    problems: list[FieldProblem] = []
+    clean: list[MappingRow] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    course_programme: dict[str, tuple[str, int]] = {}
+    for line, raw in rows:
+        row = _check_row(line, raw, ref, problems)
+        if row is None:
+            continue
+        if row.key in seen:
+            problems.append(FieldProblem(f"line {line}, row", f"duplicate row: same course, "
+                                         f"kind and target as line {seen[row.key]}", None,
+                                         line, "row"))
+            continue
+        first = course_programme.setdefault(row.course, (row.programme, line))
+        if first[0] != row.programme:
+            problems.append(FieldProblem(
+                f"line {line}, programme", f"course {row.course} is under programme {first[0]} "
+                f"on line {first[1]}", row.programme, line, "programme"))
+            continue
+        seen[row.key] = line
+        clean.append(row)
+    named = {r.course for r in clean if r.course_name}
+    for course, (_, line) in course_programme.items():
+        if course not in ref.course_owners and course not in named:
+            problems.append(FieldProblem(f"line {line}, course_name",
+                                         "missing value: a new course needs a name", None,
+                                         line, "course_name"))
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0))
+        raise InvalidInput(problems, f"{len({p.line for p in problems})} bad row(s); "
+                                     "nothing was written")
+    return clean
+
+
+def diff(rows: list[MappingRow], current: Mapping[tuple[str, str, str], Mapping[str, Any]],
+         scope: set[str] | None = None) -> Diff:
+    """Compare the file with the stored mappings. ``current`` holds the stored mappings in
+    scope; stored mappings the file no longer lists are removed (within ``scope`` courses
+    when given, else all of ``current``)."""
+    result = Diff()
+    listed = set()
+    for row in rows:
+        listed.add(row.key)
+        stored = current.get(row.key)
+        if stored is None:
+            result.added.append(row)
+        elif any(stored.get(k) != v for k, v in row.content().items()):
+            result.changed.append(row)
+        else:
+            result.unchanged += 1
+    result.removed = sorted(k for k in current if k not in listed
+                            and (scope is None or k[0] in scope))
+    return result

@@ -1,0 +1,87 @@
+"""Minting and reading entity IRIs under the configured base (default ``<service>/id/``).
+
+``/id/{kind}/{code}``: the kind is a stable slug per node label; a level's ``FRAMEWORK:LEVEL``
+code becomes two path segments (``level/EQF/6``), every other code one percent-encoded segment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+from app.graph.labels import CATALOGUE_LABELS, NodeLabel
+
+KIND_OF: dict[NodeLabel, str] = {
+    NodeLabel.FRAMEWORK: "framework",
+    NodeLabel.LEVEL: "level",
+    NodeLabel.COMPETENCY_GROUP: "competency-group",
+    NodeLabel.COMPETENCY: "competency",
+    NodeLabel.PROFICIENCY_LEVEL: "proficiency-level",
+    NodeLabel.JOB_FAMILY: "job-family",
+    NodeLabel.JOB_PROFILE: "job-profile",
+    NodeLabel.PROFESSIONAL_TASK: "task",
+    NodeLabel.FUNCTIONAL_DOMAIN: "functional-domain",
+    NodeLabel.GENERIC_ROLE: "generic-role",
+    NodeLabel.OCCUPATION: "occupation",
+    NodeLabel.PICARD_STANDARD: "picard-standard",
+    NodeLabel.INSTITUTION: "institution",
+    NodeLabel.PROGRAMME: "programme",
+    NodeLabel.COURSE: "course",
+    NodeLabel.ADMINISTRATION: "administration",
+}
+LABEL_OF: dict[str, NodeLabel] = {kind: label for label, kind in KIND_OF.items()}
+MAPPING_KIND = "mapping"
+assert set(KIND_OF) == set(CATALOGUE_LABELS), "every catalogue label needs an IRI kind"
+
+
+def _segment(text: str) -> str:
+    return quote(text, safe="-_.~")
+
+
+class Iris:
+    """Mints IRIs for one base; ``base`` ends with a slash."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base if base.endswith("/") else base + "/"
+
+    def entity(self, label: NodeLabel, code: str) -> URIRef:
+        if label is NodeLabel.LEVEL and ":" in code:
+            framework, _, level = code.partition(":")
+            path = f"{_segment(framework)}/{_segment(level)}"
+        else:
+            path = _segment(code)
+        return URIRef(f"{self.base}{KIND_OF[label]}/{path}")
+
+    def mapping(self, mapping_id: str) -> URIRef:
+        return URIRef(f"{self.base}{MAPPING_KIND}/{_segment(mapping_id)}")
+
+    def statement(self, rel_type: str, from_code: str, to_code: str) -> URIRef:
+        slug = rel_type.lower().replace("_", "-")
+        return URIRef(f"{self.base}statement/{slug}/{_segment(from_code)}/{_segment(to_code)}")
+
+    def source(self, key: tuple[object, ...]) -> URIRef:
+        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
+        return URIRef(f"{self.base}source/{digest}")
+
+
+def parse_path(kind: str, rest: str) -> tuple[NodeLabel | None, str]:
+    """``(label, code)`` for ``/id/{kind}/{rest}`` (``rest`` already percent-decoded); label
+    None for a mapping (code = its id).
+    Raises KeyError for an unknown kind and ValueError for a malformed path."""
+    parts = rest.split("/") if rest else []
+    if not parts or any(not p for p in parts):
+        raise ValueError("empty code")
+    if kind == MAPPING_KIND:
+        if len(parts) != 1:
+            raise ValueError("a mapping IRI has one segment")
+        return None, parts[0]
+    label = LABEL_OF[kind]
+    if label is NodeLabel.LEVEL:
+        if len(parts) != 2:
+            raise ValueError("a level IRI is level/FRAMEWORK/LEVEL")
+        return label, f"{parts[0]}:{parts[1]}"
+    if len(parts) != 1:
+        raise ValueError("this IRI has one code segment")
+    return label, parts[0]

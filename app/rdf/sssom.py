@@ -1,0 +1,58 @@
+"""SSSOM-compatible TSV of the level mappings: a YAML metadata block (``#`` lines with the
+CURIE map), then one row per mapping. Streamed: rows in, text out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+           "mapping_justification", "confidence", "author_label", "mapping_date",
+           "comment", "other")
+JUSTIFICATION = {
+    "official_referencing": "semapv:ManualMappingCuration",
+    "comparison_study": "semapv:ManualMappingCuration",
+    "expert_panel": "semapv:ManualMappingCuration",
+    "computed": "semapv:CompositeMatching",
+}
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def _curie(level_code: str) -> str:
+    framework, _, level = level_code.partition(":")
+    return f"cqflevel:{framework}/{level}"
+
+
+def header(base_iri: str, version: str = "latest") -> str:
+    lines = [
+        "mapping_set_id: " + base_iri + f"mappings/{version}.sssom.tsv",
+        "mapping_set_title: CQF level mappings",
+        "license: https://www.apache.org/licenses/LICENSE-2.0",
+        "curie_map:",
+        f"  cqflevel: {base_iri}level/",
+        "  semapv: https://w3id.org/semapv/vocab/",
+        "  skos: http://www.w3.org/2004/02/skos/core#",
+    ]
+    return "".join(f"# {line}\n" for line in lines) + "\t".join(COLUMNS) + "\n"
+
+
+def rows(mappings: Iterable[Mapping[str, Any]]) -> str:
+    """``mappings``: rows with from_code, to_code, from_name, to_name and props."""
+    out = []
+    for m in mappings:
+        p = m["props"]
+        other = ";".join(f"{k}={_cell(p.get(k))}" for k in
+                         ("id", "review_status", "status", "historical", "source_document",
+                          "source_publisher", "source_year", "source_url")
+                         if p.get(k) not in (None, ""))
+        values = (_curie(m["from_code"]), m.get("from_name"), f"skos:{p.get('match_type')}",
+                  _curie(m["to_code"]), m.get("to_name"),
+                  JUSTIFICATION.get(str(p.get("method")), "semapv:UnspecifiedMatching"),
+                  p.get("confidence"), p.get("asserted_by"), p.get("date"), p.get("note"),
+                  other)
+        out.append("\t".join(_cell(v) for v in values) + "\n")
+    return "".join(out)

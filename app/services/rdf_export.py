@@ -1,0 +1,144 @@
+"""Streamed linked-data export: the store read page by page, each page written as text.
+
+Memory holds one page of rows (plus the set of sources and direct mapping triples already
+written, both bounded by the number of sources and level mappings, not by the graph's size).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+
+from app.domain.errors import NotFound
+from app.graph.cypher import rdf as q
+from app.graph.labels import CATALOGUE_LABELS
+from app.graph.port import GraphStore
+from app.rdf import sssom as tsv
+from app.rdf import triples
+from app.rdf.iris import Iris
+from app.rdf.ontology import level_alignments, ontology_descriptions
+from app.rdf.triples import Description, Sources
+from app.rdf.writers import WRITERS
+
+PAGE_SIZE = 1000
+SOURCES_PER_PAGE = 50  # relationship pages: the edges of this many source nodes at most
+OnPage = Callable[[str, int], None]  # (what was read, how many graph rows)
+Page = tuple[str, int, list[Description]]  # (what, rows read, descriptions)
+
+
+class Scope(StrEnum):
+    ONTOLOGY = "ontology"
+    DATA = "data"
+    ALL = "all"
+
+
+def check_framework(store: GraphStore, framework: str | None) -> None:
+    if framework is not None and not store.read(q.FRAMEWORK_EXISTS, {"code": framework}):
+        raise NotFound("Framework", framework)
+
+
+def _node_pages(store: GraphStore, iris: Iris, sources: Sources, framework: str | None,
+                page_size: int) -> Iterator[Page]:
+    labels = CATALOGUE_LABELS if framework is None else tuple(q.FRAMEWORK_KEY)
+    alignments = level_alignments()
+    for label in labels:
+        query, after = q.node_page(label), ""
+        while True:
+            rows = store.read(query, {"after": after, "limit": page_size,
+                                      "framework": framework})
+            if not rows:
+                break
+            page: list[Description] = []
+            for row in rows:
+                page += triples.node(label, row["props"], iris, sources, alignments)
+            yield label.value, len(rows), page
+            after = str(rows[-1]["props"]["code"])
+            if len(rows) < page_size:
+                break
+
+
+def _relationship_pages(store: GraphStore, iris: Iris, sources: Sources,
+                        framework: str | None,
+                        page_size: int) -> Iterator[Page]:
+    for rel_type, (_, ends, _) in triples.RELATIONSHIPS.items():
+        if framework is not None and rel_type != "IN_FRAMEWORK":
+            continue
+        for from_label, to_label in ends:
+            query, after = q.relationship_page(rel_type, from_label, to_label), ""
+            sources_per_page = max(1, min(page_size, SOURCES_PER_PAGE))
+            while True:
+                rows = store.read(query, {"after": after, "limit": sources_per_page,
+                                          "framework": framework})
+                if not rows:
+                    break
+                page: list[Description] = []
+                for row in rows:
+                    if row["to_code"] is not None:
+                        page += triples.relationship(rel_type, from_label, row["from_code"],
+                                                     to_label, row["to_code"], row["props"],
+                                                     iris, sources)
+                yield rel_type, len(rows), page
+                after = str(rows[-1]["from_code"])
+                if len({r["from_code"] for r in rows}) < sources_per_page:
+                    break
+
+
+def _mapping_pages(store: GraphStore, iris: Iris, sources: Sources, framework: str | None,
+                   page_size: int) -> Iterator[Page]:
+    after, direct_seen = "", set()
+    while True:
+        rows = store.read(q.MAPPING_PAGE, {"after": after, "limit": page_size,
+                                           "framework": framework})
+        page: list[Description] = []
+        for row in rows:
+            key = (row["from_code"], row["props"].get("match_type"), row["to_code"])
+            page += triples.mapping(row["from_code"], row["to_code"], row["props"], iris,
+                                    sources, with_direct=key not in direct_seen)
+            direct_seen.add(key)
+        if rows:
+            yield "MAPS_TO", len(rows), page
+            after = str(rows[-1]["props"]["id"])
+        if len(rows) < page_size:
+            break
+
+
+def data_pages(store: GraphStore, iris: Iris, framework: str | None = None,
+               page_size: int = PAGE_SIZE) -> Iterator[Page]:
+    """``(what, rows read, descriptions)`` per page: nodes, relationships, level mappings."""
+    sources = Sources(iris)
+    yield from _node_pages(store, iris, sources, framework, page_size)
+    yield from _relationship_pages(store, iris, sources, framework, page_size)
+    yield from _mapping_pages(store, iris, sources, framework, page_size)
+
+
+def export(store: GraphStore, iris: Iris, fmt: str, scope: Scope = Scope.ALL,
+           framework: str | None = None, page_size: int = PAGE_SIZE,
+           on_page: OnPage | None = None) -> Iterator[str]:
+    """Text chunks of the export in ``fmt`` (a key of ``WRITERS``)."""
+    writer = WRITERS[fmt]()
+    yield writer.header()
+    if scope in (Scope.ONTOLOGY, Scope.ALL):
+        descriptions = ontology_descriptions()
+        yield writer.chunk(descriptions)
+        if on_page:
+            on_page("ontology", 0)
+    if scope in (Scope.DATA, Scope.ALL):
+        for what, count, page in data_pages(store, iris, framework, page_size):
+            yield writer.chunk(page)
+            if on_page:
+                on_page(what, count)
+    yield writer.footer()
+
+
+def sssom(store: GraphStore, base_iri: str, framework: str | None = None,
+          page_size: int = PAGE_SIZE) -> Iterator[str]:
+    """The level mappings as SSSOM TSV, page by page."""
+    yield tsv.header(base_iri)
+    after = ""
+    while True:
+        rows = store.read(q.MAPPING_PAGE, {"after": after, "limit": page_size,
+                                           "framework": framework})
+        yield tsv.rows(rows)
+        if len(rows) < page_size:
+            break
+        after = str(rows[-1]["props"]["id"])

@@ -1,0 +1,81 @@
+"""Review of course mappings: institutions propose, an admin or reviewer accepts or rejects
+(with a reason). Only accepted mappings count in public answers unless proposed ones are
+asked for explicitly; rejected ones never count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.auth import Principal
+from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from app.graph.cypher import courses as q
+from app.graph.labels import NodeLabel
+from app.graph.port import GraphStore
+from app.services.audit import record_audit
+from app.services.keys import now_iso
+
+REL = {"develops": "DEVELOPS", "aligns_with": "ALIGNS_WITH"}
+DECISIONS = ("accepted", "rejected")
+REVIEW_STATUSES = ("proposed", "accepted", "rejected")
+
+
+def counted_statuses(include_proposed: bool) -> list[str]:
+    return ["accepted", "proposed"] if include_proposed else ["accepted"]
+
+
+def list_mappings(store: GraphStore, *, review_status: str | None, institution: str | None,
+                  limit: int, offset: int) -> dict[str, Any]:
+    params = {"review_status": review_status, "institution": institution}
+    items = []
+    for kind, rel in REL.items():
+        items += [{"kind": kind, **r} for r in store.read(q.list_mappings(rel), params)]
+    items.sort(key=lambda m: (m["course"], m["kind"], m["target"]))
+    page = items[offset:offset + limit]
+    return {"items": page, "total": len(items), "limit": limit, "offset": offset,
+            "next_offset": offset + len(page) if offset + len(page) < len(items) else None}
+
+
+def _decision(principal: Principal, decision: str, reason: str | None,
+              problems: list[FieldProblem]) -> dict[str, Any]:
+    if not principal.may_review():
+        raise Forbidden("only an admin or reviewer key may review")
+    if decision not in DECISIONS:
+        problems.append(FieldProblem("decision", "expected accepted or rejected", decision))
+    if decision == "rejected" and not (reason or "").strip():
+        problems.append(FieldProblem("reason", "a rejection needs a reason"))
+    if problems:
+        raise InvalidInput(problems)
+    # The institution's claim stays unverified evidence unless an admin accepts it.
+    return {"review_status": decision, "review_reason": reason,
+            "reviewed_by": principal.key_id, "reviewed_at": now_iso(),
+            "status": "verified" if decision == "accepted" and principal.is_admin
+            else "unverified"}
+
+
+def review_node(store: GraphStore, principal: Principal, label: NodeLabel, institution: str,
+                code: str, decision: str, reason: str | None) -> dict[str, Any]:
+    """Accept or reject a programme or course an institution created."""
+    props = _decision(principal, decision, reason, [])
+    rows = store.write(q.review_node(label), {"code": code, "institution": institution,
+                                              "props": props})
+    if not rows:
+        raise NotFound(label.value, f"{institution}/{code}")
+    record_audit(store, principal, f"review_{decision}", label.value, code, rows[0]["before"],
+                 props, owner=f"institution:{institution}")
+    return {"kind": label.value, **{k: v for k, v in rows[0].items() if k != "before"}}
+
+
+def review(store: GraphStore, principal: Principal, course: str, kind: str, target: str,
+           decision: str, reason: str | None) -> dict[str, Any]:
+    problems = []
+    if kind not in REL:
+        problems.append(FieldProblem("kind", "expected develops or aligns_with", kind))
+    props = _decision(principal, decision, reason, problems)
+    rows = store.write(q.review_mapping(REL[kind]), {"course": course, "target": target,
+                                                     "props": props})
+    if not rows:
+        raise NotFound("CourseMapping", f"{course}/{kind}/{target}")
+    row = rows[0]
+    record_audit(store, principal, f"review_{decision}", kind, f"{course}->{target}",
+                 row["before"], props, owner=f"institution:{row['institution']}")
+    return {"kind": kind, **{k: v for k, v in row.items() if k != "before"}}

@@ -1,0 +1,174 @@
+"""What each explorer page shows, assembled from the service layer: plain dicts for the
+templates. No HTTP here; errors raised by the services reach the route, which renders them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from app.graph.labels import NodeLabel
+from app.graph.port import GraphStore
+from app.services import coverage as coverage_service
+from app.services.catalog import CatalogService
+from app.services.display import facts_for
+from app.services.equivalence import EquivalenceService, MappingGraphCache
+from app.web.svg import ladder
+
+PAGE = 500
+PIVOT = "EQF"
+
+
+def all_items(catalog: CatalogService, label: NodeLabel, **filters: Any) -> list[dict[str, Any]]:
+    """Every entity of a label (paged through), for the pickers."""
+    items: list[dict[str, Any]] = []
+    offset: int | None = 0
+    while offset is not None:
+        page = catalog.list(label, limit=PAGE, offset=offset, filters=filters or None)
+        items += page["items"]
+        offset = page["next_offset"]
+    return items
+
+
+def localise(store: GraphStore, refs: list[dict[str, Any]], kind_key: str = "kind",
+             code_key: str = "code") -> list[dict[str, Any]]:
+    """Adds ``name_fr`` and ``status``/``illustrative`` (when missing) to references."""
+    facts = facts_for(store, ((r.get(kind_key) or "", r.get(code_key) or "") for r in refs))
+    for ref in refs:
+        fact = facts.get((ref.get(kind_key) or "", ref.get(code_key) or ""), {})
+        ref.setdefault("name_fr", fact.get("name_fr"))
+        if ref.get("status") is None:
+            ref["status"] = fact.get("status")
+        ref["illustrative"] = bool(ref.get("illustrative")) or ref["status"] == "illustrative"
+    return refs
+
+
+# --- equivalence -------------------------------------------------------------------------
+
+def equivalence_options(catalog: CatalogService) -> dict[str, Any]:
+    frameworks = all_items(catalog, NodeLabel.FRAMEWORK)
+    levels = all_items(catalog, NodeLabel.LEVEL)
+    scale_owner = {a["attributes"].get("scale"): a
+                   for a in all_items(catalog, NodeLabel.ADMINISTRATION)}
+    by_framework: dict[str, list[dict[str, Any]]] = {f["code"]: [] for f in frameworks}
+    for level in levels:
+        by_framework.setdefault(level["attributes"].get("framework"), []).append(level)
+    for group in by_framework.values():
+        group.sort(key=lambda lv: (lv["attributes"].get("ordinal") is None,
+                                   lv["attributes"].get("ordinal") or 0, lv["code"]))
+    return {"frameworks": frameworks, "levels": by_framework, "scale_owner": scale_owner,
+            "programmes": all_items(catalog, NodeLabel.PROGRAMME)}
+
+
+def equivalence_answer(store: GraphStore, cache: MappingGraphCache, options: dict[str, Any],
+                       start: str, target: str | None, depth: int,
+                       include_proposed: bool) -> dict[str, Any]:
+    service = EquivalenceService(store, cache)
+    answer = service.equivalences(start, target, depth=depth, include_proposed=include_proposed,
+                                  paths="best")
+    level_index = {lv["code"]: lv for group in options["levels"].values() for lv in group}
+    for item in answer["equivalences"]:
+        item["level"]["name_fr"] = level_index.get(item["level"]["code"], {}).get("name_fr")
+    answer["ladder"] = equivalence_ladder(service, options, answer, depth, include_proposed)
+    return answer
+
+
+def _ladder_target(answer: dict[str, Any]) -> str | None:
+    if answer["to"]:
+        return str(answer["to"])
+    frameworks = [e["level"]["framework"] for e in answer["equivalences"]]
+    return PIVOT if PIVOT in frameworks else (frameworks[0] if frameworks else None)
+
+
+def equivalence_ladder(service: EquivalenceService, options: dict[str, Any],
+                       answer: dict[str, Any], depth: int,
+                       include_proposed: bool) -> dict[str, Any] | None:
+    """Both frameworks side by side, with every level of the source framework joined to its
+    equivalents in the target framework."""
+    start = answer["from_level"]
+    right_fw = _ladder_target(answer)
+    if not start or not right_fw:
+        return None
+    left_fw = start.split(":", 1)[0]
+    if left_fw == right_fw:
+        return None
+    left, right = options["levels"].get(left_fw, []), options["levels"].get(right_fw, [])
+    links = []
+    for level in left:
+        found = service.equivalences(level["code"], right_fw, depth=depth,
+                                     include_proposed=include_proposed, paths="best")
+        links += [{"from": level["code"], "to": e["level"]["code"],
+                   "match_type": e["match_type"], "confidence": e["confidence"]}
+                  for e in found["equivalences"]]
+    return {"left": left_fw, "right": right_fw, "chosen_target": bool(answer["to"]),
+            "left_levels": left, "right_levels": right, "links": links, "start": start}
+
+
+def ladder_drawing(data: dict[str, Any], label: Any, href: Any, match: Any) -> Any:
+    """Positions the ladder; ``label``, ``href`` and ``match`` localise names, links and
+    match types (they come from the page's language)."""
+    def side(levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"code": lv["code"], "label": label(lv), "href": href(lv),
+                 "ordinal": lv["attributes"].get("ordinal"),
+                 "illustrative": lv.get("illustrative")} for lv in levels]
+
+    links = [{**lk, "title": f"{lk['from']} \u2192 {lk['to']}: {match(lk['match_type'])}, "
+                             f"{round(lk['confidence'] * 100)}%"} for lk in data["links"]]
+    return ladder(side(data["left_levels"]), side(data["right_levels"]), links, data["start"])
+
+
+# --- programme coverage ---------------------------------------------------------------------
+
+def coverage_answer(store: GraphStore, programme: str, include_proposed: bool) -> dict[str, Any]:
+    institution, _, code = programme.partition("/")
+    report = coverage_service.picard_coverage(store, institution, code, include_proposed)
+    courses = [c for tier in report.get("tiers", []) for c in _tier_courses(tier)]
+    courses += [c for theme in report.get("themes_2019", []) for c in theme.get("courses", [])]
+    for course in courses:
+        course.setdefault("kind", "Course")
+    localise(store, courses)
+    return report
+
+
+def _tier_courses(tier: Mapping[str, Any]) -> list[dict[str, Any]]:
+    found = list(tier.get("courses", []))
+    for area in tier.get("knowledge_areas", []):
+        found += area.get("courses", [])
+    return found
+
+
+# --- portability ----------------------------------------------------------------------------
+
+PROFICIENCIES = ("aware", "trained", "advanced", "expert")
+
+
+def portability_options(catalog: CatalogService) -> dict[str, Any]:
+    competencies = all_items(catalog, NodeLabel.COMPETENCY)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for competency in competencies:
+        groups.setdefault(competency["attributes"].get("group") or "", []).append(competency)
+    return {"profiles": all_items(catalog, NodeLabel.JOB_PROFILE),
+            "competency_groups": {g["code"]: g for g in
+                                  all_items(catalog, NodeLabel.COMPETENCY_GROUP)},
+            "competencies": groups,
+            "administrations": all_items(catalog, NodeLabel.ADMINISTRATION),
+            "proficiencies": PROFICIENCIES}
+
+
+def localise_portability(store: GraphStore, answer: dict[str, Any]) -> dict[str, Any]:
+    """French labels and evidence flags for the profiles, competencies and courses named."""
+    for result in answer["results"]:
+        result["profile"]["kind"] = "JobProfile"
+        training = result.get("training") or {}
+        for gap in result["gaps"] + training.get("uncovered", []):
+            gap["kind"] = "Competency"
+        for course in training.get("courses", []):
+            course["kind"] = "Course"
+    refs = [r["profile"] for r in answer["results"]]
+    for result in answer["results"]:
+        training = result.get("training") or {}
+        refs += training.get("courses", [])
+    localise(store, refs)
+    gaps = [g for r in answer["results"]
+            for g in r["gaps"] + (r.get("training") or {}).get("uncovered", [])]
+    localise(store, gaps, code_key="competency")
+    return answer

@@ -1,0 +1,213 @@
+"""The web explorer's pages, served at ``/`` beside the API. Server-rendered Jinja2
+(autoescaped); state lives in the query string so every view has a shareable URL. Routes read
+their parameters, call one builder in ``app.web.pages``/``app.web.explore`` and render; an
+error from the services becomes a clear message on the page, never a stack trace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jinja2
+import structlog
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from app.domain.errors import DomainError, InvalidInput, NotFound
+from app.graph.labels import CATALOGUE_LABELS, NodeLabel
+from app.graph.port import GraphStore, StoreUnavailable
+from app.rdf.iris import parse_path
+from app.services.catalog import CatalogService
+from app.services.portability import PortabilityQuestion, PortabilityService
+from app.web import explore, pages, svg, urls
+from app.web.i18n import Translator, pick_language
+
+log = structlog.get_logger(__name__)
+HERE = Path(__file__).parent
+STATIC_DIR = (HERE / "static").resolve()
+templates = Jinja2Templates(env=jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+    undefined=jinja2.ChainableUndefined))
+router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+def _store(request: Request) -> GraphStore:
+    return request.app.state.runtime.store
+
+
+def _page(request: Request, view: str) -> dict[str, Any]:
+    """What every page needs: language, translator, link builders, the language switch (the
+    same URL, same state, other language)."""
+    lang = pick_language(request.query_params.get("lang"))
+    other = "fr" if lang == "en" else "en"
+    switch = request.url.remove_query_params("lang")
+    if other != "en":
+        switch = switch.include_query_params(lang=other)
+    path_and_query = switch.path + (f"?{switch.query}" if switch.query else "")
+    return {"request": request, "t": Translator(lang), "lang": lang, "other_lang": other,
+            "view": view, "switch_url": path_and_query,
+            "href": lambda path, **kw: urls.with_query(path, lang, **kw),
+            "entity_href": lambda kind, code: _entity_href(kind, code, lang),
+            "svg": svg, "error": None}
+
+
+def _entity_href(kind: str, code: str | None, lang: str) -> str | None:
+    path = urls.entity_path(kind, code) if code else None
+    return urls.with_query(path, lang) if path else None
+
+
+def _attempt(context: dict[str, Any], build: Callable[[], T]) -> T | None:
+    """Runs ``build``; an error is recorded in the context (shown as a message), not raised."""
+    t = context["t"]
+    try:
+        return build()
+    except InvalidInput as exc:
+        context["error"] = {"status": 422, "detail": exc.summary, "errors": [
+            {"location": p.location, "message": p.message} for p in exc.problems]}
+    except NotFound as exc:
+        context["error"] = {"status": 404, "detail": str(exc), "errors": []}
+    except DomainError as exc:
+        context["error"] = {"status": 400, "detail": str(exc), "errors": []}
+    except StoreUnavailable:
+        context["error"] = {"status": 503, "detail": t("error.store"), "errors": []}
+    except Exception:  # noqa: BLE001 - logged; the page says only that the service failed
+        log.exception("web.page.failed", path=context["request"].url.path)
+        context["error"] = {"status": 500, "detail": t("error.unexpected"), "errors": []}
+    return None
+
+
+def _render(template: str, context: dict[str, Any]) -> HTMLResponse:
+    status = context["error"]["status"] if context.get("error") else 200
+    return templates.TemplateResponse(context["request"], template, context,
+                                      status_code=status)
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(value or default), low), high)
+    except ValueError:
+        return default
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    return _render("home.html", _page(request, "home"))
+
+
+@router.get("/equivalence", response_class=HTMLResponse)
+def equivalence(request: Request) -> HTMLResponse:
+    context, q = _page(request, "equivalence"), request.query_params
+    store = _store(request)
+    start, target = q.get("from") or "", q.get("to") or None
+    depth, proposed = _int(q.get("depth"), 3, 1, 5), q.get("proposed") == "1"
+    context.update(start=start, target=target, depth=depth, proposed=proposed, answer=None)
+    t, lang = context["t"], context["lang"]
+    context["svg_ladder"] = lambda data: pages.ladder_drawing(
+        data, lambda lv: f"{lv['attributes'].get('level') or lv['code']} · {t.label(lv)}",
+        lambda lv: _entity_href("Level", lv["code"], lang), lambda mt: t(f"match.{mt}"))
+    options = _attempt(context, lambda: pages.equivalence_options(CatalogService(store)))
+    context["options"] = options
+    if options is not None and start:
+        context["answer"] = _attempt(context, lambda: pages.equivalence_answer(
+            store, request.app.state.mapping_cache, options, start, target, depth, proposed))
+    return _render("equivalence.html", context)
+
+
+@router.get("/portability", response_class=HTMLResponse)
+def portability(request: Request) -> HTMLResponse:
+    context, q = _page(request, "portability"), request.query_params
+    store, state = _store(request), request.app.state
+    held = {k[2:]: v for k, v in q.multi_items() if k.startswith("h.") and v}
+    mode = q.get("mode") or ("competencies" if held else "profile")
+    question = PortabilityQuestion(
+        from_profile=(q.get("profile") or None) if mode == "profile" else None,
+        competencies=held if mode == "competencies" else None,
+        administration=q.get("administration") or None,
+        min_coverage=_int(q.get("min"), 0, 0, 100) / 100, limit=_int(q.get("limit"), 10, 1, 50),
+        with_training=q.get("training", "1") == "1")
+    asked = bool(question.from_profile or question.competencies)
+    context.update(mode=mode, held=held, question=question, answer=None, asked=asked)
+    context["options"] = _attempt(context, lambda: pages.portability_options(
+        CatalogService(store)))
+    if context["options"] is not None and asked:
+        service = PortabilityService(store, state.candidate_cache, state.mapping_cache)
+        context["answer"] = _attempt(context, lambda: pages.localise_portability(
+            store, service.portability(question)))
+    return _render("portability.html", context)
+
+
+@router.get("/coverage", response_class=HTMLResponse)
+def coverage(request: Request) -> HTMLResponse:
+    context, q = _page(request, "coverage"), request.query_params
+    store = _store(request)
+    programme, proposed = q.get("programme") or "", q.get("proposed") == "1"
+    context.update(programme=programme, proposed=proposed, answer=None)
+    context["programmes"] = _attempt(context, lambda: pages.all_items(
+        CatalogService(store), NodeLabel.PROGRAMME))
+    if context["programmes"] is not None and programme:
+        context["answer"] = _attempt(context, lambda: pages.coverage_answer(
+            store, programme, proposed))
+    return _render("coverage.html", context)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request) -> HTMLResponse:
+    context, q = _page(request, "search"), request.query_params
+    store = _store(request)
+    text, kind_name = (q.get("q") or "").strip(), q.get("kind") or ""
+    kind = NodeLabel(kind_name) if kind_name in {k.value for k in CATALOGUE_LABELS} else None
+    context.update(q=text, kind=kind.value if kind else "", kinds=explore.KINDS, answer=None,
+                   listing=None)
+    if text:
+        context["answer"] = _attempt(context, lambda: explore.search(store, text, kind))
+    elif kind:
+        context["listing"] = _attempt(context, lambda: explore.browse(store, kind))
+    return _render("search.html", context)
+
+
+@router.get("/entity/{kind}/{rest:path}", response_class=HTMLResponse)
+def entity_page(kind: str, rest: str, request: Request) -> HTMLResponse:
+    try:
+        label, code = parse_path(kind, rest)
+    except (KeyError, ValueError):
+        label, code = None, rest
+    if label is None:
+        context = _page(request, "search")
+        context["error"] = {"status": 404, "detail": f"no {kind} with code '{rest}'",
+                            "errors": []}
+        context.update(detail=None, label=None, code=rest)
+        return _render("entity.html", context)
+    return render_entity_page(request, label, code)
+
+
+def render_entity_page(request: Request, label: NodeLabel, code: str) -> HTMLResponse:
+    """The HTML page of one catalogue entity (relationships, neighbourhood graph, sources).
+    Callable from any route that has a label and a code, e.g. the ``/id/...`` HTML
+    representation."""
+    context = _page(request, "search")
+    context.update(label=label, code=code, detail=None,
+                   iri=urls.id_path(label, code), api=urls.api_path(label, code))
+    detail = _attempt(context, lambda: explore.entity(_store(request), label, code))
+    if detail is not None:
+        t, lang = context["t"], context["lang"]
+        context["detail"] = detail
+        context["graph"] = svg.neighbourhood(t.label(detail), [
+            {**n, "label": t.label(n), "relation": t.relation(n["relation"]),
+             "href": _entity_href(n["kind"], n["code"], lang)}
+            for n in explore.neighbours(detail)])
+    return _render("entity.html", context)
+
+
+@router.get("/static/{name:path}")
+def static(name: str) -> Response:
+    path = (STATIC_DIR / name).resolve()
+    if not path.is_relative_to(STATIC_DIR) or not path.is_file():
+        raise NotFound("static file", name)
+    return FileResponse(path, headers={"Cache-Control": "public, max-age=300"})

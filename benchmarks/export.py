@@ -1,0 +1,135 @@
+"""Export benchmark: streamed writers vs. building an rdflib Graph and serializing it.
+
+    python -m benchmarks.export --quick        # two small graphs (seconds)
+    python -m benchmarks.export --scale 1.0    # the ESCO-sized graph of design.md
+
+Generates a graph (profiles, competencies, REQUIRES edges with proficiency and source) in an
+embedded FalkorDB, then for each format measures, in the same run, triples per second and
+peak Python heap (tracemalloc) of (a) ``app.services.rdf_export.export`` written to a null
+sink and (b) the same descriptions added to an rdflib Graph, then ``Graph.serialize``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import Graph
+
+from app.graph.cypher.seed import merge_nodes, merge_relationships
+from app.graph.embedded import EmbeddedFalkorDB
+from app.graph.falkordb_store import FalkorDBStore
+from app.graph.labels import NodeLabel
+from app.graph.port import GraphStore
+from app.rdf.iris import Iris
+from app.services.rdf_export import Scope, data_pages, export
+
+ESCO = {"profiles": 3000, "competencies": 14000, "requires": 120000}
+FORMATS = {"ntriples": "nt", "turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml"}
+SOURCE = {"status": "illustrative", "source_document": "benchmark generator",
+          "source_publisher": "CQF Graph", "source_year": 2026}
+
+
+def _node(prefix: str, i: int) -> dict:
+    return {"code": f"{prefix}{i:06d}", "name": f"{prefix} {i}", "name_fr": f"{prefix} fr {i}",
+            "description": f"generated {prefix} number {i}", **SOURCE}
+
+
+def generate(store: GraphStore, scale: float, batch: int = 5000) -> None:
+    rnd = random.Random(7)
+    n_prof, n_comp = int(ESCO["profiles"] * scale), int(ESCO["competencies"] * scale)
+    sets = [(NodeLabel.JOB_PROFILE, [_node("JP", i) for i in range(n_prof)]),
+            (NodeLabel.COMPETENCY, [{**_node("C", i), "group": "ESCO", "trade_only": False}
+                                    for i in range(n_comp)]),
+            (NodeLabel.PROFICIENCY_LEVEL, [{**_node("P", 0), "code": "trained", "rank": 2}])]
+    for label, rows in sets:
+        for start in range(0, len(rows), batch):
+            store.write_rows(merge_nodes(label), rows[start:start + batch])
+    pairs = {(rnd.randrange(n_prof), rnd.randrange(n_comp))
+             for _ in range(int(ESCO["requires"] * scale))}
+    rels = [{"from": f"JP{a:06d}", "to": f"C{b:06d}", "props": {"proficiency": "trained",
+                                                                  **SOURCE}}
+            for a, b in sorted(pairs)]
+    query = merge_relationships("REQUIRES", NodeLabel.JOB_PROFILE, NodeLabel.COMPETENCY)
+    for start in range(0, len(rels), batch):
+        store.write_rows(query, rels[start:start + batch])
+
+
+def streamed(store: GraphStore, fmt: str) -> int:
+    size = 0
+    for chunk in export(store, Iris("http://bench.test/id/"), fmt, Scope.DATA):
+        size += len(chunk)
+    return size
+
+
+def rdflib_graph(store: GraphStore, fmt: str) -> int:
+    graph = Graph()
+    for _, _, page in data_pages(store, Iris("http://bench.test/id/")):
+        for subject, pairs in page:
+            for p, o in pairs:
+                graph.add((subject, p, o))
+    return len(graph.serialize(format=FORMATS[fmt]))
+
+
+def measure(run: Callable[[], int]) -> tuple[float, float]:
+    """(seconds, peak MiB): one plain run for time, one traced run for memory."""
+    start = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - start
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return seconds, peak
+
+
+def count_triples(store: GraphStore) -> int:
+    text = "".join(export(store, Iris("http://bench.test/id/"), "ntriples", Scope.DATA))
+    return text.count("\n")
+
+
+def bench(store: GraphStore, scale: float, formats: list[str]) -> list[str]:
+    triples = count_triples(store)
+    lines = []
+    for fmt in formats:
+        s_time, s_mem = measure(lambda f=fmt: streamed(store, f))
+        g_time, g_mem = measure(lambda f=fmt: rdflib_graph(store, f))
+        lines.append(f"| {scale} | {triples:,} | {fmt} | {triples / s_time:,.0f} | "
+                     f"{triples / g_time:,.0f} | {g_time / s_time:.1f}x | {s_mem:.1f} | "
+                     f"{g_mem:.1f} |")
+        print(lines[-1], flush=True)
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="scales 0.01 and 0.03")
+    parser.add_argument("--scale", type=float, action="append",
+                        help="fraction of the ESCO-sized graph (repeatable)")
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    args = parser.parse_args()
+    scales = args.scale or ([0.01, 0.03] if args.quick else [0.1, 1.0])
+    print("| scale | triples | format | streamed triples/s | rdflib Graph triples/s | "
+          "speed-up | streamed peak MiB | rdflib peak MiB |")
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        server = EmbeddedFalkorDB(Path(tmp))
+        server.start()
+        try:
+            for i, scale in enumerate(scales):
+                store = FalkorDBStore("127.0.0.1", server.port, f"bench{i}", timeout=120)
+                store.apply_schema()
+                generate(store, scale)
+                bench(store, scale, args.formats.split(","))
+                store.close()
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()

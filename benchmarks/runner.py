@@ -1,0 +1,149 @@
+"""Runs the core benchmark suite: generate the graph, then each measurement beside its
+baseline, then print, save JSON and (full mode) update ``docs/benchmarks.md``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from app.graph.embedded import EmbeddedFalkorDB
+from app.graph.falkordb_store import FalkorDBStore
+from app.seed.loader import total_rows
+from benchmarks import domain_bench, http_bench, report, writes
+from benchmarks.generator import GeneratedGraph, generate, write
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "latest.json"  # full mode
+QUICK_RESULTS = ROOT / "benchmarks" / "results" / "quick.json"  # quick mode (CI)
+DOC = ROOT / "docs" / "benchmarks.md"
+MEASUREMENTS = ("http", "writes", "domain")
+GRAPH = "bench"
+
+REPRODUCE = """Reproduce (from the repository root, in the virtual environment):
+
+    python -m benchmarks            # full mode: ESCO-sized graph, records this section
+    python -m benchmarks --quick    # CI mode: graph at 1/10, prints, writes results/quick.json
+    python -m benchmarks --only http --seed 7
+    cqf bench --quick               # the same through the CLI
+
+Each run starts its own embedded FalkorDB in a temporary directory, generates the graph
+(`benchmarks/generator.py`, deterministic per seed), then starts uvicorn in a separate process
+over it and drives it with httpx from this process (single client: sequential requests; 8
+clients: 8 processes, one keep-alive connection each). Every HTTP operation is reported beside
+the trivial endpoint (`/health/live`) measured in the same run; writes are compared with the
+same rows written one statement per row. Raw figures: `benchmarks/results/latest.json`
+(quick mode: `quick.json`).
+The load generator runs on the same cores as the server and the store, so the absolute
+throughput is a floor, and the ratios are the figures to compare."""
+
+
+@dataclass
+class Options:
+    quick: bool = False
+    only: list[str] = field(default_factory=list)
+    seed: int = 42
+    record: bool | None = None  # None: record the doc section in full mode only
+    note: str = ""
+    scale: float | None = None
+
+    @property
+    def factor(self) -> float:
+        return self.scale if self.scale is not None else (0.1 if self.quick else 1.0)
+
+    def wants(self, name: str) -> bool:
+        return not self.only or name in self.only
+
+
+@contextmanager
+def embedded_store() -> Iterator[tuple[int, FalkorDBStore]]:
+    with tempfile.TemporaryDirectory(prefix="cqf-bench-") as tmp:
+        server = EmbeddedFalkorDB(Path(tmp))
+        port = server.start()
+        store = FalkorDBStore("127.0.0.1", port, GRAPH, timeout=120)
+        try:
+            yield port, store
+        finally:
+            store.close()
+            server.stop()
+
+
+def _generate(console: Console, store: FalkorDBStore, opts: Options) -> tuple[GeneratedGraph,
+                                                                               int, float]:
+    start = time.perf_counter()
+    with Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("generating", total=None)
+        graph = generate(opts.seed, opts.factor)
+        progress.update(task, total=total_rows(graph.bundle), completed=0)
+        store.apply_schema()
+        written = write(store, graph,
+                        lambda what, n: progress.update(task, advance=n, description=what))
+    return graph, written, round(time.perf_counter() - start, 1)
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    return f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, " \
+           f"Python {platform.python_version()}"
+
+
+def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
+    console = console or Console()
+    unknown = set(opts.only) - set(MEASUREMENTS)
+    if unknown:
+        raise ValueError(f"unknown measurement(s) {sorted(unknown)}; choose from {MEASUREMENTS}")
+    http: list[http_bench.HttpFigure] = []
+    wfig: list[writes.WriteFigure] = []
+    dfig: list[domain_bench.DomainFigure] = []
+    with embedded_store() as (port, store):
+        graph, written, seconds = _generate(console, store, opts)
+        console.print(f"graph written: {written:,} rows in {seconds} s")
+        if opts.wants("http"):
+            with http_bench.api_server(port, GRAPH) as base:
+                bench = http_bench.HttpBench(base, clients=8,
+                                             requests=150 if opts.quick else 600,
+                                             duration=1.5 if opts.quick else 5.0)
+                try:
+                    for op in http_bench.operations(graph.sample):
+                        console.print(f"measuring {op.name} ...")
+                        http.append(bench.measure(op))
+                finally:
+                    bench.close()
+            http = http_bench.with_ratios(http)
+        if opts.wants("domain"):
+            dfig = domain_bench.measure(store, graph.sample, 100 if opts.quick else 300)
+        if opts.wants("writes"):
+            console.print("measuring writes ...")
+            wfig = writes.measure(port, graph, 300 if opts.quick else 2000, GRAPH)
+    meta = {"mode": "quick" if opts.quick else "full", "date": dt.date.today().isoformat(),
+            "machine": _machine(), "seed": opts.seed, "scale": opts.factor,
+            "graph": _headline(graph), "rows_written": written, "generate_seconds": seconds,
+            "note": opts.note}
+    report.print_tables(console, http, wfig, dfig)
+    results = QUICK_RESULTS if opts.quick else RESULTS
+    report.write_json(results, meta, http, wfig, dfig)
+    console.print(f"results: {results.relative_to(ROOT)}")
+    if opts.record if opts.record is not None else not opts.quick:
+        section = "## Core suite: lookup, equivalence, portability, writes\n\n" + REPRODUCE \
+            + "\n\n" + report.markdown(meta, http, wfig, dfig)
+        report.update_doc(DOC, section)
+        console.print(f"recorded: {DOC.relative_to(ROOT)}")
+    return meta
+
+
+def _headline(graph: GeneratedGraph) -> dict[str, int]:
+    counts = graph.counts()
+    keys = ("JobProfile", "Competency", "REQUIRES", "Framework", "Level", "MAPS_TO",
+            "Institution", "Programme", "Course", "DEVELOPS")
+    return {k: counts.get(k, 0) for k in keys}

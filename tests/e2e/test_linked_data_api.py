@@ -1,0 +1,121 @@
+"""Linked data over HTTP: the export endpoint and dereferenceable entity IRIs."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from app.rdf.vocab import CQF
+
+BASE = "http://testserver/id/"
+PARSER = {"text/turtle": "turtle", "application/n-triples": "nt",
+          "application/ld+json": "json-ld", "application/rdf+xml": "xml"}
+
+
+def _graph(response) -> Graph:  # type: ignore[no-untyped-def]
+    media = response.headers["content-type"].split(";")[0]
+    return Graph().parse(data=response.text, format=PARSER[media])
+
+
+@pytest.mark.parametrize("media", list(PARSER))
+def test_export_negotiates_by_accept(api: TestClient, media: str) -> None:
+    response = api.get("/api/v1/export?scope=data&framework=EQF", headers={"Accept": media})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media)
+    graph = _graph(response)
+    assert (URIRef(BASE + "level/EQF/6"), SKOS.inScheme, URIRef(BASE + "framework/EQF")) in graph
+
+
+def test_export_format_parameter_overrides_accept(api: TestClient) -> None:
+    response = api.get("/api/v1/export?format=ntriples&scope=ontology",
+                       headers={"Accept": "text/turtle"})
+    assert response.headers["content-type"].startswith("application/n-triples")
+    assert (CQF.Level, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in \
+        _graph(response)
+
+
+def test_export_refuses_an_unservable_accept(api: TestClient) -> None:
+    response = api.get("/api/v1/export", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_export_bad_parameters_are_problems(api: TestClient) -> None:
+    assert api.get("/api/v1/export?format=csv").status_code == 422
+    assert api.get("/api/v1/export?scope=everything").status_code == 422
+    missing = api.get("/api/v1/export?framework=NOPE")
+    assert missing.status_code == 404
+    assert missing.json()["type"].endswith("/not-found")
+
+
+@pytest.mark.parametrize("media", list(PARSER))
+def test_level_iri_negotiates_rdf(api: TestClient, media: str) -> None:
+    response = api.get("/id/level/EQF/6", headers={"Accept": media})
+    assert response.status_code == 200
+    assert "Accept" in response.headers["vary"]
+    graph = _graph(response)
+    level = URIRef(BASE + "level/EQF/6")
+    assert (level, RDF.type, CQF.Level) in graph
+    assert any(graph.subjects(RDF.type, CQF.Mapping))
+
+
+def test_q_values_pick_the_representation(api: TestClient) -> None:
+    accept = "text/html;q=0.2, application/ld+json;q=0.9, text/turtle;q=0.5"
+    response = api.get("/id/competency/OPS-P01", headers={"Accept": accept})
+    assert response.headers["content-type"].startswith("application/ld+json")
+    assert (URIRef(BASE + "competency/OPS-P01"), RDF.type, CQF.Competency) in _graph(response)
+
+
+def test_json_representation_is_the_entity(api: TestClient) -> None:
+    response = api.get("/id/competency/OPS-P01", headers={"Accept": "application/json"})
+    body = response.json()
+    assert body["code"] == "OPS-P01" and body["iri"] == BASE + "competency/OPS-P01"
+
+
+def test_html_page_is_readable_and_escaped(api: TestClient) -> None:
+    response = api.get("/id/level/EQF/6", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<h1>EQF level 6</h1>" in response.text
+    assert "<script" not in response.text
+
+
+def test_unknown_entities_are_404_problems(api: TestClient) -> None:
+    for path in ("/id/competency/NOPE", "/id/level/EQF/99", "/id/unicorn/x", "/id/level/EQF",
+                 "/id/mapping/nope"):
+        response = api.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 404, path
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_unservable_accept_is_406(api: TestClient) -> None:
+    response = api.get("/id/level/EQF/6", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert "Accept" in response.headers["vary"]
+
+
+def test_mapping_iris_dereference(api: TestClient) -> None:
+    graph = _graph(api.get("/id/level/IE-NFQ/8", headers={"Accept": "text/turtle"}))
+    mapping = next(graph.subjects(RDF.type, CQF.Mapping))
+    path = str(mapping).removeprefix("http://testserver")
+    response = api.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert (mapping, RDF.type, CQF.Mapping) in _graph(response)
+
+
+def test_sssom_tsv_has_one_row_per_mapping(api: TestClient, seeded_falkordb) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    response = api.get("/api/v1/export/mappings.sssom.tsv")
+    assert response.status_code == 200
+    body = [line for line in response.text.splitlines() if not line.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(body)), delimiter="\t"))
+    total = seeded_falkordb.read("MATCH ()-[m:MAPS_TO]->() RETURN count(m) AS n")[0]["n"]
+    assert len(rows) == total
+    assert {r["predicate_id"] for r in rows} <= {
+        f"skos:{t}" for t in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch",
+                              "relatedMatch")}
+    assert all(r["subject_id"].startswith("cqflevel:") for r in rows)

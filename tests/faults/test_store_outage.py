@@ -1,0 +1,113 @@
+"""The store goes away: readiness turns 503, API calls answer 503 problem+json within the
+configured timeout (killed or hung server alike), and the service recovers by itself when
+the store comes back on the same address: the client reconnects, nothing is lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.graph.embedded import EmbeddedFalkorDB
+from app.graph.falkordb_store import FalkorDBStore
+from app.graph.port import GraphStore
+from app.main import create_app
+from app.runtime import Runtime
+from app.settings import Settings
+
+TIMEOUT = 1.0  # CQF_STORE_TIMEOUT_SECONDS for these tests
+SLACK = 1.5  # scheduling headroom on a loaded 2-core CI machine
+MARKER = "CREATE (:Framework {code: 'FAULT-MARKER', name: 'acknowledged before the outage'})"
+
+
+def _client(store: GraphStore) -> TestClient:
+    settings = Settings(store_timeout_seconds=TIMEOUT)
+    return TestClient(create_app(settings, runtime=Runtime(store, schema_applied=True)),
+                      raise_server_exceptions=False)
+
+
+@pytest.fixture
+def outage_api(own_server: EmbeddedFalkorDB) -> Iterator[TestClient]:
+    assert own_server.port is not None
+    store = FalkorDBStore("127.0.0.1", own_server.port, "outage", TIMEOUT)
+    store.apply_schema()
+    store.write(MARKER)
+    with _client(store) as client:
+        yield client
+    store.close()
+
+
+def _timed_get(client: TestClient, path: str) -> tuple[int, str, float, dict]:
+    started = time.monotonic()
+    response = client.get(path)
+    return (response.status_code, response.headers.get("content-type", ""),
+            time.monotonic() - started, response.json())
+
+
+def _assert_unavailable(client: TestClient) -> None:
+    status, _, elapsed, body = _timed_get(client, "/health/ready")
+    assert status == 503 and body["checks"]["store_reachable"] is False
+    assert elapsed < TIMEOUT + SLACK
+    status, media, elapsed, body = _timed_get(client, "/api/v1/frameworks/FAULT-MARKER")
+    assert status == 503 and media.startswith("application/problem+json")
+    assert body["type"].endswith("/store-unavailable")
+    assert elapsed < TIMEOUT + SLACK
+
+
+def _assert_recovered(client: TestClient) -> None:
+    deadline = time.monotonic() + 10
+    while client.get("/health/ready").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert client.get("/health/ready").status_code == 200
+    answer = client.get("/api/v1/frameworks/FAULT-MARKER")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["code"] == "FAULT-MARKER"
+
+
+def test_killed_store_gives_503_quickly_and_the_service_recovers_on_restart(
+        own_server: EmbeddedFalkorDB, outage_api: TestClient) -> None:
+    assert outage_api.get("/health/ready").status_code == 200
+    port = own_server.port
+    own_server.kill()
+    _assert_unavailable(outage_api)
+    own_server.start(port=port)  # same port, same data directory
+    _assert_recovered(outage_api)
+
+
+def test_hung_store_gives_503_within_the_timeout_and_recovers(
+        own_server: EmbeddedFalkorDB, outage_api: TestClient) -> None:
+    assert outage_api.get("/api/v1/frameworks/FAULT-MARKER").status_code == 200
+    record = own_server.running()
+    assert record is not None
+    os.kill(record.pid, signal.SIGSTOP)  # accepts connections, answers nothing
+    try:
+        _assert_unavailable(outage_api)
+    finally:
+        os.kill(record.pid, signal.SIGCONT)
+    _assert_recovered(outage_api)
+
+
+def test_stopped_neo4j_gives_503_and_recovers(request: pytest.FixtureRequest) -> None:
+    """Neo4j paused (where Docker exists): the same contract as the embedded store."""
+    container = request.getfixturevalue("neo4j_container")  # skips, printing why, without Docker
+    from app.graph.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(container.get_connection_url(), "neo4j", "cqf-test-password", "neo4j",
+                       TIMEOUT)
+    store.write("MERGE (:Framework {code: 'FAULT-MARKER', name: 'acknowledged'})")
+    docker_container = container.get_wrapped_container()
+    with _client(store) as client:
+        docker_container.pause()
+        try:
+            status, media, elapsed, _ = _timed_get(client, "/api/v1/frameworks/FAULT-MARKER")
+            assert status == 503 and media.startswith("application/problem+json")
+            assert elapsed < 4 * TIMEOUT + SLACK  # connect + acquisition + one retry window
+            assert client.get("/health/ready").status_code == 503
+        finally:
+            docker_container.unpause()
+        _assert_recovered(client)
+    store.close()
