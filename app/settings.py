@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     seed_on_start: bool = Field(True, description="seed the graph on start when it is empty")
     seed_dir: Path = Field(SEED_DATA_DIR, description="directory of the seed CSV files")
     base_iri: str | None = Field(None, description="base for minted IRIs; default <service>/id/")
+    releases_dir: Path = Field(Path("data/releases"),
+                               description="where `cqf release` writes versioned dump sets")
+    sparql_timeout_seconds: float = Field(10.0, gt=0, le=600,
+                                          description="longest a /sparql query may run")
+    sparql_max_results: int = Field(10000, ge=1, le=1_000_000,
+                                    description="most rows (or triples) /sparql answers")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = "INFO"

@@ -24,6 +24,13 @@ def parse_level_code(value: str, location: str = "level") -> tuple[str, str]:
     return match["framework"], match["level"]
 
 
+def _references(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Related entities in code order, each once (a two-hop path may reach one twice)."""
+    unique = {tuple(sorted(row.items())): dict(row) for row in rows}
+    ordered = sorted(unique.items(), key=lambda item: (item[1]["code"], str(item[0])))
+    return [reference(kind, row) for _, row in ordered]
+
+
 class CatalogService:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
@@ -48,17 +55,19 @@ class CatalogService:
         return rows[0]["node"]
 
     def get(self, label: NodeLabel, code: str) -> dict[str, Any]:
-        detail = entity(label.value, self._props(label, code))
+        rows = self.store.read(q.detail(label), {"code": code})
+        if not rows:
+            raise NotFound(label.value, code)
+        row = rows[0]
+        detail = entity(label.value, row["node"])
         related: dict[str, list[dict[str, Any]]] = {}
         for relation in q.RELATIONS.get(label, ()):
-            rows = self.store.read(relation.query(label), {"code": code})
-            related[relation.name] = [reference(relation.other.value, r) for r in rows]
+            related[relation.name] = _references(relation.other.value, row[relation.name])
         if label is NodeLabel.COMPETENCY:
-            rows = self.store.read(q.STANDARDS_OF_COMPETENCY, {"code": code})
-            related["picard_standards"] = [reference("PicardStandard", r) for r in rows]
+            related["picard_standards"] = _references("PicardStandard", row["picard_standards"])
         if label is NodeLabel.LEVEL:
-            rows = self.store.read(q.LEVEL_MAPPINGS, {"code": code})
-            related["mappings"] = [self._mapping(r) for r in rows]
+            mappings = [self._mapping(m) for m in row["mappings_out"] + row["mappings_in"]]
+            related["mappings"] = sorted(mappings, key=lambda m: m["code"])
         detail["related"] = related
         return detail
 

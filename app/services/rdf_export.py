@@ -131,9 +131,9 @@ def export(store: GraphStore, iris: Iris, fmt: str, scope: Scope = Scope.ALL,
 
 
 def sssom(store: GraphStore, base_iri: str, framework: str | None = None,
-          page_size: int = PAGE_SIZE) -> Iterator[str]:
+          page_size: int = PAGE_SIZE, version: str = "latest") -> Iterator[str]:
     """The level mappings as SSSOM TSV, page by page."""
-    yield tsv.header(base_iri)
+    yield tsv.header(base_iri, version)
     after = ""
     while True:
         rows = store.read(q.MAPPING_PAGE, {"after": after, "limit": page_size,

@@ -53,11 +53,12 @@ def _decision(principal: Principal, decision: str, reason: str | None,
 
 
 def review_node(store: GraphStore, principal: Principal, label: NodeLabel, institution: str,
-                code: str, decision: str, reason: str | None) -> dict[str, Any]:
-    """Accept or reject a programme or course an institution created."""
+                code: str, decision: str, reason: str | None,
+                programme: str | None = None) -> dict[str, Any]:
+    """Accept or reject a programme or course (of ``programme``) an institution created."""
     props = _decision(principal, decision, reason, [])
     rows = store.write(q.review_node(label), {"code": code, "institution": institution,
-                                              "props": props})
+                                              "programme": programme, "props": props})
     if not rows:
         raise NotFound(label.value, f"{institution}/{code}")
     record_audit(store, principal, f"review_{decision}", label.value, code, rows[0]["before"],

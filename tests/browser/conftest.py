@@ -84,9 +84,11 @@ def page(browser: Any, explorer_url: str) -> Iterator[Any]:
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error"
+            and "Failed to load resource" not in msg.text else None)  # e.g. CSP violations
     yield page
     context.close()
-    assert not problems, f"JavaScript errors on the page: {problems}"
+    assert not problems, f"JavaScript or CSP errors on the page: {problems}"
 
 
 @pytest.fixture(scope="session")

@@ -129,7 +129,9 @@ def test_search_finds_valuation_and_its_entity_page_shows_relationships(
 def test_french_switch_changes_the_interface_and_keeps_the_state(page: Any, view: str,
                                                                  screenshot_dir: Path) -> None:
     path, _ = VIEWS[view]
-    page.goto(path + ("?q=valuation" if view == "search" else ""))
+    state = {"search": "?q=valuation", "equivalence": "?from=IE-NFQ:8&to=NL-NLQF",
+             "coverage": "?programme=EXU/PROG-EXU-MSC"}.get(view, "")
+    page.goto(path + state)
     assert page.locator("html").get_attribute("lang") == "en"
     page.click("#lang-switch")
     page.wait_for_url(re.compile(r"lang=fr"))
@@ -142,6 +144,8 @@ def test_french_switch_changes_the_interface_and_keeps_the_state(page: Any, view
         assert "q=valuation" in page.url
         assert "résultat" in page.locator("#summary").inner_text()
     if view == "equivalence":
+        assert "from=IE-NFQ" in page.url
+        assert "large (la cible est plus large)" in page.locator("tbody").inner_text()
         shot(page, screenshot_dir, "equivalence-fr")
     page.click("#lang-switch")
     assert page.locator("html").get_attribute("lang") == "en"

@@ -3,7 +3,7 @@ reads and writes (an admin key rides on every request, so write routes get past 
 a seeded embedded store of this module's own. Zero 5xx, and every response matches the
 schema and media type it declares.
 
-Bounded for CI: ``CQF_FUZZ_EXAMPLES`` examples per operation (default 12), derandomized so
+Bounded for CI: ``CQF_FUZZ_EXAMPLES`` examples per operation (default 6), derandomized so
 a CI failure reproduces; raise it locally for a deeper run.
 """
 
@@ -30,7 +30,7 @@ from app.services.keys import create_key
 from app.settings import Settings
 from tests.conftest import fresh_store
 
-EXAMPLES = int(os.environ.get("CQF_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("CQF_FUZZ_EXAMPLES", "6"))
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 

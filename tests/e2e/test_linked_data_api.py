@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from app.rdf.vocab import CQF
+from tests.conftest import client_for
 
 BASE = "http://testserver/id/"
 PARSER = {"text/turtle": "turtle", "application/n-triples": "nt",
@@ -78,8 +81,19 @@ def test_html_page_is_readable_and_escaped(api: TestClient) -> None:
     response = api.get("/id/level/EQF/6", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert "<h1>EQF level 6</h1>" in response.text
-    assert "<script" not in response.text
+    assert "EQF level 6" in response.text and "Vary" in response.headers
+    scripts = re.findall(r"<script[^>]*>", response.text)
+    assert all('src="/static/' in tag for tag in scripts)  # no inline script
+
+
+def test_hostile_text_in_the_data_is_escaped_on_the_html_page(writable_store) -> None:
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    writable_store.write("MATCH (c:Competency {code: 'OPS-P03'}) SET c.name = $name",
+                         {"name": hostile})
+    with client_for(writable_store) as client:
+        page = client.get("/id/competency/OPS-P03", headers={"Accept": "text/html"}).text
+    assert hostile not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
 
 
 def test_unknown_entities_are_404_problems(api: TestClient) -> None:

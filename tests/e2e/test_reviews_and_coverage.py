@@ -153,3 +153,6 @@ def test_programmes_and_courses_an_institution_creates_are_reviewed_too(
     missing = programme.post("/api/v1/institutions/EXU/programmes/NOPE/review",
                              headers=keys["admin"], json={"decision": "accepted"})
     assert missing.status_code == 404
+    elsewhere = programme.post("/api/v1/institutions/EXU/programmes/PROG-EXU-MSC/courses/C-A/"
+                               "review", headers=keys["admin"], json={"decision": "accepted"})
+    assert elsewhere.status_code == 404

@@ -140,7 +140,7 @@ def review_programme(institution: Code, programme: Code, body: Decision, princip
 def review_course(institution: Code, programme: Code, course: Code, body: Decision,
                   principal: WriteKey, store: Store) -> dict:
     return reviews.review_node(store, principal, NodeLabel.COURSE, institution, course,
-                               body.decision, body.reason)
+                               body.decision, body.reason, programme)
 
 
 async def _read_limited(request: Request) -> bytes:

@@ -16,6 +16,7 @@ from app.rdf.iris import parse_path
 from app.rdf.negotiation import FORMAT_OF_MEDIA, HTML, JSON, RDF_FORMATS, choose
 from app.services.catalog import CatalogService
 from app.services.rdf_entity import entity_document, mapping_document, mapping_json
+from app.web.routes import render_entity_page
 
 router = APIRouter(tags=["linked data"])
 OFFERED = [HTML, JSON] + [media for media, _, _ in RDF_FORMATS.values()]
@@ -43,6 +44,12 @@ def dereference(kind: str, code: str, request: Request, store: Store, iris: Mint
                            f"this resource is available as {', '.join(OFFERED)}", request)
         response.headers.update(VARY)
         return response
+    if media == HTML and label is not None:
+        # One HTML page per entity: the explorer's (relationships, neighbourhood, French).
+        CatalogService(store).get(label, key)  # unknown entities are a 404 problem
+        page = render_entity_page(request, label, key)
+        page.headers.update(VARY)
+        return page
     if media == JSON:
         body = (mapping_json(store, iris, key) if label is None
                 else {"iri": str(iris.entity(label, key)),

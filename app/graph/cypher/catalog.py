@@ -67,15 +67,17 @@ class Relation:
     other: NodeLabel
     rel_props: tuple[str, ...] = ()
 
-    def query(self, label: NodeLabel) -> str:
+    def comprehension(self, i: int) -> str:
+        """A pattern comprehension listing the related entities of ``n`` as maps. Its
+        variables are numbered: FalkorDB scopes them across the whole statement."""
         if self.rel_type not in RELATIONSHIP_TYPES:
             raise ValueError(f"unknown relationship type {self.rel_type}")
         left, right = ("-", "->") if self.outgoing else ("<-", "-")
-        props = "".join(f", r.{p} AS r_{p}" for p in self.rel_props)
+        r, m = f"r{i}", f"m{i}"
+        props = "".join(f", r_{p}: {r}.{p}" for p in self.rel_props)
         return (
-            f"MATCH (n:{label.value} {{code: $code}}){left}[r:{self.rel_type}]{right}"
-            f"(m:{self.other.value}) RETURN m.code AS code, m.name AS name, "
-            f"m.status AS status{props} ORDER BY code"
+            f"[(n){left}[{r}:{self.rel_type}]{right}({m}:{self.other.value}) | "
+            f"{{code: {m}.code, name: {m}.name, status: {m}.status{props}}}] AS {self.name}"
         )
 
 
@@ -145,17 +147,30 @@ RELATIONS: dict[NodeLabel, tuple[Relation, ...]] = {
     ),
 }
 
-# Competency -> PICARD standards, through the courses that develop it and align with them.
-STANDARDS_OF_COMPETENCY = (
-    "MATCH (c:Competency {code: $code})<-[:DEVELOPS]-(:Course)-[:ALIGNS_WITH]->(s:PicardStandard) "
-    "RETURN DISTINCT s.code AS code, s.name AS name, s.status AS status ORDER BY code"
-)
+# Extra lists on a detail, beyond direct relationships.
+_EXTRA: dict[NodeLabel, tuple[str, ...]] = {
+    # Competency -> PICARD standards, through the courses that develop it and align with them.
+    L.COMPETENCY: (
+        "[(n)<-[:DEVELOPS]-(:Course)-[:ALIGNS_WITH]->(std:PicardStandard) | "
+        "{code: std.code, name: std.name, status: std.status}] AS picard_standards",
+    ),
+    L.LEVEL: (
+        "[(n)-[out:MAPS_TO]->(target:Level) | {mapping: properties(out), from_level: n.code, "
+        "to_level: target.code}] AS mappings_out",
+        "[(n)<-[inc:MAPS_TO]-(origin:Level) | {mapping: properties(inc), "
+        "from_level: origin.code, to_level: n.code}] AS mappings_in",
+    ),
+}
 
-LEVEL_MAPPINGS = (
-    "MATCH (a:Level)-[m:MAPS_TO]->(b:Level) WHERE a.code = $code OR b.code = $code "
-    "RETURN properties(m) AS mapping, a.code AS from_level, b.code AS to_level "
-    "ORDER BY m.id"
-)
+
+def detail(label: NodeLabel) -> str:
+    """One statement for an entity and everything its detail page lists: anchored on the
+    ``code`` index, each relationship read as a pattern comprehension."""
+    relations = RELATIONS.get(label, ())
+    lists = [r.comprehension(i) for i, r in enumerate(relations)] + list(_EXTRA.get(label, ()))
+    columns = "".join(f", {column}" for column in lists)
+    return f"MATCH (n:{label.value} {{code: $code}}) RETURN properties(n) AS node{columns}"
+
 
 NODE_COUNTS = "MATCH (n) RETURN labels(n)[0] AS label, count(n) AS total ORDER BY label"
 REL_COUNTS = "MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS total ORDER BY type"

@@ -139,6 +139,7 @@ def review_node(label: NodeLabel) -> str:
         raise ValueError(f"{label} is not reviewable")
     return (
         f"MATCH (n:{label.value} {{code: $code}}) WHERE n.institution = $institution "
+        "AND ($programme IS NULL OR n.programme = $programme) "
         "WITH n, properties(n) AS before SET n += $props "
         "RETURN before, n.code AS code, n.review_status AS review_status, "
         "n.review_reason AS review_reason, n.status AS status"

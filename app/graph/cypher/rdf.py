@@ -69,9 +69,12 @@ def incoming(label: NodeLabel) -> str:
     )
 
 
+# Two index-anchored halves: an OR over both ends would scan every mapping.
 LEVEL_MAPPINGS = (
-    "MATCH (a:Level)-[m:MAPS_TO]->(b:Level) WHERE a.code = $code OR b.code = $code "
-    "RETURN a.code AS from_code, b.code AS to_code, properties(m) AS props ORDER BY m.id"
+    "MATCH (a:Level {code: $code})-[m:MAPS_TO]->(b:Level) "
+    "RETURN a.code AS from_code, b.code AS to_code, properties(m) AS props, m.id AS id "
+    "UNION MATCH (a:Level)-[m:MAPS_TO]->(b:Level {code: $code}) "
+    "RETURN a.code AS from_code, b.code AS to_code, properties(m) AS props, m.id AS id"
 )
 MAPPING_BY_ID = (
     "MATCH (a:Level)-[m:MAPS_TO]->(b:Level) WHERE m.id = $id "
