@@ -45,12 +45,18 @@ def load_candidates(store: GraphStore) -> Candidates:
     return Candidates(targets, pf.TargetIndex(targets.values()), families, statuses, names)
 
 
+def candidates_signature(store: GraphStore) -> tuple[int, int]:
+    row = store.read(q.CANDIDATES_SIGNATURE)
+    return (row[0]["profiles"], row[0]["requirements"]) if row else (0, 0)
+
+
 class CandidateCache(RefreshingCache[Candidates]):
     """Per-process cache of the candidate index (profiles change rarely), refreshed in the
     background once older than ``ttl`` (see ``app.services.refresh``)."""
 
     def __init__(self, ttl: float = 5.0) -> None:
-        super().__init__(load_candidates, ttl, "portability-candidates")
+        super().__init__(load_candidates, ttl, "portability-candidates",
+                         signature=candidates_signature)
 
 
 @dataclass(frozen=True)

@@ -33,3 +33,9 @@ COURSE_OFFERS = (
     "p.code AS programme, course.ects AS ects, course.status AS status, "
     "collect([c.code, d.proficiency]) AS develops ORDER BY code"
 )
+
+# Cheap change check for the cached candidate index (see app.services.refresh).
+CANDIDATES_SIGNATURE = (
+    "MATCH (p:JobProfile) WITH count(p) AS profiles "
+    "MATCH ()-[r:REQUIRES]->() RETURN profiles, count(r) AS requirements"
+)
