@@ -27,6 +27,7 @@ app = typer.Typer(help="CQF Graph: the Customs Qualifications Framework knowledg
 db_app = typer.Typer(help="Manage the graph store.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.command("export")(export_command)
+app.command("release")(__import__("app.cli_release").cli_release.release_command)
 app.add_typer(keys_app, name="keys")
 app.add_typer(import_app, name="import")
 app.add_typer(__import__("app.cli_bench").cli_bench.bench_app, name="bench")

@@ -16,7 +16,9 @@ from app.api.routes import (
     linked_data,
     mappings,
     portability,
+    releases,
     reviews,
+    sparql,
 )
 
 api_router = APIRouter(prefix="/api/v1")
@@ -31,8 +33,10 @@ api_router.include_router(mappings.router)
 api_router.include_router(administrations.router)
 api_router.include_router(portability.router)
 api_router.include_router(export.router)
+api_router.include_router(releases.router)
 
 root_router = APIRouter()
 root_router.include_router(health.router)
 root_router.include_router(case.router)
 root_router.include_router(linked_data.router)
+root_router.include_router(sparql.router)

@@ -7,6 +7,8 @@ code becomes two path segments (``level/EQF/6``), every other code one percent-e
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Callable
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -36,15 +38,23 @@ MAPPING_KIND = "mapping"
 assert set(KIND_OF) == set(CATALOGUE_LABELS), "every catalogue label needs an IRI kind"
 
 
+_UNRESERVED = re.compile(r"^[A-Za-z0-9_.~-]+$")
+
+
 def _segment(text: str) -> str:
-    return quote(text, safe="-_.~")
+    return text if _UNRESERVED.match(text) else quote(text, safe="-_.~")
 
 
 class Iris:
-    """Mints IRIs for one base; ``base`` ends with a slash."""
+    """Mints IRIs for one base; ``base`` ends with a slash. IRIs are ``URIRef`` unless
+    another ``factory`` is given (``as_text()``: plain strings, for the N-Triples stream)."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, factory: Callable[[str], str] = URIRef) -> None:
         self.base = base if base.endswith("/") else base + "/"
+        self.factory = factory
+
+    def as_text(self) -> Iris:
+        return Iris(self.base, str)
 
     def entity(self, label: NodeLabel, code: str) -> URIRef:
         if label is NodeLabel.LEVEL and ":" in code:
@@ -52,18 +62,19 @@ class Iris:
             path = f"{_segment(framework)}/{_segment(level)}"
         else:
             path = _segment(code)
-        return URIRef(f"{self.base}{KIND_OF[label]}/{path}")
+        return self.factory(f"{self.base}{KIND_OF[label]}/{path}")  # type: ignore[return-value]
 
     def mapping(self, mapping_id: str) -> URIRef:
-        return URIRef(f"{self.base}{MAPPING_KIND}/{_segment(mapping_id)}")
+        return self.factory(f"{self.base}{MAPPING_KIND}/{_segment(mapping_id)}")  # type: ignore[return-value]
 
     def statement(self, rel_type: str, from_code: str, to_code: str) -> URIRef:
         slug = rel_type.lower().replace("_", "-")
-        return URIRef(f"{self.base}statement/{slug}/{_segment(from_code)}/{_segment(to_code)}")
+        return self.factory(  # type: ignore[return-value]
+            f"{self.base}statement/{slug}/{_segment(from_code)}/{_segment(to_code)}")
 
     def source(self, key: tuple[object, ...]) -> URIRef:
         digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
-        return URIRef(f"{self.base}source/{digest}")
+        return self.factory(f"{self.base}source/{digest}")  # type: ignore[return-value]
 
 
 def parse_path(kind: str, rest: str) -> tuple[NodeLabel | None, str]:

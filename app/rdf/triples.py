@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
 from typing import Any
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
 
-from app.graph.labels import NodeLabel
+from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.rdf.iris import Iris
+from app.rdf.terms import RDFLIB, Terms, decimal_lexical
 from app.rdf.vocab import CQF
 
-Pair = tuple[URIRef, Node]
-Description = tuple[Node, list[Pair]]
+# rdflib terms (``RdflibTerms``) or their N-Triples text (``NTriplesTerms``)
+Pair = tuple[Any, Any]
+Description = tuple[Any, list[Pair]]
 L = NodeLabel
 
 # (graph property, predicate, value kind); kinds: str, en/fr, int, bool, decimal, iri, date,
@@ -97,38 +97,44 @@ MAPPING_FIELDS: tuple[tuple[str, URIRef, str], ...] = (
     ("status", CQF.evidenceStatus, "str"),
 )
 MATCH_TYPES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+# Namespace attributes resolved once (a DefinedNamespace lookup is slow in a hot loop).
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
+_QUALIFIED, _MAPPING, _SOURCE = CQF.QualifiedRelation, CQF.Mapping, CQF.Source
+_PROFICIENCY, _DERIVED_FROM = CQF.proficiency, PROV.wasDerivedFrom
+_CLASS: dict[NodeLabel, URIRef] = {label: CQF[label.value] for label in CATALOGUE_LABELS}
 _SOURCE_KEYS = ("source_document", "source_publisher", "source_year", "source_url")
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _terms(value: Any, kind: str) -> Iterator[Node]:
+def _terms(value: Any, kind: str, t: Terms = RDFLIB) -> Iterator[Any]:
     values = value if isinstance(value, list) else [value]
     for v in values:
         if v is None or v == "":
             continue
         if kind in ("en", "fr"):
-            yield Literal(str(v), lang=kind)
+            yield t.literal(str(v), lang=kind)
         elif kind == "int":
-            yield Literal(int(v))
+            yield t.literal(str(int(v)), datatype=XSD.integer)
         elif kind == "bool":
-            yield Literal(bool(v))
+            yield t.literal("true" if v else "false", datatype=XSD.boolean)
         elif kind == "decimal":
-            yield Literal(Decimal(str(v)), datatype=XSD.decimal)
+            yield t.literal(decimal_lexical(str(v)), datatype=XSD.decimal)
         elif kind == "iri":
             if _SAFE_IRI.match(str(v)):
-                yield URIRef(str(v))
+                yield t.iri(str(v))
         elif kind == "year":
-            yield Literal(str(int(v)).zfill(4), datatype=XSD.gYear)
+            yield t.literal(str(int(v)).zfill(4), datatype=XSD.gYear)
         elif kind == "date" and _ISO_DATE.match(str(v)):
-            yield Literal(str(v), datatype=XSD.date)
-        else:
-            yield Literal(str(v))
+            yield t.literal(str(v), datatype=XSD.date)
+        elif kind != "date":
+            yield t.literal(str(v))
 
 
-def _pairs(props: Mapping[str, Any],
-           table: Iterable[tuple[str, URIRef, str]]) -> list[Pair]:
-    return [(pred, term) for key, pred, kind in table for term in _terms(props.get(key), kind)]
+def _pairs(props: Mapping[str, Any], table: Iterable[tuple[str, URIRef, str]],
+           t: Terms = RDFLIB) -> list[Pair]:
+    return [(t.const(pred), term) for key, pred, kind in table
+            for term in _terms(props.get(key), kind, t)]
 
 
 def _dedupe(pairs: list[Pair]) -> list[Pair]:
@@ -137,55 +143,62 @@ def _dedupe(pairs: list[Pair]) -> list[Pair]:
 
 class Sources:
     """Mints one ``cqf:Source`` per distinct (document, publisher, year, url); remembers which
-    it already described, so a stream describes each source once."""
+    it already described, so a stream describes each source once. ``terms`` decides whether
+    descriptions hold rdflib terms or N-Triples text (``app.rdf.terms``)."""
 
-    def __init__(self, iris: Iris) -> None:
-        self.iris = iris
-        self.seen: set[URIRef] = set()
+    def __init__(self, iris: Iris, terms: Terms = RDFLIB) -> None:
+        self.iris, self.terms = iris, terms
+        self.seen: dict[str, Any] = {}  # repr of a source key -> its IRI, once described
 
     def link(self, props: Mapping[str, Any], out: list[Description]) -> list[Pair]:
         if not props.get("source_document"):
             return []
+        t = self.terms
         key = tuple(props.get(k) for k in _SOURCE_KEYS)
-        iri = self.iris.source(key)
-        if iri not in self.seen:
-            self.seen.add(iri)
-            out.append((iri, _dedupe([(RDF.type, CQF.Source)] + _pairs(props, (
+        iri = self.seen.get(seen_key := repr(key))
+        if iri is None:
+            iri = self.seen[seen_key] = t.iri(self.iris.source(key))
+            out.append((iri, _dedupe([(t.const(_TYPE), t.const(_SOURCE))] + _pairs(props, (
                 ("source_document", DCTERMS.title, "str"),
                 ("source_publisher", DCTERMS.publisher, "str"),
                 ("source_year", DCTERMS.issued, "year"),
-                ("source_url", RDFS.seeAlso, "iri"))))))
-        return [(PROV.wasDerivedFrom, iri)]
+                ("source_url", RDFS.seeAlso, "iri")), t))))
+        return [(t.const(_DERIVED_FROM), iri)]
 
 
 def node(label: NodeLabel, props: Mapping[str, Any], iris: Iris, sources: Sources,
          alignments: Mapping[str, list[Pair]] | None = None) -> list[Description]:
-    out: list[Description] = []
-    pairs: list[Pair] = [(RDF.type, CQF[label.value])]
+    """``alignments`` must be in the same term kind as ``sources.terms``."""
+    t, out = sources.terms, []
+    pairs: list[Pair] = [(t.const(_TYPE), t.const(_CLASS.get(label) or CQF[label.value]))]
     if label in SKOS_TYPE:
-        pairs.append((RDF.type, SKOS_TYPE[label]))
-    pairs += _pairs(props, COMMON + PROPERTIES.get(label, ()))
+        pairs.append((t.const(_TYPE), t.const(SKOS_TYPE[label])))
+    pairs += _pairs(props, COMMON + PROPERTIES.get(label, ()), t)
     pairs += (alignments or {}).get(str(props["code"]), [])
     pairs += sources.link(props, out)
-    return [(iris.entity(label, str(props["code"])), _dedupe(pairs))] + out
+    return [(t.iri(iris.entity(label, str(props["code"]))), _dedupe(pairs))] + out
 
 
 def relationship(rel_type: str, from_label: NodeLabel, from_code: str, to_label: NodeLabel,
                  to_code: str, props: Mapping[str, Any] | None, iris: Iris,
                  sources: Sources) -> list[Description]:
+    t = sources.terms
     predicate, _, reified = RELATIONSHIPS[rel_type]
-    subject, obj = iris.entity(from_label, from_code), iris.entity(to_label, to_code)
-    out: list[Description] = [(subject, [(predicate, obj)])]
+    subject = t.iri(iris.entity(from_label, from_code))
+    obj = t.iri(iris.entity(to_label, to_code))
+    out: list[Description] = [(subject, [(t.const(predicate), obj)])]
     if reified:
         props = props or {}
-        pairs: list[Pair] = [(RDF.type, CQF.QualifiedRelation), (RDF.subject, subject),
-                             (RDF.predicate, predicate), (RDF.object, obj)]
+        pairs: list[Pair] = [(t.const(_TYPE), t.const(_QUALIFIED)),
+                             (t.const(_SUBJECT), subject),
+                             (t.const(_PREDICATE), t.const(predicate)),
+                             (t.const(_OBJECT), obj)]
         if props.get("proficiency"):
-            pairs.append((CQF.proficiency,
-                          iris.entity(L.PROFICIENCY_LEVEL, str(props["proficiency"]))))
-        pairs += _pairs(props, QUALIFIERS)
+            pairs.append((t.const(_PROFICIENCY), t.iri(
+                iris.entity(L.PROFICIENCY_LEVEL, str(props["proficiency"])))))
+        pairs += _pairs(props, QUALIFIERS, t)
         pairs += sources.link(props, out)
-        out.insert(1, (iris.statement(rel_type, from_code, to_code), _dedupe(pairs)))
+        out.insert(1, (t.iri(iris.statement(rel_type, from_code, to_code)), _dedupe(pairs)))
     return out
 
 
@@ -196,12 +209,15 @@ def match_predicate(match_type: str) -> URIRef:
 def mapping(from_code: str, to_code: str, props: Mapping[str, Any], iris: Iris,
             sources: Sources, with_direct: bool = True) -> list[Description]:
     """The reified ``cqf:Mapping`` (and, unless told otherwise, the direct SKOS triple)."""
-    subject, obj = iris.entity(L.LEVEL, from_code), iris.entity(L.LEVEL, to_code)
-    predicate = match_predicate(str(props.get("match_type")))
+    t = sources.terms
+    subject = t.iri(iris.entity(L.LEVEL, from_code))
+    obj = t.iri(iris.entity(L.LEVEL, to_code))
+    predicate = t.const(match_predicate(str(props.get("match_type"))))
     out: list[Description] = [(subject, [(predicate, obj)])] if with_direct else []
-    pairs: list[Pair] = [(RDF.type, CQF.Mapping), (RDF.subject, subject),
-                         (RDF.predicate, predicate), (RDF.object, obj)]
-    pairs += _pairs(props, MAPPING_FIELDS)
+    pairs: list[Pair] = [(t.const(_TYPE), t.const(_MAPPING)),
+                         (t.const(_SUBJECT), subject), (t.const(_PREDICATE), predicate),
+                         (t.const(_OBJECT), obj)]
+    pairs += _pairs(props, MAPPING_FIELDS, t)
     pairs += sources.link(props, out)
-    out.append((iris.mapping(str(props["id"])), _dedupe(pairs)))
+    out.append((t.iri(iris.mapping(str(props["id"]))), _dedupe(pairs)))
     return out

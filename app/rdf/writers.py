@@ -1,8 +1,11 @@
 """Streaming RDF writers: descriptions in, text chunks out; no rdflib Graph.
 
 Each writer has ``header()``, ``chunk(descriptions)`` and ``footer()``; the export writes the
-header, then one chunk per page read from the store, then the footer. Terms are written from
-their lexical form, so what a parser reads back is exactly what was described.
+header, then one chunk per page read from the store, then the footer. A writer with
+``lexical = True`` (N-Triples, Turtle) takes descriptions whose terms are already N-Triples
+text (``app.rdf.terms.NTriplesTerms``: no rdflib object per value); the others take rdflib
+terms. Either way terms are written from their lexical form, so what a parser reads back is
+exactly what was described.
 """
 
 from __future__ import annotations
@@ -26,11 +29,9 @@ PREFIXES: dict[str, str] = {
     "vann": "http://purl.org/vocab/vann/",
 }
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_ECHAR = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r",
-          ord("\t"): "\\t"}
-_ECHAR.update({c: f"\\u{c:04X}" for c in range(0x20) if c not in _ECHAR})
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _RDF_TYPE = RDF.type
+_RDF_TYPE_NT = f"<{RDF.type}>"
 
 
 def _split(iri: str) -> tuple[str, str] | None:
@@ -40,58 +41,52 @@ def _split(iri: str) -> tuple[str, str] | None:
     return None
 
 
-def nt_term(term: Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    assert isinstance(term, Literal)
-    text = f'"{str(term).translate(_ECHAR)}"'
-    if term.language:
-        return f"{text}@{term.language}"
-    if term.datatype and term.datatype != XSD.string:
-        return f"{text}^^<{term.datatype}>"
-    return text
-
-
 class NTriplesWriter:
+    """Descriptions of N-Triples text (``app.rdf.terms.NTriplesTerms``) -> lines."""
+
     media_type = "application/n-triples"
+    lexical = True
 
     def header(self) -> str:
         return ""
 
     def chunk(self, descriptions: Iterable[Description]) -> str:
-        lines = []
-        for subject, pairs in descriptions:
-            s = nt_term(subject)
-            lines += [f"{s} <{p}> {nt_term(o)} .\n" for p, o in pairs]
-        return "".join(lines)
+        return "".join([f"{s} {p} {o} .\n" for s, pairs in descriptions for p, o in pairs])
 
     def footer(self) -> str:
         return ""
 
 
 class TurtleWriter:
+    """Descriptions of N-Triples text -> Turtle, one subject block each; vocabulary IRIs
+    (a bounded set) are compacted to prefixed names, through a cache."""
+
     media_type = "text/turtle"
+    lexical = True
+
+    def __init__(self) -> None:
+        self._compact: dict[str, str] = {_RDF_TYPE_NT: "a"}
+        self._namespaces = tuple("<" + ns for ns in PREFIXES.values())
 
     def header(self) -> str:
         return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()) + "\n"
 
-    @staticmethod
-    def _term(term: Node) -> str:
-        if isinstance(term, URIRef):
-            split = _split(str(term))
-            return f"{split[0]}:{split[1]}" if split else f"<{term}>"
-        return nt_term(term)
+    def _term(self, term: str) -> str:
+        short = self._compact.get(term)
+        if short is not None:
+            return short
+        if not term.startswith(self._namespaces):
+            return term
+        split = _split(term[1:-1])
+        short = self._compact[term] = f"{split[0]}:{split[1]}" if split else term
+        return short
 
     def chunk(self, descriptions: Iterable[Description]) -> str:
-        out = []
+        term, out = self._term, []
         for subject, pairs in descriptions:
-            if not pairs:
-                continue
-            body = " ;\n    ".join(
-                f"{'a' if p == _RDF_TYPE else self._term(p)} {self._term(o)}" for p, o in pairs)
-            out.append(f"{nt_term(subject)} {body} .\n")
+            if pairs:
+                body = " ;\n    ".join([f"{term(p)} {term(o)}" for p, o in pairs])
+                out.append(f"{subject} {body} .\n")
         return "".join(out)
 
     def footer(self) -> str:
@@ -116,6 +111,7 @@ class JsonLdWriter:
     """Expanded JSON-LD node objects inside one ``@graph`` array."""
 
     media_type = "application/ld+json"
+    lexical = False
 
     def __init__(self) -> None:
         self._first = True
@@ -148,6 +144,7 @@ def _xml_text(text: str) -> str:
 
 class RdfXmlWriter:
     media_type = "application/rdf+xml"
+    lexical = False
 
     def header(self) -> str:
         names = "".join(f'\n    xmlns:{p}="{ns}"' for p, ns in PREFIXES.items())

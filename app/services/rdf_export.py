@@ -6,7 +6,7 @@ written, both bounded by the number of sources and level mappings, not by the gr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 
 from app.domain.errors import NotFound
@@ -17,6 +17,7 @@ from app.rdf import sssom as tsv
 from app.rdf import triples
 from app.rdf.iris import Iris
 from app.rdf.ontology import level_alignments, ontology_descriptions
+from app.rdf.terms import RDFLIB, NTriplesTerms, Terms
 from app.rdf.triples import Description, Sources
 from app.rdf.writers import WRITERS
 
@@ -37,10 +38,18 @@ def check_framework(store: GraphStore, framework: str | None) -> None:
         raise NotFound("Framework", framework)
 
 
+def _in_terms(descriptions: Iterable[Description], terms: Terms) -> list[Description]:
+    """rdflib descriptions (ontology, alignments) converted to ``terms``."""
+    return [(terms.node(s), [(terms.node(p), terms.node(o)) for p, o in pairs])
+            for s, pairs in descriptions]
+
+
 def _node_pages(store: GraphStore, iris: Iris, sources: Sources, framework: str | None,
                 page_size: int) -> Iterator[Page]:
     labels = CATALOGUE_LABELS if framework is None else tuple(q.FRAMEWORK_KEY)
-    alignments = level_alignments()
+    t = sources.terms
+    alignments = {code: [(t.node(p), t.node(o)) for p, o in pairs]
+                  for code, pairs in level_alignments().items()}
     for label in labels:
         query, after = q.node_page(label), ""
         while True:
@@ -103,9 +112,12 @@ def _mapping_pages(store: GraphStore, iris: Iris, sources: Sources, framework: s
 
 
 def data_pages(store: GraphStore, iris: Iris, framework: str | None = None,
-               page_size: int = PAGE_SIZE) -> Iterator[Page]:
-    """``(what, rows read, descriptions)`` per page: nodes, relationships, level mappings."""
-    sources = Sources(iris)
+               page_size: int = PAGE_SIZE, terms: Terms = RDFLIB) -> Iterator[Page]:
+    """``(what, rows read, descriptions)`` per page: nodes, relationships, level mappings;
+    terms are rdflib terms, or N-Triples text with ``terms=NTriplesTerms()``."""
+    if terms.lexical:
+        iris = iris.as_text()
+    sources = Sources(iris, terms)
     yield from _node_pages(store, iris, sources, framework, page_size)
     yield from _relationship_pages(store, iris, sources, framework, page_size)
     yield from _mapping_pages(store, iris, sources, framework, page_size)
@@ -116,14 +128,15 @@ def export(store: GraphStore, iris: Iris, fmt: str, scope: Scope = Scope.ALL,
            on_page: OnPage | None = None) -> Iterator[str]:
     """Text chunks of the export in ``fmt`` (a key of ``WRITERS``)."""
     writer = WRITERS[fmt]()
+    terms: Terms = NTriplesTerms() if writer.lexical else RDFLIB
     yield writer.header()
     if scope in (Scope.ONTOLOGY, Scope.ALL):
         descriptions = ontology_descriptions()
-        yield writer.chunk(descriptions)
+        yield writer.chunk(_in_terms(descriptions, terms) if writer.lexical else descriptions)
         if on_page:
             on_page("ontology", 0)
     if scope in (Scope.DATA, Scope.ALL):
-        for what, count, page in data_pages(store, iris, framework, page_size):
+        for what, count, page in data_pages(store, iris, framework, page_size, terms):
             yield writer.chunk(page)
             if on_page:
                 on_page(what, count)

@@ -1,0 +1,148 @@
+"""The SPARQL worker process: evaluates queries on a read-only on-disk pyoxigraph store and
+renders the standard result formats. Kept lean (pyoxigraph and the negotiation helper only)
+so a worker starts quickly; the API side kills a worker whose query overruns its deadline.
+
+Protocol over a ``multiprocessing`` pipe: the parent sends ``(store path, query, accept,
+max results)``; the worker answers ``("ok", body, media type)`` or ``(error kind, detail)``
+with kind ``malformed`` or ``too-many``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    serialize,
+)
+
+from app.rdf.negotiation import choose
+
+JSON, XML, CSV = ("application/sparql-results+json", "application/sparql-results+xml",
+                  "text/csv")
+TURTLE, NTRIPLES = "text/turtle", "application/n-triples"
+SELECT_MEDIA = [JSON, XML, CSV, "application/json"]
+GRAPH_MEDIA = [TURTLE, NTRIPLES]
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "literal", "value": str(term)}
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, Literal):
+        attr = (f" xml:lang={quoteattr(term.language)}" if term.language else
+                f" datatype={quoteattr(term.datatype.value)}"
+                if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string" else "")
+        return f"<literal{attr}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def render_select(variables: list[str], rows: list[list[Any]], media: str) -> bytes:
+    if media == CSV:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([["" if t is None else t.value for t in row] for row in rows])
+        return out.getvalue().encode("utf-8")
+    if media == XML:
+        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+        body = "".join(
+            "<result>" + "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                                 for v, t in zip(variables, row, strict=True) if t is not None)
+            + "</result>\n" for row in rows)
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head>{head}</head>\n<results>\n{body}</results></sparql>\n").encode()
+    bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+                for row in rows]
+    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def render_ask(value: bool, media: str) -> bytes:
+    if media == CSV:
+        return f"_askResult\r\n{'true' if value else 'false'}\r\n".encode()
+    if media == XML:
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
+    return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+
+
+def _take(items: Iterator[Any], limit: int) -> list[Any]:
+    out = []
+    for item in items:
+        out.append(item)
+        if len(out) > limit:
+            break
+    return out
+
+
+def _media(accept: str | None, offered: list[str]) -> str:
+    media = choose(accept, offered) or offered[0]
+    return JSON if media == "application/json" else media
+
+
+def evaluate(store: Store, query: str, accept: str | None, limit: int) -> tuple[Any, ...]:
+    try:
+        result = store.query(query)
+    except SyntaxError as exc:
+        return ("malformed", str(exc).splitlines()[0][:300] if str(exc) else "syntax error")
+    if isinstance(result, QueryBoolean):
+        media = _media(accept, SELECT_MEDIA)
+        return ("ok", render_ask(bool(result), media), media)
+    if isinstance(result, QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = _take(iter(result), limit)
+        if len(rows) > limit:
+            return ("too-many", str(limit))
+        media = _media(accept, SELECT_MEDIA)
+        return ("ok", render_select(names, [[s[n] for n in names] for s in rows], media), media)
+    triples = _take(iter(result), limit)
+    if len(triples) > limit:
+        return ("too-many", str(limit))
+    media = _media(accept, GRAPH_MEDIA)
+    fmt = RdfFormat.TURTLE if media == TURTLE else RdfFormat.N_TRIPLES
+    return ("ok", serialize(triples, format=fmt) or b"", media)
+
+
+def serve(conn: Connection) -> None:
+    """The worker's loop: one read-only store per path, kept while queries use it."""
+    opened: tuple[str, Store] | None = None
+    while True:
+        try:
+            path, query, accept, limit = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if opened is None or opened[0] != path:
+                opened = (path, Store.read_only(path))
+            conn.send(evaluate(opened[1], query, accept, limit))
+        except Exception as exc:  # noqa: BLE001 - reported as a generic failure, not leaked
+            conn.send(("failed", type(exc).__name__))

@@ -1,0 +1,185 @@
+"""Versioned releases: the dump set, its checksums and VoID/DCAT, serving, diffing, refusals."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, RDF, SKOS, VOID
+from typer.testing import CliRunner
+
+from app.domain.errors import Conflict, InvalidInput
+from app.graph.labels import NodeLabel
+from app.graph.port import GraphStore
+from app.rdf.iris import Iris
+from app.rdf.void import DCAT3
+from app.services.rdf_export import Scope, export
+from app.services.releases import MappingsDropped, make_release
+from tests.conftest import client_for
+
+BASE = "http://cqf.test/id/"
+
+
+@pytest.fixture(scope="module")
+def released(seeded_falkordb: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("releases")
+    make_release(seeded_falkordb, root, "1.0.0", BASE)
+    return root
+
+
+@pytest.fixture
+def api_over(released: Path, seeded_falkordb: GraphStore, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CQF_RELEASES_DIR", str(released))
+    with client_for(seeded_falkordb) as client:
+        yield client
+
+
+def test_a_release_holds_every_dump_with_matching_checksums(released: Path) -> None:
+    folder = released / "1.0.0"
+    sums = dict(reversed(line.split("  ")) for line in
+                (folder / "SHA256SUMS").read_text().splitlines())
+    assert set(sums) == {"cqf-1.0.0.ttl", "cqf-1.0.0.nt", "cqf-1.0.0.jsonld",
+                         "cqf-1.0.0-mappings.sssom.tsv", "void.ttl"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+def test_release_dumps_carry_the_same_triples_as_the_export(released: Path,
+                                                           seeded_falkordb: GraphStore) -> None:
+    folder = released / "1.0.0"
+    live = Graph().parse(data="".join(export(seeded_falkordb, Iris(BASE), "ntriples",
+                                             Scope.ALL)), format="nt")
+    for name, fmt in (("cqf-1.0.0.nt", "nt"), ("cqf-1.0.0.ttl", "turtle"),
+                      ("cqf-1.0.0.jsonld", "json-ld")):
+        assert set(Graph().parse(folder / name, format=fmt)) == set(live), name
+
+
+def test_void_describes_version_counts_and_distributions(released: Path) -> None:
+    folder = released / "1.0.0"
+    void = Graph().parse(folder / "void.ttl", format="turtle")
+    dataset = URIRef(BASE + "release/1.0.0")
+    triples = len(Graph().parse(folder / "cqf-1.0.0.nt", format="nt"))
+    assert (dataset, RDF.type, VOID.Dataset) in void and (dataset, RDF.type, DCAT.Dataset) in void
+    assert int(void.value(dataset, VOID.triples)) == triples  # type: ignore[arg-type]
+    assert void.value(dataset, DCAT3.version) == Literal("1.0.0")
+    assert len(list(void.objects(dataset, DCAT.distribution))) == 4
+    urls = {str(u) for u in void.objects(None, DCAT.downloadURL)}
+    assert "http://cqf.test/api/v1/releases/1.0.0/files/cqf-1.0.0.nt" in urls
+
+
+def test_versions_are_validated_and_never_overwritten(released: Path,
+                                                      seeded_falkordb: GraphStore) -> None:
+    with pytest.raises(InvalidInput):
+        make_release(seeded_falkordb, released, "v1", BASE)
+    with pytest.raises(InvalidInput):
+        make_release(seeded_falkordb, released, "../1.0", BASE)
+    with pytest.raises(Conflict):
+        make_release(seeded_falkordb, released, "1.0.0", BASE)
+    with pytest.raises(Conflict):
+        make_release(seeded_falkordb, released, "0.9", BASE)
+
+
+def test_a_release_that_loses_mappings_is_refused_unless_allowed(
+        writable_store: GraphStore, tmp_path: Path) -> None:
+    make_release(writable_store, tmp_path, "1.0", BASE)
+    mapping_id = writable_store.read("MATCH ()-[m:MAPS_TO]->() RETURN m.id AS id LIMIT 1")[0]["id"]
+    writable_store.write("MATCH ()-[m:MAPS_TO {id: $id}]->() DELETE m", {"id": mapping_id})
+    with pytest.raises(MappingsDropped) as refused:
+        make_release(writable_store, tmp_path, "1.1", BASE)
+    assert "--allow-drop" in str(refused.value)
+    assert not (tmp_path / "1.1").exists()
+    make_release(writable_store, tmp_path, "1.1", BASE, allow_drop=True)
+    assert (tmp_path / "1.1" / "release.json").is_file()
+
+
+def test_the_cli_refuses_a_drop_with_a_non_zero_exit(writable_store: GraphStore, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import cli_release
+
+    monkeypatch.setattr(cli_release.runtime_mod, "connect",
+                        lambda settings: type("R", (), {"store": writable_store,
+                                                        "close": lambda self: None})())
+    import typer
+
+    app = typer.Typer()
+    app.command()(cli_release.release_command)
+    runner = CliRunner()
+    ok = runner.invoke(app, ["2.0", "--out", str(tmp_path), "--base-iri", BASE])
+    assert ok.exit_code == 0, ok.output
+    writable_store.write("MATCH ()-[m:MAPS_TO]->() DELETE m")
+    refused = runner.invoke(app, ["2.1", "--out", str(tmp_path), "--base-iri", BASE])
+    assert refused.exit_code != 0
+    assert not (tmp_path / "2.1").exists()
+    bad = runner.invoke(app, ["latest", "--out", str(tmp_path)])
+    assert bad.exit_code != 0
+
+
+def test_releases_are_listed_and_served_by_manifest_name(api_over) -> None:  # type: ignore[no-untyped-def]
+    listed = api_over.get("/api/v1/releases").json()
+    assert listed["latest"] == "1.0.0"
+    files = {f["name"]: f for f in listed["items"][0]["files"]}
+    response = api_over.get("/api/v1/releases/1.0.0/files/cqf-1.0.0.ttl")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/turtle")
+    assert hashlib.sha256(response.content).hexdigest() == files["cqf-1.0.0.ttl"]["sha256"]
+    assert len(Graph().parse(data=response.text, format="turtle")) > 0
+    assert api_over.get("/api/v1/releases/1.0.0/files/SHA256SUMS").status_code == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/releases/1.0.0/files/..%2F..%2Fetc%2Fpasswd",
+    "/api/v1/releases/1.0.0/files/..%2Frelease.json",
+    "/api/v1/releases/1.0.0/files/nope.ttl",
+    "/api/v1/releases/9.9.9/files/cqf-9.9.9.ttl",
+    "/api/v1/releases/9.9.9",
+    "/api/v1/releases/1.0.0/diff/9.9.9",
+])
+def test_unknown_or_traversing_names_are_404_problems(api_over, path: str) -> None:  # type: ignore[no-untyped-def]
+    response = api_over.get(path)
+    assert response.status_code in (404, 422)
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_diff_names_added_removed_relabelled_relevelled_and_mapping_changes(
+        writable_store: GraphStore, tmp_path: Path) -> None:
+    from app.services.release_diff import diff
+
+    make_release(writable_store, tmp_path, "1.0", BASE)
+    level = writable_store.read("MATCH (l:Level {code: 'EQF:6'}) RETURN l.ordinal AS o")[0]
+    writable_store.write("MATCH (l:Level {code: 'EQF:6'}) SET l.name = $name, l.ordinal = $o",
+                         {"name": "Level six, renamed", "o": level["o"] + 100})
+    comp = writable_store.read("MATCH (c:Competency) RETURN c.code AS code ORDER BY c.code "
+                               "LIMIT 1")[0]["code"]
+    writable_store.write("MATCH (c:Competency {code: $code}) DETACH DELETE c", {"code": comp})
+    writable_store.write("CREATE (:Competency {code: 'NEW-C1', name: 'A new one', "
+                         "status: 'illustrative'})")
+    mapping = writable_store.read("MATCH ()-[m:MAPS_TO]->() RETURN m.id AS id ORDER BY m.id "
+                                  "LIMIT 1")[0]["id"]
+    writable_store.write("MATCH ()-[m:MAPS_TO {id: $id}]->() SET m.confidence = 0.123",
+                         {"id": mapping})
+    make_release(writable_store, tmp_path, "1.1", BASE)
+    changes = diff(tmp_path, "1.0", "1.1")
+    eqf6 = BASE + "level/EQF/6"
+    assert [e["iri"] for e in changes["added"]] == [BASE + "competency/NEW-C1"]
+    assert [e["iri"] for e in changes["removed"]] == [
+        str(Iris(BASE).entity(NodeLabel.COMPETENCY, comp))]
+    relabelled = {e["iri"]: e for e in changes["relabelled"]}
+    assert "Level six, renamed@en" in relabelled[eqf6]["after"]
+    assert eqf6 in {e["iri"] for e in changes["relevelled"]}
+    changed = {c["id"]: c["changes"] for c in changes["mappings"]["changed"]}
+    assert changed[mapping]["confidence"]["after"] == "0.123"
+    assert diff(tmp_path, "1.0", "1.0")["summary"] == dict.fromkeys(
+        ("added", "removed", "relabelled", "relevelled", "mappings_added", "mappings_removed",
+         "mappings_changed"), 0)
+
+
+def test_the_diff_route_answers_with_the_summary(api_over) -> None:  # type: ignore[no-untyped-def]
+    body = api_over.get("/api/v1/releases/1.0.0/diff/1.0.0").json()
+    assert body["summary"]["added"] == 0 and body["from_version"] == "1.0.0"
+
+
+def test_level_concepts_survive_in_the_release(released: Path) -> None:
+    graph = Graph().parse(released / "1.0.0" / "cqf-1.0.0.nt", format="nt")
+    assert (URIRef(BASE + "level/EQF/6"), RDF.type, SKOS.Concept) in graph
