@@ -14,7 +14,7 @@ def base_iri(request: Request) -> str:
     return configured or f"{str(request.base_url).rstrip('/')}/id/"
 
 
-def get_iris(request: Request) -> Iris:
+async def get_iris(request: Request) -> Iris:
     return Iris(base_iri(request))
 
 

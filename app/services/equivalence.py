@@ -45,6 +45,10 @@ class MappingGraph:
     levels: dict[str, dict[str, Any]]
 
     @cached_property
+    def frameworks(self) -> frozenset[str]:
+        return frozenset(lv["framework"] for lv in self.levels.values())
+
+    @cached_property
     def ordinals(self) -> dict[str, int]:
         # Built once per loaded graph: portability asks for it up to 30 times per answer.
         return {c: lv["ordinal"] for c, lv in self.levels.items() if lv["ordinal"] is not None}
@@ -97,15 +101,21 @@ class EquivalenceService:
                          "level": rows[0]["level"]}
             return rows[0]["level"], programme
         parse_level_code(start, "from")
-        if not self.store.read(q.LEVEL_EXISTS, {"code": start}):
+        known = start in self.cache.get(self.store).levels  # no store round trip when cached
+        if not known and not self.store.read(q.LEVEL_EXISTS, {"code": start}):
             raise NotFound("Level", start)
         return start, None
+
+    def _check_framework(self, code: str) -> None:
+        known = code in self.cache.get(self.store).frameworks
+        if not known and not self.store.read(q.FRAMEWORK_EXISTS, {"code": code}):
+            raise NotFound("Framework", code)
 
     def equivalences(self, start: str, target: str | None, *, depth: int,
                      include_proposed: bool, paths: eq.PathsMode) -> dict[str, Any]:
         level, programme = self.resolve_start(start)
-        if target is not None and not self.store.read(q.FRAMEWORK_EXISTS, {"code": target}):
-            raise NotFound("Framework", target)
+        if target is not None:
+            self._check_framework(target)
         answer: dict[str, Any] = {
             "from": start, "from_level": level, "programme": programme, "to": target,
             "depth": depth, "paths": paths, "include_proposed": include_proposed,

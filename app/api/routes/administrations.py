@@ -17,7 +17,7 @@ ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Probl
 Code = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z][\w-]*$")]
 
 
-def get_writer(request: Request, store: Store) -> MappingWriter:
+async def get_writer(request: Request, store: Store) -> MappingWriter:
     return MappingWriter(store, request.app.state.mapping_cache.invalidate)
 
 

@@ -15,7 +15,7 @@ from app.services.equivalence import EquivalenceService
 router = APIRouter(tags=["equivalence"])
 
 
-def get_equivalence(request: Request, store: Store) -> EquivalenceService:
+async def get_equivalence(request: Request, store: Store) -> EquivalenceService:
     return EquivalenceService(store, request.app.state.mapping_cache)
 
 

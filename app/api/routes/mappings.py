@@ -21,14 +21,14 @@ MethodQuery = Annotated[str | None, Query(
     pattern="^(official_referencing|comparison_study|expert_panel|computed|illustrative)$")]
 
 
-def get_mappings(store: Store) -> MappingService:
+async def get_mappings(store: Store) -> MappingService:
     return MappingService(store)
 
 
 Mappings = Annotated[MappingService, Depends(get_mappings)]
 
 
-def get_writer(request: Request, store: Store) -> MappingWriter:
+async def get_writer(request: Request, store: Store) -> MappingWriter:
     return MappingWriter(store, request.app.state.mapping_cache.invalidate)
 
 

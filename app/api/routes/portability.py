@@ -14,7 +14,7 @@ from app.services.portability import PortabilityQuestion, PortabilityService
 router = APIRouter(tags=["portability"])
 
 
-def get_portability(request: Request, store: Store) -> PortabilityService:
+async def get_portability(request: Request, store: Store) -> PortabilityService:
     state = request.app.state
     return PortabilityService(store, state.candidate_cache, state.mapping_cache)
 
