@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.deps import Store, WriteKey
+from app.api.deps import WriteKey
+from app.api.routes.mappings import Writer
 from app.api.schemas import Problem
-from app.services.mapping_writes import GradeLevel, MappingWriter
+from app.services.mapping_writes import GradeLevel
 
 router = APIRouter(tags=["administrations"])
 ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
           422: {"model": Problem}}
 Code = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z][\w-]*$")]
-
-
-async def get_writer(request: Request, store: Store) -> MappingWriter:
-    return MappingWriter(store, request.app.state.mapping_cache.invalidate)
-
-
-Writer = Annotated[MappingWriter, Depends(get_writer)]
 
 
 class AdministrationIn(BaseModel):

@@ -63,14 +63,19 @@ class Training(BaseModel):
     uncovered: list[dict[str, Any]]
 
 
-class PortabilityResult(BaseModel):
-    profile: dict[str, Any]
+class Coverage(BaseModel):
+    """Coverage of a target's requirements and the counts behind it (see the README)."""
+
     coverage: float | None
     required: int
     met: int
     partial: int
     missing: int
     gaps: list[Gap]
+
+
+class PortabilityResult(Coverage):
+    profile: dict[str, Any]
     level: dict[str, Any] | None
     equivalence_from_source: dict[str, Any] | None
     training: Training | None = None
@@ -84,17 +89,11 @@ class PortabilityAnswer(BaseModel):
     total: int
 
 
-class GapAnswer(BaseModel):
+class GapAnswer(Coverage):
     model_config = ConfigDict(populate_by_name=True)
 
     from_: dict[str, Any] = Field(alias="from")
     to: dict[str, Any]
-    coverage: float | None
-    required: int
-    met: int
-    partial: int
-    missing: int
-    gaps: list[Gap]
     equivalence_from_source: dict[str, Any] | None
     score_definition: str
 
