@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import runtime as runtime_mod
+from app.api import docs, middleware, problems
 from app.api import metrics as metrics_mod
-from app.api import middleware, problems
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
 from app.services.equivalence import MappingGraphCache
@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None,
                 app.state.runtime.close()
 
     app = FastAPI(title="CQF Graph", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    docs.install(app)
     app.state.settings = settings
     app.state.mapping_cache = MappingGraphCache(settings.mapping_cache_seconds)
     app.state.candidate_cache = CandidateCache(settings.mapping_cache_seconds)

@@ -146,7 +146,10 @@ def test_health_reports_live_and_ready(api: TestClient) -> None:
     assert ready.status_code == 200 and ready.json()["checks"]["schema_applied"] is True
 
 
-def test_openapi_docs_are_served(api: TestClient) -> None:
-    assert api.get("/docs").status_code == 200
+def test_openapi_docs_are_served_without_any_cdn(api: TestClient) -> None:
+    page = api.get("/docs")
+    assert page.status_code == 200 and "cdn." not in page.text
+    assert api.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert api.get("/docs-assets/swagger-ui.css").status_code == 200
     paths = api.get("/openapi.json").json()["paths"]
     assert "/api/v1/frameworks/{code}/levels" in paths and "/api/v1/search" in paths
