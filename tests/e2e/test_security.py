@@ -142,3 +142,19 @@ def test_production_starts_with_a_real_secret_and_development_keeps_its_defaults
     assert real.env == "production"
     assert Settings(backend="neo4j", neo4j_uri="bolt://db:7687",
                     neo4j_password="neo4j").env == "development"
+
+
+def test_an_unexpected_failure_is_a_problem_with_the_request_id(seeded_falkordb) -> None:
+    app = create_app(Settings(), runtime=Runtime(seeded_falkordb, schema_applied=True))
+
+    @app.get("/test-only/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internal detail")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/test-only/boom", headers={"X-Request-ID": "req-42"})
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["x-request-id"] == "req-42"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "secret internal detail" not in response.text

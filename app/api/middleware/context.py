@@ -14,6 +14,7 @@ line per request, and security headers.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -50,6 +51,19 @@ def add_security_headers(headers: MutableHeaders, path: str) -> None:
                            DOCS_CSP if path in DOCS_PATHS else STRICT_CSP)
 
 
+INTERNAL_ERROR = json.dumps({
+    "type": "https://cqf-graph.org/problems/internal-error", "title": "Internal error",
+    "status": 500, "detail": "the service failed to answer; the error was logged",
+}).encode()
+
+
+async def _internal_error(scope: Scope, send: Send) -> None:
+    await send({"type": "http.response.start", "status": 500, "headers": [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(INTERNAL_ERROR)).encode())]})
+    await send({"type": "http.response.body", "body": INTERNAL_ERROR})
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -62,11 +76,12 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        responded = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, responded = message["status"], True
                 headers = MutableHeaders(scope=message)
                 headers["x-request-id"] = request_id
                 add_security_headers(headers, scope["path"])
@@ -75,6 +90,13 @@ class RequestContextMiddleware:
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             try:
                 await self.app(scope, receive, send_with_headers)
+            except Exception:
+                # Answered here rather than by Starlette's outermost error middleware, so even
+                # a bug's 500 carries the request id and the security headers.
+                if responded:
+                    raise
+                structlog.get_logger(__name__).exception("request.failed", path=scope["path"])
+                await _internal_error(scope, send_with_headers)
             finally:
                 structlog.get_logger("cqf.access").info(
                     "http.request", method=scope["method"], path=scope["path"],
