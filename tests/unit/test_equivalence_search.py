@@ -547,12 +547,12 @@ def test_quality_accepts_a_prebuilt_index(ireland):
 def test_cycle_candidates_never_hide_a_cycle(monkeypatch):
     """The component pre-filter of the cycle check is only a shortcut: checking every level
     finds the same cycles on dense random graphs."""
-    from app.domain import equivalence
+    from app.domain.equivalence import quality as quality_module
 
     rng = random.Random(7)
     graphs_ = [_random_graph(rng) for _ in range(150)]
     filtered = [quality(edges).cycles for edges in graphs_]
-    monkeypatch.setattr(equivalence, "_cycle_candidates",
+    monkeypatch.setattr(quality_module, "_cycle_candidates",
                         lambda index, inc: sorted(index.mapped_levels(inc)))
     assert [quality(edges).cycles for edges in graphs_] == filtered
     assert sum(map(len, filtered)) > 0
