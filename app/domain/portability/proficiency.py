@@ -1,0 +1,91 @@
+"""The CQF proficiency scale and parsing of competency profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import IntEnum
+
+from app.domain.errors import DomainError
+
+# --------------------------------------------------------------------------- proficiency
+
+
+class UnknownProficiency(DomainError, ValueError):
+    """One or more proficiency names are not on the CQF scale."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = list(names)
+        self.allowed = [p.code for p in Proficiency]
+        shown = ", ".join(repr(n) for n in self.names)
+        super().__init__(
+            f"unknown proficiency level(s): {shown}; expected one of: {', '.join(self.allowed)}"
+        )
+
+
+class Proficiency(IntEnum):
+    """CQF proficiency scale; the value is the rank (1..4)."""
+
+    AWARE = 1
+    TRAINED = 2
+    ADVANCED = 3
+    EXPERT = 4
+
+    @property
+    def code(self) -> str:
+        """The ``ProficiencyLevel`` node code: ``aware``, ``trained``, ``advanced``, ``expert``."""
+        return self.name.lower()
+
+    @property
+    def rank(self) -> int:
+        return int(self.value)
+
+    def __str__(self) -> str:
+        return self.code
+
+    @classmethod
+    def parse(cls, name: str | Proficiency) -> Proficiency:
+        """Parse one name case-insensitively (surrounding blanks ignored)."""
+        return parse_proficiency(name)
+
+
+def _lookup(name: object) -> Proficiency | None:
+    if isinstance(name, Proficiency):
+        return name
+    if isinstance(name, str):
+        return Proficiency.__members__.get(name.strip().upper())
+    return None
+
+
+def parse_proficiency(name: str | Proficiency) -> Proficiency:
+    """Parse one proficiency name; raises ``UnknownProficiency``."""
+    found = _lookup(name)
+    if found is None:
+        raise UnknownProficiency([str(name)])
+    return found
+
+
+def parse_profile(profile: Mapping[str, str | Proficiency]) -> dict[str, Proficiency]:
+    """Turn ``{competency: name}`` into a competency profile.
+
+    Every unknown name is collected before raising one ``UnknownProficiency`` that lists
+    them all (in input order, without repeats).
+    """
+    out: dict[str, Proficiency] = {}
+    unknown: list[str] = []
+    for competency, name in profile.items():
+        found = _lookup(name)
+        if found is None:
+            text = str(name)
+            if text not in unknown:
+                unknown.append(text)
+        else:
+            out[competency] = found
+    if unknown:
+        raise UnknownProficiency(unknown)
+    return out
+
+
+def _as_profile(profile: Mapping[str, str | Proficiency]) -> dict[str, Proficiency]:
+    if all(type(v) is Proficiency for v in profile.values()):
+        return dict(profile)  # type: ignore[arg-type]
+    return parse_profile(profile)
