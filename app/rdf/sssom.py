@@ -17,9 +17,23 @@ JUSTIFICATION = {
 }
 
 
+# A cell a spreadsheet would read as a formula (CSV/TSV injection) is written with a leading
+# apostrophe, so text asserted by a writer (a source title, a note) stays text when opened.
+FORMULA_START = ("=", "+", "-", "@")
+
+
 def _cell(value: Any) -> str:
     text = "" if value is None else str(value)
-    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    text = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return "'" + text if text.startswith(FORMULA_START) and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _curie(level_code: str) -> str:

@@ -155,3 +155,21 @@ def test_path_traversal_finds_no_file(path: str, api: TestClient) -> None:
     answer = api.get(path)
     assert answer.status_code in (400, 404, 406, 422), answer.text[:200]
     assert "root:" not in answer.text
+
+
+def test_formula_cells_are_exported_inert_in_sssom_tsv(writable_api, key_for) -> None:
+    admin = key_for("admin")
+    hostile = "=cmd|' /C calc'!A0"
+    created = writable_api.post("/api/v1/mappings", headers=admin, json={
+        "from_level": "NZ-NZQCF:8", "to_level": "EQF:7", "match_type": "broadMatch",
+        "confidence": 0.5, "method": "expert_panel", "note": "+SUM(A1:A9)",
+        "source": {"document": hostile}})
+    assert created.status_code == 201, created.text
+    assert writable_api.get(f"/api/v1/mappings/{created.json()['id']}").json()[
+        "source"]["document"] == hostile  # stored as given
+    tsv = writable_api.get("/api/v1/export/mappings.sssom.tsv").text
+    row = next(line for line in tsv.splitlines() if "NZ-NZQCF/8" in line)
+    cells = row.split("\t")
+    assert "'+SUM(A1:A9)" in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    assert hostile in row  # kept inside the 'other' column, where it cannot start a cell
