@@ -93,6 +93,18 @@ def seeded_falkordb(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     graph.close()
 
 
+def _seeded_neo4j_graph(request: pytest.FixtureRequest) -> GraphStore:
+    """A store over the Neo4j container holding exactly the seed graph: re-seeded whenever an
+    empty-store test cleared the container's one database since the last seeding."""
+    graph = _neo4j_store(request.getfixturevalue("neo4j_container"))
+    if not _neo4j_seeded["yes"]:
+        graph.write("MATCH (n) DETACH DELETE n")
+        graph.apply_schema()
+        seed(graph, SEED_DATA_DIR)
+        _neo4j_seeded["yes"] = True
+    return graph
+
+
 @pytest.fixture(params=BACKENDS)
 def seeded_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     """The seed graph on each backend. Neo4j has one database per container, shared with the
@@ -100,24 +112,15 @@ def seeded_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     if request.param == "falkordb":
         yield request.getfixturevalue("seeded_falkordb")
         return
-    graph = _neo4j_store(request.getfixturevalue("neo4j_container"))
-    if not _neo4j_seeded["yes"]:
-        graph.write("MATCH (n) DETACH DELETE n")
-        graph.apply_schema()
-        seed(graph, SEED_DATA_DIR)
-        _neo4j_seeded["yes"] = True
+    graph = _seeded_neo4j_graph(request)
     yield graph
     graph.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def seeded_neo4j(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     """The seed graph on Neo4j (skipped, with the reason printed, without Docker)."""
-    graph = _neo4j_store(request.getfixturevalue("neo4j_container"))
-    graph.write("MATCH (n) DETACH DELETE n")
-    graph.apply_schema()
-    seed(graph, SEED_DATA_DIR)
-    _neo4j_seeded["yes"] = True
+    graph = _seeded_neo4j_graph(request)
     yield graph
     graph.close()
 

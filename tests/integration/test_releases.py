@@ -18,15 +18,9 @@ from app.rdf.void import DCAT3
 from app.services.rdf_export import Scope, export
 from app.services.releases import MappingsDropped, make_release
 from tests.conftest import client_for
+from tests.integration.conftest import RELEASE_BASE
 
-BASE = "http://cqf.test/id/"
-
-
-@pytest.fixture(scope="module")
-def released(seeded_falkordb: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("releases")
-    make_release(seeded_falkordb, root, "1.0.0", BASE)
-    return root
+BASE = RELEASE_BASE
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.graph.port import GraphStore
-from app.services.releases import make_release
 from tests.conftest import client_for
+from tests.integration.conftest import RELEASE_BASE
 
-BASE = "http://cqf.test/id/"
+BASE = RELEASE_BASE
 PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX cqf: <https://cqf-graph.org/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -33,13 +33,6 @@ INTO_EQF6 = PREFIXES + f"""SELECT ?mapping ?from ?type ?document WHERE {{
 SPARQL_JSON = "application/sparql-results+json"
 
 
-@pytest.fixture(scope="module")
-def releases_dir(seeded_falkordb: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("sparql-releases")
-    make_release(seeded_falkordb, root, "1.0.0", BASE)
-    return root
-
-
 def _client(store: GraphStore, releases: Path, monkeypatch: pytest.MonkeyPatch,
             **env: str) -> Iterator[TestClient]:
     monkeypatch.setenv("CQF_RELEASES_DIR", str(releases))
@@ -50,9 +43,9 @@ def _client(store: GraphStore, releases: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.fixture
-def sparql(seeded_falkordb: GraphStore, releases_dir: Path,
+def sparql(seeded_falkordb: GraphStore, released: Path,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    yield from _client(seeded_falkordb, releases_dir, monkeypatch)
+    yield from _client(seeded_falkordb, released, monkeypatch)
 
 
 def _bindings(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -126,9 +119,9 @@ def test_a_malformed_query_is_a_400_problem(sparql: TestClient) -> None:
     assert sparql.get("/sparql").status_code == 400
 
 
-def test_results_beyond_the_limit_are_refused(seeded_falkordb: GraphStore, releases_dir: Path,
+def test_results_beyond_the_limit_are_refused(seeded_falkordb: GraphStore, released: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    for client in _client(seeded_falkordb, releases_dir, monkeypatch,
+    for client in _client(seeded_falkordb, released, monkeypatch,
                           CQF_SPARQL_MAX_RESULTS="5"):
         too_many = client.get("/sparql", params={"query": EQF_LEVELS})
         assert too_many.status_code == 422
@@ -137,11 +130,11 @@ def test_results_beyond_the_limit_are_refused(seeded_falkordb: GraphStore, relea
         assert len(_bindings(paged)) == 5
 
 
-def test_a_slow_query_times_out(seeded_falkordb: GraphStore, releases_dir: Path,
+def test_a_slow_query_times_out(seeded_falkordb: GraphStore, released: Path,
                                 monkeypatch: pytest.MonkeyPatch) -> None:
     slow = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f "
             "FILTER(STR(?b) < STR(?d)) }")
-    for client in _client(seeded_falkordb, releases_dir, monkeypatch,
+    for client in _client(seeded_falkordb, released, monkeypatch,
                           CQF_SPARQL_TIMEOUT_SECONDS="0.2"):
         response = client.get("/sparql", params={"query": slow})
         assert response.status_code == 503
