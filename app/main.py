@@ -13,6 +13,7 @@ from app.api import docs, middleware, problems
 from app.api import metrics as metrics_mod
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
+from app.services.case import CaseCache
 from app.services.equivalence import MappingGraphCache
 from app.services.portability import CandidateCache
 from app.settings import Settings
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None,
     app.state.settings = settings
     app.state.mapping_cache = MappingGraphCache(settings.mapping_cache_seconds)
     app.state.candidate_cache = CandidateCache(settings.mapping_cache_seconds)
+    app.state.case_cache = CaseCache(settings.mapping_cache_seconds)
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)

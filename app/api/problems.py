@@ -114,7 +114,11 @@ COMMON_PROBLEMS = {"422": "Invalid request", "503": "Graph store unavailable"}
 
 
 def _as_problems(operation: dict[str, Any]) -> None:
-    """Error responses are problem+json with the Problem schema, whatever a route declared."""
+    """Error responses are problem+json with the Problem schema, whatever a route declared
+    (except on routes that declare another error payload, such as CASE's imsx_StatusInfo)."""
+    if operation.get("x-error-payload"):
+        operation.get("responses", {}).pop("422", None)  # such routes answer 400 instead
+        return
     responses = operation.setdefault("responses", {})
     for code, title in COMMON_PROBLEMS.items():
         if code != "422" or "requestBody" in operation or operation.get("parameters"):

@@ -37,6 +37,7 @@ api_router.include_router(releases.router)
 
 root_router = APIRouter()
 root_router.include_router(health.router)
-root_router.include_router(case.router)
+root_router.include_router(case.v1p0)
+root_router.include_router(case.v1p1)
 root_router.include_router(linked_data.router)
 root_router.include_router(sparql.router)

@@ -1,217 +1,176 @@
-"""A 1EdTech CASE 1.0 view of the graph: CFDocuments, CFPackages, CFItems, CFAssociations.
+"""CASE answers over the cached CASE model, for either wire version.
 
-Three kinds of document: the CQF competency framework (competency groups and competencies),
-the PICARD Professional Standards, and one course framework per institution (programmes and
-courses, related to the competencies they develop and the standards they align with; only
-accepted mappings). Identifiers are UUIDv5 of a fixed namespace and the entity's kind and
-code, so they are the same across restarts and re-seeds.
+The model (every package, with its look-ups) is a read model held per process in a
+``RefreshingCache``: loaded once, dropped at once by a write in this process (through
+``app.services.changes``), refreshed in the background when its signature (label counts,
+accepted course links, audit entries) moved in another process. Serialised answers (a whole
+CFPackage is the expensive one) are kept with the model they came from, so a package is
+encoded once per version and load, not per request.
 """
 
 from __future__ import annotations
 
-import uuid
+import json
+import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain.errors import NotFound
-from app.graph.cypher import case as q
+from app.domain.case import CaseError, CaseGraph, Minor
+from app.domain.case.errors import not_a_uuid, unknown
+from app.domain.case.listing import ListQuery, parse
+from app.domain.case.wire import CaseWire
 from app.graph.port import GraphStore
+from app.services import changes
+from app.services.case_build import case_signature, load_case_graph
+from app.services.refresh import RefreshingCache
 
-# Fixed forever: changing it would change every published CASE identifier.
-NAMESPACE = uuid.UUID("3d4f6c2e-8b1a-5e7f-9c0d-1a2b3c4d5e6f")
-PREFIX = "/ims/case/v1p0"
-CREATOR = "CQF Graph (Customs Qualifications Framework knowledge graph)"
-DEFAULT_CHANGE = "2025-01-01T00:00:00+00:00"
-CQF_DOC, PICARD_DOC = "cqf-competencies", "picard-standards"
-
-
-def case_id(kind: str, code: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{code}"))
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+MEMO_BYTES = 256 * 1024 * 1024  # encoded answers kept per load, oldest dropped beyond this
+# Audit target kinds that never touch what CASE publishes (keys, level mappings, scales).
+UNRELATED = frozenset({"ApiKey", "Mapping", "Administration", "Framework"})
+OBJECT_FIELDS = frozenset({"CFPackageURI", "licenseURI", "subjectURI", "extensions"})
 
 
-def _changed(row: dict[str, Any]) -> str:
-    if row.get("date"):
-        return f"{str(row['date'])[:10]}T00:00:00+00:00"
-    if row.get("source_year"):
-        return f"{int(row['source_year']):04d}-01-01T00:00:00+00:00"
-    return DEFAULT_CHANGE
+def encode(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass
-class Package:
-    document: dict[str, Any]
-    items: list[dict[str, Any]] = field(default_factory=list)
-    associations: list[dict[str, Any]] = field(default_factory=list)
+class CaseRead:
+    """One load of the CASE model and the answers encoded from it."""
 
-    def as_json(self) -> dict[str, Any]:
-        return {"CFDocument": self.document, "CFItems": self.items,
-                "CFAssociations": self.associations}
+    graph: CaseGraph
+    _memo: OrderedDict[tuple[str, ...], bytes] = field(default_factory=OrderedDict)
+    _size: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def encoded(self, key: tuple[str, ...], make: Any) -> bytes:
+        with self._lock:
+            hit = self._memo.get(key)
+            if hit is not None:
+                self._memo.move_to_end(key)
+                return hit
+        body = encode(make())
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = body
+                self._size += len(body)
+                while self._size > MEMO_BYTES and len(self._memo) > 1:
+                    _, dropped = self._memo.popitem(last=False)
+                    self._size -= len(dropped)
+        return body
 
 
-class CaseView:
-    def __init__(self, store: GraphStore, base_url: str) -> None:
+def load_case_read(store: GraphStore) -> CaseRead:
+    return CaseRead(load_case_graph(store))
+
+
+class CaseCache(RefreshingCache[CaseRead]):
+    """The CASE read model of this process (see the module docstring)."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        super().__init__(load_case_read, ttl, "case-packages", signature=case_signature)
+        changes.subscribe(self)
+
+    def changed(self, target_kind: str) -> None:
+        if target_kind not in UNRELATED:
+            self.invalidate()
+
+
+def sourced_id(value: str) -> str:
+    """The identifier in canonical (lower-case) form; 404 ``invalid_uuid`` for a non-UUID."""
+    if not UUID.fullmatch(value):
+        raise not_a_uuid(value)
+    return value.lower()
+
+
+@dataclass
+class Page:
+    body: bytes
+    total: int
+    query: ListQuery
+
+
+class CaseService:
+    def __init__(self, store: GraphStore, cache: CaseCache, wire: CaseWire) -> None:
         self.store = store
-        self.base = base_url.rstrip("/") + PREFIX
+        self.cache = cache
+        self.wire = wire
 
-    def _link(self, what: str, identifier: str, title: str) -> dict[str, str]:
-        return {"title": title, "identifier": identifier,
-                "uri": f"{self.base}/{what}/{identifier}"}
+    def _read(self) -> CaseRead:
+        return self.cache.get(self.store)
 
-    def _document(self, key: str, title: str, description: str, changed: str,
-                  publisher: str | None = None) -> dict[str, Any]:
-        ident = case_id("CFDocument", key)
-        doc = {"identifier": ident, "uri": f"{self.base}/CFDocuments/{ident}",
-               "creator": CREATOR, "title": title, "lastChangeDateTime": changed,
-               "description": description, "language": "en", "adoptionStatus": "Draft",
-               "humanCodingScheme": key,
-               "CFPackageURI": self._link("CFPackages", ident, title)}
-        if publisher:
-            doc["publisher"] = publisher
-        return doc
+    def _key(self, what: str, identifier: str) -> tuple[str, ...]:
+        return (self.wire.base, what, identifier)
 
-    def _item(self, pkg: Package, kind: str, row: dict[str, Any], item_type: str,
-              extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        ident = case_id(kind, row["code"])
-        doc = pkg.document
-        item = {"identifier": ident, "uri": f"{self.base}/CFItems/{ident}",
-                "fullStatement": row.get("name") or row["code"],
-                "humanCodingScheme": row["code"], "CFItemType": item_type,
-                "language": "en", "lastChangeDateTime": _changed(row),
-                "CFDocumentURI": self._link("CFDocuments", doc["identifier"], doc["title"]),
-                **({"notes": row["description"]} if row.get("description") else {}),
-                **(extra or {})}
-        pkg.items.append(item)
-        return item
+    def documents(self, params: dict[str, Any]) -> Page:
+        wire = self.wire
+        fields = wire.document_fields
+        query = parse(params, fields, fields - OBJECT_FIELDS)
+        read = self._read()
+        records = wire.documents([p.document for p in read.graph.packages])
+        page, total = query.apply(records, wire.document_required)
+        if not page:
+            raise CaseError(404, "no CFDocument matches this request" if total == 0 else
+                            f"offset {query.offset} is past the last of {total} CFDocuments",
+                            [("offset" if total else "filter", Minor.UNKNOWN_OBJECT)])
+        return Page(encode({"CFDocuments": page}), total, query)
 
-    def _associate(self, pkg: Package, kind: str, origin: dict[str, Any],
-                   destination: dict[str, str], changed: str) -> None:
-        ident = case_id("CFAssociation",
-                        f"{kind}:{origin['identifier']}:{destination['identifier']}")
-        doc = pkg.document
-        pkg.associations.append({
-            "identifier": ident, "uri": f"{self.base}/CFAssociations/{ident}",
-            "associationType": kind,
-            "originNodeURI": self._link("CFItems", origin["identifier"],
-                                        origin["fullStatement"]),
-            "destinationNodeURI": destination, "lastChangeDateTime": changed,
-            "CFDocumentURI": self._link("CFDocuments", doc["identifier"], doc["title"]),
-        })
+    def document(self, identifier: str) -> bytes:
+        ident, read = sourced_id(identifier), self._read()
+        doc = read.graph.documents.get(ident)
+        if doc is None:
+            raise unknown("CFDocument", ident)
+        return read.encoded(self._key("CFDocuments", ident), lambda: self.wire.document(doc))
 
-    def _child_of(self, pkg: Package, item: dict[str, Any], parent: dict[str, Any] | None,
-                  parent_kind: str = "CFItems") -> None:
-        target = parent or pkg.document
-        kind = parent_kind if parent else "CFDocuments"
-        title = target.get("fullStatement") or target.get("title") or ""
-        self._associate(pkg, "isChildOf", item,
-                        self._link(kind, target["identifier"], title),
-                        item["lastChangeDateTime"])
+    def package(self, identifier: str) -> bytes:
+        ident, read = sourced_id(identifier), self._read()
+        package = read.graph.package_of.get(ident)
+        if package is None:
+            raise unknown("CFPackage", ident)
+        return read.encoded(self._key("CFPackages", ident), lambda: self.wire.package(package))
 
-    def cqf_document(self) -> dict[str, Any]:
-        return self._document(
-            CQF_DOC, "CQF competency framework",
-            "Competencies of the Customs Qualifications Framework knowledge graph "
-            "(CustCompEU groups, operational competencies and ESCO concepts), each with its "
-            "evidence status in the CQF Graph API.", DEFAULT_CHANGE)
+    def item(self, identifier: str) -> bytes:
+        ident, read = sourced_id(identifier), self._read()
+        item = read.graph.items.get(ident)
+        if item is None:
+            raise unknown("CFItem", ident)
+        doc = read.graph.documents[item.document]
+        return read.encoded(self._key("CFItems", ident), lambda: self.wire.item(item, doc))
 
-    def picard_document(self) -> dict[str, Any]:
-        return self._document(
-            PICARD_DOC, "WCO PICARD Professional Standards",
-            "Tiers, knowledge areas and themes of the PICARD Professional Standards as held in "
-            "the CQF Graph (partial: see each item's notes).", DEFAULT_CHANGE,
-            "World Customs Organization")
+    def item_associations(self, identifier: str) -> bytes:
+        ident, read = sourced_id(identifier), self._read()
+        item = read.graph.items.get(ident)
+        answer = self.wire.item_associations(read.graph, item) if item else None
+        if answer is None:
+            raise unknown("CFItem with associations", ident)
+        return encode(answer)
 
-    def institution_document(self, institution: dict[str, Any]) -> dict[str, Any]:
-        name = institution["name"] or institution["code"]
-        return self._document(
-            f"institution:{institution['code']}", f"{name}: course framework",
-            f"Programmes and courses of {name} mapped onto the CQF competencies and PICARD "
-            "standards (accepted mappings only).", _changed(institution), institution["name"])
+    def association(self, identifier: str) -> bytes:
+        ident, read = sourced_id(identifier), self._read()
+        association = read.graph.associations.get(ident)
+        if association is None or not self.wire.speaks(association):
+            raise unknown("CFAssociation", ident)
+        doc = read.graph.documents[association.document]
+        return encode(self.wire.association(association, doc))
 
-    def competency_package(self) -> Package:
-        pkg = Package(self.cqf_document())
-        groups = {r["code"]: self._item(pkg, "CompetencyGroup", r, "Competency group")
-                  for r in self.store.read(q.COMPETENCY_GROUPS)}
-        for group in groups.values():
-            self._child_of(pkg, group, None)
-        rows = self.store.read(q.COMPETENCIES)
-        items = {r["code"]: self._item(pkg, "Competency", r, "Competency") for r in rows}
-        for r in rows:
-            item = items[r["code"]]
-            parent = items.get(r["broader"]) or groups.get(r["group"])
-            self._child_of(pkg, item, parent)
-            if r.get("uri"):
-                self._associate(pkg, "exactMatchOf", item,
-                                {"title": r["name"] or r["code"],
-                                 "identifier": case_id("uri", r["uri"]), "uri": r["uri"]},
-                                item["lastChangeDateTime"])
-        return pkg
+    def item_types(self, identifier: str) -> bytes:
+        ident, read = sourced_id(identifier), self._read()
+        if ident not in read.graph.item_types:
+            raise unknown("CFItemType", ident)
+        family = read.graph.item_type_family(ident)
+        return encode({"CFItemTypes": [self.wire.item_type(t) for t in family]})
 
-    def picard_package(self) -> Package:
-        pkg = Package(self.picard_document())
-        rows = self.store.read(q.STANDARDS)
-        items = {r["code"]: self._item(pkg, "PicardStandard", r, (r["kind"] or "element")
-                                       .replace("_", " ").capitalize()) for r in rows}
-        for r in rows:
-            self._child_of(pkg, items[r["code"]], items.get(r["parent"]))
-        return pkg
+    def license(self, identifier: str) -> bytes:
+        ident, read = sourced_id(identifier), self._read()
+        licence = read.graph.licenses.get(ident)
+        if licence is None:
+            raise unknown("CFLicense", ident)
+        return encode(self.wire.license(licence))
 
-    def institution_package(self, institution: dict[str, Any]) -> Package:
-        code = institution["code"]
-        pkg = Package(self.institution_document(institution))
-        params = {"institution": code}
-        programmes = {r["code"]: self._item(pkg, "Programme", r, "Programme")
-                      for r in self.store.read(q.PROGRAMMES_OF, params)}
-        for item in programmes.values():
-            self._child_of(pkg, item, None)
-        courses = {}
-        for r in self.store.read(q.COURSES_OF, params):
-            courses[r["code"]] = self._item(pkg, "Course", r, "Course")
-            self._child_of(pkg, courses[r["code"]], programmes.get(r["programme"]))
-        for link in self.store.read(q.ACCEPTED_LINKS_OF, params):
-            kind = "Competency" if link["type"] == "DEVELOPS" else "PicardStandard"
-            target = case_id(kind, link["target"])
-            self._associate(pkg, "isRelatedTo", courses[link["course"]],
-                            self._link("CFItems", target, link["target"]), _changed(link))
-        return pkg
-
-    def _packages(self) -> list[Package]:
-        return [self.competency_package(), self.picard_package()] + [
-            self.institution_package(i) for i in self.store.read(q.INSTITUTIONS)]
-
-    def _package_for(self, identifier: str) -> Package:
-        if identifier == case_id("CFDocument", CQF_DOC):
-            return self.competency_package()
-        if identifier == case_id("CFDocument", PICARD_DOC):
-            return self.picard_package()
-        for inst in self.store.read(q.INSTITUTIONS):
-            if identifier == case_id("CFDocument", f"institution:{inst['code']}"):
-                return self.institution_package(inst)
-        raise NotFound("CFDocument", identifier)
-
-    def documents(self) -> dict[str, Any]:
-        docs = [self.cqf_document(), self.picard_document()]
-        docs += [self.institution_document(i) for i in self.store.read(q.INSTITUTIONS)]
-        return {"CFDocuments": docs}
-
-    def document(self, identifier: str) -> dict[str, Any]:
-        for doc in self.documents()["CFDocuments"]:
-            if doc["identifier"] == identifier:
-                return doc
-        raise NotFound("CFDocument", identifier)
-
-    def package(self, identifier: str) -> dict[str, Any]:
-        return self._package_for(identifier).as_json()
-
-    def item(self, identifier: str) -> dict[str, Any]:
-        for pkg in self._packages():
-            for item in pkg.items:
-                if item["identifier"] == identifier:
-                    return item
-        raise NotFound("CFItem", identifier)
-
-    def association(self, identifier: str) -> dict[str, Any]:
-        for pkg in self._packages():
-            for assoc in pkg.associations:
-                if assoc["identifier"] == identifier:
-                    return assoc
-        raise NotFound("CFAssociation", identifier)
+    def absent(self, kind: str, identifier: str) -> bytes:
+        """CFConcepts, CFSubjects, CFAssociationGroupings, CFRubrics: the graph holds none,
+        so every well-formed identifier is unknown (never an invented answer)."""
+        raise unknown(kind, sourced_id(identifier))

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 
 from app.domain.auth import Principal
+from app.domain.case.v1p1 import CaseV1p1
 from app.domain.errors import InvalidInput, Unauthorized
 from app.graph.port import GraphStore
 from app.paths import SEED_DATA_DIR
 from app.seed.loader import seed
 from app.services import course_mappings, coverage, reviews
 from app.services.audit import read_audit
-from app.services.case import CaseView
+from app.services.case_build import load_case_graph
 from app.services.keys import authenticate, create_key, revoke_key
 
 HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"
@@ -69,8 +70,11 @@ def test_review_decides_what_coverage_counts(seeded: GraphStore) -> None:
 
 
 def test_case_view_is_the_same_on_both_backends(seeded: GraphStore) -> None:
-    view = CaseView(seeded, "http://cqf.test")
-    docs = view.documents()["CFDocuments"]
+    graph = load_case_graph(seeded)  # the CASE Cypher runs unchanged on either store
+    wire = CaseV1p1("http://cqf.test")
+    docs = wire.documents([p.document for p in graph.packages])
     assert len(docs) == 2 + 4  # two frameworks and the four seeded institutions
-    package = view.package(docs[0]["identifier"])
+    package = wire.package(graph.packages[0])
     assert len(package["CFItems"]) > 50 and package["CFAssociations"]
+    assert sum(a["associationType"] == "isRelatedTo" for p in graph.packages
+               for a in wire.package(p)["CFAssociations"]) > 0

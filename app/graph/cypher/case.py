@@ -1,5 +1,6 @@
-"""Reads behind the CASE 1.0 view: the competency framework, the PICARD standards and each
-institution's programmes and courses, with the links that become CFAssociations."""
+"""Reads behind the CASE view: the competency framework, the PICARD standards, every
+institution's programmes and courses, the accepted course links that become CFAssociations,
+and a cheap signature that changes when any of it (or the audit trail) does."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import LiteralString
 
 _NODE = (
     "n.code AS code, n.name AS name, n.description AS description, n.status AS status, "
-    "n.source_year AS source_year, n.date AS date"
+    "n.source_document AS source_document, n.source_publisher AS source_publisher, "
+    "n.source_year AS source_year, n.source_url AS source_url, n.date AS date"
 )
 
 COMPETENCY_GROUPS: LiteralString = f"MATCH (n:CompetencyGroup) RETURN {_NODE} ORDER BY code"
@@ -21,17 +23,33 @@ STANDARDS: LiteralString = (
     f"RETURN {_NODE}, n.kind AS kind, n.version AS version, t.code AS parent ORDER BY code"
 )
 INSTITUTIONS: LiteralString = f"MATCH (n:Institution) RETURN {_NODE} ORDER BY code"
-PROGRAMMES_OF: LiteralString = (
-    f"MATCH (n:Programme) WHERE n.institution = $institution RETURN {_NODE}, "
-    "n.level AS level ORDER BY code"
+PROGRAMMES: LiteralString = (
+    f"MATCH (n:Programme) RETURN {_NODE}, n.institution AS institution, n.level AS level "
+    "ORDER BY institution, code"
 )
-COURSES_OF: LiteralString = (
-    f"MATCH (n:Course) WHERE n.institution = $institution RETURN {_NODE}, "
-    "n.programme AS programme ORDER BY code"
+COURSES: LiteralString = (
+    f"MATCH (n:Course) RETURN {_NODE}, n.institution AS institution, "
+    "n.programme AS programme ORDER BY institution, programme, code"
 )
-ACCEPTED_LINKS_OF: LiteralString = (
-    "MATCH (c:Course)-[r:DEVELOPS|ALIGNS_WITH]->(t) WHERE c.institution = $institution "
-    "AND r.review_status = 'accepted' "
-    "RETURN c.code AS course, type(r) AS type, t.code AS target, r.proficiency AS proficiency, "
-    "r.date AS date ORDER BY course, type, target"
+ACCEPTED_LINKS: LiteralString = (
+    "MATCH (c:Course)-[r:DEVELOPS|ALIGNS_WITH]->(t) WHERE r.review_status = 'accepted' "
+    "RETURN c.institution AS institution, c.programme AS programme, c.code AS course, "
+    "type(r) AS type, t.code AS target, t.name AS target_name, r.proficiency AS proficiency, "
+    "r.status AS status, r.source_document AS source_document, r.date AS date, "
+    "r.source_year AS source_year ORDER BY institution, programme, course, type, target"
+)
+# Label counts are cheap on both stores; the audit count moves on every API write.
+SIGNATURE: LiteralString = (
+    "MATCH (a:AuditEntry) WITH count(a) AS audit "
+    "MATCH (c:Competency) WITH audit, count(c) AS competencies "
+    "MATCH (g:CompetencyGroup) WITH audit, competencies, count(g) AS groups "
+    "MATCH (s:PicardStandard) WITH audit, competencies, groups, count(s) AS standards "
+    "MATCH (i:Institution) WITH audit, competencies, groups, standards, count(i) AS institutions "
+    "MATCH (p:Programme) WITH audit, competencies, groups, standards, institutions, "
+    "count(p) AS programmes "
+    "MATCH (k:Course) WITH audit, competencies, groups, standards, institutions, programmes, "
+    "count(k) AS courses "
+    "OPTIONAL MATCH (:Course)-[r:DEVELOPS|ALIGNS_WITH]->() WHERE r.review_status = 'accepted' "
+    "RETURN audit, competencies, groups, standards, institutions, programmes, courses, "
+    "count(r) AS links"
 )

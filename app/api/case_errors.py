@@ -1,0 +1,101 @@
+"""CASE routes answer errors the CASE way: the ``imsx_StatusInfo`` payload of their own
+version (``application/json``), never problem+json. Scoped to the CASE routers through their
+route class, so the rest of the API keeps its RFC 9457 problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from app.domain.case import CaseError, Minor
+from app.domain.case.wire import CaseWire
+from app.domain.errors import Forbidden, Unauthorized
+from app.graph.port import StoreUnavailable
+
+log = structlog.get_logger(__name__)
+BY_STATUS = {401: Minor.UNAUTHORISED_REQUEST, 403: Minor.FORBIDDEN, 404: Minor.UNKNOWN_OBJECT,
+             429: Minor.SERVER_BUSY}
+
+
+class ImsxCodeMinorField(BaseModel):
+    imsx_codeMinorFieldName: str
+    imsx_codeMinorFieldValue: str
+
+
+class ImsxCodeMinor(BaseModel):
+    imsx_codeMinorField: list[ImsxCodeMinorField] = Field(min_length=1)
+
+
+class ImsxStatusInfo(BaseModel):
+    """The 1EdTech ``imsx_StatusInfo`` error payload (codeMinor values per CASE version)."""
+
+    imsx_codeMajor: str
+    imsx_severity: str
+    imsx_description: str | None = None
+    imsx_codeMinor: ImsxCodeMinor | None = None
+
+
+def _as_case_error(exc: Exception) -> tuple[CaseError, dict[str, str]]:
+    if isinstance(exc, CaseError):
+        return exc, {}
+    if isinstance(exc, RequestValidationError):
+        names = [".".join(str(p) for p in e["loc"][1:]) or "request" for e in exc.errors()]
+        return CaseError(400, "invalid values: " + ", ".join(names),
+                         [(n, Minor.INVALID_SELECTION_FIELD) for n in names]), {}
+    if isinstance(exc, StoreUnavailable):
+        return CaseError(503, "the graph store did not answer; retry shortly",
+                         [("request", Minor.SERVER_BUSY)]), {"Retry-After": "5"}
+    if isinstance(exc, Unauthorized):
+        return CaseError(401, str(exc), [("request", Minor.UNAUTHORISED_REQUEST)]), {}
+    if isinstance(exc, Forbidden):
+        return CaseError(403, str(exc), [("request", Minor.FORBIDDEN)]), {}
+    if isinstance(exc, HTTPException):
+        minor = BY_STATUS.get(exc.status_code, Minor.INTERNAL_SERVER_ERROR)
+        return CaseError(exc.status_code, str(exc.detail), [("request", minor)]), \
+            dict(exc.headers or {})
+    log.exception("case.request_failed")
+    return CaseError(500, "the service failed to answer; the error was logged",
+                     [("request", Minor.INTERNAL_SERVER_ERROR)]), {}
+
+
+def status_info(wire: type[CaseWire], exc: Exception) -> JSONResponse:
+    error, headers = _as_case_error(exc)
+    body = wire("").status_info(error)
+    return JSONResponse(body, status_code=error.status, headers=headers)
+
+
+def case_route_class(wire: type[CaseWire]) -> type[APIRoute]:
+    """A route class whose handlers answer every failure as ``wire``'s imsx_StatusInfo."""
+
+    class CaseRoute(APIRoute):
+        def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+            handler = super().get_route_handler()
+
+            async def answer(request: Request) -> Response:
+                try:
+                    return await handler(request)
+                except Exception as exc:  # noqa: BLE001 - every failure is answered as imsx
+                    return status_info(wire, exc)
+
+            return answer
+
+    return CaseRoute
+
+
+IMSX = {"model": ImsxStatusInfo, "description": "imsx_StatusInfo (CASE error payload)"}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {**IMSX, "description": "invalid_selection_field / invalid_sort_field"},
+    404: {**IMSX, "description": "unknownobject, or an identifier that is not a UUID"},
+    429: {**IMSX, "description": "server_busy (rate limit)"},
+    500: {**IMSX, "description": "internal_server_error"},
+    503: {**IMSX, "description": "server_busy (graph store unavailable)"},
+}
