@@ -3,7 +3,6 @@
 service, one model; only the wire class differs. Errors are imsx_StatusInfo
 (``app.api.case_errors``)."""
 
-
 from typing import Annotated
 from urllib.parse import urlencode
 
