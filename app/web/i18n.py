@@ -76,6 +76,8 @@ EN: dict[str, str] = {
     "eq.answer": "Equivalent levels of {source}",
     "eq.count": "{n} equivalent level(s) found.",
     "eq.none": "No equivalence known.",
+    "eq.group": "In {framework}",
+    "eq.sources": "Sources of the mappings (each once; the path names them by id)",
     "eq.target": "Equivalent level",
     "eq.match": "Match type",
     "eq.confidence": "Confidence",
@@ -311,6 +313,9 @@ FR: dict[str, str] = {
     "eq.answer": "Niveaux équivalents de {source}",
     "eq.count": "{n} niveau(x) équivalent(s) trouvé(s).",
     "eq.none": "Aucune équivalence connue.",
+    "eq.group": "Dans {framework}",
+    "eq.sources": "Sources des correspondances (chacune une fois ; le chemin les cite par "
+                  "leur identifiant)",
     "eq.target": "Niveau équivalent",
     "eq.match": "Type de correspondance",
     "eq.confidence": "Confiance",
