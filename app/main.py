@@ -14,7 +14,7 @@ from app.api import metrics as metrics_mod
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
 from app.services.equivalence import MappingGraphCache
-from app.services.portability import CandidateCache
+from app.services.portability import CandidateCache, OfferCache
 from app.settings import Settings
 from app.web.routes import router as web_router
 
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None,
     app.state.settings = settings
     app.state.mapping_cache = MappingGraphCache(settings.mapping_cache_seconds)
     app.state.candidate_cache = CandidateCache(settings.mapping_cache_seconds)
+    app.state.offer_cache = OfferCache(settings.mapping_cache_seconds)
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)

@@ -16,7 +16,8 @@ router = APIRouter(tags=["portability"])
 
 async def get_portability(request: Request, store: Store) -> PortabilityService:
     state = request.app.state
-    return PortabilityService(store, state.candidate_cache, state.mapping_cache)
+    return PortabilityService(store, state.candidate_cache, state.mapping_cache,
+                              state.offer_cache)
 
 
 Portability = Annotated[PortabilityService, Depends(get_portability)]
