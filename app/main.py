@@ -50,17 +50,23 @@ def create_app(settings: Settings | None = None,
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
-    middleware.install_limits(app, settings)
-    if settings.metrics_enabled:
-        metrics_mod.install(app, metrics_mod.Metrics())
+    metrics = metrics_mod.Metrics() if settings.metrics_enabled else None
+    if metrics is not None:
+        metrics_mod.install(app, metrics)
         if runtime is not None:
-            metrics_mod.instrument(runtime, app.state.metrics)
-    middleware.install_context(app)
+            metrics_mod.instrument(runtime, metrics)
+    middleware.install(app, settings, metrics, on_write=lambda: drop_read_models(app))
     app.include_router(root_router)
     app.include_router(api_router)
     app.include_router(web_router)  # the web explorer at / (app/web)
 
     return app
+
+
+def drop_read_models(app: FastAPI) -> None:
+    """A write in this process: every cached read model is rebuilt on its next use."""
+    for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache):
+        cache.invalidate()
 
 
 def app_from_env() -> FastAPI:

@@ -218,10 +218,9 @@ class PortabilityService:
             **self._coverage(report, pool),
             "level": self._placement(target.level, graph),
             "equivalence_from_source": self._cross_scale(source, target, graph),
+            "training": None if offers is None else self._training(
+                report.gaps, offers.for_gaps(report.gaps, include_proposed), pool),
         }
-        if offers is not None:
-            result["training"] = self._training(
-                report.gaps, offers.for_gaps(report.gaps, include_proposed), pool)
         return result
 
     @staticmethod
