@@ -15,7 +15,6 @@ from typing import Any
 from app.domain.auth import Principal
 from app.graph.cypher import auth as q
 from app.graph.port import GraphStore
-from app.services import changes
 
 
 def record_audit(store: GraphStore, principal: Principal, action: str, target_kind: str,
@@ -30,7 +29,6 @@ def record_audit(store: GraphStore, principal: Principal, action: str, target_ki
         "target_code": target_code, "owner": scope,
         "before": _dump(before), "after": _dump(after),
     })
-    changes.notify(target_kind)  # after the write: caches in this process drop their value
 
 
 def _scope_of(principal: Principal) -> str | None:

@@ -1,11 +1,11 @@
 """CASE answers over the cached CASE model, for either wire version.
 
 The model (every package, with its look-ups) is a read model held per process in a
-``RefreshingCache``: loaded once, dropped at once by a write in this process (through
-``app.services.changes``), refreshed in the background when its signature (label counts,
-accepted course links, audit entries) moved in another process. Serialised answers (a whole
-CFPackage is the expensive one) are kept with the model they came from, so a package is
-encoded once per version and load, not per request.
+``RefreshingCache``: loaded once, dropped at once by a write in this process (the service
+middleware's ``on_write``, ``app.main.drop_read_models``), refreshed in the background when
+its signature (label counts, accepted course links, audit entries) moved in another process.
+Serialised answers (a whole CFPackage is the expensive one) are kept with the model they came
+from, so a package is encoded once per version and load, not per request.
 """
 
 from __future__ import annotations
@@ -22,14 +22,11 @@ from app.domain.case.errors import not_a_uuid, unknown
 from app.domain.case.listing import ListQuery, parse
 from app.domain.case.wire import CaseWire
 from app.graph.port import GraphStore
-from app.services import changes
 from app.services.case_build import case_signature, load_case_graph
 from app.services.refresh import RefreshingCache
 
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 MEMO_BYTES = 256 * 1024 * 1024  # encoded answers kept per load, oldest dropped beyond this
-# Audit target kinds that never touch what CASE publishes (keys, level mappings, scales).
-UNRELATED = frozenset({"ApiKey", "Mapping", "Administration", "Framework"})
 OBJECT_FIELDS = frozenset({"CFPackageURI", "licenseURI", "subjectURI", "extensions"})
 
 
@@ -72,11 +69,6 @@ class CaseCache(RefreshingCache[CaseRead]):
 
     def __init__(self, ttl: float = 5.0) -> None:
         super().__init__(load_case_read, ttl, "case-packages", signature=case_signature)
-        changes.subscribe(self)
-
-    def changed(self, target_kind: str) -> None:
-        if target_kind not in UNRELATED:
-            self.invalidate()
 
 
 def sourced_id(value: str) -> str:
