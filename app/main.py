@@ -34,6 +34,8 @@ def create_app(settings: Settings | None = None,
         app.state.runtime = runtime_mod.start(settings) if owned else runtime
         if settings.metrics_enabled:
             metrics_mod.instrument(app.state.runtime, app.state.metrics)
+        if owned:
+            app.state.runtime.supervise(settings)  # restarts an owned embedded store
         try:
             yield
         finally:

@@ -48,6 +48,9 @@ class Metrics:
         self.store_errors = Counter("cqf_store_unavailable_total",
                                     "statements that found the store unavailable",
                                     ["operation"], registry=self.registry)
+        self.store_restarts = Counter("cqf_store_restarts_total",
+                                      "times the supervisor restarted the embedded store",
+                                      registry=self.registry)
         self.store_up = Gauge("cqf_store_up", "1 when the graph store answers a ping, else 0",
                               registry=self.registry)
 
@@ -107,6 +110,9 @@ def instrument(runtime: Any, metrics: Metrics) -> None:
     if not isinstance(runtime.store, MeteredStore):
         runtime.store = MeteredStore(runtime.store, metrics)
     metrics.watch_store(runtime.store.ping)
+    listeners = getattr(runtime, "on_restart", None)
+    if listeners is not None and metrics.store_restarts.inc not in listeners:
+        listeners.append(metrics.store_restarts.inc)
 
 
 class MetricsMiddleware:

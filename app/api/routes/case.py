@@ -9,7 +9,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Request
 
 from app.api.deps import Store
+from app.api.rdf_deps import base_iri
 from app.api.schemas import Problem
+from app.services import identity
 from app.services.case import PREFIX, CaseView
 
 router = APIRouter(prefix=PREFIX, tags=["CASE 1.0"])
@@ -18,9 +20,7 @@ ERRORS = {404: {"model": Problem}, 422: {"model": Problem}}
 
 
 def _view(request: Request, store: Store) -> CaseView:
-    base = request.app.state.settings.base_iri
-    root = str(request.base_url) if not base else base.split("/id/")[0]
-    return CaseView(store, root)
+    return CaseView(store, identity.service_root(base_iri(request)))  # never the Host header
 
 
 View = Annotated[CaseView, Depends(_view)]
