@@ -48,8 +48,9 @@ def import_mappings(
     except InvalidInput as exc:
         _print_problems(exc)
         raise typer.Exit(1) from exc
+    note = " (dry run: nothing written)" if dry_run else ""
     table = Table("rows", "added", "changed", "removed", "unchanged", "courses written",
-                  title=f"{institution}{' (dry run: nothing written)' if dry_run else ''}")
+                  title=f"{report['institution']}{note}")
     table.add_row(*(str(report[k]) for k in ("rows", "added", "changed", "removed", "unchanged",
                                              "courses_written")))
     Console().print(table)
