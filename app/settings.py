@@ -80,11 +80,15 @@ class Settings(BaseSettings):
         1024 * 1024, ge=1024, description="largest request body on write routes (bytes)")
     max_upload_bytes: int = Field(
         10 * 1024 * 1024, ge=1024, description="largest body of a bulk upload (bytes)")
-    rate_limit_enabled: bool = Field(True, description="per-worker token buckets on costly routes")
+    rate_limit_enabled: bool = Field(
+        True, description="rate limits on the routes that declare a cost class")
     rate_limit_writes_per_minute: float = Field(
         300, gt=0, description="write requests per API key and per client address")
     rate_limit_queries_per_minute: float = Field(
         1200, gt=0, description="equivalence, portability and export requests per key/address")
+    rate_limit_storage_url: str | None = Field(
+        None, description="redis:// URL where API workers share their rate limits (default: "
+                          "the store's Redis for CQF_BACKEND=falkordb, else process memory)")
     rate_limit_burst: int = Field(60, ge=1, description="requests allowed at once in a bucket")
     metrics_enabled: bool = Field(True, description="serve Prometheus metrics at /metrics")
 

@@ -26,6 +26,7 @@ from prometheus_client import (
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware.asgi import route_template
+from app.api.rate_limit import LOOKUP
 from app.graph.port import GraphStore, Row, StoreUnavailable
 
 HTTP_BUCKETS = (.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
@@ -149,7 +150,7 @@ def install(app: FastAPI, metrics: Metrics) -> None:
     app.state.metrics = metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics)
 
-    @app.get("/metrics", include_in_schema=False)
+    @app.get("/metrics", include_in_schema=False, dependencies=[LOOKUP])
     def prometheus_metrics(request: Request) -> Response:
         return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 

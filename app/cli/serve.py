@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 import uvicorn
 
 from app.cli.common import console, load_settings
 from app.graph.embedded import EmbeddedFalkorDB, StoreBusy
-from app.settings import Backend
+from app.settings import Backend, Settings
 
 
 def serve(host: str | None = None, port: int | None = None) -> None:
@@ -27,9 +29,14 @@ def serve(host: str | None = None, port: int | None = None) -> None:
 
     console.print(f"CQF Graph on http://{settings.host}:{settings.port}/docs "
                   f"(backend: {settings.backend})")
-    # Proxy headers (client address, scheme) only from the configured proxies; identifiers
-    # never come from them anyway (app/services/identity.py).
+    uvicorn.run(create_app(settings), **uvicorn_options(settings))
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """Proxy headers (client address, scheme) are honoured only from the configured proxies
+    (uvicorn otherwise trusts 127.0.0.1 by default); identifiers never come from them
+    anyway (app/services/identity.py)."""
     trusted = ",".join(settings.trusted_proxies)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_config=None, access_log=False, proxy_headers=bool(trusted),
-                forwarded_allow_ips=trusted or None, server_header=False)
+    return {"host": settings.host, "port": settings.port, "log_config": None,
+            "access_log": False, "server_header": False, "proxy_headers": bool(trusted),
+            "forwarded_allow_ips": trusted or ""}

@@ -1,10 +1,10 @@
-"""Pure ASGI middleware: request context (request id, access log, security headers), body
-limits and rate limits. ``install_limits`` and ``install_context`` wire them in the one
-order that makes sense:
+"""Pure ASGI middleware: request context (request id, access log, security headers) and body
+limits (rate limits are declared on the routes: app/api/rate_limit.py). ``install_limits``
+and ``install_context`` wire them in the one order that makes sense:
 
     request context  (outermost: every response, even a 413 or 429, gets its id and headers)
     -> metrics (app/api/metrics.py) -> CORS (only when an allow-list is configured)
-    -> body limit -> rate limit -> the app
+    -> body limit -> the app
 """
 
 from __future__ import annotations
@@ -14,18 +14,12 @@ from starlette.middleware.cors import CORSMiddleware
 
 from app.api.middleware.body_limit import BodyLimitMiddleware
 from app.api.middleware.context import RequestContextMiddleware
-from app.api.middleware.rate_limit import RateLimitMiddleware
 from app.settings import Settings
 
 
 def install_limits(app: FastAPI, settings: Settings) -> None:
-    """Rate limit, body limit and CORS. ``add_middleware`` puts each new middleware outside
+    """Body limit and CORS. ``add_middleware`` puts each new middleware outside
     the previous ones, so they are added innermost first."""
-    if settings.rate_limit_enabled:
-        app.add_middleware(RateLimitMiddleware,
-                           writes_per_minute=settings.rate_limit_writes_per_minute,
-                           queries_per_minute=settings.rate_limit_queries_per_minute,
-                           burst=settings.rate_limit_burst)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
     if settings.cors_origins:

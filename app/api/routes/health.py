@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from app.api.rate_limit import LOOKUP
 from app.api.schemas import Health
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = APIRouter(prefix="/health", tags=["health"], dependencies=[LOOKUP])
 
 
 @router.get("/live", response_model=Health)
