@@ -384,3 +384,27 @@ def test_another_process_write_moves_the_cache_signature(
     finally:
         store.write("MATCH (c:Course {code: 'CRS-OTHER-PROC'}) DETACH DELETE c")
     assert case_signature(store) == before
+
+
+def test_a_package_beyond_the_query_rate_is_server_busy(seeded_falkordb: GraphStore) -> None:
+    """CFPackage is declared a QUERY (a whole framework); past the limit the answer is CASE's
+    own 429 ``server_busy`` with ``Retry-After``, while lookups are not limited."""
+    from app.main import create_app
+    from app.runtime import Runtime
+    from app.settings import Settings
+
+    settings = Settings(rate_limit_queries_per_minute=1, rate_limit_burst=1)
+    app = create_app(settings, runtime=Runtime(seeded_falkordb, schema_applied=True))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        checked = Checked(client, load())
+        for version in VERSIONS:
+            doc = next(iter(_documents(checked, version).values()))
+            url = f"/ims/case/{version}/CFPackages/{doc['identifier']}"
+            first = checked.get(url)
+            busy = checked.get(url)
+            if version == "v1p0":
+                assert first.status_code == 200
+            assert busy.status_code == 429 and minors(busy) == ["server_busy"]
+            assert int(busy.headers["Retry-After"]) >= 1
+            assert checked.get(f"/ims/case/{version}/CFDocuments/{doc['identifier']}") \
+                .status_code == 200

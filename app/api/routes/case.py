@@ -3,18 +3,20 @@
 service, one model; only the wire class differs. Errors are imsx_StatusInfo
 (``app.api.case_errors``)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.api.case_errors import ERROR_RESPONSES, case_route_class
 from app.api.deps import Store
+from app.api.rate_limit import LOOKUP, QUERY
 from app.api.rdf_deps import base_iri
 from app.domain.case import CaseError, Minor
 from app.domain.case.v1p0 import CaseV1p0
 from app.domain.case.v1p1 import CaseV1p1
 from app.domain.case.wire import CaseWire
+from app.services import identity
 from app.services.case import CaseService, Page
 
 JSON = "application/json"
@@ -23,8 +25,7 @@ IMSX_ONLY = {"x-error-payload": "imsx_StatusInfo"}  # app.api.problems leaves th
 
 
 def _root(request: Request) -> str:
-    base = base_iri(request)
-    return base[:-3] if base.endswith("/id/") else base.rstrip("/")
+    return identity.service_root(base_iri(request))  # never the Host header
 
 
 def _links(wire: CaseWire, page: Page, params: dict[str, str]) -> str:
@@ -57,7 +58,8 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
     ok = {"response_class": Response, "openapi_extra": IMSX_ONLY,
           "responses": {200: {"content": {JSON: {"schema": {"type": "object"}}}}}}
 
-    @get("/CFDocuments", operation_id=f"getAllCFDocuments_{wire_class.path[-4:]}", **ok)
+    @get("/CFDocuments", operation_id=f"getAllCFDocuments_{wire_class.path[-4:]}",
+         dependencies=[LOOKUP], **ok)
     def get_all_cf_documents(
             request: Request, case: Service,
             limit: Annotated[str | None, Query(description="page size (at least 1)")] = None,
@@ -75,16 +77,17 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
         return Response(page.body, media_type=JSON, headers={
             "X-Total-Count": str(page.total), "Link": _links(case.wire, page, kept)})
 
-    def one(path: str, name: str, read: str) -> None:
+    def one(path: str, name: str, read: str, cost: Any = LOOKUP) -> None:
         def endpoint(sourced_id: SourcedId, case: Service) -> Response:
             return Response(getattr(case, read)(sourced_id), media_type=JSON)
 
         endpoint.__name__ = name
         get(f"/{path}/{{sourcedId}}", operation_id=f"{name}_{wire_class.path[-4:]}",
-            **ok)(endpoint)
+            dependencies=[cost], **ok)(endpoint)
 
     one("CFDocuments", "getCFDocument", "document")
-    one("CFPackages", "getCFPackage", "package")
+    # A whole framework (14,000 items at ESCO scale): limited like the other dumps.
+    one("CFPackages", "getCFPackage", "package", QUERY)
     one("CFItems", "getCFItem", "item")
     one("CFItemAssociations", "getCFItemAssociations", "item_associations")
     one("CFAssociations", "getCFAssociation", "association")
@@ -97,14 +100,14 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
 
         endpoint.__name__ = name
         get(f"/{path}/{{sourcedId}}", operation_id=f"{name}_{wire_class.path[-4:]}",
-            **ok)(endpoint)
+            dependencies=[LOOKUP], **ok)(endpoint)
 
     none("CFConcepts", "getCFConcept", "CFConcept")
     none("CFSubjects", "getCFSubject", "CFSubject")
     none("CFAssociationGroupings", "getCFAssociationGrouping", "CFAssociationGrouping")
     none("CFRubrics", "getCFRubric", "CFRubric")
 
-    @get("/{rest:path}", include_in_schema=False)
+    @get("/{rest:path}", include_in_schema=False, dependencies=[LOOKUP])
     def unknown_endpoint(rest: str) -> Response:
         raise CaseError(404, f"CASE {wire_class.version} defines no GET /{rest[:80]}",
                         [("request", Minor.UNKNOWN_OBJECT)])
