@@ -24,7 +24,7 @@ HOSTILE = {"Host": EVIL, "X-Forwarded-Host": EVIL, "X-Forwarded-Proto": "https",
            "X-Original-Host": EVIL}
 RDF_ACCEPT = ["text/turtle", "application/n-triples", "application/ld+json",
               "application/rdf+xml", "text/html", "application/json"]
-COVERED_TAGS = {"linked data", "CASE 1.0"}
+COVERED_TAGS = {"linked data", "CASE 1.0", "CASE 1.1"}
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +52,10 @@ def _routes_with_tags(routes: list, tags: set[str]) -> set[str]:  # type: ignore
     return found
 
 
-def _clean(client: TestClient, path: str, accept: str = "*/*", **params: str) -> str:
+def _clean(client: TestClient, path: str, accept: str = "*/*", status: int = 200,
+           **params: str) -> str:
     answer = client.get(path, params=params, headers={**HOSTILE, "Accept": accept})
-    assert answer.status_code == 200, (path, accept, answer.text[:300])
+    assert answer.status_code == status, (path, accept, answer.text[:300])
     trace = [k for k, v in answer.headers.items() if EVIL in v.lower()]
     assert not trace, f"{path}: header(s) {trace} carry the client's host"
     assert EVIL not in answer.text.lower(), f"{path} ({accept}) echoes the client's host"
@@ -66,9 +67,10 @@ def test_no_rdf_id_or_case_answer_carries_the_claimed_host(
     client, base = identity_api
     visited: set[str] = set()
 
-    def visit(template: str, path: str, accept: str = "*/*", **params: str) -> str:
+    def visit(template: str, path: str, accept: str = "*/*", status: int = 200,
+              **params: str) -> str:
         visited.add(template)
-        return _clean(client, path, accept, **params)
+        return _clean(client, path, accept, status, **params)
 
     for accept in RDF_ACCEPT:
         text = visit("/id/{kind}/{code:path}", "/id/level/EQF/6", accept)
@@ -91,17 +93,24 @@ def test_no_rdf_id_or_case_answer_carries_the_claimed_host(
         **HOSTILE, "Content-Type": "application/sparql-query", "Accept": "text/turtle"})
     assert posted.status_code == 200 and EVIL not in posted.text
     visited.add("/sparql")
-    documents = visit("/ims/case/v1p0/CFDocuments", "/ims/case/v1p0/CFDocuments")
-    assert identity.service_root(base) in documents
-    doc_id = client.get("/ims/case/v1p0/CFDocuments").json()["CFDocuments"][0]["identifier"]
-    visit("/ims/case/v1p0/CFDocuments/{sourced_id}", f"/ims/case/v1p0/CFDocuments/{doc_id}")
-    package = client.get(f"/ims/case/v1p0/CFPackages/{doc_id}").json()
-    visit("/ims/case/v1p0/CFPackages/{sourced_id}", f"/ims/case/v1p0/CFPackages/{doc_id}")
-    item = package["CFItems"][0]["identifier"]
-    visit("/ims/case/v1p0/CFItems/{sourced_id}", f"/ims/case/v1p0/CFItems/{item}")
-    association = package["CFAssociations"][0]["identifier"]
-    visit("/ims/case/v1p0/CFAssociations/{sourced_id}",
-          f"/ims/case/v1p0/CFAssociations/{association}")
+    for version in ("v1p0", "v1p1"):
+        root = f"/ims/case/{version}"
+        documents = visit(f"{root}/CFDocuments", f"{root}/CFDocuments", limit="3")
+        assert identity.service_root(base) in documents
+        doc_id = client.get(f"{root}/CFDocuments").json()["CFDocuments"][0]["identifier"]
+        package = client.get(f"{root}/CFPackages/{doc_id}").json()
+        item = package["CFItems"][0]["identifier"]
+        named = {"CFDocuments": doc_id, "CFPackages": doc_id, "CFItems": item,
+                 "CFItemAssociations": item,
+                 "CFAssociations": package["CFAssociations"][0]["identifier"],
+                 "CFItemTypes": package["CFDefinitions"]["CFItemTypes"][0]["identifier"],
+                 "CFLicenses": package["CFDefinitions"]["CFLicenses"][0]["identifier"]}
+        for what, ident in named.items():
+            visit(f"{root}/{what}/{{sourcedId}}", f"{root}/{what}/{ident}")
+        # The graph holds none of these: their imsx 404 must not echo the host either.
+        for what in ("CFConcepts", "CFSubjects", "CFAssociationGroupings", "CFRubrics"):
+            visit(f"{root}/{what}/{{sourcedId}}", f"{root}/{what}/{doc_id}", status=404)
+        visit(f"{root}/{{rest:path}}", f"{root}/CFNothing", status=404)
 
     every = _routes_with_tags(list(client.app.routes), COVERED_TAGS)  # type: ignore[attr-defined]
     assert every - visited == set(), (

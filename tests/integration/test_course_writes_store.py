@@ -13,7 +13,7 @@ from app.paths import SEED_DATA_DIR
 from app.seed.loader import seed
 from app.services import course_mappings, coverage, reviews
 from app.services.audit import read_audit
-from app.services.case_build import load_case_graph
+from app.services.case_build import case_signature, load_case_graph
 from app.services.keys import authenticate, create_key, revoke_key
 
 HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"
@@ -78,3 +78,4 @@ def test_case_view_is_the_same_on_both_backends(seeded: GraphStore) -> None:
     assert len(package["CFItems"]) > 50 and package["CFAssociations"]
     assert sum(a["associationType"] == "isRelatedTo" for p in graph.packages
                for a in wire.package(p)["CFAssociations"]) > 0
+    assert dict(case_signature(seeded))["competencies"] > 50  # the cache's change signature
