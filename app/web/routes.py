@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from app.domain.errors import DomainError, InvalidInput, NotFound
+from app.domain.errors import DomainError, InvalidInput, NotFound, UnknownKind
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore, StoreUnavailable
 from app.rdf.iris import parse_path
@@ -176,12 +176,14 @@ def search(request: Request) -> HTMLResponse:
 def entity_page(kind: str, rest: str, request: Request) -> HTMLResponse:
     try:
         label, code = parse_path(kind, rest)
-    except (KeyError, ValueError):
-        label, code = None, rest
+        problem = None if label else f"no {kind} with code '{rest}'"
+    except UnknownKind as exc:
+        label, code, problem = None, rest, str(exc)
+    except ValueError:
+        label, code, problem = None, rest, f"no {kind} with code '{rest}'"
     if label is None:
         context = _page(request, "search")
-        context["error"] = {"status": 404, "detail": f"no {kind} with code '{rest}'",
-                            "errors": []}
+        context["error"] = {"status": 404, "detail": problem, "errors": []}
         context.update(detail=None, label=None, code=rest)
         return _render("entity.html", context)
     return render_entity_page(request, label, code)
