@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.domain.referencing import REFERENCING_STATUSES
+
 STATUSES = frozenset({"verified", "unverified", "illustrative"})
 MATCH_TYPES = frozenset({"exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"})
 METHODS = frozenset(
@@ -29,16 +31,6 @@ METHODS = frozenset(
 )
 REVIEW_STATUSES = frozenset({"proposed", "accepted", "rejected", "superseded"})
 PROFICIENCIES = frozenset({"aware", "trained", "advanced", "expert"})
-# A framework's EQF referencing status, and what its EQF mappings must then look like
-# (``_check_referencing``): the evidence of its mappings, or why it has none.
-REFERENCING_STATUSES: dict[str, str] = {
-    "verified": "referenced to the EQF; every seeded EQF mapping is verified",
-    "partly_verified": "referenced to the EQF; its EQF mappings are partly verified",
-    "unverified": "referenced to the EQF; no seeded EQF mapping is verified",
-    "no_level_table": "referenced to the EQF (year known); the level table is not in the graph",
-    "comparison": "compared with the EQF in a joint study, not referenced",
-    "none": "no EQF link is seeded",
-}
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 MAX_QUOTE = 300
 

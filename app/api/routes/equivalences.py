@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import Store
-from app.api.schemas import Problem, Source
+from app.api.schemas import Evidence, Problem, Source
 from app.domain.equivalence import DEFAULT_DEPTH, MAX_DEPTH
 from app.services.equivalence import EquivalenceService
 
@@ -36,6 +36,9 @@ class PathStep(BaseModel):
     asserted_by: str | None
     date: str | None
     source: Source
+    note: str | None = Field(None, description="the mapping's note, e.g. which "
+                             "qualifications of the level it covers")
+    evidence: Evidence | None = Field(None, description="the quote stating the mapping")
 
 
 class LevelSummary(BaseModel):

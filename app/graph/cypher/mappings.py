@@ -14,6 +14,12 @@ ALL_LEVELS = (
     "l.ordinal AS ordinal, l.status AS status"
 )
 
+# How each framework stands towards the EQF, to explain an empty answer.
+FRAMEWORK_REFERENCING = (
+    "MATCH (f:Framework) RETURN f.code AS code, f.referencing_status AS referencing_status, "
+    "f.referencing_year AS referencing_year"
+)
+
 LEVEL_EXISTS = "MATCH (l:Level {code: $code}) RETURN l.code AS code"
 FRAMEWORK_EXISTS = "MATCH (f:Framework {code: $code}) RETURN f.code AS code, f.kind AS kind"
 
