@@ -127,16 +127,16 @@ NOTE_SOURCE = (
 YEAR_ONLY: tuple[dict[str, object], ...] = (
     {"code": "BE-FR-CFC", "country": "BE", "jurisdiction": "Belgium (French Community)",
      "name": "Cadre francophone des certifications (CFC), French Community of Belgium",
-     "year": 2013, "detail": "referenced December 2013"},
+     "year": 2013, "detail": "December 2013"},
     {"code": "HU-NQF", "country": "HU", "jurisdiction": "Hungary",
      "name": "Hungarian national qualifications framework", "year": 2015,
-     "detail": "referenced February 2015"},
+     "detail": "February 2015"},
     {"code": "DK-NQF", "country": "DK", "jurisdiction": "Denmark",
      "name": "Danish national qualifications framework", "year": 2011,
-     "detail": "referenced June 2011; the level mapping is shown only in a figure"},
+     "detail": "June 2011; the level mapping is shown only in a figure"},
     {"code": "NO-NQF", "country": "NO", "jurisdiction": "Norway",
      "name": "Norwegian national qualifications framework", "year": 2014,
-     "detail": "referenced 2014; the framework has levels 2-8 only", "levels": range(2, 9)},
+     "detail": "the framework has levels 2-8 only", "levels": range(2, 9)},
     {"code": "BG-NQF", "country": "BG", "jurisdiction": "Bulgaria",
      "name": "Bulgarian national qualifications framework", "year": 2013,
      "detail": "linked June 2013, referencing report adopted March 2014; sources disagree on "
@@ -149,14 +149,14 @@ YEAR_ONLY: tuple[dict[str, object], ...] = (
      "detail": "referencing presented to the EQF Advisory Group on 29 March 2017"},
     {"code": "ME-NQF", "country": "ME", "jurisdiction": "Montenegro",
      "name": "Montenegrin national qualifications framework", "year": 2014,
-     "detail": "referenced end of 2014"},
+     "detail": "end of 2014"},
     {"code": "MK-NQF", "country": "MK", "jurisdiction": "North Macedonia",
      "name": "Macedonian national qualifications framework", "year": 2016,
-     "detail": "referenced 2016; levels V-VII have sub-levels whose codes are not in the note, "
-               "so none is seeded"},
+     "detail": "levels V-VII have sub-levels whose codes are not in the note, so "
+               "no level is seeded"},
     {"code": "LU-NQF", "country": "LU", "jurisdiction": "Luxembourg",
      "name": "Luxembourg qualifications framework", "year": 2012,
-     "detail": "referenced 2012"},
+     "detail": ""},
     {"code": "XK-NQF", "country": "XK", "jurisdiction": "Kosovo",
      "name": "Kosovo national qualifications framework", "year": 2014,
      "detail": "referencing report 2014; joined the EQF Advisory Group in 2015"},
@@ -273,8 +273,10 @@ def build(reference: Path) -> None:
         shown = f"levels in the graph: {listed[0]}-{listed[-1]}" if listed else "no levels"
         frameworks.append({
             "code": code, "name": fw["name"],
-            "description": f"Referenced to the EQF in {fw['year']} ({fw['detail']}); the level "
-                           f"table is not in the graph ({shown}), so no mapping is seeded.",
+            "description": f"Referenced to the EQF in {fw['year']}"
+                           f"{' (' + str(fw['detail']) + ')' if fw['detail'] else ''}; the "
+                           f"level table is not in the graph ({shown}), so no mapping is "
+                           "seeded.",
             "kind": "national", "jurisdiction": fw["jurisdiction"], "historical": "false",
             "country": fw["country"], "referencing_status": "no_level_table",
             "referencing_year": fw["year"], "status": "unverified",
