@@ -211,6 +211,7 @@ NODE_FILES: tuple[NodeFile, ...] = (
             "kind": "str",
             "jurisdiction": "str",
             "historical": "bool",
+            "unlevelled": "list",
             "country": "str",
             "referencing_status": "str",
             "referencing_year": "int",

@@ -38,12 +38,13 @@ def _targets(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {e["level"]["code"]: e for e in body["equivalences"]}
 
 
-def _assert_quoted(step: dict[str, Any], seeded: dict[str, dict[str, Any]]) -> None:
+def _assert_quoted(body: dict[str, Any], step: dict[str, Any],
+                   seeded: dict[str, dict[str, Any]]) -> None:
     props = seeded[step["mapping_id"]]
     assert step["evidence"] == {"quote": props["evidence_quote"],
                                 "language": props["evidence_language"],
                                 "url": props["source_url"]}
-    assert step["source"]["url"] == props["source_url"]
+    assert body["sources"][step["source_id"]]["url"] == props["source_url"]
     assert step["note"] == props["note"]
 
 
@@ -58,7 +59,8 @@ def _assert_quoted(step: dict[str, Any], seeded: dict[str, dict[str, Any]]) -> N
 def test_a_new_framework_answers_through_the_eqf_with_the_quote_in_each_step(
         api: TestClient, seeded_mappings: dict[str, dict[str, Any]], start: str, target: str,
         expected: str, match_type: str) -> None:
-    found = _targets(_answer(api, start, target))
+    body = _answer(api, start, target)
+    found = _targets(body)
     assert expected in found
     answer = found[expected]
     assert answer["match_type"] == match_type
@@ -67,18 +69,19 @@ def test_a_new_framework_answers_through_the_eqf_with_the_quote_in_each_step(
     for step in answer["path"]:
         if step["mapping_id"] in seeded_mappings and seeded_mappings[step["mapping_id"]].get(
                 "evidence_quote"):
-            _assert_quoted(step, seeded_mappings)
+            _assert_quoted(body, step, seeded_mappings)
     assert answer["path"][0]["evidence"] is not None
 
 
 def test_slovenian_sok_9_shows_both_eqf_levels_with_the_note_saying_which_qualifications(
         api: TestClient, seeded_mappings: dict[str, dict[str, Any]]) -> None:
-    found = _targets(_answer(api, "SI-SOK:9", "EQF"))
+    body = _answer(api, "SI-SOK:9", "EQF")
+    found = _targets(body)
     assert set(found) == {"EQF:7", "EQF:8"}
     for level in ("EQF:7", "EQF:8"):
         (step,) = found[level]["path"]
         assert step["walked_match_type"] == "relatedMatch"
-        _assert_quoted(step, seeded_mappings)
+        _assert_quoted(body, step, seeded_mappings)
     assert "specialisation diploma" in found["EQF:7"]["path"][0]["note"]
     assert "research master" in found["EQF:8"]["path"][0]["note"]
     onwards = _targets(_answer(api, "SI-SOK:9", "AT-NQR"))
@@ -97,9 +100,10 @@ def test_a_level_of_a_framework_without_level_table_says_why_there_is_no_equival
     assert "HU-NQF was referenced to the EQF in 2015" in towards["no_equivalence"]["detail"]
 
 
-def test_a_level_that_simply_has_no_mapping_keeps_its_own_reason(api: TestClient) -> None:
-    body = _answer(api, "NZ-NZQCF:8")
-    assert body["no_equivalence"]["kind"] == "no_mappings"
+def test_levels_without_mapping_for_other_reasons_keep_their_own_reason(
+        api: TestClient) -> None:
+    assert _answer(api, "UK-SCQF:1")["no_equivalence"]["kind"] == "no_mappings"
+    assert _answer(api, "NZ-NZQCF:8")["no_equivalence"]["kind"] == "unlevelled"
 
 
 def test_the_mapping_record_carries_its_quote_and_note(
