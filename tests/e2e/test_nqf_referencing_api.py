@@ -224,6 +224,10 @@ def test_the_explorer_groups_frameworks_by_country_and_shows_quotes(
     slovenia = slovenia[:slovenia.index("</optgroup>")]
     assert "SI-SOK" in slovenia and "EQF referencing verified (2013)" in slovenia
     assert "referenced to the EQF, level table not in the graph (2014)" in target
+    start = text[text.index('<select id="from"'):]
+    start = start[:start.index("</select>")]
+    assert 'value="NO-NQF:5"' in start and "Hungarian" not in start  # no level, no group
+    assert "Hungarian" in target
     for mapping_id in ("map:SI-SOK:9>EQF:7", "map:SI-SOK:9>EQF:8"):
         props = seeded_mappings[mapping_id]
         assert (f'<q lang="{props["evidence_language"]}" cite="{props["source_url"]}">'
