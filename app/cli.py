@@ -111,14 +111,20 @@ def seed_command() -> None:
 
 @db_app.command("migrate")
 def migrate() -> None:
-    """Apply constraints and indexes (idempotent)."""
+    """Apply constraints and indexes, then bring stored data up to the current model (e.g.
+    programme and course codes scoped by institution); idempotent."""
+    from app.services.migrations import migrate_data
+
     settings = _settings()
     runtime = runtime_mod.connect(settings)
     try:
         created = runtime.store.apply_schema()
+        changed = migrate_data(runtime.store)
     finally:
         runtime.close()
     console.print(f"schema applied ({len(created)} new objects)")
+    for name, count in changed.items():
+        console.print(f"data: {name}: {count} node(s) changed")
 
 
 @db_app.command("start")

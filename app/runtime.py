@@ -12,6 +12,7 @@ from app.graph.falkordb_store import FalkorDBStore
 from app.graph.neo4j_store import Neo4jStore
 from app.graph.port import GraphStore
 from app.seed.loader import Progress, graph_is_empty, seed
+from app.services.migrations import migrate_data
 from app.settings import Backend, Settings
 
 log = structlog.get_logger(__name__)
@@ -56,6 +57,7 @@ def connect(settings: Settings) -> Runtime:
 def prepare(runtime: Runtime, settings: Settings, progress: Progress | None = None) -> Runtime:
     """Apply the schema, then seed when the graph is empty and seeding on start is enabled."""
     runtime.store.apply_schema()
+    migrate_data(runtime.store)
     runtime.schema_applied = True
     if settings.seed_on_start and graph_is_empty(runtime.store):
         bundle = seed(runtime.store, settings.seed_dir, progress)
