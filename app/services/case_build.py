@@ -28,6 +28,7 @@ from app.domain.case import (
     case_id,
 )
 from app.domain.case.model import Evidence
+from app.domain.identity import local_code
 from app.graph.cypher import case as q
 from app.graph.port import GraphStore
 
@@ -76,6 +77,22 @@ def evidence(row: dict[str, Any]) -> Evidence:
     year = row.get("source_year")
     return Evidence(row.get("status"), row.get("source_document"), row.get("source_publisher"),
                     int(year) if year else None, row.get("source_url"))
+
+
+def programme_id(institution: str, programme: str) -> str:
+    """A programme's full key is (institution, its own code)."""
+    return case_id("Programme", institution, programme)
+
+
+def course_id(institution: str, programme: str, course: str) -> str:
+    """A course's full key is (institution, programme's own code, its own code)."""
+    return case_id("Course", institution, programme, course)
+
+
+def _own(row: dict[str, Any]) -> str:
+    """The institution's own code of a programme or course row (the graph's ``code`` is
+    the scoped key; data written before scoping has only that)."""
+    return str(row.get("local_code") or local_code(str(row["code"])))
 
 
 def picard_kind(kind: str | None) -> str:
@@ -203,13 +220,15 @@ class CaseBuilder:
             name = inst["name"] or code
             frame = _Frame(case_id("CFDocument", "institution", code),
                            f"{name}: course framework")
-            prog_ids = {}
+            prog_ids = {}  # the programme's own code -> identifier
             for r in programmes.get(code, []):
-                prog_ids[r["code"]] = case_id("Programme", code, r["code"])
+                own = _own(r)
+                prog_ids[own] = programme_id(code, own)
                 level = (str(r["level"]),) if r.get("level") else ()
-                frame.add("Programme", prog_ids[r["code"]], r, None, level)
+                frame.add("Programme", prog_ids[own], {**r, "code": own}, None, level)
             for r in courses.get(code, []):
-                frame.add("Course", case_id("Course", code, r["programme"], r["code"]), r,
+                own = _own(r)
+                frame.add("Course", course_id(code, r["programme"], own), {**r, "code": own},
                           prog_ids.get(r["programme"]))
             for link in links.get(code, []):
                 develops = link["type"] == "DEVELOPS"
@@ -219,11 +238,12 @@ class CaseBuilder:
                                  path=f"CFItems/{case_id(kind, link['target'])}")
                 how = (f"develops this competency at proficiency '{link['proficiency']}'"
                        if develops else "aligns with this PICARD standard")
-                note = (f"Accepted course mapping: course {link['course']} {how}. "
-                        + evidence(link).sentence())
+                own = link["course_local"] or local_code(link["course"])
+                note = f"Accepted course mapping: course {own} {how}. " + \
+                    evidence(link).sentence()
                 frame.links.append((AssociationType.IS_RELATED_TO,
-                                    case_id("Course", code, link["programme"], link["course"]),
-                                    target, changed(link), note))
+                                    course_id(code, link["programme"], own), target,
+                                    changed(link), note))
             out.append((frame, {"key": f"institution:{code}", "title": frame.title,
                                 "framework_type": "CourseCodes", "publisher": inst["name"],
                                 "description": f"Programmes and courses of {name} mapped onto "

@@ -204,10 +204,12 @@ def test_packages_read_back_equal_the_graph(checked: Checked, seeded_falkordb: G
         assert doc["identifier"] == case_id("CFDocument", "institution", inst["code"])
         package = _package(checked, version, doc)
         params = {"i": inst["code"]}
+        # Programmes and courses by their full key: institution, (programme,) own code.
         programmes = store.read("MATCH (p:Programme) WHERE p.institution = $i "
-                                "RETURN p.code AS code, p.name AS name", params)
-        courses = store.read("MATCH (c:Course) WHERE c.institution = $i RETURN c.code AS code, "
-                             "c.name AS name, c.programme AS programme", params)
+                                "RETURN p.local_code AS code, p.name AS name", params)
+        courses = store.read("MATCH (c:Course) WHERE c.institution = $i RETURN "
+                             "c.local_code AS code, c.name AS name, c.programme AS programme",
+                             params)
         want = {case_id("Programme", inst["code"], p["code"]): (p["code"], p["name"])
                 for p in programmes}
         want |= {case_id("Course", inst["code"], c["programme"], c["code"]): (c["code"],
@@ -216,7 +218,7 @@ def test_packages_read_back_equal_the_graph(checked: Checked, seeded_falkordb: G
         assert statements(package) == want
         links = store.read("MATCH (c:Course)-[r:DEVELOPS|ALIGNS_WITH]->(t) WHERE "
                            "c.institution = $i AND r.review_status = 'accepted' RETURN "
-                           "c.programme AS programme, c.code AS course, type(r) AS type, "
+                           "c.programme AS programme, c.local_code AS course, type(r) AS type, "
                            "t.code AS target", params)
         assert by_type(package, "isRelatedTo") == {
             (case_id("Course", inst["code"], link["programme"], link["course"]),

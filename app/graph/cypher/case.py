@@ -23,17 +23,20 @@ STANDARDS: LiteralString = (
     f"RETURN {_NODE}, n.kind AS kind, n.version AS version, t.code AS parent ORDER BY code"
 )
 INSTITUTIONS: LiteralString = f"MATCH (n:Institution) RETURN {_NODE} ORDER BY code"
+# Programmes and courses: ``code`` is the scoped key (app.domain.identity), ``local_code``
+# the institution's own code; ``programme`` on a course is the programme's own code.
 PROGRAMMES: LiteralString = (
-    f"MATCH (n:Programme) RETURN {_NODE}, n.institution AS institution, n.level AS level "
-    "ORDER BY institution, code"
+    f"MATCH (n:Programme) RETURN {_NODE}, n.local_code AS local_code, "
+    "n.institution AS institution, n.level AS level ORDER BY institution, code"
 )
 COURSES: LiteralString = (
-    f"MATCH (n:Course) RETURN {_NODE}, n.institution AS institution, "
-    "n.programme AS programme ORDER BY institution, programme, code"
+    f"MATCH (n:Course) RETURN {_NODE}, n.local_code AS local_code, "
+    "n.institution AS institution, n.programme AS programme ORDER BY code"
 )
 ACCEPTED_LINKS: LiteralString = (
     "MATCH (c:Course)-[r:DEVELOPS|ALIGNS_WITH]->(t) WHERE r.review_status = 'accepted' "
     "RETURN c.institution AS institution, c.programme AS programme, c.code AS course, "
+    "c.local_code AS course_local, "
     "type(r) AS type, t.code AS target, t.name AS target_name, r.proficiency AS proficiency, "
     "r.status AS status, r.source_document AS source_document, r.date AS date, "
     "r.source_year AS source_year ORDER BY institution, programme, course, type, target"
