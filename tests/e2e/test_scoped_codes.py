@@ -92,16 +92,17 @@ def test_iris_are_scoped_and_old_ones_redirect(api: TestClient) -> None:
 
 
 def test_case_identifiers_derive_from_the_full_key(writable_api: TestClient, two) -> None:
-    from app.services.case import case_id
+    from app.domain.case import case_id
+    from app.services.case_build import programme_id
 
-    documents = writable_api.get("/ims/case/v1p0/CFDocuments").json()["CFDocuments"]
     ids = {}
     for inst in ("EXU", "UNI2"):
-        doc = next(d for d in documents if d["humanCodingScheme"] == f"institution:{inst}")
-        package = writable_api.get(f"/ims/case/v1p0/CFPackages/{doc['identifier']}").json()
-        p1 = next(i for i in package["CFItems"] if i["humanCodingScheme"] == f"{inst}/P1")
+        doc = case_id("CFDocument", "institution", inst)
+        package = writable_api.get(f"/ims/case/v1p0/CFPackages/{doc}").json()
+        # humanCodingScheme is the institution's own code; the identifier its full key's.
+        p1 = next(i for i in package["CFItems"] if i["humanCodingScheme"] == "P1")
         ids[inst] = p1["identifier"]
-        assert p1["identifier"] == case_id("Programme", f"{inst}/P1")
+        assert p1["identifier"] == programme_id(inst, "P1") == case_id("Programme", inst, "P1")
     assert ids["EXU"] != ids["UNI2"]
 
 
