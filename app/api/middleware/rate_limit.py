@@ -23,7 +23,8 @@ from app.api.middleware.body_limit import WRITE_METHODS
 # Reads that cost far more than a lookup: equivalence search, portability, gap analysis,
 # RDF exports, SPARQL. POST /portability is a query, not a write.
 EXPENSIVE = re.compile(
-    r"^/api/v1/(equivalences|portability|job-profiles/[^/]+/gap/|export|sparql|mappings/quality)"
+    r"^/api/v1/(equivalences|portability|job-profiles/[^/]+/gap/|export|sparql|mappings/quality"
+    r"|cqf-table|career-plans|job-families/[^/]+/career-path|job-profiles/[^/]+/successors)"
     r"|^/(export|sparql|releases)")
 MAX_BUCKETS = 100_000  # beyond this, the least recently used are forgotten
 
