@@ -162,7 +162,7 @@ class CsvwMetadata(BaseModel):
 
 
 @router.get("/cqf-table.csv-metadata.json", response_model=CsvwMetadata,
-            responses={422: {"model": Problem}},
+            responses={200: {"content": {fmt.CSVW_MEDIA: {}}}, 422: {"model": Problem}},
             summary="CSV on the Web (W3C CSVW) metadata of the CQF table's CSV")
 def cqf_table_csvw(request: Request, service: Tables, frameworks: Frameworks = None,
                    administration: Administration = None, lang: Lang = "en") -> JSONResponse:
