@@ -4,14 +4,16 @@ input against the graph, and places targets on the CQF/EQF through the equivalen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.domain import equivalence as eq
 from app.domain import portability as pf
-from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
 from app.graph.cypher import portability as q
+from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
+from app.services.codes import CodeResolver
 from app.services.equivalence import MappingGraph, MappingGraphCache, weakest_evidence
 from app.services.equivalence import _step as path_step
 from app.services.refresh import RefreshingCache
@@ -45,9 +47,9 @@ def load_candidates(store: GraphStore) -> Candidates:
     return Candidates(targets, pf.TargetIndex(targets.values()), families, statuses, names)
 
 
-def candidates_signature(store: GraphStore) -> tuple[int, int]:
+def candidates_signature(store: GraphStore) -> tuple[int, ...]:
     row = store.read(q.CANDIDATES_SIGNATURE)
-    return (row[0]["profiles"], row[0]["requirements"]) if row else (0, 0)
+    return (row[0]["profiles"], row[0]["requirements"], row[0]["audits"]) if row else (0, 0, 0)
 
 
 class CandidateCache(RefreshingCache[Candidates]):
@@ -57,6 +59,56 @@ class CandidateCache(RefreshingCache[Candidates]):
     def __init__(self, ttl: float = 5.0) -> None:
         super().__init__(load_candidates, ttl, "portability-candidates",
                          signature=candidates_signature)
+
+
+@dataclass(frozen=True)
+class Offers:
+    """Every course offer, twice (counting accepted mappings only, and proposed ones too),
+    each indexed by the competencies it develops: a training plan only looks at the courses
+    that develop one of the gaps (the same plan as from every course, without scanning them
+    all for every target)."""
+
+    accepted: dict[str, list[pf.CourseOffer]]
+    with_proposed: dict[str, list[pf.CourseOffer]]
+
+    def for_gaps(self, gaps: tuple[pf.Gap, ...], include_proposed: bool) -> list[pf.CourseOffer]:
+        index = self.with_proposed if include_proposed else self.accepted
+        seen: dict[str, pf.CourseOffer] = {}
+        for gap in gaps:
+            for offer in index.get(gap.competency, ()):
+                seen.setdefault(offer.code, offer)
+        return [seen[code] for code in sorted(seen)]
+
+
+def load_offers(store: GraphStore) -> Offers:
+    views: tuple[dict[str, list[pf.CourseOffer]], ...] = ({}, {})
+    for row in store.read(q.COURSE_OFFERS):
+        for view, statuses in zip(views, (("accepted",), ("accepted", "proposed")), strict=True):
+            develops: dict[str, pf.Proficiency] = {}
+            for code, proficiency, review_status in row["develops"]:
+                if review_status in statuses:
+                    level = pf.Proficiency.parse(proficiency)
+                    develops[code] = max(develops.get(code, level), level)
+            if not develops:
+                continue
+            offer = pf.CourseOffer(row["code"], row["name"], row["institution"],
+                                   row["programme"], row["ects"], develops)
+            for code in develops:
+                view.setdefault(code, []).append(offer)
+    return Offers(*views)
+
+
+def offers_signature(store: GraphStore) -> tuple[int, ...]:
+    row = store.read(q.OFFERS_SIGNATURE)
+    return (row[0]["courses"], row[0]["develops"], row[0]["audits"]) if row else (0, 0, 0)
+
+
+class OfferCache(RefreshingCache[Offers]):
+    """Per-process cache of the course offers behind ``with_training`` (read on every such
+    request before), refreshed like the candidate index."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        super().__init__(load_offers, ttl, "course-offers", signature=offers_signature)
 
 
 @dataclass(frozen=True)
@@ -73,66 +125,81 @@ class PortabilityQuestion:
 
 class PortabilityService:
     def __init__(self, store: GraphStore, candidates: CandidateCache,
-                 mappings: MappingGraphCache) -> None:
+                 mappings: MappingGraphCache, offers: OfferCache | None = None) -> None:
         self.store = store
         self.candidates = candidates
         self.mappings = mappings
+        self.offers = offers or OfferCache(0)
 
     # ------------------------------------------------------------------ validation
     def _holder(self, question: PortabilityQuestion,
-                pool: Candidates) -> tuple[dict[str, pf.Proficiency], str | None]:
+                pool: Candidates) -> tuple[dict[str, pf.Proficiency], str | None,
+                                           PortabilityQuestion]:
+        """The holder's profile, the source profile's canonical code, and the question with
+        every typed code made canonical (codes in any case)."""
         problems: list[FieldProblem] = []
+        codes = CodeResolver(self.store)
         if (question.from_profile is None) == (question.competencies is None):
             raise InvalidInput([FieldProblem(
                 "body", "give exactly one of from_profile or competencies")])
+        question = self._check_filters(question, problems, codes)
         if question.from_profile is not None:
-            source = pool.targets.get(question.from_profile)
+            typed = question.from_profile
+            code = typed if typed in pool.targets else codes.find(NodeLabel.JOB_PROFILE, typed)
+            source = pool.targets.get(code or "")
             if source is None:
-                problems.append(FieldProblem("body.from_profile", "unknown job profile",
-                                             question.from_profile))
+                problems.append(FieldProblem("from_profile", "unknown job profile", typed))
             elif not source.requirements:
-                problems.append(FieldProblem("body.from_profile",
-                                             "this job profile has no requirements",
-                                             question.from_profile))
-            self._check_filters(question, problems)
+                problems.append(FieldProblem("from_profile",
+                                             "this job profile has no requirements", typed))
             if problems:
                 raise InvalidInput(problems)
-            return dict(source.requirements), question.from_profile
+            return dict(source.requirements), code, question  # type: ignore[union-attr]
         given = question.competencies or {}
         if not given:
-            problems.append(FieldProblem("body.competencies",
-                                         "the competency profile is empty"))
+            problems.append(FieldProblem("competencies", "the competency profile is empty"))
+        misses = [c for c in given if c not in pool.competency_names]
+        found = {c: c for c in given if c in pool.competency_names}
+        found.update(codes.many(NodeLabel.COMPETENCY, misses) if misses else {})
         for code in sorted(given):
-            if code not in pool.competency_names:
-                problems.append(FieldProblem(f"body.competencies.{code}",
+            if code not in found:
+                problems.append(FieldProblem(where("competencies", code),
                                              "unknown competency code", code))
-        allowed = {p.code for p in pf.Proficiency}
+        canonical: dict[str, str] = {}
         for code, name in sorted(given.items()):
-            if not isinstance(name, str) or name.strip().lower() not in allowed:
+            try:
+                level = pf.Proficiency.parse(name)
+            except (pf.UnknownProficiency, AttributeError):
                 problems.append(FieldProblem(
-                    f"body.competencies.{code}",
-                    f"unknown proficiency; expected one of {', '.join(sorted(allowed))}",
-                    name))
-        self._check_filters(question, problems)
+                    where("competencies", code),
+                    f"unknown proficiency; expected one of {pf.PROFICIENCY_NAMES}", name))
+                continue
+            if code in found:
+                canonical[found[code]] = level.code
         if problems:
             raise InvalidInput(problems)
-        return pf.parse_profile(given), None
+        return pf.parse_profile(canonical), None, question
 
-    def _check_filters(self, question: PortabilityQuestion,
-                       problems: list[FieldProblem]) -> None:
-        if question.administration and not self.store.read(
-                q.KNOWN_ADMINISTRATION, {"code": question.administration}):
-            problems.append(FieldProblem("body.administration", "unknown administration",
-                                         question.administration))
-        if question.job_family and not self.store.read(
-                q.KNOWN_FAMILY, {"code": question.job_family}):
-            problems.append(FieldProblem("body.job_family", "unknown job family",
-                                         question.job_family))
+    def _check_filters(self, question: PortabilityQuestion, problems: list[FieldProblem],
+                       codes: CodeResolver) -> PortabilityQuestion:
+        administration, family = question.administration, question.job_family
+        if administration:
+            administration = codes.find(NodeLabel.ADMINISTRATION, administration)
+            if administration is None:
+                problems.append(FieldProblem("administration", "unknown administration",
+                                             question.administration))
+        if family:
+            family = codes.find(NodeLabel.JOB_FAMILY, family)
+            if family is None:
+                problems.append(FieldProblem("job_family", "unknown job family",
+                                             question.job_family))
+        return replace(question, administration=administration or question.administration,
+                       job_family=family or question.job_family)
 
     # ------------------------------------------------------------------ answers
     def portability(self, question: PortabilityQuestion) -> dict[str, Any]:
         pool = self.candidates.get(self.store)
-        holder, source = self._holder(question, pool)
+        holder, source, question = self._holder(question, pool)
         exclude = {c for c, t in pool.targets.items() if not self._selected(c, t, question, pool)}
         if source:
             exclude.add(source)
@@ -140,8 +207,9 @@ class PortabilityService:
                                  limit=question.limit, exclude=exclude)
         graph = self.mappings.get(self.store)
         source_target = pool.targets.get(source) if source else None
-        offers = self._offers(question.include_proposed) if question.with_training else None
-        results = [self._result(r, pool, graph, source_target, offers) for r in ranked]
+        offers = self.offers.get(self.store) if question.with_training else None
+        results = [self._result(r, pool, graph, source_target, offers, question.include_proposed)
+                   for r in ranked]
         return {"from_profile": source, "holder_size": len(holder),
                 "score_definition": SCORE_DEFINITION, "results": results,
                 "total": len(results)}
@@ -154,8 +222,8 @@ class PortabilityService:
         return not (question.job_family and question.job_family not in pool.families[code])
 
     def _result(self, ranked: pf.RankedTarget, pool: Candidates, graph: MappingGraph,
-                source: pf.TargetRequirements | None,
-                offers: list[pf.CourseOffer] | None) -> dict[str, Any]:
+                source: pf.TargetRequirements | None, offers: Offers | None,
+                include_proposed: bool = False) -> dict[str, Any]:
         target, report = ranked.target, ranked.coverage
         result = {
             "profile": {"code": target.code, "name": target.name,
@@ -166,9 +234,9 @@ class PortabilityService:
             **self._coverage(report, pool),
             "level": self._placement(target.level, graph),
             "equivalence_from_source": self._cross_scale(source, target, graph),
+            "training": None if offers is None else self._training(
+                report.gaps, offers.for_gaps(report.gaps, include_proposed), pool),
         }
-        if offers is not None:
-            result["training"] = self._training(report.gaps, offers, pool)
         return result
 
     @staticmethod
@@ -214,18 +282,6 @@ class PortabilityService:
             return None
         return self._best(graph, source.level, target_framework)
 
-    def _offers(self, include_proposed: bool) -> list[pf.CourseOffer]:
-        statuses = ["accepted", "proposed"] if include_proposed else ["accepted"]
-        offers = []
-        for row in self.store.read(q.COURSE_OFFERS, {"review_statuses": statuses}):
-            develops: dict[str, pf.Proficiency] = {}
-            for code, proficiency in row["develops"]:
-                level = pf.Proficiency.parse(proficiency)
-                develops[code] = max(develops.get(code, level), level)
-            offers.append(pf.CourseOffer(row["code"], row["name"], row["institution"],
-                                         row["programme"], row["ects"], develops))
-        return offers
-
     @staticmethod
     def _training(gaps: tuple[pf.Gap, ...], offers: list[pf.CourseOffer],
                   pool: Candidates) -> dict[str, Any]:
@@ -244,6 +300,11 @@ class PortabilityService:
 
     def gap(self, from_code: str, to_code: str) -> dict[str, Any]:
         pool = self.candidates.get(self.store)
+        codes = CodeResolver(self.store)
+        if from_code not in pool.targets:
+            from_code = codes.find(NodeLabel.JOB_PROFILE, from_code) or from_code
+        if to_code not in pool.targets:
+            to_code = codes.find(NodeLabel.JOB_PROFILE, to_code) or to_code
         for code in (from_code, to_code):
             if code not in pool.targets:
                 raise NotFound("JobProfile", code)

@@ -1,4 +1,7 @@
-"""Career paths along a job family, career plans to a target profile, and succession."""
+"""Career paths along a job family, career plans to a target profile, and succession.
+
+Answers are serialised once (``JSONAnswer``); the response models document them and the schema
+fuzz test checks the answers against them."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.answers import JSONAnswer
 from app.api.deps import Store
 from app.api.schemas import Problem
 from app.services.careers import CareersService, PlanQuestion
@@ -103,8 +107,8 @@ class CareerPath(Evidence):
 @router.get("/job-families/{code}/career-path", response_model=CareerPath,
             response_model_by_alias=True, responses={404: {"model": Problem}},
             summary="A job family's ladder by CQF level, with streams and step deltas")
-def career_path(code: Code, service: Careers, lang: Lang = "en") -> dict[str, Any]:
-    return service.career_path(code, lang)
+def career_path(code: Code, service: Careers, lang: Lang = "en") -> JSONAnswer:
+    return JSONAnswer(service.career_path(code, lang))
 
 
 class PlanRequest(BaseModel):
@@ -157,8 +161,8 @@ class CareerPlanAnswer(Evidence):
 @router.post("/career-plans", response_model=CareerPlanAnswer,
              responses={422: {"model": Problem}},
              summary="The cheapest sequence of moves from a start to a target profile")
-def career_plan(body: PlanRequest, service: Careers) -> dict[str, Any]:
-    return service.plan(PlanQuestion(**body.model_dump()))
+def career_plan(body: PlanRequest, service: Careers) -> JSONAnswer:
+    return JSONAnswer(service.plan(PlanQuestion(**body.model_dump())))
 
 
 class Successor(BaseModel):
@@ -187,5 +191,5 @@ def successors(code: Code, service: Careers,
                limit: Annotated[int, Query(description="1 to 100", json_schema_extra={
                    "minimum": 1, "maximum": 100})] = 10,
                administration: Annotated[str | None, Query(max_length=100)] = None,
-               lang: Lang = "en") -> dict[str, Any]:
-    return service.successors(code, limit, administration, lang)
+               lang: Lang = "en") -> JSONAnswer:
+    return JSONAnswer(service.successors(code, limit, administration, lang))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from app.api.answers import JSONAnswer
 from app.api.deps import Store
 from app.api.problems import problem
 from app.api.rdf_deps import base_iri
@@ -151,7 +152,7 @@ def cqf_table(request: Request, service: Tables, frameworks: Frameworks = None,
         return _download(fmt.to_csv(answer, bom=bom), f"{fmt.CSV_MEDIA}; charset=utf-8", "csv")
     if format == "xlsx":
         return _download(fmt.to_xlsx(answer), fmt.XLSX_MEDIA, "xlsx")
-    return answer
+    return JSONAnswer(answer, headers={"Vary": "Accept"})
 
 
 class CsvwMetadata(BaseModel):

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.answers import JSONAnswer
 from app.api.deps import Store
 from app.api.schemas import Problem, Source
 from app.domain.equivalence import DEFAULT_DEPTH, MAX_DEPTH
@@ -91,7 +92,6 @@ def equivalences(
     include: Annotated[Literal["proposed"] | None, Query(
         description="'proposed' also counts mappings not yet accepted")] = None,
     paths: Annotated[Literal["best", "all"], Query()] = "best",
-) -> dict[str, Any]:
-    answer = service.equivalences(from_, to, depth=depth, include_proposed=include is not None,
-                                  paths=paths)
-    return {"from_": answer.pop("from"), **answer}
+) -> JSONAnswer:
+    return JSONAnswer(service.equivalences(from_, to, depth=depth,
+                                           include_proposed=include is not None, paths=paths))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from app.api.deps import Store
 from app.api.problems import problem
@@ -15,7 +16,9 @@ from app.rdf import html
 from app.rdf.iris import parse_path
 from app.rdf.negotiation import FORMAT_OF_MEDIA, HTML, JSON, RDF_FORMATS, choose
 from app.services.catalog import CatalogService
+from app.services.codes import CodeResolver
 from app.services.rdf_entity import entity_document, mapping_document, mapping_json
+from app.web import urls
 from app.web.routes import render_entity_page
 
 router = APIRouter(tags=["linked data"])
@@ -36,8 +39,15 @@ def dereference(kind: str, code: str, request: Request, store: Store, iris: Mint
     HTML, JSON, Turtle, N-Triples, JSON-LD or RDF/XML."""
     try:
         label, key = parse_path(kind, code)
-    except (KeyError, ValueError) as exc:
+    except ValueError as exc:
         raise NotFound(kind, code) from exc
+    if label is not None:
+        canonical = CodeResolver(store).require(label, key)
+        wanted = urls.id_path(label, canonical)
+        if unquote(wanted) != request.scope["path"]:
+            # Another case, the other level notation or an old address: the one IRI.
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(wanted + query, status_code=308, headers=VARY)
     media = FORMAT_MEDIA[format] if format else choose(request.headers.get("accept"), OFFERED)
     if media is None:
         response = problem(406, "not-acceptable", "Not acceptable",
