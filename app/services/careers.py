@@ -267,8 +267,7 @@ class CareersService:
                 "coverage": report.score, "required": report.required, "met": report.met,
                 "partial": report.partial, "missing": report.missing,
                 "gaps": [_gap(model, g, lang) for g in report.gaps],
-                "training": _training(model, pf.recommend_training(report.gaps, model.offers),
-                                      lang)})
+                "training": _training(model, model.training(report.gaps), lang)})
         statuses = [target.status] + [r["profile"]["status"] for r in results]
         return {"profile": self._profile_ref(model, target, lang, placements.of(target.level)),
                 "administration": administration, "results": results, "total": len(results),

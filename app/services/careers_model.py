@@ -15,6 +15,7 @@ from typing import Any
 
 from app.domain import equivalence as eq
 from app.domain import portability as pf
+from app.domain.careers.ladder import offers_by_competency, relevant_offers
 from app.domain.careers.plan import Providers
 from app.domain.careers.succession import HolderIndex
 from app.graph.cypher import careers as q
@@ -57,6 +58,11 @@ class CareersModel:
     holders: HolderIndex
     providers: Providers
     groups: dict[str, str] = field(default_factory=dict)  # competency -> group
+    offer_index: dict[str, list[pf.CourseOffer]] = field(default_factory=dict)
+
+    def training(self, gaps: tuple[pf.Gap, ...]) -> pf.TrainingPlan:
+        """Portability's least-cost training, over the offers that can matter only."""
+        return pf.recommend_training(gaps, relevant_offers(gaps, self.offer_index))
 
     def label(self, kind: str, code: str, lang: str = "en") -> dict[str, Any]:
         """``{code, name, name_lang}``: French where the graph has it and it was asked for."""
@@ -104,9 +110,11 @@ def load_model(store: GraphStore) -> CareersModel:
                                      administration=p.administration, level=p.level)
                for p in profiles.values()]
     index = pf.TargetIndex(targets)
-    return CareersModel(profiles, competencies, labels, _offers(store), index,
+    offers = _offers(store)
+    return CareersModel(profiles, competencies, labels, offers, index,
                         HolderIndex(targets), Providers(index),
-                        {c: r["group"] for c, r in competencies.items() if r.get("group")})
+                        {c: r["group"] for c, r in competencies.items() if r.get("group")},
+                        offers_by_competency(offers))
 
 
 def model_signature(store: GraphStore) -> tuple[int, ...]:

@@ -91,22 +91,40 @@ def _predecessor(profile: FamilyProfile, below: Sequence[FamilyProfile],
     return min(pool, key=key)
 
 
+def relevant_offers(gaps: Iterable[Gap],
+                    by_competency: Mapping[str, Sequence[CourseOffer]]) -> list[CourseOffer]:
+    """The offers developing any gap's competency (the only ones the set cover can use)."""
+    seen: dict[str, CourseOffer] = {}
+    for gap in gaps:
+        for offer in by_competency.get(gap.competency, ()):
+            seen.setdefault(offer.code, offer)
+    return list(seen.values())
+
+
+def offers_by_competency(offers: Iterable[CourseOffer]) -> dict[str, list[CourseOffer]]:
+    index: dict[str, list[CourseOffer]] = {}
+    for offer in offers:
+        for competency in offer.develops:
+            index.setdefault(competency, []).append(offer)
+    return index
+
+
 def _delta(lower: FamilyProfile, upper: FamilyProfile,
-           offers: Sequence[CourseOffer]) -> StepDelta:
+           offers: Mapping[str, Sequence[CourseOffer]]) -> StepDelta:
     report = coverage(lower.requirements, upper.requirements)
     new = tuple(sorted((g for g in report.gaps if g.held is None), key=lambda g: g.competency))
     rising = tuple(sorted((g for g in report.gaps if g.held is not None),
                           key=lambda g: g.competency))
     return StepDelta(lower.code, upper.code, report.score, new, rising,
                      tuple(sorted(upper.tasks - lower.tasks)),
-                     recommend_training(report.gaps, offers))
+                     recommend_training(report.gaps, relevant_offers(report.gaps, offers)))
 
 
 def build_ladder(profiles: Iterable[FamilyProfile], groups: Mapping[str, str],
                  offers: Iterable[CourseOffer]) -> Ladder:
     """The family's ladder; ``groups`` maps competency code -> competency group code."""
     members = sorted(profiles, key=lambda p: p.code)
-    offers = list(offers)
+    index = offers_by_competency(offers)
     streams = {p.code: stream_of(p, groups) for p in members}
     placed = [p for p in members if p.rank is not None]
     ranks = sorted({p.rank for p in placed if p.rank is not None})
@@ -119,6 +137,6 @@ def build_ladder(profiles: Iterable[FamilyProfile], groups: Mapping[str, str],
     for lower_rank, upper_rank in zip(ranks, ranks[1:], strict=False):
         for profile in by_rank[upper_rank]:
             pred = _predecessor(profile, by_rank[lower_rank], streams)
-            steps.append(_delta(pred, profile, offers))
+            steps.append(_delta(pred, profile, index))
     unplaced = tuple(p.code for p in members if p.rank is None)
     return Ladder(rungs, tuple(steps), unplaced, streams)
