@@ -13,7 +13,7 @@ from app.api import docs, middleware, problems
 from app.api import metrics as metrics_mod
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
-from app.services.careers_model import CareersModelCache
+from app.services.careers_model import AnswerMemo, CareersModelCache
 from app.services.cqf_table import CqfTableMemo
 from app.services.equivalence import MappingGraphCache
 from app.services.portability import CandidateCache, OfferCache
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None,
     app.state.candidate_cache = CandidateCache(settings.mapping_cache_seconds)
     app.state.careers_cache = CareersModelCache(settings.mapping_cache_seconds)
     app.state.cqf_table_memo = CqfTableMemo()
+    app.state.careers_memo = AnswerMemo()
     app.state.offer_cache = OfferCache(settings.mapping_cache_seconds)
     if runtime is not None:
         app.state.runtime = runtime

@@ -15,13 +15,14 @@ from app.domain import portability as pf
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.graph.port import GraphStore
 from app.services.careers_model import (
+    AnswerMemo,
     CareersModel,
     CareersModelCache,
     Placements,
     Profile,
     weakest,
 )
-from app.services.equivalence import MappingGraphCache
+from app.services.equivalence import MappingGraph, MappingGraphCache
 
 STREAM_RULE = (
     "a profile is on the management stream when it requires at least one competency of the "
@@ -83,10 +84,22 @@ class PlanQuestion:
 
 class CareersService:
     def __init__(self, store: GraphStore, models: CareersModelCache,
-                 mappings: MappingGraphCache) -> None:
+                 mappings: MappingGraphCache, memo: AnswerMemo | None = None) -> None:
         self.store = store
         self.models = models
         self.mappings = mappings
+        self.memo = memo
+
+    def _memoised(self, key: tuple[Any, ...], build: Any) -> dict[str, Any]:
+        """``build(model, graph)``, or its answer kept for the same read models."""
+        model = self.models.get(self.store)
+        graph = self.mappings.get(self.store)
+        if self.memo is None:
+            return build(model, graph)  # type: ignore[no-any-return]
+        found = self.memo.get(key, model, graph)
+        if found is None:
+            found = self.memo.keep(key, build(model, graph), model, graph)
+        return found  # type: ignore[no-any-return]
 
     def _profile_ref(self, model: CareersModel, profile: Profile, lang: str,
                      placement: dict[str, Any] | None) -> dict[str, Any]:
@@ -99,10 +112,14 @@ class CareersService:
 
     # ------------------------------------------------------------------ career path
     def career_path(self, family: str, lang: str = "en") -> dict[str, Any]:
-        model = self.models.get(self.store)
+        return self._memoised(("path", family, lang),
+                              lambda model, graph: self._career_path(model, graph, family, lang))
+
+    def _career_path(self, model: CareersModel, graph: MappingGraph, family: str,
+                     lang: str) -> dict[str, Any]:
         if ("JobFamily", family) not in model.labels:
             raise NotFound("JobFamily", family)
-        placements = Placements(self.mappings.get(self.store))
+        placements = Placements(graph)
         members = model.family_members(family)
         placed = {p.code: placements.of(p.level) for p in members}
         ladder = cr.build_ladder(
@@ -204,7 +221,15 @@ class CareersService:
         return holder
 
     def plan(self, question: PlanQuestion) -> dict[str, Any]:
-        model = self.models.get(self.store)
+        if question.competencies is not None:  # an officer's own set: not kept
+            return self._plan(self.models.get(self.store), self.mappings.get(self.store),
+                              question)
+        key = ("plan", question.target_profile, question.from_profile,
+               question.min_step_coverage, question.max_steps, question.lang)
+        return self._memoised(key, lambda model, graph: self._plan(model, graph, question))
+
+    def _plan(self, model: CareersModel, graph: MappingGraph,
+              question: PlanQuestion) -> dict[str, Any]:
         holder = self._plan_holder(question, model)
         lang = question.lang
         exclude = [question.from_profile] if question.from_profile else []
@@ -212,7 +237,7 @@ class CareersService:
                                min_step_coverage=question.min_step_coverage,
                                max_steps=question.max_steps, exclude=exclude,
                                providers=model.providers)
-        placements = Placements(self.mappings.get(self.store))
+        placements = Placements(graph)
         answer: dict[str, Any] = {
             "from_profile": question.from_profile, "target_profile": question.target_profile,
             "holder_size": len(holder), "min_step_coverage": question.min_step_coverage,
@@ -240,7 +265,12 @@ class CareersService:
     # ------------------------------------------------------------------ succession
     def successors(self, code: str, limit: int = 10, administration: str | None = None,
                    lang: str = "en") -> dict[str, Any]:
-        model = self.models.get(self.store)
+        return self._memoised(("successors", code, limit, administration, lang),
+                              lambda model, graph: self._successors(model, graph, code, limit,
+                                                                    administration, lang))
+
+    def _successors(self, model: CareersModel, graph: MappingGraph, code: str, limit: int,
+                    administration: str | None, lang: str) -> dict[str, Any]:
         target = model.profiles.get(code)
         if target is None:
             raise NotFound("JobProfile", code)
@@ -257,7 +287,7 @@ class CareersService:
                     if p.administration != administration] if administration else [])
         requirements = pf.TargetRequirements(target.code, target.name, target.requirements)
         ranked = cr.rank_successors(requirements, model.holders, limit=limit, exclude=exclude)
-        placements = Placements(self.mappings.get(self.store))
+        placements = Placements(graph)
         results = []
         for s in ranked:
             holder = model.profiles[s.holder.code]

@@ -10,6 +10,10 @@ administration's mappings).
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,6 +135,39 @@ class CareersModelCache(RefreshingCache[CareersModel]):
         super().__init__(load_model, ttl, "careers-model", signature=model_signature)
 
 
+# --------------------------------------------------------------------------- answers
+
+class AnswerMemo:
+    """Derived answers (a table, a ladder, a plan) kept per question and tied to the read
+    models they were computed from (by weak reference, so an id reused after a reload can
+    never match): a reload of either cache (a change in the graph, see
+    ``app.services.refresh``) makes the next answer fresh. Bounded, least recently used out."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[Hashable, tuple[tuple[weakref.ref[Any], ...], Any]] = \
+            OrderedDict()
+
+    def get(self, key: Hashable, *sources: object) -> Any | None:
+        with self._lock:
+            found = self._answers.get(key)
+            if found is None or len(found[0]) != len(sources) or any(
+                    ref() is not src for ref, src in zip(found[0], sources, strict=True)):
+                return None
+            self._answers.move_to_end(key)
+            return found[1]
+
+    def keep(self, key: Hashable, answer: Any, *sources: object) -> Any:
+        refs = tuple(weakref.ref(s) for s in sources)
+        with self._lock:
+            self._answers[key] = (refs, answer)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return answer
+
+
 # --------------------------------------------------------------------------- placement
 
 def equivalence_cells(graph: MappingGraph, level: str, framework: str) -> list[dict[str, Any]]:
@@ -172,5 +209,5 @@ class Placements:
         return self._memo[level]
 
 
-__all__ = ["CareersModel", "CareersModelCache", "Placements", "Profile",
+__all__ = ["AnswerMemo", "CareersModel", "CareersModelCache", "Placements", "Profile",
            "equivalence_cells", "load_model", "place_on_cqf", "weakest"]

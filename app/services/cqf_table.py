@@ -13,7 +13,6 @@ either cache (on change, see ``app.services.refresh``) makes the next answer fre
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from app.graph.port import GraphStore
 from app.rdf.iris import Iris
 from app.services.careers_model import (
     CQF,
+    AnswerMemo,
     CareersModel,
     CareersModelCache,
     Placements,
@@ -81,27 +81,11 @@ def _cell(values: list[dict[str, Any]], derivation: str, statuses: Iterable[Any]
     return {"values": values, "derivation": derivation, "evidence_status": weakest(statuses)}
 
 
-class CqfTableMemo:
-    """The last answers per question, tied to the read models they came from."""
+class CqfTableMemo(AnswerMemo):
+    """The last tables per question (see ``AnswerMemo``)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._answers: dict[TableQuestion, tuple[int, int, dict[str, Any]]] = {}
-
-    def get(self, question: TableQuestion, model: CareersModel,
-            graph: MappingGraph) -> dict[str, Any] | None:
-        with self._lock:
-            found = self._answers.get(question)
-        if found and found[0] == id(model) and found[1] == id(graph):
-            return found[2]
-        return None
-
-    def keep(self, question: TableQuestion, model: CareersModel, graph: MappingGraph,
-             answer: dict[str, Any]) -> None:
-        with self._lock:
-            if len(self._answers) > 64:
-                self._answers.clear()
-            self._answers[question] = (id(model), id(graph), answer)
+        super().__init__(size=64)
 
 
 class CqfTableService:
@@ -143,10 +127,9 @@ class CqfTableService:
         scale = self._check(question, model, graph)
         cached = self.memo.get(question, model, graph)
         if cached is not None:
-            return cached
+            return cached  # type: ignore[no-any-return]
         answer = _Builder(model, graph, question, scale).build()
-        self.memo.keep(question, model, graph, answer)
-        return answer
+        return self.memo.keep(question, answer, model, graph)  # type: ignore[no-any-return]
 
 
 class _Builder:

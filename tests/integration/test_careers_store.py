@@ -54,3 +54,21 @@ def test_cached_model_is_refreshed_when_requirements_change(writable_store: Grap
             break
         time.sleep(0.05)
     assert after["results"][0]["required"] == before["results"][0]["required"] + 1
+
+
+def test_kept_answers_follow_a_reload_of_the_read_model(writable_store: GraphStore) -> None:
+    from app.services.careers_model import AnswerMemo
+
+    cache = CareersModelCache(ttl=600)
+    service = CareersService(writable_store, cache, MappingGraphCache(), AnswerMemo())
+    before = service.career_path("JF-BORDER")
+    assert service.career_path("JF-BORDER") is before  # kept while nothing changed
+    writable_store.write(
+        "MATCH (p:JobProfile {code: $p}), (c:Competency {code: $c}) "
+        "CREATE (p)-[:REQUIRES {proficiency: 'expert', status: 'illustrative'}]->(c)",
+        {"p": "JP-CONTROL-OFFICER-BORDER", "c": "ILL-MGT-04"})
+    cache.invalidate()  # what a write through the API does (app.main.drop_read_models)
+    after = service.career_path("JF-BORDER")
+    assert after is not before
+    assert after["streams"]["JP-CONTROL-OFFICER-BORDER"] == "management"
+    assert before["streams"]["JP-CONTROL-OFFICER-BORDER"] == "specialist"

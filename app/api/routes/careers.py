@@ -20,7 +20,7 @@ router = APIRouter(tags=["careers"])
 
 async def get_careers(request: Request, store: Store) -> CareersService:
     state = request.app.state
-    return CareersService(store, state.careers_cache, state.mapping_cache)
+    return CareersService(store, state.careers_cache, state.mapping_cache, state.careers_memo)
 
 
 Careers = Annotated[CareersService, Depends(get_careers)]
