@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.answers import JSONAnswer
 from app.api.deps import Store
+from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.services.careers import CareersService, PlanQuestion
 
@@ -104,7 +105,8 @@ class CareerPath(Evidence):
     unplaced: list[ProfileRef]
 
 
-@router.get("/job-families/{code}/career-path", response_model=CareerPath,
+@router.get("/job-families/{code}/career-path", dependencies=[QUERY],
+            response_model=CareerPath,
             response_model_by_alias=True, responses={404: {"model": Problem}},
             summary="A job family's ladder by CQF level, with streams and step deltas")
 def career_path(code: Code, service: Careers, lang: Lang = "en") -> JSONAnswer:
@@ -158,7 +160,7 @@ class CareerPlanAnswer(Evidence):
     reason: NoPlanReason | None
 
 
-@router.post("/career-plans", response_model=CareerPlanAnswer,
+@router.post("/career-plans", dependencies=[QUERY], response_model=CareerPlanAnswer,
              responses={422: {"model": Problem}},
              summary="The cheapest sequence of moves from a start to a target profile")
 def career_plan(body: PlanRequest, service: Careers) -> JSONAnswer:
@@ -184,7 +186,8 @@ class Successors(Evidence):
     score_definition: str
 
 
-@router.get("/job-profiles/{code}/successors", response_model=Successors, tags=["jobs"],
+@router.get("/job-profiles/{code}/successors", dependencies=[QUERY],
+            response_model=Successors, tags=["jobs"],
             responses={404: {"model": Problem}, 422: {"model": Problem}},
             summary="The profiles whose holders are closest to filling this one")
 def successors(code: Code, service: Careers,

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from app.api.answers import JSONAnswer
 from app.api.deps import Store
 from app.api.problems import problem
+from app.api.rate_limit import QUERY
 from app.api.rdf_deps import base_iri
 from app.api.schemas import Problem
 from app.domain.errors import FieldProblem, InvalidInput
@@ -131,7 +132,8 @@ def _download(body: bytes, media: str, ext: str) -> Response:
         "Content-Disposition": f'attachment; filename="cqf-table.{ext}"', "Vary": "Accept"})
 
 
-@router.get("/cqf-table", response_model=CqfTable, summary="The CQF table of equivalence",
+@router.get("/cqf-table", dependencies=[QUERY], response_model=CqfTable,
+            summary="The CQF table of equivalence",
             responses={200: {"content": {fmt.CSV_MEDIA: {}, fmt.XLSX_MEDIA: {}}},
                        406: {"model": Problem}, 422: {"model": Problem}})
 def cqf_table(request: Request, service: Tables, frameworks: Frameworks = None,
@@ -162,7 +164,7 @@ class CsvwMetadata(BaseModel):
     tableSchema: dict[str, Any]  # noqa: N815 - the CSVW term
 
 
-@router.get("/cqf-table.csv-metadata.json", response_model=CsvwMetadata,
+@router.get("/cqf-table.csv-metadata.json", dependencies=[QUERY], response_model=CsvwMetadata,
             responses={200: {"content": {fmt.CSVW_MEDIA: {}}}, 422: {"model": Problem}},
             summary="CSV on the Web (W3C CSVW) metadata of the CQF table's CSV")
 def cqf_table_csvw(request: Request, service: Tables, frameworks: Frameworks = None,
