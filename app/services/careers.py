@@ -38,8 +38,9 @@ PLAN_RULE = (
     "moves to profiles whose requirements the holder covers at least min_step_coverage "
     "(portability's coverage, before training); cost = ECTS of the least-cost training that "
     "closes the move's gaps (a course count when some course has no ECTS); after a move the "
-    "holder holds the profile's requirements; cheapest plan by A* (ties: fewer steps, then "
-    "profile codes); gaps no course closes are listed as uncovered and cost nothing"
+    "holder holds what its courses develop and the profile's requirements; cheapest plan by "
+    "A* (ties: fewer steps, then profile codes); gaps no course closes are listed as "
+    "uncovered and cost nothing"
 )
 MIN_STEPS, MAX_STEPS = 1, 6
 MAX_SUCCESSORS = 100

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.careers import CareerPlan, NoPlan, plan_career
-from app.domain.careers.plan import grow
+from app.domain.careers.plan import after_move
 from app.domain.portability import (
     CourseOffer,
     Proficiency,
@@ -66,8 +66,9 @@ def brute_force(holder, profiles, target, offers, min_cov, max_steps):  # type: 
                 if round(report.score or 0.0, 4) < min_cov:
                     ok = False
                     break
-                total += recommend_training(report.gaps, costed).total_cost
-                current = grow(current, p.requirements)
+                training = recommend_training(report.gaps, costed)
+                total += training.total_cost
+                current = after_move(current, p.requirements, training)
             if ok and (best is None or (round(total, 6), n + 1) < best):
                 best = (round(total, 6), n + 1)
     return best

@@ -8,8 +8,9 @@ Model
   cost (portability's greedy set cover): ECTS when every course offer states its ECTS,
   otherwise a course count -- one unit for the whole search, so costs add up. Gaps that no
   course closes are reported with the step and cost nothing (they are learned in the role).
-* After a move the holder holds each of P's requirements at least at the required
-  proficiency ("the competencies grown along the way"): ``grow(holder, P)``.
+* After a move the holder holds what the move's courses develop and each of P's
+  requirements at least at the required proficiency ("the competencies grown along the
+  way"): ``after_move``. A course taken once is not needed again.
 * A plan is at most ``max_steps`` moves and ends with a move to the target.
 
 Search
@@ -19,7 +20,8 @@ deterministic (fewer steps first, then the lexicographically smallest sequence),
 move is chosen whenever no plan is cheaper. The bound is admissible and consistent: a target
 requirement that no other profile requires at the needed proficiency can only be closed by a
 course on the last move, so the plan costs at least the cheapest course closing it (the
-largest such minimum over those requirements). Costs are exact fractions. A state already
+largest such minimum over those requirements; a course closing it earlier costs at least
+as much). Costs are exact fractions. A state already
 expanded with no more steps is not expanded again (its cost was no higher).
 """
 
@@ -84,6 +86,21 @@ def grow(holder: Holder, requirements: Holder) -> dict[str, Proficiency]:
         if grown.get(code, 0) < level:
             grown[code] = level
     return grown
+
+
+def developed(plan: TrainingPlan) -> dict[str, Proficiency]:
+    """What the plan's courses develop (the holder has it once trained)."""
+    out: dict[str, Proficiency] = {}
+    for planned in plan.courses:
+        for code, level in planned.course.develops.items():
+            if out.get(code, 0) < level:
+                out[code] = level
+    return out
+
+
+def after_move(holder: Holder, requirements: Holder, plan: TrainingPlan) -> dict[str, Proficiency]:
+    """The holder after a move: trained by the move's courses, holding the role's needs."""
+    return grow(grow(holder, developed(plan)), requirements)
 
 
 def _key(holder: Holder) -> _Key:
@@ -225,9 +242,9 @@ def plan_career(holder: Holder, target: str, index: TargetIndex,
         for move in moves:
             if move.code != target and steps + 1 >= max_steps:
                 continue  # the last move must be to the target
-            _, step_cost = training.plan(move.coverage.gaps)
+            step_plan, step_cost = training.plan(move.coverage.gaps)
             new_cost = cost + step_cost
-            grown = grow(entry.holder, move.target.requirements)
+            grown = after_move(entry.holder, move.target.requirements, step_plan)
             bound = Fraction(0) if move.code == target else _bound(goal, grown, providers,
                                                                      training)
             if move.code != target:
@@ -249,7 +266,7 @@ def _rebuild(holder: Holder, path: tuple[str, ...], by_code: Mapping[str, Target
         total += cost
         steps.append(PlanStep(code, report.score or 0.0, report.gaps, plan, float(cost),
                               float(total)))
-        current = grow(current, profile.requirements)
+        current = after_move(current, profile.requirements, plan)
     return CareerPlan(tuple(steps), float(total), training.unit)
 
 
