@@ -36,7 +36,8 @@ class PathStep(BaseModel):
     status: str | None
     asserted_by: str | None
     date: str | None
-    source: Source
+    source_id: str = Field(description="the key of this step's source in the answer's "
+                                       "`sources` (each distinct source is listed once)")
 
 
 class LevelSummary(BaseModel):
@@ -72,7 +73,11 @@ class EquivalenceAnswer(BaseModel):
     paths: str
     include_proposed: bool
     counted_review_status: list[str]
-    notice: str | None
+    notice: str | None = Field(description="set when proposed mappings were counted or any "
+                                           "answer rests on illustrative data")
+    frameworks: list[str] = Field(description="target frameworks in answer order: answers "
+                                              "are grouped by framework, most trusted first")
+    sources: dict[str, Source] = Field(description="each distinct source once, by id")
     equivalences: list[EquivalenceItem]
     total: int
     no_equivalence: NoEquivalenceReason | None

@@ -23,6 +23,7 @@ MAPPINGS_SIGNATURE = (
 )
 
 LEVEL_EXISTS = "MATCH (l:Level {code: $code}) RETURN l.code AS code"
+FRAMEWORK_UNLEVELLED = "MATCH (f:Framework {code: $code}) RETURN f.unlevelled AS unlevelled"
 FRAMEWORK_EXISTS = "MATCH (f:Framework {code: $code}) RETURN f.code AS code, f.kind AS kind"
 
 PROGRAMME_LEVEL = (
