@@ -16,7 +16,7 @@ from app.graph.cypher import courses as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services import course_mappings as mappings
-from app.services.audit import record_audit
+from app.services.audit import entry, write_audited
 from app.services.catalog import CatalogService, parse_level_code
 from app.services.codes import CodeResolver
 
@@ -49,9 +49,9 @@ def put_institution(store: GraphStore, principal: Principal, code: str,
                       "asserted_by": principal.role,
                       "source_document": "Institution record created through the CQF Graph API",
                       "source_publisher": fields.get("name"), "source_year": int(_today()[:4])})
-    store.write(q.UPSERT_INSTITUTION, {"code": code, "props": props})
-    record_audit(store, principal, "put", "Institution", code, before, props,
-                 owner=_owner(code))
+    write_audited(store, q.UPSERT_INSTITUTION, {"code": code, "props": props},
+                  entry(principal, "put", "Institution", code, before, props,
+                        owner=_owner(code)))
     return CatalogService(store).get(NodeLabel.INSTITUTION, code), before is None
 
 
@@ -91,10 +91,10 @@ def put_programme(store: GraphStore, principal: Principal, institution: str, cod
     if before is None:
         props.update(mappings._provenance(principal, inst, _today()))
         props.pop("date", None)
-    store.write(q.UPSERT_PROGRAMME, {"institution": institution, "code": code,
-                                     "props": props, "level": fields.get("level")})
-    record_audit(store, principal, "put", "Programme", code, before, props,
-                 owner=_owner(institution))
+    write_audited(store, q.UPSERT_PROGRAMME, {"institution": institution, "code": code,
+                                              "props": props, "level": fields.get("level")},
+                  entry(principal, "put", "Programme", code, before, props,
+                        owner=_owner(institution)))
     return CatalogService(store).get(NodeLabel.PROGRAMME, code), before is None
 
 
@@ -106,9 +106,9 @@ def delete_programme(store: GraphStore, principal: Principal, institution: str,
         raise NotFound("Programme", f"{institution}/{code}")
     if store.read(q.COURSES_OF_PROGRAMME, {"code": code}):
         raise Conflict("the programme still has courses; delete them first")
-    store.write(q.DELETE_PROGRAMME, {"code": code})
-    record_audit(store, principal, "delete", "Programme", code, before, None,
-                 owner=_owner(institution))
+    write_audited(store, q.DELETE_PROGRAMME, {"code": code},
+                  entry(principal, "delete", "Programme", code, before, None,
+                        owner=_owner(institution)))
 
 
 def _course_of(store: GraphStore, institution: str, programme: str,
@@ -151,14 +151,15 @@ def put_course(store: GraphStore, principal: Principal, institution: str, progra
                                  "target": a.get("standard"), "evidence": a.get("evidence")})
             for n, a in enumerate(aligns_with)]
     try:
-        report = mappings.apply(store, principal, institution, raw, scope=[code],
-                                course_props={code: {**fields, "programme": programme}},
-                                audit_action=None)
+        report = mappings.apply(
+            store, principal, institution, raw, scope=[code],
+            course_props={code: {**fields, "programme": programme}},
+            audit_entry=lambda changes: entry(
+                principal, "put", "Course", code, before,
+                {**fields, "programme": programme, "develops": develops,
+                 "aligns_with": aligns_with, "changes": changes}, owner=_owner(institution)))
     except InvalidInput as exc:
         raise _relocate(exc, len(develops)) from None
-    record_audit(store, principal, "put", "Course", code, before,
-                 {**fields, "programme": programme, "develops": develops,
-                  "aligns_with": aligns_with, "changes": report}, owner=_owner(institution))
     created = before is None
     return get_course(store, institution, programme, code), created, report
 
@@ -190,6 +191,6 @@ def delete_course(store: GraphStore, principal: Principal, institution: str, pro
     before = _course_of(store, institution, programme, code)
     if before is None:
         raise NotFound("Course", f"{institution}/{programme}/{code}")
-    store.write(q.DELETE_COURSE, {"code": code})
-    record_audit(store, principal, "delete", "Course", code, before, None,
-                 owner=_owner(institution))
+    write_audited(store, q.DELETE_COURSE, {"code": code},
+                  entry(principal, "delete", "Course", code, before, None,
+                        owner=_owner(institution)))

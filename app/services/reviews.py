@@ -11,7 +11,7 @@ from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from app.graph.cypher import courses as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
-from app.services.audit import record_audit
+from app.services.audit import entry, write_audited
 from app.services.keys import now_iso
 
 REL = {"develops": "DEVELOPS", "aligns_with": "ALIGNS_WITH"}
@@ -57,12 +57,15 @@ def review_node(store: GraphStore, principal: Principal, label: NodeLabel, insti
                 programme: str | None = None) -> dict[str, Any]:
     """Accept or reject a programme or course (of ``programme``) an institution created."""
     props = _decision(principal, decision, reason, [])
-    rows = store.write(q.review_node(label), {"code": code, "institution": institution,
-                                              "programme": programme, "props": props})
+    params = {"code": code, "institution": institution, "programme": programme, "props": props}
+    found = store.read(q.review_node_before(label), params)
+    if not found:
+        raise NotFound(label.value, f"{institution}/{code}")
+    rows = write_audited(store, q.review_node(label), params, entry(
+        principal, f"review_{decision}", label.value, code, found[0]["before"], props,
+        owner=f"institution:{institution}"))
     if not rows:
         raise NotFound(label.value, f"{institution}/{code}")
-    record_audit(store, principal, f"review_{decision}", label.value, code, rows[0]["before"],
-                 props, owner=f"institution:{institution}")
     return {"kind": label.value, **{k: v for k, v in rows[0].items() if k != "before"}}
 
 
@@ -72,11 +75,14 @@ def review(store: GraphStore, principal: Principal, course: str, kind: str, targ
     if kind not in REL:
         problems.append(FieldProblem("kind", "expected develops or aligns_with", kind))
     props = _decision(principal, decision, reason, problems)
-    rows = store.write(q.review_mapping(REL[kind]), {"course": course, "target": target,
-                                                     "props": props})
+    params = {"course": course, "target": target, "props": props}
+    found = store.read(q.review_mapping_before(REL[kind]), params)
+    if not found:
+        raise NotFound("CourseMapping", f"{course}/{kind}/{target}")
+    rows = write_audited(store, q.review_mapping(REL[kind]), params, entry(
+        principal, f"review_{decision}", kind, f"{course}->{target}", found[0]["before"],
+        props, owner=f"institution:{found[0]['institution']}"))
     if not rows:
         raise NotFound("CourseMapping", f"{course}/{kind}/{target}")
     row = rows[0]
-    record_audit(store, principal, f"review_{decision}", kind, f"{course}->{target}",
-                 row["before"], props, owner=f"institution:{row['institution']}")
     return {"kind": kind, **{k: v for k, v in row.items() if k != "before"}}
