@@ -21,8 +21,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
+from app import runtime as runtime_mod
+from app.domain.identity import course_key
 from app.graph.embedded import PidRecord, _alive, _free_loopback_port
+from app.graph.labels import NodeLabel
+from app.main import create_app
+from app.rdf.iris import Iris
+from app.settings import Settings
 
 CLI = [sys.executable, "-c", "from app.cli import main; main()"]
 RECOVERY_LIMIT = 10.0
@@ -45,6 +52,13 @@ class Served:
     def cli(self, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
         done = subprocess.run([*CLI, *args], env=self.env, capture_output=True, text=True,
                               timeout=120, check=False)
+        assert done.returncode == expect, (args, done.returncode, done.stdout, done.stderr)
+        return done
+
+    def cli_env(self, extra: dict[str, str], *args: str,
+                expect: int = 0) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([*CLI, *args], env={**self.env, **extra}, capture_output=True,
+                              text=True, timeout=120, check=False)
         assert done.returncode == expect, (args, done.returncode, done.stdout, done.stderr)
         return done
 
@@ -138,7 +152,9 @@ def test_every_documented_cli_command_runs_beside_the_live_service(served: Serve
     dump = tmp_path / "cqf.nt"
     served.cli("export", "--format", "ntriples", "--out", str(dump))
     served.still_serving("export")
-    assert f"<{base}course/OPS-CLI-1>" in dump.read_text(encoding="utf-8")
+    course_iri = Iris(base).entity(NodeLabel.COURSE,
+                                   course_key("EXU", "PROG-EXU-MSC", "OPS-CLI-1"))
+    assert f"<{course_iri}>" in dump.read_text(encoding="utf-8")  # the import, exported
 
     served.cli("release", "1.0.0")
     served.still_serving("release")
@@ -169,6 +185,38 @@ def test_every_documented_cli_command_runs_beside_the_live_service(served: Serve
     assert time.monotonic() - started < 30  # refused at once, not after a start-up attempt
     served.still_serving("serve (a second one)")
     assert PidRecord.read(served.pid_file) == record  # the same server all along
+
+
+def test_a_backup_taken_while_serving_restores_to_the_same_answers(served: Served,
+                                                                    tmp_path: Path) -> None:
+    admin = served.cli("keys", "create", "--role", "admin").stdout.strip().splitlines()[-1]
+    body = {"name": "Backed up", "source_document": "operations test (illustrative)"}
+    put = httpx.put(f"{served.base}/api/v1/administrations/ADM-BACKUP", json=body,
+                    headers={"X-API-Key": admin}, timeout=10)
+    assert put.status_code in (200, 201), put.text  # acknowledged before the backup
+    snapshot = tmp_path / "cqf.rdb"
+    served.cli("db", "backup", str(snapshot))
+    served.still_serving("db backup")
+    fresh = tmp_path / "restored"
+    served.cli_env({"CQF_DATA_DIR": str(fresh)}, "db", "restore", str(snapshot))
+    served.cli_env({"CQF_DATA_DIR": str(fresh)}, "db", "restore", str(snapshot), expect=1)
+
+    settings = Settings(data_dir=fresh, seed_on_start=False, rate_limit_enabled=False)
+    runtime = runtime_mod.start(settings)
+    try:
+        with TestClient(create_app(settings, runtime=runtime)) as restored:
+            for path, accept in (("/api/v1/frameworks?limit=500", "application/json"),
+                                 ("/api/v1/administrations/ADM-BACKUP", "application/json"),
+                                 ("/api/v1/competencies?limit=500", "application/json"),
+                                 ("/id/level/EQF/6", "text/turtle")):
+                live = served.get(path, headers={"Accept": accept})
+                again = restored.get(path, headers={"Accept": accept})
+                assert live.status_code == again.status_code == 200, path
+                assert again.text == live.text, f"{path} differs after the restore"
+            keys = "MATCH (k:ApiKey) RETURN count(k) AS n"
+            assert runtime.store.read(keys)[0]["n"] >= 1
+    finally:
+        runtime.close()
 
 
 class ReadLoad:

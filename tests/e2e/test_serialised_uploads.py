@@ -8,6 +8,7 @@ import threading
 
 from fastapi.testclient import TestClient
 
+from app.domain.identity import course_key
 from app.graph.port import GraphStore
 from tests.conftest import client_for
 
@@ -28,7 +29,8 @@ def _state(store: GraphStore) -> set[tuple[str, str]]:
 
 
 def _expected(text: str) -> set[tuple[str, str]]:
-    return {(line.split(",")[1], line.split(",")[4]) for line in text.splitlines()[1:]}
+    cells = [line.split(",") for line in text.splitlines()[1:]]
+    return {(course_key("EXU", c[0], c[1]), c[4]) for c in cells}
 
 
 def test_concurrent_uploads_of_one_institution_never_mix(writable_store: GraphStore,
