@@ -144,7 +144,7 @@ def test_every_documented_cli_command_runs_beside_the_live_service(served: Serve
     audit = served.get("/api/v1/audit", headers=headers, params={"target_code": "EXU"})
     assert any(e["action"] == "cli_import" for e in audit.json()["items"])
 
-    base = served.cli("base-iri", "show").stdout.strip()
+    base = served.cli("base-iri", "show").stdout.strip().splitlines()[-1]
     served.still_serving("base-iri show")
     turtle = served.get("/id/level/EQF/6", headers={"Accept": "text/turtle"}).text
     assert f"<{base}level/EQF/6>" in turtle  # the CLI and the service mint alike
