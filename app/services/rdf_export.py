@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 
-from app.domain.errors import NotFound
 from app.graph.cypher import rdf as q
-from app.graph.labels import CATALOGUE_LABELS
+from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore
 from app.rdf import sssom as tsv
 from app.rdf import triples
@@ -20,6 +19,7 @@ from app.rdf.ontology import level_alignments, ontology_descriptions
 from app.rdf.terms import RDFLIB, NTriplesTerms, Terms
 from app.rdf.triples import Description, Sources
 from app.rdf.writers import WRITERS
+from app.services.codes import CodeResolver
 
 PAGE_SIZE = 1000
 SOURCES_PER_PAGE = 50  # relationship pages: the edges of this many source nodes at most
@@ -33,9 +33,13 @@ class Scope(StrEnum):
     ALL = "all"
 
 
-def check_framework(store: GraphStore, framework: str | None) -> None:
-    if framework is not None and not store.read(q.FRAMEWORK_EXISTS, {"code": framework}):
-        raise NotFound("Framework", framework)
+def check_framework(store: GraphStore, framework: str | None) -> str | None:
+    """The canonical code of the framework to export (typed in any case), or None."""
+    if framework is None:
+        return None
+    if store.read(q.FRAMEWORK_EXISTS, {"code": framework}):
+        return framework
+    return CodeResolver(store).require(NodeLabel.FRAMEWORK, framework)
 
 
 def _in_terms(descriptions: Iterable[Description], terms: Terms) -> list[Description]:
