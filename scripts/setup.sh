@@ -36,10 +36,8 @@ echo "installing the locked $profile dependencies into .venv (requirements/$prof
 # first imported rather than all at install time (--no-compile): a faster first start.
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
   --no-deps --no-compile -r "requirements/$profile.txt"
-# The service itself (console script `cqf`), editable; built with the venv's own setuptools
-# when it has one (Python 3.11), which spares creating an isolated build environment.
-isolation=()
-if .venv/bin/python -c "import setuptools" 2>/dev/null; then isolation=(--no-build-isolation); fi
+# The service itself (console script `cqf`), editable, built by the locked setuptools just
+# installed: no isolated build environment to create.
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-compile \
-  "${isolation[@]}" -e .
+  --no-build-isolation -e .
 digest "$profile" > ".venv/.cqf-$profile"

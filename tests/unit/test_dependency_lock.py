@@ -39,17 +39,24 @@ def _lock(name: str) -> tuple[dict[str, str], set[str], str]:
     pins = {_name(m.group(1)): m.group(2)
             for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)", text, flags=re.MULTILINE)}
     direct = {_name(m.group(1)) for m in re.finditer(
-        r"^([A-Za-z0-9_.-]+)==\S+ \\\n(?:\s+--hash=\S+(?: \\)?\n)+\s+# via .*cqf-graph",
+        r"^([A-Za-z0-9_.-]+)==\S+ \\\n(?:\s+--hash=\S+(?: \\)?\n)+\s+# via .*"
+        r"(?:cqf-graph|requirements/build\.in)",
         text, flags=re.MULTILINE)}
     return pins, direct, text
 
 
 RUNTIME = _pins(PYPROJECT["project"]["dependencies"])
 TEST = _pins(PYPROJECT["project"]["optional-dependencies"]["test"])
+BUILD = _pins(PYPROJECT["build-system"]["requires"])
 
 
-@pytest.mark.parametrize("lock, wanted", [("serve.txt", RUNTIME),
-                                          ("test.txt", {**RUNTIME, **TEST})])
+def test_the_locked_build_backend_is_the_one_pyproject_builds_with() -> None:
+    text = (ROOT / "requirements/build.in").read_text(encoding="utf-8")
+    assert _pins([ln for ln in text.splitlines() if ln and not ln.startswith("#")]) == BUILD
+
+
+@pytest.mark.parametrize("lock, wanted", [("serve.txt", {**RUNTIME, **BUILD}),
+                                          ("test.txt", {**RUNTIME, **TEST, **BUILD})])
 def test_every_pin_of_pyproject_is_locked_at_its_version(lock: str,
                                                          wanted: dict[str, str]) -> None:
     pins, direct, _ = _lock(lock)
