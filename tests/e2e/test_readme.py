@@ -96,7 +96,7 @@ def documented_routes() -> list[tuple[str, str]]:
         if kind not in ("route", "page"):
             continue
         for row in rows:
-            methods = ["GET"]
+            methods, in_cell = ["GET"], []
             for span in spans(row[0]):
                 match = re.match(r"^((?:[A-Z]+/)*[A-Z]+)?\s*(/\S*)", span)
                 if not match:
@@ -104,8 +104,13 @@ def documented_routes() -> list[tuple[str, str]]:
                 if match.group(1):
                     methods = [m for m in match.group(1).split("/") if m in METHODS]
                 path = match.group(2)
+                if path.startswith("/{"):  # "(each also `/{code}`)": a suffix of the others
+                    suffixed = [p.split("?")[0] + path for p in in_cell]
+                    routes += [(m, p) for m in methods for p in suffixed]
+                    continue
                 if kind == "route" and not path.startswith(ROOTS):
                     path = "/api/v1" + path
+                in_cell.append(path)
                 routes += [(m, p) for m in methods for p in _expand(path)]
     for block in code_blocks():
         for line in block.splitlines():
@@ -125,7 +130,10 @@ def _first(api: TestClient, collection: str) -> str:
 def _values(api: TestClient) -> dict[str, Any]:
     """Real values for the placeholders the README writes in paths."""
     documents = api.get("/ims/case/v1p0/CFDocuments").json()["CFDocuments"]
+    package = api.get(f"/ims/case/v1p0/CFPackages/{documents[0]['identifier']}").json()
     return {
+        "{CFItems-id}": package["CFItems"][0]["identifier"],
+        "{CFAssociations-id}": package["CFAssociations"][0]["identifier"],
         "{framework}": "EQF", "{level}": "6", "{FRAMEWORK:LEVEL}": "EQF:6",
         "{i}": "EXU", "{institution}": "EXU", "{p}": "PROG-EXU-MSC",
         "{programme}": "PROG-EXU-MSC", "{c}": "CRS-EXU-01", "{course}": "CRS-EXU-01",
@@ -141,10 +149,17 @@ def _concrete(api: TestClient, path: str, values: dict[str, Any]) -> str:
     for n, segment in enumerate(segments):
         if segment == "{code}":
             before = segments[n - 1]
-            segment = "OPS-P01" if before in ("competency", "entity", "id") or \
-                n >= 2 and segments[n - 2] in ("id", "entity") else _first(api, before)
-        elif segment == "{id}" and segments[n - 1] == "mappings":
+            if before in ("{institution}", "{i}"):  # /programmes/{institution}/{code}
+                segment = values["{p}"]
+            elif before in ("competency", "entity", "id") or \
+                    n >= 2 and segments[n - 2] in ("id", "entity"):
+                segment = "OPS-P01"
+            else:
+                segment = _first(api, before)
+        elif segment == "{id}" and segments[n - 1] in ("mappings", "mapping"):
             segment = _first(api, "mappings")
+        elif segment == "{id}" and segments[n - 1] in ("CFItems", "CFAssociations"):
+            segment = values[f"{{{segments[n - 1]}-id}}"]
         out.append(values.get(segment, segment))
     query = path.split("?", 1)[1] if "?" in path else ""
     return "/".join(out) + (f"?{query}" if query else "")
@@ -188,7 +203,7 @@ def documented_commands() -> list[list[str]]:
     """Every ``cqf ...`` invocation in code blocks and table cells, as words."""
     found = []
     texts = [line for block in code_blocks() for line in block.splitlines()]
-    texts += [span for _, rows in tables() for row in rows for span in spans(row[0])]
+    texts += [span for span in spans(README) if span.startswith("cqf ")]
     for text in texts:
         text = text.split("#")[0].strip().replace("\\|", "|")
         match = re.search(r"(?:^|\s|\.venv/bin/)cqf\s+(.*)$", text)
@@ -284,7 +299,8 @@ def journey() -> list[str]:
 
 
 def _csv_file() -> str:
-    block = next(b for b in code_blocks() if b.startswith("programme,course,course_name"))
+    block = next(b for b in code_blocks()
+                 if b.startswith("programme,course,course_name") and len(b.splitlines()) > 1)
     return block + "\n"
 
 
