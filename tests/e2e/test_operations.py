@@ -173,6 +173,8 @@ def test_every_documented_cli_command_runs_beside_the_live_service(served: Serve
     assert "schema applied" in served.cli("db", "migrate").stderr
     served.still_serving("db migrate")
 
+    start = served.cli("db", "start", expect=1)  # a second server on the directory: refused
+    assert f"pid {served.process.pid}" in " ".join((start.stdout + start.stderr).split())
     stop = served.cli("db", "stop", expect=1)  # never another process's store
     assert f"pid {served.process.pid}" in stop.stdout + stop.stderr
     served.still_serving("db stop")
