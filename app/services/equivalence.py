@@ -14,6 +14,7 @@ from typing import Any
 
 from app.domain import equivalence as eq
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.domain.text import N_
 from app.graph.cypher import mappings as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
@@ -22,7 +23,7 @@ from app.services.entities import source_of
 from app.services.refresh import RefreshingCache
 
 EVIDENCE_ORDER = {"illustrative": 0, "unverified": 1, "verified": 2}
-PROPOSED_NOTICE = (
+PROPOSED_NOTICE = N_(
     "Proposed (not yet accepted) mappings were counted at your request; answers resting on "
     "them are not endorsed."
 )
@@ -135,7 +136,7 @@ class EquivalenceService:
                                           ordinals=graph.ordinals)
         except eq.SearchTooBroad as exc:
             raise InvalidInput([FieldProblem("paths", str(exc), paths)],
-                               "the search is too broad; give a target framework") from exc
+                               N_("the search is too broad; give a target framework")) from exc
         items = [self._equivalence(e, graph) for e in result.equivalences]
         why = result.no_equivalence
         return {**answer, "equivalences": items, "total": len(items),
