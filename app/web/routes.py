@@ -22,6 +22,7 @@ from app.graph.port import GraphStore, StoreUnavailable
 from app.rdf.iris import parse_path
 from app.services import coverage_text
 from app.services.catalog import CatalogService
+from app.services.equivalence import PROPOSED_NOTICE
 from app.services.portability import PortabilityQuestion, PortabilityService
 from app.web import explore, pages, svg, urls
 from app.web.errors import page_error
@@ -154,7 +155,7 @@ def equivalence(request: Request) -> HTMLResponse:
     start, target = q.get("from") or "", q.get("to") or None
     depth, proposed = _int(q.get("depth"), 3, 1, 5), q.get("proposed") == "1"
     context.update(start=start, target=target, depth=depth, proposed=proposed, answer=None,
-                   no_equivalence=pages.NO_EQUIVALENCE)
+                   no_equivalence=pages.NO_EQUIVALENCE, proposed_notice=PROPOSED_NOTICE)
     t, lang = context["t"], context["lang"]
     context["svg_ladder"] = lambda data: pages.ladder_drawing(
         data, t, lambda lv: _entity_href("Level", lv["code"], lang))
@@ -183,7 +184,8 @@ def portability(request: Request) -> HTMLResponse:
     context["options"] = _attempt(context, lambda: pages.portability_options(
         CatalogService(store)))
     if context["options"] is not None and asked:
-        service = PortabilityService(store, state.candidate_cache, state.mapping_cache)
+        service = PortabilityService(store, state.candidate_cache, state.mapping_cache,
+                                     state.offer_cache)
         context["answer"] = _attempt(context, lambda: pages.localise_portability(
             store, service.portability(question)))
     return _render("portability.html", context)
