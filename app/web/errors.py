@@ -10,6 +10,7 @@ from typing import Any
 
 from app.domain.errors import WHERE_SEPARATOR, DomainError, InvalidInput, NotFound, UnknownKind
 from app.domain.text import N_
+from app.rdf.iris import LABEL_OF
 from app.web.i18n import Translator
 
 # API field names, as the explorer's forms call them
@@ -44,8 +45,10 @@ def page_error(t: Translator, exc: DomainError) -> dict[str, Any]:
                            "lang": lang})
         return {"status": 422, "detail": detail, "detail_lang": detail_lang, "errors": errors}
     if isinstance(exc, UnknownKind):
-        return {"status": 404, "detail": t(N_("There is no kind of page called “%(kind)s”."),
-                                           kind=exc.kind), "detail_lang": None, "errors": []}
+        kinds = [t.kind(LABEL_OF[k].value) if k in LABEL_OF else k for k in exc.allowed]
+        return {"status": 404, "detail": t(N_("unknown kind “%(kind)s”; pages exist for: "
+                                              "%(kinds)s"), kind=exc.kind, kinds=t.join(kinds)),
+                "detail_lang": None, "errors": []}
     if isinstance(exc, NotFound):
         return {"status": 404, "detail": t(N_("Not found: %(kind)s %(code)s"),
                                            kind=t.kind(exc.kind), code=exc.code),
