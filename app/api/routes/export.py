@@ -9,6 +9,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import Store
 from app.api.problems import problem
+from app.api.rate_limit import QUERY
 from app.api.rdf_deps import Minter, base_iri
 from app.api.schemas import Problem
 from app.rdf.negotiation import FORMAT_OF_MEDIA, RDF_FORMATS, choose
@@ -19,7 +20,7 @@ Format = Literal["turtle", "ntriples", "jsonld", "rdfxml"]
 OFFERED = [media for media, _, _ in RDF_FORMATS.values()]
 
 
-@router.get("/export", responses={
+@router.get("/export", dependencies=[QUERY], responses={
     200: {"content": {m: {} for m in OFFERED}, "description": "the RDF export, streamed"},
     404: {"model": Problem, "description": "unknown framework"},
     406: {"model": Problem, "description": "no acceptable RDF format"}})
@@ -46,7 +47,7 @@ def export_rdf(request: Request, store: Store, iris: Minter,
         "Content-Disposition": f'attachment; filename="{name}"', "Vary": "Accept"})
 
 
-@router.get("/export/mappings.sssom.tsv", responses={
+@router.get("/export/mappings.sssom.tsv", dependencies=[QUERY], responses={
     200: {"content": {"text/tab-separated-values": {}}},
     404: {"model": Problem, "description": "unknown framework"}})
 def export_sssom(store: Store, request: Request,

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from app.api.deps import Store
 from app.api.problems import problem
+from app.api.rate_limit import LOOKUP
 from app.api.rdf_deps import Minter
 from app.domain.errors import NotFound
 from app.rdf import html
@@ -28,7 +29,7 @@ FORMAT_MEDIA = {"html": HTML, "json": JSON, **{k: m for k, (m, _, _) in RDF_FORM
 Format = Literal["html", "json", "turtle", "ntriples", "jsonld", "rdfxml"]
 
 
-@router.get("/id/{kind}/{code:path}", responses={
+@router.get("/id/{kind}/{code:path}", dependencies=[LOOKUP], responses={
     200: {"content": {m: {} for m in OFFERED}},
     404: {"description": "unknown entity (problem+json)"},
     406: {"description": "no acceptable representation (problem+json)"}})

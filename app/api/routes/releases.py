@@ -10,6 +10,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
+from app.api.rate_limit import LOOKUP, QUERY
 from app.api.schemas import Problem
 from app.services import release_diff, releases
 
@@ -82,20 +83,21 @@ def _dir(request: Request) -> Path:
     return Path(request.app.state.settings.releases_dir)
 
 
-@router.get("", response_model=ReleaseList)
+@router.get("", dependencies=[LOOKUP], response_model=ReleaseList)
 def list_releases(request: Request) -> dict[str, Any]:
     """Every release, oldest first, with its files, checksums and triple counts."""
     items = releases.list_releases(_dir(request))
     return {"items": items, "latest": items[-1]["version"] if items else None}
 
 
-@router.get("/{version}", response_model=Release, responses=NOT_FOUND)
+@router.get("/{version}", dependencies=[LOOKUP], response_model=Release, responses=NOT_FOUND)
 def get_release(version: Version, request: Request) -> dict[str, Any]:
     """One release's manifest."""
     return releases.manifest(_dir(request), version)
 
 
-@router.get("/{version}/files/{name}", response_class=FileResponse, responses={
+@router.get("/{version}/files/{name}", dependencies=[QUERY],
+            response_class=FileResponse, responses={
     200: {"content": {"text/turtle": {}, "application/n-triples": {}, "text/plain": {},
                       "application/ld+json": {}, "text/tab-separated-values": {}},
           "description": "the file, as written by the release"}, **NOT_FOUND})
@@ -107,7 +109,8 @@ def release_file(version: Version, name: Annotated[str, PathParam(max_length=200
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
 
-@router.get("/{version}/diff/{other}", response_model=ReleaseDiff, responses=NOT_FOUND)
+@router.get("/{version}/diff/{other}", dependencies=[QUERY],
+            response_model=ReleaseDiff, responses=NOT_FOUND)
 def diff_releases(version: Version, other: Version, request: Request) -> dict[str, Any]:
     """Concept-level changes from ``version`` to ``other``: entities added, removed,
     relabelled and re-levelled, and level mappings added, removed or changed."""

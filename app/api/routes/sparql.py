@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from app.api.problems import problem
+from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.services.sparql import (
     CSV,
@@ -69,7 +70,7 @@ def _refused(request: Request) -> Response:
     return problem(exc.status, exc.slug, exc.title, str(exc), request)
 
 
-@router.get("/sparql", responses=RESPONSES)
+@router.get("/sparql", dependencies=[QUERY], responses=RESPONSES)
 def sparql_get(request: Request,
                query: Annotated[str | None, Query(max_length=MAX_QUERY)] = None,
                update: Annotated[str | None, Query(max_length=MAX_QUERY)] = None) -> Response:
@@ -78,7 +79,7 @@ def sparql_get(request: Request,
     return _refused(request) if update is not None else _answer(request, query)
 
 
-@router.post("/sparql", responses=RESPONSES, openapi_extra=POST_BODY)
+@router.post("/sparql", dependencies=[QUERY], responses=RESPONSES, openapi_extra=POST_BODY)
 async def sparql_post(request: Request) -> Response:
     """The same, with the query as a form field or an application/sparql-query body."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
