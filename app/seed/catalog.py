@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.domain.identity import course_key, programme_key
+
 STATUSES = frozenset({"verified", "unverified", "illustrative"})
 MATCH_TYPES = frozenset({"exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"})
 METHODS = frozenset(
@@ -444,6 +446,32 @@ def _load_nodes(directory: Path) -> dict[str, list[_Row]]:
     return by_label
 
 
+# Labels whose codes belong to an institution: scoped into a key (``app.domain.identity``).
+SCOPED_LABELS = ("Programme", "Course")
+
+
+def _scope_owned_codes(nodes: dict[str, list[_Row]]) -> dict[str, dict[str, str]]:
+    """Programmes and courses are keyed ``INSTITUTION/PROGRAMME[/COURSE]``; the file's code
+    becomes ``local_code``. Returns, per label, each local code's key, for the relationship
+    files that name them by the code the institution uses (a code two owners share there
+    is refused: the file could not say which one it means)."""
+    local: dict[str, dict[str, str]] = {}
+    for label in SCOPED_LABELS:
+        for row in nodes.get(label, []):
+            values, code = row.values, row.values["code"]
+            if label == "Programme":
+                key = programme_key(str(values.get("institution")), code)
+            else:
+                key = course_key(str(values.get("institution")), str(values.get("programme")),
+                                 code)
+            values["local_code"], values["code"] = code, key
+            if code in local.setdefault(label, {}):
+                raise SeedDataError(row.file, row.line, f"{label} code {code!r} is used by two "
+                                    "owners; relationship files could not tell them apart")
+            local[label][code] = key
+    return local
+
+
 def _codes(nodes: dict[str, list[_Row]]) -> dict[str, set[str]]:
     return {label: {r.values["code"] for r in rows} for label, rows in nodes.items()}
 
@@ -453,12 +481,16 @@ def _check_endpoint(row: _Row, codes: dict[str, set[str]], label: str, code: str
         raise SeedDataError(row.file, row.line, f"{end} {code!r} is not a seeded {label}")
 
 
-def _load_rel_file(directory: Path, spec: RelFile, codes: dict[str, set[str]]) -> list[dict]:
+def _load_rel_file(directory: Path, spec: RelFile, codes: dict[str, set[str]],
+                   local: dict[str, dict[str, str]] | None = None) -> list[dict]:
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
+    local = local or {}
     for row in _read_rows(directory / spec.file, spec.columns()):
         _check_rel_row(row, spec)
         frm, to = row.values["from"], row.values["to"]
+        frm = local.get(spec.from_label, {}).get(frm, frm)
+        to = local.get(spec.to_label, {}).get(to, to)
         _check_endpoint(row, codes, spec.from_label, frm, "from")
         _check_endpoint(row, codes, spec.to_label, to, "to")
         if (frm, to) in seen:
@@ -478,6 +510,8 @@ def _derive(
         target = node.values.get(spec.prop)
         if target is None:
             continue
+        if spec.from_label == "Course" and spec.to_label == "Programme":
+            target = programme_key(str(node.values.get("institution")), target)
         _check_endpoint(node, codes, spec.to_label, target, spec.prop)
         rows.append({"from": node.values["code"], "to": target, "props": {}})
     return rows
@@ -518,9 +552,10 @@ def load_seed_bundle(directory: Path) -> SeedBundle:
         raise SeedDataError(str(directory), None, "seed directory not found")
     _check_unknown_files(directory)
     nodes = _load_nodes(directory)
+    local = _scope_owned_codes(nodes)
     codes = _codes(nodes)
     rel_sets = [
-        RelSet(s.type, s.from_label, s.to_label, _load_rel_file(directory, s, codes))
+        RelSet(s.type, s.from_label, s.to_label, _load_rel_file(directory, s, codes, local))
         for s in REL_FILES
     ]
     rel_sets += [

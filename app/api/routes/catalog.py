@@ -10,6 +10,7 @@ from app.api.answers import JSONAnswer
 from app.api.deps import Catalog, Limit, Offset, Status, Text
 from app.api.rate_limit import LOOKUP
 from app.api.schemas import EntityDetail, Page, Problem, SearchResult
+from app.domain.identity import programme_key
 from app.graph.labels import NodeLabel
 from app.services.catalog import parse_level_code
 
@@ -84,6 +85,13 @@ def list_picard_standards(catalog: Catalog, limit: Limit = 50, offset: Offset = 
                           version: Filter = None, tier: Filter = None) -> dict:
     return catalog.list(NodeLabel.PICARD_STANDARD, limit=limit, offset=offset, status=status,
                         text=q, filters={"kind": kind, "version": version, "tier": tier})
+
+
+@router.get("/programmes/{institution}/{code}", response_model=EntityDetail,
+            tags=["institutions"], responses=ERRORS,
+            summary="A programme, identified by its institution and its own code")
+def get_programme(institution: Code, code: Code, catalog: Catalog) -> dict:
+    return catalog.get(NodeLabel.PROGRAMME, programme_key(institution, code))
 
 
 @router.get("/search", response_model=SearchResult, tags=["search"], responses=ERRORS)
