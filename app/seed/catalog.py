@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.identity import course_key, programme_key
+from app.domain.referencing import REFERENCING_STATUSES
 
 STATUSES = frozenset({"verified", "unverified", "illustrative"})
 MATCH_TYPES = frozenset({"exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"})
@@ -30,6 +32,8 @@ METHODS = frozenset(
 )
 REVIEW_STATUSES = frozenset({"proposed", "accepted", "rejected", "superseded"})
 PROFICIENCIES = frozenset({"aware", "trained", "advanced", "expert"})
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+MAX_QUOTE = 300
 
 COMMON_NODE_COLUMNS: dict[str, str] = {
     "code": "str",
@@ -60,6 +64,7 @@ LABEL_VOCABULARIES: dict[tuple[str, str], frozenset[str]] = {
     ("Framework", "kind"): frozenset(
         {"meta", "classification", "qualifications_framework", "national", "grade_scale", "cqf"}
     ),
+    ("Framework", "referencing_status"): frozenset(REFERENCING_STATUSES),
     ("Occupation", "kind"): frozenset({"isco_group", "esco_occupation"}),
     ("PicardStandard", "kind"): frozenset({"tier", "knowledge_area", "theme", "proposed_theme"}),
     ("PicardStandard", "version"): frozenset({"2008", "2019", "next"}),
@@ -196,11 +201,22 @@ _MAPS_TO = {
     "historical": "bool",
     "note": "str",
 }
+# National referencing mappings also keep their evidence: the verbatim quote and its language.
+_MAPS_TO_NQF = {**_MAPS_TO, "evidence_quote": "str", "evidence_language": "str"}
 
 NODE_FILES: tuple[NodeFile, ...] = (
     NodeFile(
-        "frameworks.csv", "Framework",
-        {"kind": "str", "jurisdiction": "str", "historical": "bool", "unlevelled": "list"},
+        "frameworks.csv",
+        "Framework",
+        {
+            "kind": "str",
+            "jurisdiction": "str",
+            "historical": "bool",
+            "unlevelled": "list",
+            "country": "str",
+            "referencing_status": "str",
+            "referencing_year": "int",
+        },
     ),
     NodeFile("levels_eqf.csv", "Level", _LEVEL),
     NodeFile("levels_isced.csv", "Level", _LEVEL),
@@ -249,7 +265,7 @@ NODE_FILES: tuple[NodeFile, ...] = (
 )
 
 REL_FILES: tuple[RelFile, ...] = (
-    RelFile("mappings_nqf_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
+    RelFile("mappings_nqf_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO_NQF),
     RelFile("mappings_qf_ehea_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
     RelFile("mappings_isced_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
     RelFile("mappings_cqf_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
@@ -405,6 +421,39 @@ def _check_confidence(row: _Row) -> None:
         raise SeedDataError(row.file, row.line, f"confidence {confidence} outside 0..1")
 
 
+def _check_evidence(row: _Row) -> None:
+    """A quote is verbatim evidence: it says in which language it is written and where it was
+    read, and stays a quote (short), not a copy of the source."""
+    quote, language = row.values.get("evidence_quote"), row.values.get("evidence_language")
+    if quote is None and language is None:
+        return
+    if quote is None or language is None:
+        raise SeedDataError(row.file, row.line, "evidence_quote and evidence_language go "
+                            "together")
+    if not LANGUAGE_TAG.match(language):
+        raise SeedDataError(row.file, row.line, f"evidence_language {language!r} is not a "
+                            "language tag such as 'en' or 'sl'")
+    if len(quote) > MAX_QUOTE:
+        raise SeedDataError(row.file, row.line, f"evidence_quote longer than {MAX_QUOTE}")
+    if not row.values.get("source_url"):
+        raise SeedDataError(row.file, row.line, "an evidence_quote needs its source_url")
+
+
+def _check_framework_row(row: _Row) -> None:
+    """A national framework says where it is and how it stands towards the EQF."""
+    values = row.values
+    country = values.get("country")
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        raise SeedDataError(row.file, row.line, f"country {country!r} is not an ISO 3166 "
+                            "alpha-2 code")
+    if values.get("kind") == "national" and not (country and values.get("referencing_status")):
+        raise SeedDataError(row.file, row.line, "a national framework needs country and "
+                            "referencing_status")
+    if values.get("referencing_status") == "no_level_table" and not values.get(
+            "referencing_year"):
+        raise SeedDataError(row.file, row.line, "no_level_table needs the referencing_year")
+
+
 def _check_node_row(row: _Row, label: str) -> None:
     if not row.values.get("code"):
         raise SeedDataError(row.file, row.line, "code is empty")
@@ -412,6 +461,8 @@ def _check_node_row(row: _Row, label: str) -> None:
         raise SeedDataError(row.file, row.line, "name is empty")
     _check_sourced(row)
     _check_vocabularies(row, label)
+    if label == "Framework":
+        _check_framework_row(row)
 
 
 def _check_rel_row(row: _Row, spec: RelFile) -> None:
@@ -421,6 +472,7 @@ def _check_rel_row(row: _Row, spec: RelFile) -> None:
         _check_sourced(row)
     _check_vocabularies(row, None)
     _check_confidence(row)
+    _check_evidence(row)
 
 
 # ----------------------------------------------------------------------------- assembly
@@ -540,6 +592,39 @@ def _check_unique_map_ids(rels: list[RelSet]) -> None:
         raise SeedDataError("mappings_*.csv", None, f"duplicate MAPS_TO ids {duplicates}")
 
 
+def _referencing_mismatch(status: str, mappings: list[dict[str, Any]]) -> str | None:
+    evidence = {m["props"]["status"] for m in mappings}
+    if status in ("none", "no_level_table"):
+        return f"{len(mappings)} EQF mappings seeded" if mappings else None
+    if not mappings:
+        return "no EQF mapping seeded"
+    if status == "comparison":
+        methods = {m["props"]["method"] for m in mappings}
+        return None if methods == {"comparison_study"} else f"methods {sorted(methods)}"
+    expected = {"verified": {"verified"}, "unverified": {"unverified"},
+                "partly_verified": {"verified", "unverified"}}[status]
+    return None if evidence == expected else f"mapping evidence {sorted(evidence)}"
+
+
+def _check_referencing(nodes: dict[str, list[_Row]], rels: list[RelSet]) -> None:
+    """A framework's ``referencing_status`` restates what its EQF mappings show; checked here
+    so the two cannot drift apart."""
+    framework_of = {r.values["code"]: r.values["framework"] for r in nodes.get("Level", [])}
+    to_eqf: dict[str, list[dict[str, Any]]] = {}
+    for rs in rels:
+        for m in rs.rows if rs.type == "MAPS_TO" else ():
+            if framework_of.get(m["to"]) == "EQF":
+                to_eqf.setdefault(framework_of.get(m["from"], ""), []).append(m)
+    for row in nodes.get("Framework", []):
+        status = row.values.get("referencing_status")
+        if status is None:
+            continue
+        problem = _referencing_mismatch(status, to_eqf.get(row.values["code"], []))
+        if problem:
+            raise SeedDataError(row.file, row.line, f"referencing_status {status!r} but "
+                                f"{problem}")
+
+
 def load_seed_bundle(directory: Path) -> SeedBundle:
     """Read, type and validate every seed file in `directory`.
 
@@ -565,5 +650,6 @@ def load_seed_bundle(directory: Path) -> SeedBundle:
         _derive(ref, nodes, codes)
     rels = _merge(rel_sets)
     _check_unique_map_ids(rels)
+    _check_referencing(nodes, rels)
     node_sets = [NodeSet(label, [r.values for r in rows]) for label, rows in nodes.items()]
     return SeedBundle(nodes=node_sets, rels=rels)

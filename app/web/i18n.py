@@ -115,6 +115,15 @@ METHOD = {"official_referencing": N_("official referencing"),
           "comparison_study": N_("comparison study"), "expert_panel": N_("expert panel"),
           "computed": N_("computed"), "illustrative": N_("illustrative")}
 REVIEW = {"accepted": N_("accepted"), "proposed": N_("proposed"), "rejected": N_("rejected")}
+# How a framework stands towards the EQF (``Framework.referencing_status``).
+REFERENCING = {
+    "verified": N_("EQF referencing verified"),
+    "partly_verified": N_("EQF referencing partly verified"),
+    "unverified": N_("EQF referencing unverified"),
+    "no_level_table": N_("referenced to the EQF, level table not in the graph"),
+    "comparison": N_("compared with the EQF, not referenced"),
+    "none": N_("no EQF link"),
+}
 KIND = {
     "Framework": N_("Framework"), "Level": N_("Level"),
     "CompetencyGroup": N_("Competency group"), "Competency": N_("Competency"),
@@ -212,6 +221,16 @@ class Translator:
 
     def match(self, match_type: str | None) -> str:
         return self.vocab(MATCH, match_type)
+
+    def referencing(self, status: str | None) -> str:
+        return self.vocab(REFERENCING, status)
+
+    def country(self, code: str | None) -> str:
+        """A country's name in this language, from CLDR (``AT`` -> ``Autriche`` in French);
+        an unknown code stays as written."""
+        if not code:
+            return ""
+        return str(self.locale.territories.get(code.upper()) or code)
 
     def prof(self, proficiency: str | None) -> str:
         return self.vocab(PROFICIENCY, proficiency)

@@ -160,7 +160,8 @@ def equivalence(request: Request) -> HTMLResponse:
     t, lang = context["t"], context["lang"]
     context["svg_ladder"] = lambda data: pages.ladder_drawing(
         data, t, lambda lv: _entity_href("Level", lv["code"], lang))
-    options = _attempt(context, lambda: pages.equivalence_options(CatalogService(store)))
+    options = _attempt(context, lambda: pages.equivalence_options(CatalogService(store),
+                                                                  t.country))
     context["options"] = options
     if options is not None and start:
         context["answer"] = _attempt(context, lambda: pages.equivalence_answer(
