@@ -20,6 +20,7 @@ from app.services.equivalence import MappingGraphCache
 from app.services.portability import CandidateCache, OfferCache
 from app.settings import Settings
 from app.web import static_files as web_static
+from app.web.careers import router as careers_pages
 from app.web.routes import router as web_router
 
 DESCRIPTION = """Knowledge graph of the Customs Qualifications Framework: frameworks and levels
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None,
     app.include_router(root_router)
     app.include_router(api_router)
     app.include_router(web_router)  # the web explorer at / (app/web)
+    app.include_router(careers_pages)  # its CQF table and career pages
     web_static.mount(app)
 
     return app
