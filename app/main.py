@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import runtime as runtime_mod
-from app.api import docs, middleware, problems
+from app.api import docs, http, middleware, problems
 from app.api import metrics as metrics_mod
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None,
     app.include_router(root_router)
     app.include_router(api_router)
     app.include_router(web_router)  # the web explorer at / (app/web)
+    http.install(app)  # HEAD on every GET route, complete Allow on 405 (after every router)
 
     return app
 

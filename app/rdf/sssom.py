@@ -41,9 +41,21 @@ def _curie(level_code: str) -> str:
     return f"cqflevel:{framework}/{level}"
 
 
+def mapping_date(props: Mapping[str, Any]) -> str | None:
+    """The SSSOM ``mapping_date``: the day the mapping was reviewed (its current review
+    status recorded), else the mapping's own date."""
+    for key in ("reviewed_at", "date"):
+        value = str(props.get(key) or "")
+        if len(value) >= 10 and value[4] == "-" and value[7] == "-":
+            return value[:10]
+    return None
+
+
 def header(base_iri: str, version: str = "latest") -> str:
     lines = [
-        "mapping_set_id: " + base_iri + f"mappings/{version}.sssom.tsv",
+        # dereferenceable: /id/mapping-set/{version} (app.services.linked.mapping_set)
+        "mapping_set_id: " + base_iri + f"mapping-set/{version}",
+        f"mapping_set_version: {version}",
         "mapping_set_title: CQF level mappings",
         "license: https://www.apache.org/licenses/LICENSE-2.0",
         "curie_map:",
@@ -66,7 +78,7 @@ def rows(mappings: Iterable[Mapping[str, Any]]) -> str:
         values = (_curie(m["from_code"]), m.get("from_name"), f"skos:{p.get('match_type')}",
                   _curie(m["to_code"]), m.get("to_name"),
                   JUSTIFICATION.get(str(p.get("method")), "semapv:UnspecifiedMatching"),
-                  p.get("confidence"), p.get("asserted_by"), p.get("date"), p.get("note"),
+                  p.get("confidence"), p.get("asserted_by"), mapping_date(p), p.get("note"),
                   other)
         out.append("\t".join(_cell(v) for v in values) + "\n")
     return "".join(out)

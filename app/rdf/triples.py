@@ -15,6 +15,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
+from app.rdf import schemes
 from app.rdf.iris import Iris
 from app.rdf.terms import RDFLIB, Terms, decimal_lexical
 from app.rdf.vocab import CQF
@@ -175,8 +176,10 @@ def node(label: NodeLabel, props: Mapping[str, Any], iris: Iris, sources: Source
         pairs.append((t.const(_TYPE), t.const(SKOS_TYPE[label])))
     pairs += _pairs(props, COMMON + PROPERTIES.get(label, ()), t)
     pairs += (alignments or {}).get(str(props["code"]), [])
+    in_scheme, scheme_out = schemes.membership(label, props, iris, t)
+    pairs += in_scheme
     pairs += sources.link(props, out)
-    return [(t.iri(iris.entity(label, str(props["code"]))), _dedupe(pairs))] + out
+    return [(t.iri(iris.entity(label, str(props["code"]))), _dedupe(pairs))] + out + scheme_out
 
 
 def relationship(rel_type: str, from_label: NodeLabel, from_code: str, to_label: NodeLabel,
@@ -187,6 +190,8 @@ def relationship(rel_type: str, from_label: NodeLabel, from_code: str, to_label:
     subject = t.iri(iris.entity(from_label, from_code))
     obj = t.iri(iris.entity(to_label, to_code))
     out: list[Description] = [(subject, [(t.const(predicate), obj)])]
+    if rel_type == "IN_FRAMEWORK":  # a framework's levels: a flat scale, each a top concept
+        out += schemes.top_concept(subject, obj, t)
     if reified:
         props = props or {}
         pairs: list[Pair] = [(t.const(_TYPE), t.const(_QUALIFIED)),
