@@ -59,8 +59,9 @@ def import_mappings(
         raise typer.Exit(2) from exc
     finally:
         runtime.close()
+    note = " (dry run: nothing written)" if dry_run else ""
     table = Table("rows", "added", "changed", "removed", "unchanged", "courses written",
-                  title=f"{institution}{' (dry run: nothing written)' if dry_run else ''}")
+                  title=f"{report['institution']}{note}")
     table.add_row(*(str(report[k]) for k in ("rows", "added", "changed", "removed", "unchanged",
                                              "courses_written")))
     Console().print(table)

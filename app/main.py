@@ -16,6 +16,7 @@ from app.logs import configure_logging
 from app.services.equivalence import MappingGraphCache
 from app.services.portability import CandidateCache
 from app.settings import Settings
+from app.web import static_files as web_static
 from app.web.routes import router as web_router
 
 DESCRIPTION = """Knowledge graph of the Customs Qualifications Framework: frameworks and levels
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None,
     app.include_router(root_router)
     app.include_router(api_router)
     app.include_router(web_router)  # the web explorer at / (app/web)
+    web_static.mount(app)
     http.install(app)  # HEAD on every GET route, complete Allow on 405 (after every router)
 
     return app

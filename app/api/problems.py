@@ -24,6 +24,7 @@ from app.domain.errors import (
     NotFound,
     PayloadTooLarge,
     Unauthorized,
+    where,
 )
 from app.graph.port import StoreUnavailable
 
@@ -45,8 +46,14 @@ def problem(status: int, slug: str, title: str, detail: str, request: Request,
     return HeadersOnly(response) if request.method == "HEAD" else response  # type: ignore[return-value]
 
 
+_REQUEST_PARTS = ("body", "query", "path", "header", "cookie")
+
+
 def _location(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc)
+    """A pydantic location in the user's terms: ``develops › item 1 › proficiency`` for
+    ``("body", "develops", 0, "proficiency")``; where in the request is implied."""
+    parts = list(loc[1:] if loc and loc[0] in _REQUEST_PARTS and len(loc) > 1 else loc)
+    return where(*(f"item {p + 1}" if isinstance(p, int) else p for p in parts))
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -39,7 +39,8 @@ class Principal:
         return self._scoped("administration")
 
     def may_write_institution(self, code: str) -> bool:
-        return self.is_admin or self.institution == code
+        own = self.institution
+        return self.is_admin or (own is not None and own.lower() == (code or "").lower())
 
     def may_write_administration(self, code: str) -> bool:
         return self.is_admin or self.administration == code

@@ -51,14 +51,20 @@ class MappingRow:
 
 @dataclass(frozen=True)
 class Reference:
-    """What the graph knows that the rows are checked against."""
+    """What the graph knows that the rows are checked against. Codes are typed in any case:
+    each map goes from the code's lower-case form to the stored (canonical) code."""
 
     institution: str
-    programmes: frozenset[str]  # programmes of this institution
-    course_owners: Mapping[str, str]  # existing course code -> owning institution
-    competencies: frozenset[str]
-    standards: frozenset[str]
-    proficiencies: frozenset[str]
+    programmes: Mapping[str, str]  # programmes of this institution
+    course_owners: Mapping[str, str]  # existing course code (stored) -> owning institution
+    competencies: Mapping[str, str]
+    standards: Mapping[str, str]
+    proficiencies: tuple[str, ...]  # in scale order (aware ... expert)
+    courses: Mapping[str, str] = field(default_factory=dict)  # existing courses, folded
+
+    @staticmethod
+    def folded(codes: Iterable[str]) -> dict[str, str]:
+        return {c.lower(): c for c in sorted(codes, reverse=True)}
 
 
 @dataclass
@@ -162,41 +168,55 @@ def _check_row(line: int, raw: dict[str, Any], ref: Reference,
                           ("assessment", MAX_TEXT)):
         if row[column] and len(row[column]) > limit:
             bad(column, f"longer than {limit} characters")
-    kind = row["kind"]
+    kind = (row["kind"] or "").lower() or None
     if kind and kind not in KINDS:
-        bad("kind", f"expected one of {', '.join(KINDS)}", kind)
-    if row["programme"] and row["programme"] not in ref.programmes:
+        bad("kind", f"expected one of {', '.join(KINDS)}", row["kind"])
+    programme = ref.programmes.get((row["programme"] or "").lower())
+    if row["programme"] and programme is None:
         bad("programme", f"no programme with this code at institution {ref.institution}",
             row["programme"])
-    owner = ref.course_owners.get(row["course"] or "")
+    course = ref.courses.get((row["course"] or "").lower(), row["course"])
+    owner = ref.course_owners.get(course or "")
     if owner is not None and owner != ref.institution:
         bad("course", "wrong owner: this course belongs to another institution", row["course"])
     target, proficiency = row["target"], row["proficiency"]
     if kind == "develops":
-        if target and target not in ref.competencies:
-            bad("target", "unknown competency code", target)
+        target = ref.competencies.get((target or "").lower())
+        if row["target"] and target is None:
+            bad("target", "unknown competency code", row["target"])
         if proficiency is None:
             bad("proficiency", "missing value: a develops row needs a proficiency")
-        elif proficiency not in ref.proficiencies:
+        elif proficiency.lower() not in ref.proficiencies:
             bad("proficiency", "proficiency out of scale (expected one of "
-                + ", ".join(sorted(ref.proficiencies)) + ")", proficiency)
+                + ", ".join(ref.proficiencies) + ")", proficiency)
+        else:
+            proficiency = proficiency.lower()
     elif kind == "aligns_with":
-        if target and target not in ref.standards:
-            bad("target", "unknown PICARD standard code", target)
+        target = ref.standards.get((target or "").lower())
+        if row["target"] and target is None:
+            bad("target", "unknown PICARD standard code", row["target"])
         if proficiency is not None:
             bad("proficiency", "an aligns_with row takes no proficiency", proficiency)
     if len(problems) > before:
         return None
-    return MappingRow(line, row["programme"], row["course"], row["course_name"], kind,
+    return MappingRow(line, programme, course, row["course_name"], kind,  # type: ignore[arg-type]
                       target, proficiency, row["evidence"], row["assessment"])  # type: ignore[arg-type]
 
 
 def validate(rows: Iterable[tuple[int, dict[str, Any]]], ref: Reference) -> list[MappingRow]:
     """Every row checked; ``InvalidInput`` lists every bad row, else the clean rows."""
+    rows = list(rows)
     problems: list[FieldProblem] = []
     clean: list[MappingRow] = []
     seen: dict[tuple[str, str, str], int] = {}
     course_programme: dict[str, tuple[str, int]] = {}
+    # A course named on any row (even a bad one) is not also reported nameless: each bad row
+    # is reported once, for its own reason.
+    named = set()
+    for _, raw in rows:
+        course, name = _clean(raw.get("course")), _clean(raw.get("course_name"))
+        if course and name:
+            named.add(ref.courses.get(course.lower(), course).lower())
     for line, raw in rows:
         row = _check_row(line, raw, ref, problems)
         if row is None:
@@ -214,9 +234,8 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]], ref: Reference) -> list
             continue
         seen[row.key] = line
         clean.append(row)
-    named = {r.course for r in clean if r.course_name}
     for course, (_, line) in course_programme.items():
-        if course not in ref.course_owners and course not in named:
+        if course not in ref.course_owners and course.lower() not in named:
             problems.append(FieldProblem(f"line {line}, course_name",
                                          "missing value: a new course needs a name", None,
                                          line, "course_name"))

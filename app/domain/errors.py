@@ -20,6 +20,16 @@ class NotFound(DomainError):
 
 
 @dataclass
+class UnknownKind(NotFound):
+    """An address names a kind of entity the service does not have (``/id/nonsense/x``)."""
+
+    allowed: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"unknown kind '{self.kind}'; expected one of {', '.join(self.allowed)}"
+
+
+@dataclass
 class Forbidden(DomainError):
     """The caller's key is valid but does not own the target. The message never says whether
     the target exists."""
@@ -58,6 +68,14 @@ class Conflict(DomainError):
 
     def __str__(self) -> str:
         return self.reason
+
+
+WHERE_SEPARATOR = " › "
+
+
+def where(*parts: object) -> str:
+    """A location in the user's terms: ``competencies › OPS-P99``, never an internal path."""
+    return WHERE_SEPARATOR.join(str(p) for p in parts if p not in (None, ""))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
+from app.domain.errors import UnknownKind
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 
 KIND_OF: dict[NodeLabel, str] = {
@@ -104,19 +105,33 @@ def statement_type(slug: str) -> str:
     return slug.upper().replace("-", "_")
 
 
+def label_of_kind(kind: str) -> NodeLabel | None:
+    """The label of an IRI kind slug, any case (``Level`` works); None for a mapping.
+    Raises ``UnknownKind`` naming the kinds there are."""
+    slug = (kind or "").strip().lower()
+    if slug == MAPPING_KIND:
+        return None
+    if slug not in LABEL_OF:
+        raise UnknownKind(kind, "", tuple(sorted([*LABEL_OF, MAPPING_KIND, *OTHER_KINDS])))
+    return LABEL_OF[slug]
+
+
 def parse_path(kind: str, rest: str) -> tuple[NodeLabel | None, str]:
     """``(label, code)`` for ``/id/{kind}/{rest}`` (``rest`` already percent-decoded); label
-    None for a mapping (code = its id).
-    Raises KeyError for an unknown kind and ValueError for a malformed path."""
+    None for a mapping (code = its id). A level may be written ``level/EQF/6`` or
+    ``level/EQF:6``; the code is as typed (``app.services.codes`` finds the stored one).
+    Raises ``UnknownKind`` for an unknown kind and ValueError for a malformed path."""
+    label = label_of_kind(kind)
     parts = rest.split("/") if rest else []
     if not parts or any(not p for p in parts):
         raise ValueError("empty code")
-    if kind == MAPPING_KIND:
+    if label is None:
         if len(parts) != 1:
             raise ValueError("a mapping IRI has one segment")
         return None, parts[0]
-    label = LABEL_OF[kind]
     if label is NodeLabel.LEVEL:
+        if len(parts) == 1 and ":" in parts[0]:
+            return label, parts[0]
         if len(parts) != 2:
             raise ValueError("a level IRI is level/FRAMEWORK/LEVEL")
         return label, f"{parts[0]}:{parts[1]}"

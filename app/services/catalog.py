@@ -9,19 +9,13 @@ from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.graph.cypher import catalog as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
+from app.services.codes import CodeResolver, parse_level_code
 from app.services.entities import entity, reference
 
-LEVEL_CODE = re.compile(r"^(?P<framework>[A-Za-z][A-Za-z0-9_-]*):(?P<level>[A-Za-z0-9_.+-]+)$")
+__all__ = ["CatalogService", "parse_level_code"]
+
 SEARCH_TERM = re.compile(r"\w+", re.UNICODE)
 MAX_SEARCH_TERMS = 8
-
-
-def parse_level_code(value: str, location: str = "level") -> tuple[str, str]:
-    """Split ``FRAMEWORK:LEVEL`` (e.g. ``IE-NFQ:8``), refusing anything else."""
-    match = LEVEL_CODE.match(value or "")
-    if not match:
-        raise InvalidInput([FieldProblem(location, "expected FRAMEWORK:LEVEL, e.g. EQF:6", value)])
-    return match["framework"], match["level"]
 
 
 def _references(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -31,13 +25,37 @@ def _references(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [reference(kind, row) for _, row in ordered]
 
 
+# List filters whose value is another entity's code: matched like any typed code.
+FILTER_LABELS: dict[str, NodeLabel] = {
+    "group": NodeLabel.COMPETENCY_GROUP, "administration": NodeLabel.ADMINISTRATION,
+    "domain": NodeLabel.FUNCTIONAL_DOMAIN, "generic_role": NodeLabel.GENERIC_ROLE,
+    "framework": NodeLabel.FRAMEWORK,
+}
+
+
 class CatalogService:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
+        self.codes = CodeResolver(store)
+
+    def _read_code(self, query: str, label: NodeLabel, code: str) -> list[dict[str, Any]]:
+        """Rows of ``query`` for the node with this code as typed: exact first, then the
+        canonical code (any case, either level notation); NotFound names the code as typed."""
+        rows = self.store.read(query, {"code": code})
+        if not rows:
+            canonical = self.codes.find(label, code)
+            if canonical is not None and canonical != code:
+                rows = self.store.read(query, {"code": canonical})
+        if not rows:
+            raise NotFound(label.value, code)
+        return rows
 
     def list(self, label: NodeLabel, *, limit: int, offset: int, status: str | None = None,
              text: str | None = None, filters: dict[str, Any] | None = None) -> dict[str, Any]:
         given = {k: v for k, v in (filters or {}).items() if v is not None}
+        for name, value in given.items():
+            if name in FILTER_LABELS:
+                given[name] = self.codes.find(FILTER_LABELS[name], value) or value
         params = {"status": status, "q": text.lower() if text else None, **given}
         names = tuple(sorted(given))
         total = self.store.read(q.count_nodes(label, names), params)[0]["total"]
@@ -49,16 +67,11 @@ class CatalogService:
                 "next_offset": next_offset}
 
     def _props(self, label: NodeLabel, code: str) -> dict[str, Any]:
-        rows = self.store.read(q.get_node(label), {"code": code})
-        if not rows:
-            raise NotFound(label.value, code)
-        return rows[0]["node"]
+        return self._read_code(q.get_node(label), label, code)[0]["node"]
 
     def get(self, label: NodeLabel, code: str) -> dict[str, Any]:
-        rows = self.store.read(q.detail(label), {"code": code})
-        if not rows:
-            raise NotFound(label.value, code)
-        row = rows[0]
+        row = self._read_code(q.detail(label), label, code)[0]
+        code = row["node"]["code"]
         detail = entity(label.value, row["node"])
         related: dict[str, list[dict[str, Any]]] = {}
         for relation in q.RELATIONS.get(label, ()):
@@ -79,13 +92,13 @@ class CatalogService:
                                      "r_to_level": row["to_level"]})
 
     def level(self, framework: str, level: str) -> dict[str, Any]:
-        self._props(NodeLabel.FRAMEWORK, framework)
-        return self.get(NodeLabel.LEVEL, f"{framework}:{level}")
+        canonical = self._props(NodeLabel.FRAMEWORK, framework)["code"]
+        return self.get(NodeLabel.LEVEL, f"{canonical}:{level}")
 
     def framework_levels(self, framework: str, *, limit: int, offset: int) -> dict[str, Any]:
-        self._props(NodeLabel.FRAMEWORK, framework)
+        canonical = self._props(NodeLabel.FRAMEWORK, framework)["code"]
         return self.list(NodeLabel.LEVEL, limit=limit, offset=offset,
-                         filters={"framework": framework})
+                         filters={"framework": canonical})
 
     def search(self, text: str, kinds: list[NodeLabel] | None, limit: int) -> dict[str, Any]:
         terms = SEARCH_TERM.findall(text or "")[:MAX_SEARCH_TERMS]

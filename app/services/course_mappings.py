@@ -19,6 +19,7 @@ from app.graph.cypher import courses as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.audit import record_audit
+from app.services.codes import CodeResolver
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -40,7 +41,11 @@ def parse_upload(data: bytes, content_type: str | None) -> list[tuple[int, dict[
 
 
 def institution_props(store: GraphStore, code: str) -> dict[str, Any]:
+    """The institution's stored properties; the code may be typed in any case."""
     rows = store.read(q.INSTITUTION, {"code": code})
+    if not rows:
+        canonical = CodeResolver(store).find(NodeLabel.INSTITUTION, code)
+        rows = store.read(q.INSTITUTION, {"code": canonical}) if canonical else []
     if not rows:
         raise NotFound("Institution", code)
     return rows[0]["node"]
@@ -57,19 +62,23 @@ def load_reference(store: GraphStore, institution: str,
     def codes(column: str) -> list[str]:
         return sorted({str(r.get(column)).strip() for _, r in rows if r.get(column)})
 
-    def known(label: NodeLabel, column: str) -> frozenset[str]:
-        return frozenset(r["code"] for r in store.read(q.known_codes(label),
-                                                       {"codes": codes(column)}))
+    resolver = CodeResolver(store)
 
-    owners = store.read(q.COURSE_OWNERS, {"codes": codes("course")})
+    def known(label: NodeLabel, column: str) -> dict[str, str]:
+        """Typed codes (lower-cased) -> stored codes, any case."""
+        return {t.lower(): c for t, c in resolver.many(label, codes(column)).items()}
+
+    courses = known(NodeLabel.COURSE, "course")
+    owners = store.read(q.COURSE_OWNERS, {"codes": sorted(set(courses.values()))})
     return cm.Reference(
         institution=institution,
-        programmes=frozenset(r["code"] for r in store.read(q.PROGRAMMES_OF,
-                                                           {"institution": institution})),
+        programmes=cm.Reference.folded(r["code"] for r in store.read(
+            q.PROGRAMMES_OF, {"institution": institution})),
         course_owners={r["code"]: r["institution"] for r in owners},
         competencies=known(NodeLabel.COMPETENCY, "target"),
         standards=known(NodeLabel.PICARD_STANDARD, "target"),
-        proficiencies=frozenset(r["code"] for r in store.read(q.PROFICIENCIES)),
+        proficiencies=tuple(r["code"] for r in store.read(q.PROFICIENCIES)),
+        courses=courses,
     )
 
 
@@ -151,6 +160,7 @@ def plan(store: GraphStore, principal: Principal, institution: str,
     institution's)."""
     check_owner(principal, institution)
     inst = institution_props(store, institution)
+    institution = inst["code"]
     rows = cm.validate(raw_rows, load_reference(store, institution, raw_rows))
     current = current_mappings(store, institution, scope)
     change = cm.diff(rows, current, set(scope) if scope is not None else None)
@@ -182,6 +192,7 @@ def apply(store: GraphStore, principal: Principal, institution: str,
     atomic on both backends, and a no-op when nothing differs."""
     planned = plan(store, principal, institution, raw_rows, dry_run=dry_run, scope=scope,
                    course_props=course_props)
+    institution = planned.report["institution"]
     removed_keys = planned.report.pop("removed_keys")
     if dry_run or planned.empty:
         return planned.report

@@ -18,6 +18,7 @@ from app.graph.port import GraphStore
 from app.services import course_mappings as mappings
 from app.services.audit import record_audit
 from app.services.catalog import CatalogService, parse_level_code
+from app.services.codes import CodeResolver
 
 
 def _owner(institution: str) -> str:
@@ -54,12 +55,15 @@ def put_institution(store: GraphStore, principal: Principal, code: str,
     return CatalogService(store).get(NodeLabel.INSTITUTION, code), before is None
 
 
-def _check_level(store: GraphStore, level: str | None) -> None:
+def _check_level(store: GraphStore, level: str | None) -> str | None:
+    """The canonical code of the programme's level (typed in any case, ``:`` or ``/``)."""
     if level is None:
-        return
+        return None
     parse_level_code(level, "level")
-    if not store.read(q.known_codes(NodeLabel.LEVEL), {"codes": [level]}):
+    found = CodeResolver(store).find(NodeLabel.LEVEL, level)
+    if found is None:
         raise InvalidInput([FieldProblem("level", "unknown level", level)])
+    return found
 
 
 def _programme_of(store: GraphStore, institution: str, code: str) -> dict[str, Any] | None:
@@ -82,7 +86,7 @@ def put_programme(store: GraphStore, principal: Principal, institution: str, cod
     before = _props(store, NodeLabel.PROGRAMME, code)
     if before is not None and before.get("institution") != institution:
         raise Forbidden("wrong owner: this programme code belongs to another institution")
-    _check_level(store, fields.get("level"))
+    fields = {**fields, "level": _check_level(store, fields.get("level"))}
     props = {**fields, "institution": institution}
     if before is None:
         props.update(mappings._provenance(principal, inst, _today()))

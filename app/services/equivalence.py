@@ -15,8 +15,9 @@ from typing import Any
 from app.domain import equivalence as eq
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.graph.cypher import mappings as q
+from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
-from app.services.catalog import parse_level_code
+from app.services.codes import CodeResolver, parse_level_code
 from app.services.entities import source_of
 from app.services.refresh import RefreshingCache
 
@@ -92,32 +93,33 @@ class EquivalenceService:
 
     def resolve_start(self, start: str) -> tuple[str | None, dict[str, Any] | None]:
         """The start level code, and the programme it came from when ``programme:CODE``."""
-        if start.startswith("programme:"):
-            code = start.removeprefix("programme:")
+        if start[:10].lower() == "programme:":
+            code = CodeResolver(self.store).require(NodeLabel.PROGRAMME, start[10:])
             rows = self.store.read(q.PROGRAMME_LEVEL, {"code": code})
             if not rows:
-                raise NotFound("Programme", code)
+                raise NotFound("Programme", start[10:])
             programme = {"code": code, "name": rows[0]["name"], "status": rows[0]["status"],
                          "level": rows[0]["level"]}
             return rows[0]["level"], programme
         parse_level_code(start, "from")
-        known = start in self.cache.get(self.store).levels  # no store round trip when cached
-        if not known and not self.store.read(q.LEVEL_EXISTS, {"code": start}):
-            raise NotFound("Level", start)
-        return start, None
+        if start in self.cache.get(self.store).levels:  # no store round trip when cached
+            return start, None
+        return CodeResolver(self.store).level(start, "from"), None
 
-    def _check_framework(self, code: str) -> None:
-        known = code in self.cache.get(self.store).frameworks
-        if not known and not self.store.read(q.FRAMEWORK_EXISTS, {"code": code}):
-            raise NotFound("Framework", code)
+    def _check_framework(self, code: str) -> str:
+        """The canonical framework code (any case)."""
+        if code in self.cache.get(self.store).frameworks:
+            return code
+        return CodeResolver(self.store).require(NodeLabel.FRAMEWORK, code)
 
     def equivalences(self, start: str, target: str | None, *, depth: int,
                      include_proposed: bool, paths: eq.PathsMode) -> dict[str, Any]:
         level, programme = self.resolve_start(start)
         if target is not None:
-            self._check_framework(target)
+            target = self._check_framework(target)
         answer: dict[str, Any] = {
-            "from": start, "from_level": level, "programme": programme, "to": target,
+            "from": f"programme:{programme['code']}" if programme else level,
+            "from_level": level, "programme": programme, "to": target,
             "depth": depth, "paths": paths, "include_proposed": include_proposed,
             "counted_review_status": ["accepted", "proposed"] if include_proposed
             else ["accepted"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,8 +18,10 @@ from app.domain.auth import Principal
 from app.domain.equivalence import MatchType, framework_of
 from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from app.graph.cypher import mappings as q
+from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.audit import record_audit
+from app.services.codes import CodeResolver
 from app.services.mappings import mapping_view
 
 METHODS = ("official_referencing", "comparison_study", "expert_panel", "computed")
@@ -62,16 +64,18 @@ class MappingWriter:
 
     def create(self, principal: Principal, new: NewMapping) -> dict[str, Any]:
         problems = []
+        found = CodeResolver(self.store).many(NodeLabel.LEVEL, [new.from_level, new.to_level])
         for field_name in ("from_level", "to_level"):
             code = getattr(new, field_name)
-            if not self.store.read(q.LEVEL_EXISTS, {"code": code}):
-                problems.append(FieldProblem(f"body.{field_name}", "unknown level", code))
+            if code not in found:
+                problems.append(FieldProblem(field_name, "unknown level", code))
         if problems:
             raise InvalidInput(problems)
+        new = replace(new, from_level=found[new.from_level], to_level=found[new.to_level])
         frameworks = [framework_of(new.from_level), framework_of(new.to_level)]
         if frameworks[0] == frameworks[1]:
             raise InvalidInput([FieldProblem(
-                "body.to_level", "a mapping joins levels of two different frameworks",
+                "to_level", "a mapping joins levels of two different frameworks",
                 new.to_level)])
         owners = self._owners(frameworks)
         own = principal.administration

@@ -4,14 +4,16 @@ input against the graph, and places targets on the CQF/EQF through the equivalen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.domain import equivalence as eq
 from app.domain import portability as pf
-from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
 from app.graph.cypher import portability as q
+from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
+from app.services.codes import CodeResolver
 from app.services.equivalence import MappingGraph, MappingGraphCache, weakest_evidence
 from app.services.equivalence import _step as path_step
 from app.services.refresh import RefreshingCache
@@ -80,59 +82,73 @@ class PortabilityService:
 
     # ------------------------------------------------------------------ validation
     def _holder(self, question: PortabilityQuestion,
-                pool: Candidates) -> tuple[dict[str, pf.Proficiency], str | None]:
+                pool: Candidates) -> tuple[dict[str, pf.Proficiency], str | None,
+                                           PortabilityQuestion]:
+        """The holder's profile, the source profile's canonical code, and the question with
+        every typed code made canonical (codes in any case)."""
         problems: list[FieldProblem] = []
+        codes = CodeResolver(self.store)
         if (question.from_profile is None) == (question.competencies is None):
             raise InvalidInput([FieldProblem(
                 "body", "give exactly one of from_profile or competencies")])
+        question = self._check_filters(question, problems, codes)
         if question.from_profile is not None:
-            source = pool.targets.get(question.from_profile)
+            typed = question.from_profile
+            code = typed if typed in pool.targets else codes.find(NodeLabel.JOB_PROFILE, typed)
+            source = pool.targets.get(code or "")
             if source is None:
-                problems.append(FieldProblem("body.from_profile", "unknown job profile",
-                                             question.from_profile))
+                problems.append(FieldProblem("from_profile", "unknown job profile", typed))
             elif not source.requirements:
-                problems.append(FieldProblem("body.from_profile",
-                                             "this job profile has no requirements",
-                                             question.from_profile))
-            self._check_filters(question, problems)
+                problems.append(FieldProblem("from_profile",
+                                             "this job profile has no requirements", typed))
             if problems:
                 raise InvalidInput(problems)
-            return dict(source.requirements), question.from_profile
+            return dict(source.requirements), code, question  # type: ignore[union-attr]
         given = question.competencies or {}
         if not given:
-            problems.append(FieldProblem("body.competencies",
-                                         "the competency profile is empty"))
+            problems.append(FieldProblem("competencies", "the competency profile is empty"))
+        misses = [c for c in given if c not in pool.competency_names]
+        found = {c: c for c in given if c in pool.competency_names}
+        found.update(codes.many(NodeLabel.COMPETENCY, misses) if misses else {})
         for code in sorted(given):
-            if code not in pool.competency_names:
-                problems.append(FieldProblem(f"body.competencies.{code}",
+            if code not in found:
+                problems.append(FieldProblem(where("competencies", code),
                                              "unknown competency code", code))
-        allowed = {p.code for p in pf.Proficiency}
+        canonical: dict[str, str] = {}
         for code, name in sorted(given.items()):
-            if not isinstance(name, str) or name.strip().lower() not in allowed:
+            try:
+                level = pf.Proficiency.parse(name)
+            except (pf.UnknownProficiency, AttributeError):
                 problems.append(FieldProblem(
-                    f"body.competencies.{code}",
-                    f"unknown proficiency; expected one of {', '.join(sorted(allowed))}",
-                    name))
-        self._check_filters(question, problems)
+                    where("competencies", code),
+                    f"unknown proficiency; expected one of {pf.PROFICIENCY_NAMES}", name))
+                continue
+            if code in found:
+                canonical[found[code]] = level.code
         if problems:
             raise InvalidInput(problems)
-        return pf.parse_profile(given), None
+        return pf.parse_profile(canonical), None, question
 
-    def _check_filters(self, question: PortabilityQuestion,
-                       problems: list[FieldProblem]) -> None:
-        if question.administration and not self.store.read(
-                q.KNOWN_ADMINISTRATION, {"code": question.administration}):
-            problems.append(FieldProblem("body.administration", "unknown administration",
-                                         question.administration))
-        if question.job_family and not self.store.read(
-                q.KNOWN_FAMILY, {"code": question.job_family}):
-            problems.append(FieldProblem("body.job_family", "unknown job family",
-                                         question.job_family))
+    def _check_filters(self, question: PortabilityQuestion, problems: list[FieldProblem],
+                       codes: CodeResolver) -> PortabilityQuestion:
+        administration, family = question.administration, question.job_family
+        if administration:
+            administration = codes.find(NodeLabel.ADMINISTRATION, administration)
+            if administration is None:
+                problems.append(FieldProblem("administration", "unknown administration",
+                                             question.administration))
+        if family:
+            family = codes.find(NodeLabel.JOB_FAMILY, family)
+            if family is None:
+                problems.append(FieldProblem("job_family", "unknown job family",
+                                             question.job_family))
+        return replace(question, administration=administration or question.administration,
+                       job_family=family or question.job_family)
 
     # ------------------------------------------------------------------ answers
     def portability(self, question: PortabilityQuestion) -> dict[str, Any]:
         pool = self.candidates.get(self.store)
-        holder, source = self._holder(question, pool)
+        holder, source, question = self._holder(question, pool)
         exclude = {c for c, t in pool.targets.items() if not self._selected(c, t, question, pool)}
         if source:
             exclude.add(source)
@@ -244,6 +260,11 @@ class PortabilityService:
 
     def gap(self, from_code: str, to_code: str) -> dict[str, Any]:
         pool = self.candidates.get(self.store)
+        codes = CodeResolver(self.store)
+        if from_code not in pool.targets:
+            from_code = codes.find(NodeLabel.JOB_PROFILE, from_code) or from_code
+        if to_code not in pool.targets:
+            to_code = codes.find(NodeLabel.JOB_PROFILE, to_code) or to_code
         for code in (from_code, to_code):
             if code not in pool.targets:
                 raise NotFound("JobProfile", code)

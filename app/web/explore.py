@@ -29,6 +29,7 @@ def entity(store: GraphStore, label: NodeLabel, code: str) -> dict[str, Any]:
     """The entity with every relationship; level mappings also name the level at the other
     end (``other``) so they can be drawn and linked like any neighbour."""
     detail = CatalogService(store).get(label, code)
+    code = detail["code"]  # canonical, whatever case or notation the URL used
     refs: list[dict[str, Any]] = []
     for items in detail["related"].values():
         for ref in items:

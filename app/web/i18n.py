@@ -1,514 +1,227 @@
-"""The explorer's UI strings in English and French, and the choice of language.
+"""The explorer's languages: gettext catalogues (Babel ``.po`` files) and locale formatting.
+
+English is the source language: the text written in the templates and in ``N_()`` markers is
+the msgid. Every other language is one catalogue, ``app/web/locale/<lang>/LC_MESSAGES/
+messages.po``; a directory there is a language the explorer speaks, nothing else to register.
+The ``.po`` files are compiled in memory when first needed (Babel's ``write_mo``), so a fresh
+clone works with no build step and no binary ``.mo`` file can drift from its source.
+
+How to add or change a string (see also the README's "Explorer languages" section):
+
+1. Write it in English where it is shown: ``{% trans %}Text{% endtrans %}`` or
+   ``{{ _("Text") }}`` in a template (``{% trans count=n %}one{% pluralize %}many{% endtrans %}``
+   or ``ngettext(...)`` for counts, never "(s)"); ``N_("Text")`` for a Python constant
+   translated later (``Translator.vocab``); placeholders are ``%(name)s`` (``%%`` for a ``%``
+   in ``_()``). Punctuation that differs by language (French ``Niveau :``) belongs in the
+   message, so write ``_("Level:")``, not ``_("Level") ~ ":"``.
+2. ``pybabel extract -F babel.cfg -o app/web/locale/messages.pot .`` then
+   ``pybabel update -i app/web/locale/messages.pot -d app/web/locale`` and translate the new
+   entries in every ``messages.po`` (``tests/unit/test_web_i18n.py`` fails while any msgid is
+   missing, untranslated, fuzzy or stale).
+3. A new language: ``pybabel init -i app/web/locale/messages.pot -d app/web/locale -l de``
+   and translate; numbers and percentages then follow Babel's (CLDR) rules for ``de``.
 
 Data labels are not here: they come from the data (``name_fr``, falling back to ``name``).
-A test checks that both catalogues hold the same keys.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 
-LANGUAGES = ("en", "fr")
-DEFAULT_LANGUAGE = "en"
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
 
-EN: dict[str, str] = {
-    "site.name": "CQF Graph explorer",
-    "site.tagline": "Customs Qualifications Framework: levels, roles, competencies and PICARD",
-    "skip": "Skip to main content",
-    "nav.label": "Main",
-    "nav.home": "Home",
-    "nav.equivalence": "Level equivalence",
-    "nav.portability": "Portability",
-    "nav.coverage": "Programme coverage",
-    "nav.search": "Browse and search",
-    "nav.api": "API documentation",
-    "lang.switch": "Français",
-    "lang.switch.label": "Lire cette page en français",
-    "lang.name": "English",
-    "footer.evidence": "Every answer carries its evidence status: verified (seen in the source), "
-                      "unverified (established content of a named document), or illustrative "
-                      "(example data written for this service, never official).",
-    "footer.share": "The address of this page holds your choices: copy it to share the answer.",
-    "home.title": "Explore the Customs Qualifications Framework",
-    "home.intro": "Answers for HR and training officers, without writing code.",
-    "home.equivalence": "What is this qualification level, grade or programme worth in another "
-                        "framework?",
-    "home.portability": "Which roles can this officer move to, and what training closes the "
-                        "gap?",
-    "home.coverage": "Which PICARD Professional Standards does a programme cover?",
-    "home.search": "Find any framework, level, role, competency, standard or course.",
-    "submit": "Show the answer",
-    "search.submit": "Search",
-    "results": "Results",
-    "error.title": "The service answered an error",
-    "error.unexpected": "The service failed to answer; the error was logged. Try again later.",
-    "error.store": "The graph store did not answer; retry shortly.",
-    "error.status": "Status",
-    "error.network": "The service could not be reached; check the connection and try again.",
-    "error.fields": "What to fix",
-    "illustrative": "Illustrative",
-    "illustrative.notice": "Illustrative example data written for this service; not an "
-                           "official WCO, EU or national statement.",
-    "illustrative.some": "Some of this answer rests on illustrative example data (marked "
-                         "Illustrative): it is not official.",
-    "status.verified": "verified",
-    "status.unverified": "unverified",
-    "status.illustrative": "illustrative",
-    "status": "Evidence",
-    "source": "Source",
-    "none": "none",
-    "code": "Code",
-    "name": "Name",
-    "kind": "Kind",
-    "eq.title": "Level equivalence",
-    "eq.intro": "Pick a level of a framework, an administration's grade, or a programme, and "
-                "a target framework. Each answer shows how it was reached: every mapping "
-                "walked, with its source.",
-    "eq.from": "From (framework level, grade or programme)",
-    "eq.from.choose": "Choose a level, grade or programme",
-    "eq.programmes": "Programmes (their level)",
-    "eq.grades": "grade scale",
-    "eq.to": "Target framework",
-    "eq.to.all": "All frameworks",
-    "eq.depth": "Longest path (mappings)",
-    "eq.proposed": "Also count proposed (not yet accepted) mappings",
-    "eq.answer": "Equivalent levels of {source}",
-    "eq.count": "{n} equivalent level(s) found.",
-    "eq.none": "No equivalence known.",
-    "eq.target": "Equivalent level",
-    "eq.match": "Match type",
-    "eq.confidence": "Confidence",
-    "eq.hops": "Mappings",
-    "eq.path": "Path of mappings, with sources",
-    "eq.walked": "walked backwards",
-    "eq.stored_as": "stored as",
-    "eq.method": "method",
-    "eq.asserted_by": "asserted by",
-    "eq.review": "review",
-    "eq.programme_at": "Programme {programme} is at level {level}.",
-    "eq.programme_no_level": "This programme has no level in the graph.",
-    "eq.ladder": "Ladder: {left} beside {right}",
-    "eq.ladder.desc": "Levels of both frameworks from lowest (bottom) to highest (top); a line "
-                      "joins each level of {left} to the levels of {right} it is equivalent "
-                      "to. The selected level is highlighted. The table above gives the same "
-                      "answer in text.",
-    "eq.ladder.other": "The ladder shows {right}; pick a target framework to see another.",
-    "eq.ladder.legend": "Legend",
-    "match.exactMatch": "exact",
-    "match.closeMatch": "close",
-    "match.broadMatch": "broad (the target is broader)",
-    "match.narrowMatch": "narrow (the target is narrower)",
-    "match.relatedMatch": "related only",
-    "po.title": "Portability",
-    "po.intro": "Start from a job profile, or tick an officer's own competencies with the "
-                "proficiency held. The answer ranks the roles they could move to by coverage "
-                "and lists the gaps and the training that closes them.",
-    "po.mode": "Start from",
-    "po.mode.profile": "a job profile",
-    "po.mode.competencies": "an officer's own competencies",
-    "po.profile": "Job profile",
-    "po.profile.choose": "Choose a job profile",
-    "po.competencies": "Competencies held",
-    "po.filter": "Filter the competency list",
-    "po.not_held": "not held",
-    "po.administration": "Only roles in administration",
-    "po.administration.any": "Any administration",
-    "po.min": "Minimum coverage (%)",
-    "po.limit": "How many roles",
-    "po.training": "Show the training that closes the gaps",
-    "po.answer": "Roles ranked by coverage",
-    "po.count": "{n} role(s) ranked.",
-    "po.none": "No role matches these conditions.",
-    "po.coverage": "Coverage",
-    "po.coverage.of": "coverage {pct}",
-    "po.counts": "{met} of {required} requirements met, {partial} partly, {missing} missing",
-    "po.gaps": "Gaps",
-    "po.gaps.none": "No gap: every requirement is met.",
-    "po.competency": "Competency",
-    "po.required": "Required",
-    "po.held": "Held",
-    "po.level": "Level",
-    "po.training.title": "Training that closes the gaps",
-    "po.training.total": "Total cost: {cost} {unit}",
-    "po.course": "Course",
-    "po.closes": "Closes",
-    "po.uncovered": "No known course closes",
-    "po.definition": "How coverage is scored",
-    "prof.aware": "aware",
-    "prof.trained": "trained",
-    "prof.advanced": "advanced",
-    "prof.expert": "expert",
-    "cv.title": "Programme coverage",
-    "cv.intro": "Pick an institution's programme to see which PICARD Professional Standards "
-                "its courses cover, per tier and knowledge area, with the courses behind each "
-                "cell.",
-    "cv.programme": "Programme",
-    "cv.programme.choose": "Choose a programme",
-    "cv.proposed": "Also count proposed (not yet reviewed) course mappings",
-    "cv.answer": "PICARD coverage of {programme}",
-    "cv.tier": "Tier",
-    "cv.area": "Knowledge area",
-    "cv.covered": "covered",
-    "cv.not_covered": "not covered",
-    "cv.courses": "Courses",
-    "cv.areas": "{covered} of {total} knowledge areas covered",
-    "cv.direct": "Aligned directly with the tier",
-    "cv.themes": "2019 themes",
-    "cv.readiness": "Readiness for recognition",
-    "cv.verdict.met": "met",
-    "cv.verdict.not_met": "not met",
-    "cv.verdict.cannot_judge": "cannot judge",
-    "cv.level": "Level",
-    "cv.counted": "Mappings counted",
-    "cv.legend": "Each cell is one knowledge area: a tick and the highest proficiency when a "
-                 "course covers it, a cross when none does.",
-    "se.title": "Browse and search",
-    "se.intro": "Full-text search over the names and descriptions of everything in the graph.",
-    "se.q": "Search for",
-    "se.kind": "Only this kind",
-    "se.kind.any": "Any kind",
-    "se.count": "{n} result(s) for \u201c{q}\u201d.",
-    "se.none": "Nothing found for \u201c{q}\u201d.",
-    "se.browse": "Browse by kind",
-    "en.title": "{kind} {code}",
-    "en.description": "Description",
-    "en.attributes": "Attributes",
-    "en.relationships": "Relationships",
-    "en.graph": "Neighbourhood",
-    "en.graph.desc": "{name} in the centre, linked to its {n} nearest neighbours; each "
-                     "neighbour is a link to its own page. The lists beside give the same "
-                     "relationships in text.",
-    "en.graph.more": "The graph shows the first {shown} of {n} neighbours.",
-    "en.json": "This entity as JSON",
-    "en.iri": "Linked-data URI",
-    "en.none": "No relationships.",
-    "en.proficiency": "proficiency",
-    "en.mapping": "mapping",
-    "rel.administrations": "Administrations using this scale",
-    "rel.framework": "Framework",
-    "rel.levels": "Levels",
-    "rel.job_profiles": "Job profiles",
-    "rel.programmes": "Programmes",
-    "rel.group": "Group",
-    "rel.broader": "Broader",
-    "rel.narrower": "Narrower",
-    "rel.required_by": "Required by",
-    "rel.drawn_on_by": "Drawn on by tasks",
-    "rel.developed_by": "Developed by courses",
-    "rel.picard_standards": "PICARD standards (through courses)",
-    "rel.competencies": "Competencies",
-    "rel.tasks": "Tasks",
-    "rel.occupations": "Occupations",
-    "rel.family": "Job family",
-    "rel.families": "Job families",
-    "rel.level": "Level",
-    "rel.domain": "Functional domain",
-    "rel.generic_role": "Generic role",
-    "rel.administration": "Administration",
-    "rel.requires": "Requires",
-    "rel.draws_on": "Draws on",
-    "rel.performed_by": "Performed by",
-    "rel.part_of": "Part of",
-    "rel.parts": "Parts",
-    "rel.aligned_courses": "Aligned courses",
-    "rel.recognised_programmes": "Recognised programmes",
-    "rel.isco_group": "ISCO group",
-    "rel.job_families": "Job families",
-    "rel.institution": "Institution",
-    "rel.courses": "Courses",
-    "rel.recognised_against": "Recognised against",
-    "rel.scale": "Grade scale",
-    "rel.mappings": "Level mappings",
-    "rel.aligns_with": "Aligns with",
-    "rel.develops": "Develops",
-    "rel.programme": "Programme",
-    "kind.Framework": "Framework",
-    "kind.Level": "Level",
-    "kind.CompetencyGroup": "Competency group",
-    "kind.Competency": "Competency",
-    "kind.ProficiencyLevel": "Proficiency level",
-    "kind.JobFamily": "Job family",
-    "kind.JobProfile": "Job profile",
-    "kind.ProfessionalTask": "Professional task",
-    "kind.FunctionalDomain": "Functional domain",
-    "kind.GenericRole": "Generic role",
-    "kind.Occupation": "Occupation",
-    "kind.PicardStandard": "PICARD standard",
-    "kind.Institution": "Institution",
-    "kind.Programme": "Programme",
-    "kind.Course": "Course",
-    "kind.Administration": "Administration",
-    "kind.Mapping": "Mapping",
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention pybabel extracts
+    """Marks a constant for extraction; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The catalogues found in one locale directory, compiled, by language code."""
+
+    translations: Mapping[str, NullTranslations]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (SOURCE_LANGUAGE, *sorted(c for c in self.translations if c != SOURCE_LANGUAGE))
+
+    def pick(self, requested: str | None) -> str:
+        """The asked-for language if the explorer speaks it, else English."""
+        return requested if requested in self.codes else SOURCE_LANGUAGE
+
+    def translator(self, lang: str | None) -> Translator:
+        code = self.pick(lang)
+        return Translator(code, self.translations.get(code) or NullTranslations())
+
+
+def _compile(po_file: Path) -> Translations:
+    with po_file.open("rb") as source:
+        catalog = read_po(source, locale=None, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def load_languages(locale_dir: Path = LOCALE_DIR) -> Languages:
+    """Every ``<lang>/LC_MESSAGES/messages.po`` under ``locale_dir``, compiled."""
+    found: dict[str, NullTranslations] = {}
+    for po_file in sorted(locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        found[po_file.parent.parent.name] = _compile(po_file)
+    return Languages(found)
+
+
+@functools.cache
+def default_languages() -> Languages:
+    """The catalogues shipped in ``app/web/locale``, loaded once per process."""
+    return load_languages(LOCALE_DIR)
+
+
+def babel_locale(lang: str) -> Locale:
+    """Babel's locale for formatting; a language CLDR does not know (a pseudo-locale such as
+    ``en_XA``) formats like its base language, else like English."""
+    for candidate in (lang, lang.split("_")[0], SOURCE_LANGUAGE):
+        try:
+            return Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+    return Locale.parse(SOURCE_LANGUAGE)
+
+
+# Vocabulary the data stores as codes, shown as words. Marked for extraction, translated on use.
+STATUS = {"verified": N_("verified"), "unverified": N_("unverified"),
+          "illustrative": N_("illustrative")}
+MATCH = {"exactMatch": N_("exact"), "closeMatch": N_("close"),
+         "broadMatch": N_("broad (the target is broader)"),
+         "narrowMatch": N_("narrow (the target is narrower)"),
+         "relatedMatch": N_("related only")}
+PROFICIENCY = {"aware": N_("aware"), "trained": N_("trained"), "advanced": N_("advanced"),
+               "expert": N_("expert")}
+VERDICT = {"met": N_("met"), "not_met": N_("not met"), "cannot_judge": N_("cannot judge")}
+KIND = {
+    "Framework": N_("Framework"), "Level": N_("Level"),
+    "CompetencyGroup": N_("Competency group"), "Competency": N_("Competency"),
+    "ProficiencyLevel": N_("Proficiency level"), "JobFamily": N_("Job family"),
+    "JobProfile": N_("Job profile"), "ProfessionalTask": N_("Professional task"),
+    "FunctionalDomain": N_("Functional domain"), "GenericRole": N_("Generic role"),
+    "Occupation": N_("Occupation"), "PicardStandard": N_("PICARD standard"),
+    "Institution": N_("Institution"), "Programme": N_("Programme"), "Course": N_("Course"),
+    "Administration": N_("Administration"), "Mapping": N_("Mapping"),
 }
-
-FR: dict[str, str] = {
-    "site.name": "Explorateur CQF Graph",
-    "site.tagline": "Cadre des qualifications douanières : niveaux, emplois, compétences et "
-                    "PICARD",
-    "skip": "Aller au contenu principal",
-    "nav.label": "Principal",
-    "nav.home": "Accueil",
-    "nav.equivalence": "Équivalence de niveaux",
-    "nav.portability": "Mobilité",
-    "nav.coverage": "Couverture d'un programme",
-    "nav.search": "Parcourir et rechercher",
-    "nav.api": "Documentation de l'API",
-    "lang.switch": "English",
-    "lang.switch.label": "Read this page in English",
-    "lang.name": "Français",
-    "footer.evidence": "Chaque réponse indique le statut de ses preuves : vérifié (vu dans la "
-                       "source), non vérifié (contenu établi d'un document nommé) ou "
-                       "illustratif (exemple rédigé pour ce service, jamais officiel).",
-    "footer.share": "L'adresse de cette page contient vos choix : copiez-la pour partager la "
-                    "réponse.",
-    "home.title": "Explorer le cadre des qualifications douanières",
-    "home.intro": "Des réponses pour les services RH et de formation, sans écrire de code.",
-    "home.equivalence": "Que vaut ce niveau de qualification, ce grade ou ce programme dans un "
-                        "autre cadre ?",
-    "home.portability": "Vers quels emplois cet agent peut-il évoluer, et quelle formation "
-                        "comble l'écart ?",
-    "home.coverage": "Quelles normes professionnelles PICARD un programme couvre-t-il ?",
-    "home.search": "Trouver un cadre, un niveau, un emploi, une compétence, une norme ou un "
-                   "cours.",
-    "submit": "Afficher la réponse",
-    "search.submit": "Rechercher",
-    "results": "Résultats",
-    "error.title": "Le service a répondu par une erreur",
-    "error.unexpected": "Le service n'a pas pu répondre ; l'erreur a été journalisée. "
-                        "Réessayez plus tard.",
-    "error.store": "La base de graphe n'a pas répondu ; réessayez dans un instant.",
-    "error.status": "Statut",
-    "error.network": "Le service est injoignable ; vérifiez la connexion et réessayez.",
-    "error.fields": "À corriger",
-    "illustrative": "Illustratif",
-    "illustrative.notice": "Données d'exemple illustratives rédigées pour ce service ; ce "
-                           "n'est pas une déclaration officielle de l'OMD, de l'UE ou d'un "
-                           "État.",
-    "illustrative.some": "Une partie de cette réponse repose sur des données d'exemple "
-                         "illustratives (marquées Illustratif) : elle n'est pas officielle.",
-    "status.verified": "vérifié",
-    "status.unverified": "non vérifié",
-    "status.illustrative": "illustratif",
-    "status": "Preuve",
-    "source": "Source",
-    "none": "aucun",
-    "code": "Code",
-    "name": "Nom",
-    "kind": "Type",
-    "eq.title": "Équivalence de niveaux",
-    "eq.intro": "Choisissez un niveau d'un cadre, le grade d'une administration ou un "
-                "programme, puis un cadre cible. Chaque réponse montre comment elle est "
-                "obtenue : chaque correspondance parcourue, avec sa source.",
-    "eq.from": "Depuis (niveau d'un cadre, grade ou programme)",
-    "eq.from.choose": "Choisissez un niveau, un grade ou un programme",
-    "eq.programmes": "Programmes (leur niveau)",
-    "eq.grades": "échelle de grades",
-    "eq.to": "Cadre cible",
-    "eq.to.all": "Tous les cadres",
-    "eq.depth": "Chemin le plus long (correspondances)",
-    "eq.proposed": "Compter aussi les correspondances proposées (pas encore acceptées)",
-    "eq.answer": "Niveaux équivalents de {source}",
-    "eq.count": "{n} niveau(x) équivalent(s) trouvé(s).",
-    "eq.none": "Aucune équivalence connue.",
-    "eq.target": "Niveau équivalent",
-    "eq.match": "Type de correspondance",
-    "eq.confidence": "Confiance",
-    "eq.hops": "Correspondances",
-    "eq.path": "Chemin des correspondances, avec leurs sources",
-    "eq.walked": "parcourue à rebours",
-    "eq.stored_as": "enregistrée comme",
-    "eq.method": "méthode",
-    "eq.asserted_by": "affirmée par",
-    "eq.review": "revue",
-    "eq.programme_at": "Le programme {programme} est au niveau {level}.",
-    "eq.programme_no_level": "Ce programme n'a pas de niveau dans le graphe.",
-    "eq.ladder": "Échelle : {left} à côté de {right}",
-    "eq.ladder.desc": "Les niveaux des deux cadres, du plus bas (en bas) au plus haut (en "
-                      "haut) ; une ligne relie chaque niveau de {left} aux niveaux de {right} "
-                      "qui lui sont équivalents. Le niveau choisi est mis en évidence. Le "
-                      "tableau ci-dessus donne la même réponse sous forme de texte.",
-    "eq.ladder.other": "L'échelle montre {right} ; choisissez un cadre cible pour en voir un "
-                       "autre.",
-    "eq.ladder.legend": "Légende",
-    "match.exactMatch": "exacte",
-    "match.closeMatch": "proche",
-    "match.broadMatch": "large (la cible est plus large)",
-    "match.narrowMatch": "étroite (la cible est plus étroite)",
-    "match.relatedMatch": "apparentée seulement",
-    "po.title": "Mobilité",
-    "po.intro": "Partez d'un profil d'emploi, ou cochez les compétences d'un agent avec le "
-                "niveau de maîtrise détenu. La réponse classe les emplois accessibles par "
-                "taux de couverture et indique les écarts et les formations qui les comblent.",
-    "po.mode": "Partir de",
-    "po.mode.profile": "un profil d'emploi",
-    "po.mode.competencies": "les compétences d'un agent",
-    "po.profile": "Profil d'emploi",
-    "po.profile.choose": "Choisissez un profil d'emploi",
-    "po.competencies": "Compétences détenues",
-    "po.filter": "Filtrer la liste des compétences",
-    "po.not_held": "non détenue",
-    "po.administration": "Seulement les emplois de l'administration",
-    "po.administration.any": "Toute administration",
-    "po.min": "Couverture minimale (%)",
-    "po.limit": "Nombre d'emplois",
-    "po.training": "Afficher les formations qui comblent les écarts",
-    "po.answer": "Emplois classés par couverture",
-    "po.count": "{n} emploi(s) classé(s).",
-    "po.none": "Aucun emploi ne répond à ces conditions.",
-    "po.coverage": "Couverture",
-    "po.coverage.of": "couverture {pct}",
-    "po.counts": "{met} exigence(s) sur {required} satisfaite(s), {partial} en partie, "
-                 "{missing} manquante(s)",
-    "po.gaps": "Écarts",
-    "po.gaps.none": "Aucun écart : toutes les exigences sont satisfaites.",
-    "po.competency": "Compétence",
-    "po.required": "Requis",
-    "po.held": "Détenu",
-    "po.level": "Niveau",
-    "po.training.title": "Formations qui comblent les écarts",
-    "po.training.total": "Coût total : {cost} {unit}",
-    "po.course": "Cours",
-    "po.closes": "Comble",
-    "po.uncovered": "Aucun cours connu ne comble",
-    "po.definition": "Comment la couverture est calculée",
-    "prof.aware": "sensibilisé",
-    "prof.trained": "formé",
-    "prof.advanced": "avancé",
-    "prof.expert": "expert",
-    "cv.title": "Couverture d'un programme",
-    "cv.intro": "Choisissez le programme d'un établissement pour voir quelles normes "
-                "professionnelles PICARD ses cours couvrent, par niveau de responsabilité et "
-                "domaine de connaissances, avec les cours derrière chaque case.",
-    "cv.programme": "Programme",
-    "cv.programme.choose": "Choisissez un programme",
-    "cv.proposed": "Compter aussi les correspondances de cours proposées (pas encore revues)",
-    "cv.answer": "Couverture PICARD de {programme}",
-    "cv.tier": "Niveau de responsabilité",
-    "cv.area": "Domaine de connaissances",
-    "cv.covered": "couvert",
-    "cv.not_covered": "non couvert",
-    "cv.courses": "Cours",
-    "cv.areas": "{covered} domaine(s) de connaissances couvert(s) sur {total}",
-    "cv.direct": "Aligné directement sur ce niveau",
-    "cv.themes": "Thèmes 2019",
-    "cv.readiness": "Préparation à la reconnaissance",
-    "cv.verdict.met": "satisfait",
-    "cv.verdict.not_met": "non satisfait",
-    "cv.verdict.cannot_judge": "impossible à juger",
-    "cv.level": "Niveau",
-    "cv.counted": "Correspondances comptées",
-    "cv.legend": "Chaque case est un domaine de connaissances : une coche et le plus haut "
-                 "niveau de maîtrise quand un cours le couvre, une croix sinon.",
-    "se.title": "Parcourir et rechercher",
-    "se.intro": "Recherche en texte intégral dans les noms et descriptions de tout le graphe.",
-    "se.q": "Rechercher",
-    "se.kind": "Seulement ce type",
-    "se.kind.any": "Tout type",
-    "se.count": "{n} résultat(s) pour « {q} ».",
-    "se.none": "Rien trouvé pour « {q} ».",
-    "se.browse": "Parcourir par type",
-    "en.title": "{kind} {code}",
-    "en.description": "Description",
-    "en.attributes": "Attributs",
-    "en.relationships": "Relations",
-    "en.graph": "Voisinage",
-    "en.graph.desc": "{name} au centre, relié à ses {n} voisins les plus proches ; chaque "
-                     "voisin est un lien vers sa propre page. Les listes à côté donnent les "
-                     "mêmes relations sous forme de texte.",
-    "en.graph.more": "Le graphe montre les {shown} premiers voisins sur {n}.",
-    "en.json": "Cette entité en JSON",
-    "en.iri": "URI de données liées",
-    "en.none": "Aucune relation.",
-    "en.proficiency": "maîtrise",
-    "en.mapping": "correspondance",
-    "rel.administrations": "Administrations utilisant cette échelle",
-    "rel.framework": "Cadre",
-    "rel.levels": "Niveaux",
-    "rel.job_profiles": "Profils d'emploi",
-    "rel.programmes": "Programmes",
-    "rel.group": "Groupe",
-    "rel.broader": "Plus large",
-    "rel.narrower": "Plus étroit",
-    "rel.required_by": "Requise par",
-    "rel.drawn_on_by": "Mobilisée par les tâches",
-    "rel.developed_by": "Développée par les cours",
-    "rel.picard_standards": "Normes PICARD (par les cours)",
-    "rel.competencies": "Compétences",
-    "rel.tasks": "Tâches",
-    "rel.occupations": "Professions",
-    "rel.family": "Famille d'emplois",
-    "rel.families": "Familles d'emplois",
-    "rel.level": "Niveau",
-    "rel.domain": "Domaine fonctionnel",
-    "rel.generic_role": "Rôle générique",
-    "rel.administration": "Administration",
-    "rel.requires": "Requiert",
-    "rel.draws_on": "Mobilise",
-    "rel.performed_by": "Exercée par",
-    "rel.part_of": "Fait partie de",
-    "rel.parts": "Parties",
-    "rel.aligned_courses": "Cours alignés",
-    "rel.recognised_programmes": "Programmes reconnus",
-    "rel.isco_group": "Groupe CITP",
-    "rel.job_families": "Familles d'emplois",
-    "rel.institution": "Établissement",
-    "rel.courses": "Cours",
-    "rel.recognised_against": "Reconnu au regard de",
-    "rel.scale": "Échelle de grades",
-    "rel.mappings": "Correspondances de niveaux",
-    "rel.aligns_with": "S'aligne sur",
-    "rel.develops": "Développe",
-    "rel.programme": "Programme",
-    "kind.Framework": "Cadre",
-    "kind.Level": "Niveau",
-    "kind.CompetencyGroup": "Groupe de compétences",
-    "kind.Competency": "Compétence",
-    "kind.ProficiencyLevel": "Niveau de maîtrise",
-    "kind.JobFamily": "Famille d'emplois",
-    "kind.JobProfile": "Profil d'emploi",
-    "kind.ProfessionalTask": "Tâche professionnelle",
-    "kind.FunctionalDomain": "Domaine fonctionnel",
-    "kind.GenericRole": "Rôle générique",
-    "kind.Occupation": "Profession",
-    "kind.PicardStandard": "Norme PICARD",
-    "kind.Institution": "Établissement",
-    "kind.Programme": "Programme",
-    "kind.Course": "Cours",
-    "kind.Administration": "Administration",
-    "kind.Mapping": "Correspondance",
+RELATION = {
+    "administrations": N_("Administrations using this scale"), "framework": N_("Framework"),
+    "levels": N_("Levels"), "job_profiles": N_("Job profiles"), "programmes": N_("Programmes"),
+    "group": N_("Group"), "broader": N_("Broader"), "narrower": N_("Narrower"),
+    "required_by": N_("Required by"), "drawn_on_by": N_("Drawn on by tasks"),
+    "developed_by": N_("Developed by courses"),
+    "picard_standards": N_("PICARD standards (through courses)"),
+    "competencies": N_("Competencies"), "tasks": N_("Tasks"), "occupations": N_("Occupations"),
+    "family": N_("Job family"), "families": N_("Job families"), "level": N_("Level"),
+    "domain": N_("Functional domain"), "generic_role": N_("Generic role"),
+    "administration": N_("Administration"), "requires": N_("Requires"),
+    "draws_on": N_("Draws on"), "performed_by": N_("Performed by"), "part_of": N_("Part of"),
+    "parts": N_("Parts"), "aligned_courses": N_("Aligned courses"),
+    "recognised_programmes": N_("Recognised programmes"), "isco_group": N_("ISCO group"),
+    "job_families": N_("Job families"), "institution": N_("Institution"),
+    "courses": N_("Courses"), "recognised_against": N_("Recognised against"),
+    "scale": N_("Grade scale"), "mappings": N_("Level mappings"),
+    "aligns_with": N_("Aligns with"), "develops": N_("Develops"), "programme": N_("Programme"),
 }
-
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
-
-
-def pick_language(requested: str | None) -> str:
-    """The asked-for language if the explorer speaks it, else English."""
-    return requested if requested in LANGUAGES else DEFAULT_LANGUAGE
 
 
 class Translator:
-    """``t(key, **values)``: the string in this language, else English, else the key."""
+    """One language for one page: gettext, data labels, vocabulary words, locale numbers."""
 
-    def __init__(self, lang: str) -> None:
-        self.lang = pick_language(lang)
-        self._messages = CATALOGUES[self.lang]
+    def __init__(self, lang: str, translations: NullTranslations) -> None:
+        self.lang = lang
+        self.translations = translations
+        self.locale = babel_locale(lang)
 
-    def __call__(self, key: str, **values: Any) -> str:
-        text = self._messages.get(key) or EN.get(key) or key
-        return text.format(**values) if values else text
+    @property
+    def html_lang(self) -> str:
+        """The BCP 47 tag for ``lang=""`` (``en_XA`` -> ``en-XA``)."""
+        return self.lang.replace("_", "-")
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def __call__(self, message: str, **values: Any) -> str:
+        """``t("Text %(x)s", x=...)`` from Python code: translated, then formatted."""
+        text = self.gettext(message)
+        return text % values if values else text
 
     def label(self, item: Mapping[str, Any] | None) -> str:
-        """A data label in this language: ``name_fr`` in French when present, else ``name``,
+        """A data label in this language: ``name_<lang>`` when present, else ``name``,
         else the code."""
         if not item:
             return ""
-        if self.lang == "fr" and item.get("name_fr"):
-            return str(item["name_fr"])
-        return str(item.get("name") or item.get("code") or "")
+        own = item.get(f"name_{self.lang}") if self.lang != SOURCE_LANGUAGE else None
+        return str(own or item.get("name") or item.get("code") or "")
 
-    def relation(self, name: str) -> str:
-        return self(f"rel.{name}") if f"rel.{name}" in EN else name.replace("_", " ")
+    def label_lang(self, item: Mapping[str, Any] | None) -> str | None:
+        """The language of ``label(item)`` when it is not the page's: a French page showing a
+        name that exists only in English says so (``lang="en"``) so screen readers switch."""
+        if not item or self.lang == SOURCE_LANGUAGE:
+            return None
+        return None if item.get(f"name_{self.lang}") else SOURCE_LANGUAGE
+
+    def vocab(self, table: Mapping[str, str], code: str | None) -> str:
+        """A stored code shown as a word; an unknown code stays as written."""
+        if not code:
+            return ""
+        return self.gettext(table[code]) if code in table else code.replace("_", " ")
 
     def kind(self, kind: str) -> str:
-        return self(f"kind.{kind}") if f"kind.{kind}" in EN else kind
+        return self.vocab(KIND, kind)
+
+    def relation(self, name: str) -> str:
+        return self.vocab(RELATION, name)
+
+    def status(self, status: str | None) -> str:
+        return self.vocab(STATUS, status)
+
+    def match(self, match_type: str | None) -> str:
+        return self.vocab(MATCH, match_type)
+
+    def prof(self, proficiency: str | None) -> str:
+        return self.vocab(PROFICIENCY, proficiency)
+
+    def verdict(self, verdict: str | None) -> str:
+        return self.vocab(VERDICT, verdict)
+
+    def decimal(self, value: float | int | None, pattern: str | None = None) -> str:
+        """``10.0`` -> ``10.0`` in English, ``10,0`` in French."""
+        if value is None:
+            return ""
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def pct(self, value: float | None) -> str:
+        """A 0..1 share as a whole percentage in this locale (``95%``, ``95 %``)."""
+        if value is None:
+            return "\u2014"
+        return format_percent(value, locale=self.locale)
+
+    def language_name(self, code: str) -> str:
+        """A language's name in that language (``Français``), for the language switch."""
+        try:
+            name = Locale.parse(code).get_display_name(code)
+        except (UnknownLocaleError, ValueError):
+            name = None
+        return (name or code)[:1].upper() + (name or code)[1:]

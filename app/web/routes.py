@@ -12,24 +12,51 @@ from typing import Any, TypeVar
 import jinja2
 import structlog
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2.runtime import Context
 
-from app.domain.errors import DomainError, InvalidInput, NotFound
+from app.domain.errors import DomainError, InvalidInput, NotFound, UnknownKind
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore, StoreUnavailable
 from app.rdf.iris import parse_path
 from app.services.catalog import CatalogService
 from app.services.portability import PortabilityQuestion, PortabilityService
 from app.web import explore, pages, svg, urls
-from app.web.i18n import Translator, pick_language
+from app.web.i18n import N_, SOURCE_LANGUAGE, Languages, default_languages
+from app.web.static_files import static_url
 
 log = structlog.get_logger(__name__)
 HERE = Path(__file__).parent
-STATIC_DIR = (HERE / "static").resolve()
-templates = Jinja2Templates(env=jinja2.Environment(
-    loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-    undefined=jinja2.ChainableUndefined))
+
+
+@jinja2.pass_context
+def _gettext(context: Context, message: str) -> str:
+    return context["t"].gettext(message)
+
+
+@jinja2.pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return context["t"].ngettext(singular, plural, n)
+
+
+def _environment() -> jinja2.Environment:
+    """Autoescaped templates with Jinja's i18n extension (``{% trans %}``, ``_()``,
+    ``ngettext()``); the catalogue is the page's own (``t`` in the context), so one
+    environment serves every language."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                             autoescape=True, undefined=jinja2.ChainableUndefined,
+                             extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        _gettext, _ngettext, newstyle=True)
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+NAV = ({"view": "equivalence", "path": "/equivalence", "label": N_("Level equivalence")},
+       {"view": "portability", "path": "/portability", "label": N_("Portability")},
+       {"view": "coverage", "path": "/coverage", "label": N_("Programme coverage")},
+       {"view": "search", "path": "/search", "label": N_("Browse and search")})
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")
 
@@ -40,20 +67,40 @@ def _store(request: Request) -> GraphStore:
     return request.app.state.runtime.store
 
 
+def _languages(request: Request) -> Languages:
+    """The catalogues this app serves (``app.state.languages`` when set, else the shipped
+    ones)."""
+    return getattr(request.app.state, "languages", None) or default_languages()
+
+
+def _language_switch(request: Request, languages: Languages, lang: str) -> list[dict[str, str]]:
+    """One link per other language: the same URL and state, that language, its own name."""
+    links = []
+    for code in languages.codes:
+        if code == lang:
+            continue
+        url = request.url.remove_query_params("lang")
+        if code != SOURCE_LANGUAGE:
+            url = url.include_query_params(lang=code)
+        theirs = languages.translator(code)
+        links.append({"href": url.path + (f"?{url.query}" if url.query else ""),
+                      "html_lang": theirs.html_lang, "name": theirs.language_name(code),
+                      # Translators: "English" stands for the name of your own language.
+                      "title": theirs.gettext("Read this page in English")})
+    return links
+
+
 def _page(request: Request, view: str) -> dict[str, Any]:
     """What every page needs: language, translator, link builders, the language switch (the
-    same URL, same state, other language)."""
-    lang = pick_language(request.query_params.get("lang"))
-    other = "fr" if lang == "en" else "en"
-    switch = request.url.remove_query_params("lang")
-    if other != "en":
-        switch = switch.include_query_params(lang=other)
-    path_and_query = switch.path + (f"?{switch.query}" if switch.query else "")
-    return {"request": request, "t": Translator(lang), "lang": lang, "other_lang": other,
-            "view": view, "switch_url": path_and_query,
+    same URL, same state, other languages)."""
+    languages = _languages(request)
+    t = languages.translator(request.query_params.get("lang"))
+    lang = t.lang
+    return {"request": request, "t": t, "lang": lang, "nav": NAV,
+            "other_languages": _language_switch(request, languages, lang), "view": view,
             "href": lambda path, **kw: urls.with_query(path, lang, **kw),
             "entity_href": lambda kind, code: _entity_href(kind, code, lang),
-            "svg": svg, "error": None}
+            "svg": svg, "static_url": static_url, "error": None}
 
 
 def _entity_href(kind: str, code: str | None, lang: str) -> str | None:
@@ -74,10 +121,12 @@ def _attempt(context: dict[str, Any], build: Callable[[], T]) -> T | None:
     except DomainError as exc:
         context["error"] = {"status": 400, "detail": str(exc), "errors": []}
     except StoreUnavailable:
-        context["error"] = {"status": 503, "detail": t("error.store"), "errors": []}
+        context["error"] = {"status": 503, "errors": [],
+                            "detail": t("The graph store did not answer; retry shortly.")}
     except Exception:  # noqa: BLE001 - logged; the page says only that the service failed
         log.exception("web.page.failed", path=context["request"].url.path)
-        context["error"] = {"status": 500, "detail": t("error.unexpected"), "errors": []}
+        context["error"] = {"status": 500, "errors": [], "detail": t(
+            "The service failed to answer; the error was logged. Try again later.")}
     return None
 
 
@@ -176,12 +225,14 @@ def search(request: Request) -> HTMLResponse:
 def entity_page(kind: str, rest: str, request: Request) -> HTMLResponse:
     try:
         label, code = parse_path(kind, rest)
-    except (KeyError, ValueError):
-        label, code = None, rest
+        problem = None if label else f"no {kind} with code '{rest}'"
+    except UnknownKind as exc:
+        label, code, problem = None, rest, str(exc)
+    except ValueError:
+        label, code, problem = None, rest, f"no {kind} with code '{rest}'"
     if label is None:
         context = _page(request, "search")
-        context["error"] = {"status": 404, "detail": f"no {kind} with code '{rest}'",
-                            "errors": []}
+        context["error"] = {"status": 404, "detail": problem, "errors": []}
         context.update(detail=None, label=None, code=rest)
         return _render("entity.html", context)
     return render_entity_page(request, label, code)
@@ -203,11 +254,3 @@ def render_entity_page(request: Request, label: NodeLabel, code: str) -> HTMLRes
              "href": _entity_href(n["kind"], n["code"], lang)}
             for n in explore.neighbours(detail)])
     return _render("entity.html", context)
-
-
-@router.get("/static/{name:path}")
-def static(name: str) -> Response:
-    path = (STATIC_DIR / name).resolve()
-    if not path.is_relative_to(STATIC_DIR) or not path.is_file():
-        raise NotFound("static file", name)
-    return FileResponse(path, headers={"Cache-Control": "public, max-age=300"})

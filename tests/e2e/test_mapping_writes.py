@@ -116,12 +116,12 @@ def test_a_reviewer_may_review_but_not_assert(writable_api: TestClient, key_for)
 
 
 @pytest.mark.parametrize("body, location", [
-    (_mapping("NOPE:1", "CQF:3"), "body.from_level"),
-    (_mapping("ADM-X-GRADES:G4", "ADM-X-GRADES:G5"), "body.to_level"),
-    (_mapping("ADM-X-GRADES:G4", "CQF:3", confidence=1.5), "body.confidence"),
-    (_mapping("ADM-X-GRADES:G4", "CQF:3", match_type="sameAs"), "body.match_type"),
-    (_mapping("ADM-X-GRADES:G4", "CQF:3", method="gut_feeling"), "body.method"),
-    ({**_mapping("ADM-X-GRADES:G4", "CQF:3"), "source": {}}, "body.source.document"),
+    (_mapping("NOPE:1", "CQF:3"), "from_level"),
+    (_mapping("ADM-X-GRADES:G4", "ADM-X-GRADES:G5"), "to_level"),
+    (_mapping("ADM-X-GRADES:G4", "CQF:3", confidence=1.5), "confidence"),
+    (_mapping("ADM-X-GRADES:G4", "CQF:3", match_type="sameAs"), "match_type"),
+    (_mapping("ADM-X-GRADES:G4", "CQF:3", method="gut_feeling"), "method"),
+    ({**_mapping("ADM-X-GRADES:G4", "CQF:3"), "source": {}}, "source › document"),
 ])
 def test_bad_mappings_are_refused_and_nothing_is_written(writable_api: TestClient, with_x,
                                                          body, location) -> None:

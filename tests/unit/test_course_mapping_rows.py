@@ -9,10 +9,12 @@ from app.domain.errors import InvalidInput
 
 HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"
 REF = cm.Reference(
-    institution="EXU", programmes=frozenset({"PROG-EXU-MSC"}),
+    institution="EXU", programmes=cm.Reference.folded({"PROG-EXU-MSC"}),
     course_owners={"CRS-EXU-01": "EXU", "CRS-OTHER": "INST-RTU"},
-    competencies=frozenset({"OPS-P01", "OPS-P02"}), standards=frozenset({"PS2008-K01"}),
-    proficiencies=frozenset({"aware", "trained", "advanced", "expert"}),
+    competencies=cm.Reference.folded({"OPS-P01", "OPS-P02"}),
+    standards=cm.Reference.folded({"PS2008-K01"}),
+    proficiencies=("aware", "trained", "advanced", "expert"),
+    courses=cm.Reference.folded({"CRS-EXU-01", "CRS-OTHER"}),
 )
 
 
@@ -95,3 +97,31 @@ def test_the_diff_counts_added_changed_removed_and_unchanged() -> None:
     assert change.counts() == {"added": 1, "changed": 1, "removed": 1, "unchanged": 1}
     assert change.removed == [("CRS-EXU-02", "develops", "OPS-P02")]
     assert cm.diff(rows, current, scope={"CRS-EXU-01"}).removed == []
+
+
+def test_codes_and_proficiencies_are_forgiven_and_stored_canonically() -> None:
+    text = HEADER + "prog-exu-msc,crs-exu-01,,DEVELOPS,ops-p01,Advanced,,\n" \
+        + "Prog-Exu-Msc,CRS-exu-01,,aligns_with,ps2008-k01,,,\n"
+    rows = cm.validate(cm.parse_csv(text.encode(), 100), REF)
+    assert [(r.programme, r.course, r.kind, r.target, r.proficiency) for r in rows] == [
+        ("PROG-EXU-MSC", "CRS-EXU-01", "develops", "OPS-P01", "advanced"),
+        ("PROG-EXU-MSC", "CRS-EXU-01", "aligns_with", "PS2008-K01", None)]
+
+
+def test_out_of_scale_lists_the_allowed_proficiencies_in_scale_order() -> None:
+    problems = _problems(HEADER + "PROG-EXU-MSC,CRS-EXU-01,,develops,OPS-P01,master,,\n")
+    assert problems[0].message.endswith("(expected one of aware, trained, advanced, expert)")
+
+
+def test_a_bad_first_row_of_a_new_course_is_its_only_error() -> None:
+    """The first row names the new course but is bad; its later rows are fine and must not
+    be reported again as 'a new course needs a name'."""
+    problems = _problems(
+        HEADER
+        + "PROG-EXU-MSC,NEW-9,Customs law,develops,NOPE,aware,,\n"      # bad target
+        + "PROG-EXU-MSC,NEW-9,,develops,OPS-P01,aware,,\n"
+        + "PROG-EXU-MSC,NEW-9,,develops,OPS-P02,master,,\n"              # bad proficiency
+        + "PROG-EXU-MSC,NEW-9,,aligns_with,PS2008-K01,,,\n"
+        + "PROG-EXU-MSC,NEW-8,Valuation,develops,OPS-P01,guru,,\n")      # bad proficiency
+    assert sorted((p.line, p.column) for p in problems) == [
+        (2, "target"), (4, "proficiency"), (6, "proficiency")]

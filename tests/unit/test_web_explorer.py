@@ -1,27 +1,8 @@
-"""The explorer's pure parts: the message catalogue and the drawings' geometry."""
+"""The explorer's pure parts: the drawings' geometry (catalogues: ``test_web_i18n.py``)."""
 
 from __future__ import annotations
 
-from app.web import i18n, svg
-
-
-def test_french_and_english_catalogues_hold_the_same_keys() -> None:
-    assert set(i18n.FR) == set(i18n.EN)
-    assert all(i18n.FR[k].strip() for k in i18n.FR)
-
-
-def test_unknown_language_falls_back_to_english() -> None:
-    assert i18n.Translator("de")("nav.search") == i18n.EN["nav.search"]
-    assert i18n.Translator("fr")("no.such.key") == "no.such.key"
-
-
-def test_data_labels_use_name_fr_in_french_with_english_fallback() -> None:
-    fr = i18n.Translator("fr")
-    assert fr.label({"name": "Primary education", "name_fr": "Enseignement primaire"}) == \
-        "Enseignement primaire"
-    assert fr.label({"name": "Valuation", "name_fr": None}) == "Valuation"
-    assert i18n.Translator("en").label({"name": "Valuation", "name_fr": "Évaluation"}) == \
-        "Valuation"
+from app.web import svg
 
 
 def _levels(framework: str, n: int) -> list[dict[str, object]]:

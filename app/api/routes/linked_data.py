@@ -2,8 +2,9 @@
 the service mints (catalogue entities, mappings, sources, qualified statements, concept
 schemes, mapping sets, releases, the current dataset).
 
-A non-canonical form of an IRI (an unencoded ``:``, a code in another letter case) is
-redirected (308) to the canonical IRI instead of being described as if it were that IRI.
+A non-canonical form of an IRI (an unencoded ``:``, a code in another letter case, the other
+level notation, a kind in capitals) is redirected (308) to the canonical IRI instead of being
+described as if it were that IRI.
 Answers carry ``ETag`` and ``Last-Modified``; a matching ``If-None-Match`` gets 304.
 """
 
@@ -22,7 +23,6 @@ from app.api.http import VARY, conditional, etag_of, negotiated
 from app.api.problems import problem
 from app.api.rdf_deps import Minter
 from app.domain.errors import NotFound
-from app.graph.cypher import rdf as q
 from app.graph.labels import NodeLabel
 from app.rdf import html
 from app.rdf.iris import (
@@ -31,16 +31,19 @@ from app.rdf.iris import (
     LEGACY_MAPPING_SETS,
     MAPPING_KIND,
     MAPPING_SET_KIND,
+    OTHER_KINDS,
     RELEASE_KIND,
     SCHEME_KIND,
     SOURCE_KIND,
     STATEMENT_KIND,
     Iris,
+    label_of_kind,
     parse_path,
 )
 from app.rdf.negotiation import FORMAT_OF_MEDIA, HTML, JSON, RDF_FORMATS, choose
 from app.services import linked
 from app.services.catalog import CatalogService
+from app.services.codes import CodeResolver
 from app.services.graph_state import tracker
 from app.services.rdf_entity import entity_document, mapping_document, mapping_json
 from app.services.releases import manifest
@@ -65,16 +68,6 @@ def _redirect(request: Request, iri: str, status: int = 308) -> Response:
     query = request.url.query
     return RedirectResponse(iri + (f"?{query}" if query else ""), status_code=status,
                             headers=VARY)
-
-
-def _entity_code(store: Store, label: NodeLabel, code: str) -> str:
-    """The stored code: ``code`` itself, or the one code equal to it but for letter case."""
-    if store.read(q.node_props(label), {"code": code}):
-        return code
-    rows = store.read(q.code_any_case(label), {"code": code})
-    if len(rows) != 1:
-        raise NotFound(label.value, code)
-    return str(rows[0]["code"])
 
 
 def _rdf_answer(graph: Graph, media: str) -> Response:
@@ -105,6 +98,9 @@ def _resource(request: Request, store: Store, iris: Iris, kind: str,
         return linked.mapping_set(store, settings.releases_dir, iris, parts[0])
     if kind == DATASET_KIND and len(parts) == 1:
         return linked.dataset(iris, parts[0])
+    if kind in OTHER_KINDS:
+        raise NotFound(kind, "/".join(parts))
+    label_of_kind(kind)  # UnknownKind, naming the kinds there are
     raise NotFound(kind, "/".join(parts))
 
 
@@ -131,16 +127,16 @@ def dereference(kind: str, code: str, request: Request, store: Store, iris: Mint
     modified: datetime = tracker(request.app.state).current(store).changed_at
     etag: str | None = None  # by default the hash of the answer's body
     answer: Callable[[], Response]
-    if kind in LABEL_OF or kind == MAPPING_KIND:
+    if kind.lower() in LABEL_OF or kind.lower() == MAPPING_KIND:
         try:
             label, key = parse_path(kind, code)
-        except (KeyError, ValueError) as exc:
+        except ValueError as exc:
             raise NotFound(kind, code) from exc
         if label is None:
             iri = iris.mapping(key)
             mapping_json(store, iris, key)  # unknown mappings are a 404 problem
-        else:
-            key = _entity_code(store, label, key)
+        else:  # any case, either level notation: the stored code (app.services.codes)
+            key = CodeResolver(store).require(label, key)
             iri = iris.entity(label, key)
         answer = _entity_answer(request, store, iris, label, key, media)
     else:

@@ -58,6 +58,7 @@ Gaps that no candidate closes are reported as uncovered.
 from __future__ import annotations
 
 from app.domain.portability.proficiency import (
+    PROFICIENCY_NAMES,
     Proficiency,
     UnknownProficiency,
     parse_proficiency,
@@ -84,6 +85,7 @@ from app.domain.portability.training import (
 )
 
 __all__ = [
+    "PROFICIENCY_NAMES",
     "Proficiency",
     "UnknownProficiency",
     "parse_proficiency",

@@ -89,3 +89,7 @@ def _as_profile(profile: Mapping[str, str | Proficiency]) -> dict[str, Proficien
     if all(type(v) is Proficiency for v in profile.values()):
         return dict(profile)  # type: ignore[arg-type]
     return parse_profile(profile)
+
+
+# The allowed names in scale order, as error messages list them.
+PROFICIENCY_NAMES = ", ".join(p.code for p in Proficiency)

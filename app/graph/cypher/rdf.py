@@ -105,12 +105,6 @@ def statement(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> str:
             f"(b:{to_label.value} {{code: $to}}) RETURN properties(r) AS props")
 
 
-def code_any_case(label: NodeLabel) -> str:
-    """The stored codes equal to ``$code`` but for letter case (a non-canonical IRI)."""
-    return (f"MATCH (n:{label.value}) WHERE toLower(n.code) = toLower($code) "
-            "RETURN n.code AS code ORDER BY code LIMIT 2")
-
-
 # --- sources: who cites each (document, publisher, year, url) ------------------------------
 
 _SOURCE_COLUMNS = ("x.source_document AS document, x.source_publisher AS publisher, "

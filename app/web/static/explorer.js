@@ -30,7 +30,7 @@
     document.title = doc.title;
     var sw = doc.getElementById("lang-switch");
     var mine = document.getElementById("lang-switch");
-    if (sw && mine) { mine.setAttribute("href", sw.getAttribute("href")); }
+    if (sw && mine) { mine.replaceWith(document.importNode(sw, true)); }
   }
 
   function networkError(message) {

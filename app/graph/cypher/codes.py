@@ -1,0 +1,18 @@
+"""Finding the stored (canonical) code of what a user typed: the exact code first, through the
+``code`` index, then a case-folded comparison over the label. Labels come from the whitelist;
+every value is a parameter."""
+
+from __future__ import annotations
+
+from app.graph.labels import NodeLabel
+
+
+def exact(label: NodeLabel) -> str:
+    """Which of ``$codes`` are stored exactly as written."""
+    return f"UNWIND $codes AS code MATCH (n:{label.value} {{code: code}}) RETURN n.code AS code"
+
+
+def folded(label: NodeLabel) -> str:
+    """Stored codes whose lower-case form is one of ``$keys`` (already lower-cased)."""
+    return (f"MATCH (n:{label.value}) WHERE toLower(n.code) IN $keys "
+            "RETURN n.code AS code ORDER BY code")
