@@ -27,8 +27,8 @@ class Runtime:
 
     def close(self) -> None:
         self.store.close()
-        if self.embedded is not None:
-            self.embedded.stop()
+        if self.embedded is not None and not self.embedded.reused:
+            self.embedded.stop()  # never a server this process found running (a service's)
 
 
 def connect(settings: Settings) -> Runtime:

@@ -85,6 +85,7 @@ class EmbeddedFalkorDB:
         self.start_timeout = start_timeout
         self.port: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
+        self.reused = False  # another process's server (a running service's): not ours to stop
 
     @property
     def pid_file(self) -> Path:
@@ -118,7 +119,7 @@ class EmbeddedFalkorDB:
         one, e.g. to restart on the address clients already hold; default: a free one)."""
         existing = self.running()
         if existing is not None:
-            self.port = existing.port
+            self.port, self.reused = existing.port, True
             log.info("embedded.reused", pid=existing.pid, port=existing.port)
             return existing.port
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
-from app.rdf import schemes
+from app.rdf import schemes, sssom
 from app.rdf.iris import Iris
 from app.rdf.terms import RDFLIB, Terms, decimal_lexical
 from app.rdf.vocab import CQF
@@ -97,11 +97,13 @@ MAPPING_FIELDS: tuple[tuple[str, URIRef, str], ...] = (
     ("historical", CQF.historical, "bool"), ("note", SKOS.note, "en"),
     ("status", CQF.evidenceStatus, "str"),
 )
+REVIEWED = ("accepted", "rejected", "superseded")
 MATCH_TYPES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 # Namespace attributes resolved once (a DefinedNamespace lookup is slow in a hot loop).
 _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
 _QUALIFIED, _MAPPING, _SOURCE = CQF.QualifiedRelation, CQF.Mapping, CQF.Source
 _PROFICIENCY, _DERIVED_FROM = CQF.proficiency, PROV.wasDerivedFrom
+_REVIEW_DATE = CQF.reviewDate
 _CLASS: dict[NodeLabel, URIRef] = {label: CQF[label.value] for label in CATALOGUE_LABELS}
 _SOURCE_KEYS = ("source_document", "source_publisher", "source_year", "source_url")
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
@@ -223,6 +225,9 @@ def mapping(from_code: str, to_code: str, props: Mapping[str, Any], iris: Iris,
                          (t.const(_SUBJECT), subject), (t.const(_PREDICATE), predicate),
                          (t.const(_OBJECT), obj)]
     pairs += _pairs(props, MAPPING_FIELDS, t)
+    reviewed = sssom.mapping_date(props) if props.get("review_status") in REVIEWED else None
+    if reviewed:  # the SSSOM mapping_date of a reviewed mapping
+        pairs.append((t.const(_REVIEW_DATE), t.literal(reviewed, datatype=XSD.date)))
     pairs += sources.link(props, out)
     out.append((t.iri(iris.mapping(str(props["id"]))), _dedupe(pairs)))
     return out

@@ -73,6 +73,7 @@ class CQF(DefinedNamespace):
     ordinal: URIRef  # ordinal
     qualificationExamples: URIRef  # qualification examples
     rank: URIRef  # rank
+    reviewDate: URIRef  # review date
     reviewStatus: URIRef  # review status
     roleFamily: URIRef  # role family
     skillsDescriptor: URIRef  # skills descriptor

@@ -133,3 +133,19 @@ def test_sssom_tsv_has_one_row_per_mapping(api: TestClient, seeded_falkordb) -> 
         f"skos:{t}" for t in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch",
                               "relatedMatch")}
     assert all(r["subject_id"].startswith("cqflevel:") for r in rows)
+
+
+def test_every_sssom_row_has_its_mapping_date(api: TestClient, seeded_falkordb) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    text = api.get("/api/v1/export/mappings.sssom.tsv").text
+    assert f"# mapping_set_id: {BASE}mapping-set/latest" in text.splitlines()
+    body = [line for line in text.splitlines() if not line.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(body)), delimiter="\t"))
+    reviewed = {r["id"]: str(r["at"])[:10] for r in seeded_falkordb.read(
+        "MATCH ()-[m:MAPS_TO]->() RETURN m.id AS id, m.reviewed_at AS at")}
+    assert rows and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["mapping_date"]) for r in rows)
+    for row in rows:
+        mapping_id = re.search(r"(?:^|;)id=([^;]+)", row["other"]).group(1)  # type: ignore[union-attr]
+        assert row["mapping_date"] == reviewed[mapping_id]
