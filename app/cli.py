@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
+from typing import Annotated
 
 import typer
-import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -51,17 +52,41 @@ def _progress() -> Progress:
 
 
 @app.command()
-def serve(host: str | None = None, port: int | None = None) -> None:
+def serve(host: str | None = None, port: int | None = None,
+          workers: Annotated[int, typer.Option(min=1, max=64, help=(
+              "uvicorn worker processes (each with its own caches, refreshed within "
+              "CQF_MAPPING_CACHE_SECONDS)"))] = 1) -> None:
     """Start the store (embedded unless configured), migrate, seed if empty, serve the API."""
     settings = _settings()
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items()
                                            if v is not None})
     from app.main import create_app
+    from app.serving import run
 
     console.print(f"CQF Graph on http://{settings.host}:{settings.port}/docs "
-                  f"(backend: {settings.backend})")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_config=None, access_log=False)
+                  f"(backend: {settings.backend}, workers: {workers})")
+    if workers == 1:
+        run(create_app(settings), host=settings.host, port=settings.port)
+        return
+    # Several workers: this process starts (and prepares) the store once, then each worker
+    # builds its app from the environment and connects to that store.
+    runtime = runtime_mod.start(settings)
+    try:
+        os.environ.update(worker_environment(settings, runtime))
+        run("app.main:app_from_env", host=settings.host, port=settings.port, workers=workers,
+            factory=True)
+    finally:
+        runtime.close()
+
+
+def worker_environment(settings: Settings, runtime: runtime_mod.Runtime) -> dict[str, str]:
+    """What a worker process needs to reach the store the parent started."""
+    env = {"CQF_SEED_ON_START": "false"}
+    if runtime.embedded is not None:
+        env |= {"CQF_BACKEND": Backend.FALKORDB.value,
+                "CQF_FALKORDB_URL": f"redis://{runtime.store.address}",  # type: ignore[attr-defined]
+                "CQF_GRAPH_NAME": settings.graph_name}
+    return env
 
 
 @app.command("seed")

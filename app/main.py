@@ -14,7 +14,7 @@ from app.api import metrics as metrics_mod
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
 from app.services.equivalence import MappingGraphCache
-from app.services.portability import CandidateCache
+from app.services.portability import CandidateCache, OfferCache
 from app.settings import Settings
 from app.web import static_files as web_static
 from app.web.routes import router as web_router
@@ -47,15 +47,16 @@ def create_app(settings: Settings | None = None,
     app.state.settings = settings
     app.state.mapping_cache = MappingGraphCache(settings.mapping_cache_seconds)
     app.state.candidate_cache = CandidateCache(settings.mapping_cache_seconds)
+    app.state.offer_cache = OfferCache(settings.mapping_cache_seconds)
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
-    middleware.install_limits(app, settings)
-    if settings.metrics_enabled:
-        metrics_mod.install(app, metrics_mod.Metrics())
+    metrics = metrics_mod.Metrics() if settings.metrics_enabled else None
+    if metrics is not None:
+        metrics_mod.install(app, metrics)
         if runtime is not None:
-            metrics_mod.instrument(runtime, app.state.metrics)
-    middleware.install_context(app)
+            metrics_mod.instrument(runtime, metrics)
+    middleware.install(app, settings, metrics, on_write=lambda: drop_read_models(app))
     app.include_router(root_router)
     app.include_router(api_router)
     app.include_router(web_router)  # the web explorer at / (app/web)
@@ -63,6 +64,12 @@ def create_app(settings: Settings | None = None,
     http.install(app)  # HEAD on every GET route, complete Allow on 405 (after every router)
 
     return app
+
+
+def drop_read_models(app: FastAPI) -> None:
+    """A write in this process: every cached read model is rebuilt on its next use."""
+    for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache):
+        cache.invalidate()
 
 
 def app_from_env() -> FastAPI:

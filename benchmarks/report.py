@@ -21,18 +21,32 @@ END = "<!-- bench:core:end -->"
 DOC_TITLE = "# Benchmarks\n\nFigures measured by the benchmark suites in `benchmarks/`.\n"
 
 
+HTTP_COLUMNS = ("graph", "operation", "workers", "req/s", "vs bare def", "vs bare async",
+                "vs /health/live",
+                "p95 ms loaded", "p50 ms 1 client", "p95 ms 1 client", "p99 ms 1 client",
+                "errors", "goal", "verdict")
+
+
+def _num(value: float | None, fmt: str = "{:,.0f}") -> str:
+    return "-" if value is None else fmt.format(value)
+
+
+def _http_cells(f: HttpFigure) -> list[str]:
+    return [f.graph, f.name, str(f.workers), _num(f.throughput_rps),
+            _num(f.ratios.get("vs_bare"), "{:.2f}"), _num(f.ratios.get("vs_bare_async"), "{:.2f}"),
+            _num(f.ratios.get("vs_live"), "{:.2f}"),
+            _num(f.concurrent_p95_ms, "{:g}"), _num(f.p50_ms, "{:g}"), _num(f.p95_ms, "{:g}"),
+            _num(f.p99_ms, "{:g}"), str(f.errors), f.goal, f.verdict]
+
+
 def print_tables(console: Console, http: list[HttpFigure], writes: list[WriteFigure],
                  domain: list[DomainFigure]) -> None:
     if http:
-        table = Table(title="HTTP (uvicorn on 127.0.0.1, httpx clients)")
-        for col in ("operation", "p50 ms", "p95 ms", "p99 ms", "p95 / trivial", "req/s (8 cl.)",
-                    "req/s / trivial", "p95 ms (8 cl.)", "errors", "goal"):
+        table = Table(title=f"HTTP (uvicorn on 127.0.0.1, load: {http[0].load_generator})")
+        for col in HTTP_COLUMNS:
             table.add_column(col)
         for f in http:
-            table.add_row(f.name, f"{f.p50_ms}", f"{f.p95_ms}", f"{f.p99_ms}",
-                          f"{f.ratios['p95_vs_trivial']}x", f"{f.throughput_rps:.0f}",
-                          f"{f.ratios['throughput_vs_trivial']}", f"{f.concurrent_p95_ms}",
-                          str(f.errors), f.goal)
+            table.add_row(*_http_cells(f))
         console.print(table)
     if writes:
         table = Table(title="Writes: whole UNWIND batches vs row by row")
@@ -69,13 +83,12 @@ def markdown(meta: dict[str, Any], http: list[HttpFigure], writes: list[WriteFig
     if meta.get("note"):
         lines += [meta["note"], ""]
     if http:
-        lines += ["| operation | p50 ms | p95 ms | p99 ms | p95 vs trivial | req/s, 8 clients "
-                  "| req/s vs trivial | p95 ms, 8 clients | errors | goal |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
-        lines += [f"| {f.name} | {f.p50_ms} | {f.p95_ms} | {f.p99_ms} | "
-                  f"{f.ratios['p95_vs_trivial']}x | {f.throughput_rps:.0f} | "
-                  f"{f.ratios['throughput_vs_trivial']} | {f.concurrent_p95_ms} | {f.errors} | "
-                  f"{f.goal} |" for f in http]
+        lines += [f"Load: {http[0].load_generator}. Machine load average (1/5/15 min) before "
+                  f"the run {meta.get('load_before', '?')}, after {meta.get('load_after', '?')}.",
+                  "", "| " + " | ".join(HTTP_COLUMNS) + " |",
+                  "| --- | --- | ---: | " + " | ".join("---:" for _ in HTTP_COLUMNS[3:-2])
+                  + " | --- | --- |"]
+        lines += ["| " + " | ".join(_http_cells(f)) + " |" for f in http]
         lines.append("")
     if writes:
         lines += ["| write | rows | UNWIND batch rows/s | row-by-row rows/s | speed-up |",

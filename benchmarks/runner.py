@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
 from app.seed.loader import total_rows
-from benchmarks import domain_bench, http_bench, report, writes
+from benchmarks import domain_bench, http_bench, http_suite, report, writes
 from benchmarks.generator import GeneratedGraph, generate, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,15 +37,19 @@ REPRODUCE = """Reproduce (from the repository root, in the virtual environment):
     python -m benchmarks --only http --seed 7
     cqf bench --quick               # the same through the CLI
 
-Each run starts its own embedded FalkorDB in a temporary directory, generates the graph
-(`benchmarks/generator.py`, deterministic per seed), then starts uvicorn in a separate process
-over it and drives it with httpx from this process (single client: sequential requests; 8
-clients: 8 processes, one keep-alive connection each). Every HTTP operation is reported beside
-the trivial endpoint (`/health/live`) measured in the same run; writes are compared with the
-same rows written one statement per row. Raw figures: `benchmarks/results/latest.json`
-(quick mode: `quick.json`).
-The load generator runs on the same cores as the server and the store, so the absolute
-throughput is a floor, and the ratios are the figures to compare."""
+Each run starts its own embedded FalkorDB in a temporary directory, writes the project's seed
+data into one graph and generates the ESCO-sized graph into another
+(`benchmarks/generator.py`, deterministic per seed). For each graph it starts `cqf serve`
+(one uvicorn worker, rate limiting off) and, beside it, a bare FastAPI app
+(`benchmarks/bare.py`: one `async def` route returning `{"status": "ok"}`) on the same uvicorn
+settings (`app/serving.py`). Throughput: wrk from Debian in its own process (1 thread,
+16 keep-alive connections, 8 s per operation; `--quick`: 1 s), each figure read against the
+bare app and against the service's `/health/live` measured in the same section. Single-client
+latency: sequential httpx requests after every distinct request was sent once. Then the same
+with `cqf serve --workers 2` (and the bare app with 2 workers). Without wrk the suite says so
+and falls back to 8 httpx client processes. Writes are compared with the same rows written one
+statement per row. Raw figures: `benchmarks/results/latest.json` (quick mode: `quick.json`).
+Server, store and load generator share the machine's cores: compare the ratios."""
 
 
 @dataclass
@@ -106,27 +110,29 @@ def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
     http: list[http_bench.HttpFigure] = []
     wfig: list[writes.WriteFigure] = []
     dfig: list[domain_bench.DomainFigure] = []
+    load_before = _load_average()
     with embedded_store() as (port, store):
         graph, written, seconds = _generate(console, store, opts)
         console.print(f"graph written: {written:,} rows in {seconds} s")
         if opts.wants("http"):
-            with http_bench.api_server(port, GRAPH) as base:
-                bench = http_bench.HttpBench(base, clients=8,
-                                             requests=150 if opts.quick else 600,
-                                             duration=1.5 if opts.quick else 5.0)
-                try:
-                    for op in http_bench.operations(graph.sample):
-                        console.print(f"measuring {op.name} ...")
-                        http.append(bench.measure(op))
-                finally:
-                    bench.close()
-            http = http_bench.with_ratios(http)
+            console.print("seeding the project's seed data into its own graph ...")
+            seeded = FalkorDBStore("127.0.0.1", port, http_suite.SEEDED_GRAPH, timeout=120)
+            try:
+                seeded_sample = http_suite.seed_graph(seeded)
+            finally:
+                seeded.close()
+            sections = [http_suite.Section("seeded", http_suite.SEEDED_GRAPH, seeded_sample),
+                        http_suite.Section("ESCO-sized" if opts.factor == 1.0
+                                           else f"generated x{opts.factor:g}", GRAPH,
+                                           graph.sample)]
+            http = http_suite.measure(console, port, sections, quick=opts.quick)
         if opts.wants("domain"):
             dfig = domain_bench.measure(store, graph.sample, 100 if opts.quick else 300)
         if opts.wants("writes"):
             console.print("measuring writes ...")
             wfig = writes.measure(port, graph, 300 if opts.quick else 2000, GRAPH)
     meta = {"mode": "quick" if opts.quick else "full", "date": dt.date.today().isoformat(),
+            "load_before": load_before, "load_after": _load_average(),
             "machine": _machine(), "seed": opts.seed, "scale": opts.factor,
             "graph": _headline(graph), "rows_written": written, "generate_seconds": seconds,
             "note": opts.note}
@@ -140,6 +146,12 @@ def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
         report.update_doc(DOC, section)
         console.print(f"recorded: {DOC.relative_to(ROOT)}")
     return meta
+
+
+def _load_average() -> str:
+    """The 1/5/15-minute load averages: how busy the shared machine was."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
 
 
 def _headline(graph: GeneratedGraph) -> dict[str, int]:

@@ -23,14 +23,11 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.middleware.asgi import route_template
 from app.graph.port import GraphStore, Row, StoreUnavailable
 
 HTTP_BUCKETS = (.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
 STORE_BUCKETS = (.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5)
-UNMATCHED = "<unmatched>"
 
 
 class Metrics:
@@ -48,12 +45,26 @@ class Metrics:
         self.store_errors = Counter("cqf_store_unavailable_total",
                                     "statements that found the store unavailable",
                                     ["operation"], registry=self.registry)
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self.store_up = Gauge("cqf_store_up", "1 when the graph store answers a ping, else 0",
                               registry=self.registry)
 
     def watch_store(self, ping: Callable[[], bool]) -> None:
         """The up/down gauge pings the store at scrape time, so it is never stale."""
         self.store_up.set_function(lambda: 1.0 if ping() else 0.0)
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count and time one HTTP request under its route template (not its raw path, so
+        the label set stays small whatever clients send). The labelled children are kept,
+        so a request costs two dictionary look-ups, not two ``labels()`` calls."""
+        key = (method, route, status)
+        pair = self._children.get(key)
+        if pair is None:
+            pair = (self.requests.labels(method, route, str(status)),
+                    self.latency.labels(method, route))
+            self._children[key] = pair
+        pair[0].inc()
+        pair[1].observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
@@ -109,39 +120,10 @@ def instrument(runtime: Any, metrics: Metrics) -> None:
     metrics.watch_store(runtime.store.ping)
 
 
-class MetricsMiddleware:
-    """Counts and times every HTTP request under its route template (not its raw path, so
-    the label set stays small whatever clients send)."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def recording_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, recording_send)
-        finally:
-            route = route_template(scope) or UNMATCHED
-            method = scope["method"]
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
-
-
 def install(app: FastAPI, metrics: Metrics) -> None:
+    """The ``/metrics`` route; requests are counted by the service layer
+    (``app.api.middleware.service``) through ``Metrics.observe``."""
     app.state.metrics = metrics
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     @app.get("/metrics", include_in_schema=False)
     def prometheus_metrics(request: Request) -> Response:

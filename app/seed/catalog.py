@@ -197,7 +197,8 @@ _MAPS_TO = {
 
 NODE_FILES: tuple[NodeFile, ...] = (
     NodeFile(
-        "frameworks.csv", "Framework", {"kind": "str", "jurisdiction": "str", "historical": "bool"}
+        "frameworks.csv", "Framework",
+        {"kind": "str", "jurisdiction": "str", "historical": "bool", "unlevelled": "list"},
     ),
     NodeFile("levels_eqf.csv", "Level", _LEVEL),
     NodeFile("levels_isced.csv", "Level", _LEVEL),

@@ -52,7 +52,6 @@ def reference(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     link = {k[2:]: v for k, v in row.items() if k.startswith("r_") and v is not None}
     ref = {"kind": kind, "code": row["code"], "name": row.get("name"),
            "status": row.get("status"), "illustrative": row.get("status") == "illustrative",
-           "attributes": {k: v for k, v in link.items() if k not in _SOURCE}}
-    if any(k in link for k in _SOURCE):
-        ref["source"] = source_of(link)
+           "attributes": {k: v for k, v in link.items() if k not in _SOURCE},
+           "source": source_of(link) if any(k in link for k in _SOURCE) else None}
     return ref

@@ -21,10 +21,13 @@ from app.services.codes import CodeResolver, parse_level_code
 from app.services.entities import source_of
 from app.services.refresh import RefreshingCache
 
-EVIDENCE_ORDER = {"illustrative": 0, "unverified": 1, "verified": 2}
 PROPOSED_NOTICE = (
     "Proposed (not yet accepted) mappings were counted at your request; answers resting on "
     "them are not endorsed."
+)
+ILLUSTRATIVE_RESULTS_NOTICE = (
+    "{n} of {total} answers rest on illustrative example data (written for this service, not "
+    "an official WCO, EU or national statement); they are marked \"illustrative\": true."
 )
 
 
@@ -57,10 +60,18 @@ class MappingGraph:
 
 class MappingGraphCache(RefreshingCache[MappingGraph]):
     """Holds the last loaded mapping graph; thread-safe, time-bounded, invalidated on writes,
-    refreshed in the background once older than ``ttl`` (see ``app.services.refresh``)."""
+    refreshed in the background once older than ``ttl`` (see ``app.services.refresh``), and
+    then only reloaded when its signature changed (at the ESCO-sized graph a reload costs
+    about half a second of CPU; the signature one small query)."""
 
     def __init__(self, ttl: float = 5.0) -> None:
-        super().__init__(load_mapping_graph, ttl, "mapping-graph")
+        super().__init__(load_mapping_graph, ttl, "mapping-graph",
+                         signature=mappings_signature)
+
+
+def mappings_signature(store: GraphStore) -> tuple[int, ...]:
+    rows = store.read(q.MAPPINGS_SIGNATURE)
+    return (rows[0]["levels"], rows[0]["mappings"], rows[0]["audits"]) if rows else (0, 0, 0)
 
 
 def load_mapping_graph(store: GraphStore) -> MappingGraph:
@@ -69,7 +80,31 @@ def load_mapping_graph(store: GraphStore) -> MappingGraph:
     return MappingGraph(eq.MappingIndex.from_edges(edges), levels)
 
 
-def _step(step: eq.Step) -> dict[str, Any]:
+class SourceRegistry:
+    """Each distinct source of an answer once, under a short id (``S1``, ``S2``... in order
+    of first use); path steps name the id instead of repeating the source."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[Any, ...], str] = {}
+        self.sources: dict[str, dict[str, Any]] = {}
+
+    def add(self, source: dict[str, Any]) -> str:
+        key = tuple(sorted(source.items()))
+        if key not in self.ids:
+            self.ids[key] = f"S{len(self.ids) + 1}"
+            self.sources[self.ids[key]] = source
+        return self.ids[key]
+
+
+def _step(step: eq.Step, registry: SourceRegistry | None = None) -> dict[str, Any]:
+    """A walked mapping; its source inline, or by id when a ``registry`` collects them."""
+    shaped = _step_fields(step)
+    if registry is not None:
+        shaped["source_id"] = registry.add(shaped.pop("source"))
+    return shaped
+
+
+def _step_fields(step: eq.Step) -> dict[str, Any]:
     edge = step.edge
     return {
         "mapping_id": edge.id, "from_level": step.from_level, "to_level": step.to_level,
@@ -82,8 +117,19 @@ def _step(step: eq.Step) -> dict[str, Any]:
 
 
 def weakest_evidence(steps: list[eq.Step]) -> str:
-    statuses = [s.edge.status or "illustrative" for s in steps]
-    return min(statuses, key=lambda s: EVIDENCE_ORDER.get(s, 0))
+    return eq.weakest_evidence(steps)
+
+
+def unlevelled_reason(levels: list[str] | None, level: dict[str, Any] | None,
+                      code: str) -> str | None:
+    """The framework's own reason for leaving ``code`` without equivalents, from its
+    ``unlevelled`` entries (``LEVEL: reason``), or None."""
+    wanted = {str((level or {}).get("level") or code.partition(":")[2]).lower(), code.lower()}
+    for entry in levels or []:
+        name, _, reason = str(entry).partition(":")
+        if name.strip().lower() in wanted and reason.strip():
+            return reason.strip()
+    return None
 
 
 class EquivalenceService:
@@ -124,6 +170,7 @@ class EquivalenceService:
             "counted_review_status": ["accepted", "proposed"] if include_proposed
             else ["accepted"],
             "notice": PROPOSED_NOTICE if include_proposed else None,
+            "frameworks": [], "sources": {},
         }
         if level is None:
             return {**answer, "equivalences": [], "total": 0, "no_equivalence": {
@@ -136,13 +183,35 @@ class EquivalenceService:
         except eq.SearchTooBroad as exc:
             raise InvalidInput([FieldProblem("paths", str(exc), paths)],
                                "the search is too broad; give a target framework") from exc
-        items = [self._equivalence(e, graph) for e in result.equivalences]
-        why = result.no_equivalence
+        registry = SourceRegistry()
+        items = [self._equivalence(e, graph, registry) for e in result.equivalences]
+        illustrative = sum(1 for item in items if item["illustrative"])
+        if illustrative:
+            notices = [answer["notice"], ILLUSTRATIVE_RESULTS_NOTICE.format(
+                n=illustrative, total=len(items))]
+            answer["notice"] = " ".join(n for n in notices if n)
+        answer["frameworks"] = list(dict.fromkeys(e.framework for e in result.equivalences))
+        answer["sources"] = registry.sources
         return {**answer, "equivalences": items, "total": len(items),
-                "no_equivalence": {"kind": why.kind, "detail": why.detail} if why else None}
+                "no_equivalence": self._why(result.no_equivalence, level, graph)}
+
+    def _why(self, why: eq.NoEquivalence | None, level: str,
+             graph: MappingGraph) -> dict[str, str] | None:
+        """Why nothing was found; the framework's own reason when it leaves the level
+        unlevelled (e.g. NZQCF level 8, unlevelled by agreement)."""
+        if why is None:
+            return None
+        if why.kind in ("no_mappings", "unreachable", "out_of_depth"):
+            rows = self.store.read(q.FRAMEWORK_UNLEVELLED, {"code": eq.framework_of(level)})
+            reason = unlevelled_reason(rows[0]["unlevelled"] if rows else None,
+                                       graph.levels.get(level), level)
+            if reason:
+                return {"kind": "unlevelled", "detail": f"{level}: {reason}; {why.detail}"}
+        return {"kind": why.kind, "detail": why.detail}
 
     @staticmethod
-    def _equivalence(found: eq.Equivalence, graph: MappingGraph) -> dict[str, Any]:
+    def _equivalence(found: eq.Equivalence, graph: MappingGraph,
+                     registry: SourceRegistry | None = None) -> dict[str, Any]:
         target = graph.levels.get(found.target, {})
         evidence = weakest_evidence(found.path)
         return {
@@ -151,5 +220,5 @@ class EquivalenceService:
             "match_type": found.match_type.value, "confidence": round(found.confidence, 4),
             "hops": found.hops, "evidence_status": evidence,
             "illustrative": evidence == "illustrative",
-            "path": [_step(s) for s in found.path],
+            "path": [_step(s, registry) for s in found.path],
         }

@@ -47,9 +47,9 @@ def load_candidates(store: GraphStore) -> Candidates:
     return Candidates(targets, pf.TargetIndex(targets.values()), families, statuses, names)
 
 
-def candidates_signature(store: GraphStore) -> tuple[int, int]:
+def candidates_signature(store: GraphStore) -> tuple[int, ...]:
     row = store.read(q.CANDIDATES_SIGNATURE)
-    return (row[0]["profiles"], row[0]["requirements"]) if row else (0, 0)
+    return (row[0]["profiles"], row[0]["requirements"], row[0]["audits"]) if row else (0, 0, 0)
 
 
 class CandidateCache(RefreshingCache[Candidates]):
@@ -59,6 +59,56 @@ class CandidateCache(RefreshingCache[Candidates]):
     def __init__(self, ttl: float = 5.0) -> None:
         super().__init__(load_candidates, ttl, "portability-candidates",
                          signature=candidates_signature)
+
+
+@dataclass(frozen=True)
+class Offers:
+    """Every course offer, twice (counting accepted mappings only, and proposed ones too),
+    each indexed by the competencies it develops: a training plan only looks at the courses
+    that develop one of the gaps (the same plan as from every course, without scanning them
+    all for every target)."""
+
+    accepted: dict[str, list[pf.CourseOffer]]
+    with_proposed: dict[str, list[pf.CourseOffer]]
+
+    def for_gaps(self, gaps: tuple[pf.Gap, ...], include_proposed: bool) -> list[pf.CourseOffer]:
+        index = self.with_proposed if include_proposed else self.accepted
+        seen: dict[str, pf.CourseOffer] = {}
+        for gap in gaps:
+            for offer in index.get(gap.competency, ()):
+                seen.setdefault(offer.code, offer)
+        return [seen[code] for code in sorted(seen)]
+
+
+def load_offers(store: GraphStore) -> Offers:
+    views: tuple[dict[str, list[pf.CourseOffer]], ...] = ({}, {})
+    for row in store.read(q.COURSE_OFFERS):
+        for view, statuses in zip(views, (("accepted",), ("accepted", "proposed")), strict=True):
+            develops: dict[str, pf.Proficiency] = {}
+            for code, proficiency, review_status in row["develops"]:
+                if review_status in statuses:
+                    level = pf.Proficiency.parse(proficiency)
+                    develops[code] = max(develops.get(code, level), level)
+            if not develops:
+                continue
+            offer = pf.CourseOffer(row["code"], row["name"], row["institution"],
+                                   row["programme"], row["ects"], develops)
+            for code in develops:
+                view.setdefault(code, []).append(offer)
+    return Offers(*views)
+
+
+def offers_signature(store: GraphStore) -> tuple[int, ...]:
+    row = store.read(q.OFFERS_SIGNATURE)
+    return (row[0]["courses"], row[0]["develops"], row[0]["audits"]) if row else (0, 0, 0)
+
+
+class OfferCache(RefreshingCache[Offers]):
+    """Per-process cache of the course offers behind ``with_training`` (read on every such
+    request before), refreshed like the candidate index."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        super().__init__(load_offers, ttl, "course-offers", signature=offers_signature)
 
 
 @dataclass(frozen=True)
@@ -75,10 +125,11 @@ class PortabilityQuestion:
 
 class PortabilityService:
     def __init__(self, store: GraphStore, candidates: CandidateCache,
-                 mappings: MappingGraphCache) -> None:
+                 mappings: MappingGraphCache, offers: OfferCache | None = None) -> None:
         self.store = store
         self.candidates = candidates
         self.mappings = mappings
+        self.offers = offers or OfferCache(0)
 
     # ------------------------------------------------------------------ validation
     def _holder(self, question: PortabilityQuestion,
@@ -156,8 +207,9 @@ class PortabilityService:
                                  limit=question.limit, exclude=exclude)
         graph = self.mappings.get(self.store)
         source_target = pool.targets.get(source) if source else None
-        offers = self._offers(question.include_proposed) if question.with_training else None
-        results = [self._result(r, pool, graph, source_target, offers) for r in ranked]
+        offers = self.offers.get(self.store) if question.with_training else None
+        results = [self._result(r, pool, graph, source_target, offers, question.include_proposed)
+                   for r in ranked]
         return {"from_profile": source, "holder_size": len(holder),
                 "score_definition": SCORE_DEFINITION, "results": results,
                 "total": len(results)}
@@ -170,8 +222,8 @@ class PortabilityService:
         return not (question.job_family and question.job_family not in pool.families[code])
 
     def _result(self, ranked: pf.RankedTarget, pool: Candidates, graph: MappingGraph,
-                source: pf.TargetRequirements | None,
-                offers: list[pf.CourseOffer] | None) -> dict[str, Any]:
+                source: pf.TargetRequirements | None, offers: Offers | None,
+                include_proposed: bool = False) -> dict[str, Any]:
         target, report = ranked.target, ranked.coverage
         result = {
             "profile": {"code": target.code, "name": target.name,
@@ -182,9 +234,9 @@ class PortabilityService:
             **self._coverage(report, pool),
             "level": self._placement(target.level, graph),
             "equivalence_from_source": self._cross_scale(source, target, graph),
+            "training": None if offers is None else self._training(
+                report.gaps, offers.for_gaps(report.gaps, include_proposed), pool),
         }
-        if offers is not None:
-            result["training"] = self._training(report.gaps, offers, pool)
         return result
 
     @staticmethod
@@ -229,18 +281,6 @@ class PortabilityService:
         if eq.framework_of(source.level) == target_framework:
             return None
         return self._best(graph, source.level, target_framework)
-
-    def _offers(self, include_proposed: bool) -> list[pf.CourseOffer]:
-        statuses = ["accepted", "proposed"] if include_proposed else ["accepted"]
-        offers = []
-        for row in self.store.read(q.COURSE_OFFERS, {"review_statuses": statuses}):
-            develops: dict[str, pf.Proficiency] = {}
-            for code, proficiency in row["develops"]:
-                level = pf.Proficiency.parse(proficiency)
-                develops[code] = max(develops.get(code, level), level)
-            offers.append(pf.CourseOffer(row["code"], row["name"], row["institution"],
-                                         row["programme"], row["ects"], develops))
-        return offers
 
     @staticmethod
     def _training(gaps: tuple[pf.Gap, ...], offers: list[pf.CourseOffer],

@@ -186,7 +186,8 @@ def portability(request: Request) -> HTMLResponse:
     context["options"] = _attempt(context, lambda: pages.portability_options(
         CatalogService(store)))
     if context["options"] is not None and asked:
-        service = PortabilityService(store, state.candidate_cache, state.mapping_cache)
+        service = PortabilityService(store, state.candidate_cache, state.mapping_cache,
+                                     state.offer_cache)
         context["answer"] = _attempt(context, lambda: pages.localise_portability(
             store, service.portability(question)))
     return _render("portability.html", context)

@@ -39,7 +39,10 @@ def test_equivalence_from_irish_level_8_to_dutch_framework(page: Any, screenshot
     assert "broad" in row.inner_text()
     assert "map:IE-NFQ:8>EQF:6" not in row.inner_text()  # ids stay out; the hops are shown
     assert "IE-NFQ:8 → EQF:6" in row.inner_text()
-    assert "Quality and Qualifications Ireland" in row.inner_text()  # each mapping's source
+    # each mapping's source, listed once below the table and referenced from the step
+    first = row.locator("a.source-ref").first.get_attribute("href")
+    listed = page.locator(first).evaluate("dt => dt.nextElementSibling.innerText")
+    assert "Quality and Qualifications Ireland" in listed
     assert re.search(r"from=IE-NFQ%3A8.*to=NL-NLQF", page.url)  # shareable address
     assert page.locator("#ladder svg line.map.selected").count() >= 1
     assert page.locator("#ladder g.lvl.selected[data-code='IE-NFQ:8']").count() == 1

@@ -30,7 +30,7 @@ def test_irish_nfq_8_is_narrower_than_dutch_nlqf_6_through_eqf(api: TestClient) 
     steps = [(s["mapping_id"], s["direction"], s["walked_match_type"]) for s in answer["path"]]
     assert steps == [("map:IE-NFQ:8>EQF:6", "forward", "broadMatch"),
                      ("map:NL-NLQF:6>EQF:6", "backward", "closeMatch")]
-    assert all(s["source"]["document"] for s in answer["path"])
+    assert all(body["sources"][s["source_id"]]["document"] for s in answer["path"])
     assert answer["confidence"] <= min(s["confidence"] for s in answer["path"])
 
 
@@ -50,8 +50,56 @@ def test_new_zealand_level_8_has_no_equivalence_with_a_reason(api: TestClient) -
     response = api.get(EQUIV, params={"from": "NZ-NZQCF:8", "to": "EQF"})
     body = response.json()
     assert response.status_code == 200 and body["equivalences"] == []
-    assert body["no_equivalence"]["kind"] == "no_mappings"
-    assert "NZ-NZQCF:8" in body["no_equivalence"]["detail"]
+    # the framework's own reason, from its data (frameworks.csv, column unlevelled)
+    assert body["no_equivalence"]["kind"] == "unlevelled"
+    assert body["no_equivalence"]["detail"].startswith("NZ-NZQCF:8: unlevelled by agreement")
+    entry = api.get("/api/v1/frameworks/NZ-NZQCF").json()
+    assert any(u.startswith("8: unlevelled by agreement")
+               for u in entry["attributes"]["unlevelled"])
+
+
+def _trust(item: dict) -> tuple:
+    strength = {"exactMatch": 4, "closeMatch": 3, "broadMatch": 2, "narrowMatch": 2,
+                "relatedMatch": 1}[item["match_type"]]
+    evidence = {"verified": 2, "unverified": 1, "illustrative": 0}[item["evidence_status"]]
+    return (-strength, -evidence, -item["confidence"], item["hops"])
+
+
+def test_all_frameworks_answer_is_ordered_by_trust_and_grouped_by_framework(
+        api: TestClient) -> None:
+    body = api.get(EQUIV, params={"from": "IE-NFQ:8"}).json()
+    items = body["equivalences"]
+    assert len(items) >= 10
+    # the verified official referencing to EQF 6 comes first, not illustrative grades
+    assert items[0]["level"]["code"] == "EQF:6" and items[0]["evidence_status"] == "verified"
+    # grouped: each framework's answers are contiguous, in the order `frameworks` gives
+    order = [e["level"]["framework"] for e in items]
+    assert body["frameworks"] == list(dict.fromkeys(order))
+    assert len(body["frameworks"]) == len(set(order))
+    groups = [[e for e in items if e["level"]["framework"] == f] for f in body["frameworks"]]
+    for group in groups:  # inside a framework: by trust
+        assert [_trust(e) for e in group] == sorted(_trust(e) for e in group)
+    bests = [_trust(group[0]) for group in groups]  # frameworks: by their best answer
+    assert bests == sorted(bests)
+    # illustrative answers exist, so the answer says so
+    illustrative = [e for e in items if e["illustrative"]]
+    assert illustrative and f"{len(illustrative)} of {len(items)}" in body["notice"]
+
+
+def test_each_distinct_source_is_listed_once_and_referenced_by_id(api: TestClient) -> None:
+    body = api.get(EQUIV, params={"from": "IE-NFQ:8"}).json()
+    used = [s["source_id"] for e in body["equivalences"] for s in e["path"]]
+    assert set(used) == set(body["sources"])
+    listed = [tuple(sorted(src.items())) for src in body["sources"].values()]
+    assert len(listed) == len(set(listed))  # no source twice
+    assert all("source" not in s for e in body["equivalences"] for s in e["path"])
+    assert len(used) > len(body["sources"])  # the shared first step is not repeated
+
+
+def test_no_notice_when_every_answer_rests_on_verified_evidence(api: TestClient) -> None:
+    body = api.get(EQUIV, params={"from": "IE-NFQ:8", "to": "EQF"}).json()
+    assert body["equivalences"] and not any(e["illustrative"] for e in body["equivalences"])
+    assert body["notice"] is None
 
 
 def test_without_a_target_every_reachable_framework_is_answered(api: TestClient) -> None:

@@ -126,11 +126,46 @@ def test_levels_of_the_origin_framework_are_never_reported(ireland):
         assert all(framework_of(s.to_level) != "IE-NFQ" for s in eq.path)
 
 
-def test_without_target_every_other_framework_is_answered_sorted(ireland):
+def test_without_target_every_other_framework_is_answered_in_trust_order(ireland):
     result = search(ireland, "IE-NFQ:8")
-    assert [eq.target for eq in result.equivalences] == [
-        "EQF:6", "ISCED:6", "NL-NLQF:6", "UK-SCQF:10", "UK-SCQF:9",
+    # broad 0.9 (1 hop), broad 0.72 (broad then close backward), broad 0.7, then the two
+    # related SCQF levels (broad then narrow) at 0.81, by code.
+    assert [(eq.target, eq.match_type) for eq in result.equivalences] == [
+        ("EQF:6", BROAD), ("NL-NLQF:6", BROAD), ("ISCED:6", BROAD),
+        ("UK-SCQF:10", RELATED), ("UK-SCQF:9", RELATED),
     ]
+
+
+def _with_status(e: MappingEdge, status: str) -> MappingEdge:
+    return MappingEdge(**{**e.__dict__, "status": status})
+
+
+def test_verified_evidence_ranks_before_unverified_before_illustrative_at_equal_type():
+    edges = [
+        _with_status(edge("A:1", "ILL:1", CLOSE, 0.99, id="e1"), "illustrative"),
+        _with_status(edge("A:1", "UNV:1", CLOSE, 0.95, id="e2"), "unverified"),
+        _with_status(edge("A:1", "VER:1", CLOSE, 0.5, id="e3"), "verified"),
+        _with_status(edge("A:1", "EXA:1", EXACT, 0.2, id="e4"), "illustrative"),
+    ]
+    result = search(edges, "A:1")
+    # strongest type first (even illustrative), then evidence, whatever the confidence
+    assert [eq.target for eq in result.equivalences] == ["EXA:1", "VER:1", "UNV:1", "ILL:1"]
+
+
+def test_confidence_then_hops_order_answers_of_equal_type_and_evidence():
+    edges = [edge("A:1", "B:1", CLOSE, 0.6, id="f1"), edge("A:1", "C:1", CLOSE, 0.9, id="f2"),
+             edge("C:1", "D:1", EXACT, 1.0, id="f3"), edge("A:1", "E:1", CLOSE, 0.9, id="f4")]
+    result = search(edges, "A:1")
+    # C:1 and E:1 tie on type, evidence and confidence, D:1 too but with two hops
+    assert [eq.target for eq in result.equivalences] == ["C:1", "E:1", "D:1", "B:1"]
+
+
+def test_answers_are_grouped_by_framework_in_the_order_of_their_best_answer():
+    edges = [edge("A:1", "X:1", EXACT, 1.0, id="g1"), edge("A:1", "Y:1", CLOSE, 0.9, id="g2"),
+             edge("A:1", "X:2", RELATED, 0.3, id="g3"), edge("A:1", "Y:2", BROAD, 0.9, id="g4")]
+    result = search(edges, "A:1")
+    # X's best (exact) ranks first, so X:2 (related) comes before Y:1 (close): grouped
+    assert [eq.target for eq in result.equivalences] == ["X:1", "X:2", "Y:1", "Y:2"]
 
 
 def test_ordinals_order_the_targets_inside_a_framework(ireland):

@@ -1,42 +1,46 @@
-"""Pure ASGI middleware: request context (request id, access log, security headers), body
-limits and rate limits. ``install_limits`` and ``install_context`` wire them in the one
-order that makes sense:
+"""Pure ASGI middleware. ``install`` wires the service's layers in the one order that makes
+sense:
 
-    request context  (outermost: every response, even a 413 or 429, gets its id and headers)
-    -> metrics (app/api/metrics.py) -> CORS (only when an allow-list is configured)
-    -> body limit -> rate limit -> the app
+    service layer  (app/api/middleware/service.py: request id, security headers, access log,
+                    metrics, body limit, read models dropped after a write; outermost, so
+                    every response, even a 413 or 429, gets its id and headers)
+    -> CORS        (only when an allow-list is configured; the body limit then moves inside
+                    it, as its own layer, so a 413 carries the CORS headers)
+    -> rate limit  (when enabled) -> the app
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from app.api.middleware.body_limit import BodyLimitMiddleware
-from app.api.middleware.context import RequestContextMiddleware
 from app.api.middleware.rate_limit import RateLimitMiddleware
+from app.api.middleware.service import ServiceMiddleware
 from app.settings import Settings
 
 
-def install_limits(app: FastAPI, settings: Settings) -> None:
-    """Rate limit, body limit and CORS. ``add_middleware`` puts each new middleware outside
-    the previous ones, so they are added innermost first."""
+def install(app: FastAPI, settings: Settings, metrics: object | None,
+            on_write: Callable[[], None] | None) -> None:
+    """``add_middleware`` puts each new middleware outside the previous ones, so they are
+    added innermost first."""
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware,
                            writes_per_minute=settings.rate_limit_writes_per_minute,
                            queries_per_minute=settings.rate_limit_queries_per_minute,
                            burst=settings.rate_limit_burst)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
-                       max_upload_bytes=settings.max_upload_bytes)
-    if settings.cors_origins:
+    cors = bool(settings.cors_origins)
+    if cors:
+        app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
+                           max_upload_bytes=settings.max_upload_bytes)
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "PUT", "DELETE"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type",
                                           "X-Request-ID"],
                            expose_headers=["X-Request-ID", "Retry-After", "Location"],
                            allow_credentials=False, max_age=600)
-
-
-def install_context(app: FastAPI) -> None:
-    """Request id, access log and security headers: add last, so it wraps everything."""
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(ServiceMiddleware, metrics=metrics, limit_bodies=not cors,
+                       max_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes, on_write=on_write)

@@ -25,6 +25,9 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimitMiddleware:
+    """The limit as a layer of its own: used only inside CORS, when CORS is configured (see
+    ``app.api.middleware.service``); otherwise the service layer applies ``limited``."""
+
     def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
@@ -37,33 +40,37 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope)
-        declared = header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        await limited(self.app, scope, receive, send, self.limit_for(scope))
+
+
+async def limited(app: ASGIApp, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    """Run ``app`` on a write request with its body held to ``limit`` bytes."""
+    declared = header(scope, b"content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        await _refuse(send, scope, limit)
+        return
+    received = 0
+    started = False
+
+    async def counted_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    async def tracked_send(message: Message) -> None:
+        nonlocal started
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    try:
+        await app(scope, counted_receive, tracked_send)
+    except BodyTooLarge:
+        if not started:
             await _refuse(send, scope, limit)
-            return
-        received = 0
-        started = False
-
-        async def counted_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(limit)
-            return message
-
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLarge:
-            if not started:
-                await _refuse(send, scope, limit)
 
 
 async def _refuse(send: Send, scope: Scope, limit: int) -> None:

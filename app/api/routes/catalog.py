@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from app.api.answers import JSONAnswer
 from app.api.deps import Catalog, Limit, Offset, Status, Text
 from app.api.schemas import EntityDetail, Page, Problem, SearchResult
 from app.graph.labels import NodeLabel
@@ -29,8 +30,8 @@ def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True)
 
     @router.get(f"/{path}/{{code}}", response_model=EntityDetail, tags=[tag], responses=ERRORS,
                 name=f"get_{path}")
-    def get_item(code: Code, catalog: Catalog) -> dict:
-        return catalog.get(label, code)
+    def get_item(code: Code, catalog: Catalog) -> JSONAnswer:
+        return JSONAnswer(catalog.get(label, code))
 
 
 @router.get("/frameworks", response_model=Page, tags=["frameworks"], responses=ERRORS)
@@ -49,15 +50,15 @@ def list_framework_levels(code: Code, catalog: Catalog, limit: Limit = 50,
 
 @router.get("/levels/{framework}/{level}", response_model=EntityDetail, tags=["frameworks"],
             responses=ERRORS)
-def get_level(framework: Code, level: Code, catalog: Catalog) -> dict:
-    return catalog.level(framework, level)
+def get_level(framework: Code, level: Code, catalog: Catalog) -> JSONAnswer:
+    return JSONAnswer(catalog.level(framework, level))
 
 
 @router.get("/levels/{level_code}", response_model=EntityDetail, tags=["frameworks"],
             responses=ERRORS, summary="Get a level written FRAMEWORK:LEVEL, e.g. EQF:6")
-def get_level_by_code(level_code: Code, catalog: Catalog) -> dict:
+def get_level_by_code(level_code: Code, catalog: Catalog) -> JSONAnswer:
     framework, level = parse_level_code(level_code, "level_code")
-    return catalog.level(framework, level)
+    return JSONAnswer(catalog.level(framework, level))
 
 
 @router.get("/competencies", response_model=Page, tags=["competencies"], responses=ERRORS)

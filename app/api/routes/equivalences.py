@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.answers import JSONAnswer
 from app.api.deps import Store
 from app.api.schemas import Problem, Source
 from app.domain.equivalence import DEFAULT_DEPTH, MAX_DEPTH
@@ -35,7 +36,8 @@ class PathStep(BaseModel):
     status: str | None
     asserted_by: str | None
     date: str | None
-    source: Source
+    source_id: str = Field(description="the key of this step's source in the answer's "
+                                       "`sources` (each distinct source is listed once)")
 
 
 class LevelSummary(BaseModel):
@@ -71,7 +73,11 @@ class EquivalenceAnswer(BaseModel):
     paths: str
     include_proposed: bool
     counted_review_status: list[str]
-    notice: str | None
+    notice: str | None = Field(description="set when proposed mappings were counted or any "
+                                           "answer rests on illustrative data")
+    frameworks: list[str] = Field(description="target frameworks in answer order: answers "
+                                              "are grouped by framework, most trusted first")
+    sources: dict[str, Source] = Field(description="each distinct source once, by id")
     equivalences: list[EquivalenceItem]
     total: int
     no_equivalence: NoEquivalenceReason | None
@@ -91,7 +97,6 @@ def equivalences(
     include: Annotated[Literal["proposed"] | None, Query(
         description="'proposed' also counts mappings not yet accepted")] = None,
     paths: Annotated[Literal["best", "all"], Query()] = "best",
-) -> dict[str, Any]:
-    answer = service.equivalences(from_, to, depth=depth, include_proposed=include is not None,
-                                  paths=paths)
-    return {"from_": answer.pop("from"), **answer}
+) -> JSONAnswer:
+    return JSONAnswer(service.equivalences(from_, to, depth=depth,
+                                           include_proposed=include is not None, paths=paths))

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.answers import JSONAnswer
 from app.api.deps import Store
 from app.api.schemas import Problem
 from app.services.portability import PortabilityQuestion, PortabilityService
@@ -16,7 +17,8 @@ router = APIRouter(tags=["portability"])
 
 async def get_portability(request: Request, store: Store) -> PortabilityService:
     state = request.app.state
-    return PortabilityService(store, state.candidate_cache, state.mapping_cache)
+    return PortabilityService(store, state.candidate_cache, state.mapping_cache,
+                              state.offer_cache)
 
 
 Portability = Annotated[PortabilityService, Depends(get_portability)]
@@ -101,10 +103,10 @@ class GapAnswer(Coverage):
 @router.post("/portability", response_model=PortabilityAnswer, response_model_exclude_none=False,
              responses={422: {"model": Problem}},
              summary="Job profiles an officer or a role could move to, ranked by coverage")
-def portability(body: PortabilityRequest, service: Portability) -> dict[str, Any]:
+def portability(body: PortabilityRequest, service: Portability) -> JSONAnswer:
     question = PortabilityQuestion(**body.model_dump(exclude={"include"}),
                                    include_proposed=body.include is not None)
-    return service.portability(question)
+    return JSONAnswer(service.portability(question))
 
 
 Code = Annotated[str, Path(min_length=1, max_length=200)]

@@ -60,8 +60,10 @@ also serve as pivots). ``relatedMatch`` paths are answers too; they rank last.
 Rank of the paths to one target, best first: composed type strength descending, confidence
 descending (compared at 9 decimals, so float noise does not reorder), hops ascending, then
 the tuple of edge ids. ``paths='best'`` returns the best path per target; ``paths='all'``
-returns every path, grouped per target, in rank order. Targets are sorted by framework, then
-by ordinal when ``ordinals`` knows the level (levels with an ordinal first), then by code.
+returns every path, grouped per target, in rank order. Answers are ordered by trust and
+grouped by framework (``trust.py``): strongest type, then verified before unverified before
+illustrative evidence, then confidence, then hops; then by ordinal when ``ordinals`` knows
+the level (levels with an ordinal first), then by code.
 
 Best-path mode is a best-first search over partial paths in rank order (extending a path
 never improves its rank) with an exact dominance rule: a partial path is dropped at a level
@@ -124,6 +126,12 @@ from app.domain.equivalence.quality import (
 from app.domain.equivalence.search import (
     find_equivalences,
 )
+from app.domain.equivalence.trust import (
+    EVIDENCE_RANK,
+    order_by_trust,
+    trust_key,
+    weakest_evidence,
+)
 
 __all__ = [
     "MAX_DEPTH",
@@ -146,6 +154,10 @@ __all__ = [
     "EquivalenceResult",
     "MappingIndex",
     "find_equivalences",
+    "EVIDENCE_RANK",
+    "order_by_trust",
+    "trust_key",
+    "weakest_evidence",
     "LevelRef",
     "UnmappedLevel",
     "ExactContradiction",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from app.domain.equivalence.match_types import (
     _AT_LEAST_AS_STRONG,
@@ -28,6 +28,7 @@ from app.domain.equivalence.paths import (
     _Arc,
     _rank_key,
 )
+from app.domain.equivalence.trust import order_by_trust
 
 # --------------------------------------------------------------------------- search
 
@@ -156,16 +157,6 @@ class _Search:
         return list(found.values())
 
 
-def _target_sort_key(
-    ordinals: Mapping[str, int] | None,
-) -> Callable[[_Partial], tuple[str, bool, int, str]]:
-    def key(p: _Partial) -> tuple[str, bool, int, str]:
-        ordinal = ordinals.get(p.level) if ordinals else None
-        return (framework_of(p.level), ordinal is None, ordinal or 0, p.level)
-
-    return key
-
-
 def find_equivalences(
     index: MappingIndex,
     start: str,
@@ -210,10 +201,9 @@ def find_equivalences(
 
     search = _Search(index, start, target_framework, max_depth, include_proposed, max_paths)
     if paths == "best":
-        partials = sorted(search.best_paths(), key=_target_sort_key(ordinals))
+        partials = order_by_trust(search.best_paths(), ordinals)
     else:
-        order = _target_sort_key(ordinals)
-        partials = sorted(search.all_paths(), key=lambda p: (order(p), p.key))
+        partials = order_by_trust(sorted(search.all_paths(), key=lambda p: p.key), ordinals)
     found = [p.as_equivalence() for p in partials]
     return result(found, None if found else _not_reached(index, search))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 from app.domain.portability.proficiency import Proficiency, _as_profile
@@ -55,6 +56,7 @@ class TrainingPlan:
         return tuple(g for pc in self.courses for g in pc.closes)
 
 
+@lru_cache(maxsize=4096)  # a handful of distinct ECTS values, asked for by every plan
 def _exact(ects: float) -> Fraction:
     # Decimal reading of the float, so 0.1 + 0.2 sums to 0.3 exactly.
     return Fraction(repr(float(ects)))
@@ -94,13 +96,17 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
     coverable = frozenset().union(*closes.values()) if closes else frozenset()
     open_gaps = set(coverable)
     picked: list[str] = []
+    ratios: dict[tuple[str, int], Fraction] = {}  # cost per new gap, reused across rounds
     while open_gaps:
         best: tuple[Fraction, int, str] | None = None
         for c in candidates:
             new = len(closes[c] & open_gaps)
             if not new:
                 continue
-            key = (cost[c] / new, -new, c)
+            ratio = ratios.get((c, new))
+            if ratio is None:
+                ratio = ratios[(c, new)] = cost[c] / new
+            key = (ratio, -new, c)
             if best is None or key < best:
                 best = key
         assert best is not None  # every open gap is coverable

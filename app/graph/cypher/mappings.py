@@ -14,7 +14,16 @@ ALL_LEVELS = (
     "l.ordinal AS ordinal, l.status AS status"
 )
 
+# Cheap change check for the cached mapping graph (see app.services.refresh and
+# CANDIDATES_SIGNATURE in portability.py): counts, and the audit trail every API write extends.
+MAPPINGS_SIGNATURE = (
+    "MATCH (l:Level) WITH count(l) AS levels "
+    "OPTIONAL MATCH ()-[m:MAPS_TO]->() WITH levels, count(m) AS mappings "
+    "OPTIONAL MATCH (a:AuditEntry) RETURN levels, mappings, count(a) AS audits"
+)
+
 LEVEL_EXISTS = "MATCH (l:Level {code: $code}) RETURN l.code AS code"
+FRAMEWORK_UNLEVELLED = "MATCH (f:Framework {code: $code}) RETURN f.unlevelled AS unlevelled"
 FRAMEWORK_EXISTS = "MATCH (f:Framework {code: $code}) RETURN f.code AS code, f.kind AS kind"
 
 PROGRAMME_LEVEL = (

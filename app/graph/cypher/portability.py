@@ -25,17 +25,27 @@ COMPETENCY_NAMES = "MATCH (c:Competency) RETURN c.code AS code, c.name AS name"
 KNOWN_ADMINISTRATION = "MATCH (a:Administration {code: $code}) RETURN a.code AS code"
 KNOWN_FAMILY = "MATCH (f:JobFamily {code: $code}) RETURN f.code AS code"
 
+# Accepted and proposed course mappings at once: the service caches both views.
 COURSE_OFFERS = (
     "MATCH (course:Course)-[d:DEVELOPS]->(c:Competency) "
-    "WHERE d.review_status IN $review_statuses "
+    "WHERE d.review_status IN ['accepted', 'proposed'] "
     "OPTIONAL MATCH (course)-[:PART_OF]->(p:Programme) "
     "RETURN course.code AS code, course.name AS name, course.institution AS institution, "
     "p.code AS programme, course.ects AS ects, course.status AS status, "
-    "collect([c.code, d.proficiency]) AS develops ORDER BY code"
+    "collect([c.code, d.proficiency, d.review_status]) AS develops ORDER BY code"
 )
 
-# Cheap change check for the cached candidate index (see app.services.refresh).
+# Cheap change checks for the cached read models (see app.services.refresh): counts of what
+# they are built from, plus the audit trail's length, which every API write extends (so an
+# edit that keeps the counts, e.g. a proficiency changed through another worker, is seen).
 CANDIDATES_SIGNATURE = (
     "MATCH (p:JobProfile) WITH count(p) AS profiles "
-    "MATCH ()-[r:REQUIRES]->() RETURN profiles, count(r) AS requirements"
+    "OPTIONAL MATCH ()-[r:REQUIRES]->() WITH profiles, count(r) AS requirements "
+    "OPTIONAL MATCH (a:AuditEntry) RETURN profiles, requirements, count(a) AS audits"
+)
+
+OFFERS_SIGNATURE = (
+    "MATCH (c:Course) WITH count(c) AS courses "
+    "OPTIONAL MATCH ()-[d:DEVELOPS]->() WITH courses, count(d) AS develops "
+    "OPTIONAL MATCH (a:AuditEntry) RETURN courses, develops, count(a) AS audits"
 )
