@@ -13,6 +13,7 @@ from app.api import docs, http, middleware, problems
 from app.api import metrics as metrics_mod
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
+from app.services import graph_state
 from app.services.equivalence import MappingGraphCache
 from app.services.portability import CandidateCache, OfferCache
 from app.settings import Settings
@@ -70,6 +71,7 @@ def drop_read_models(app: FastAPI) -> None:
     """A write in this process: every cached read model is rebuilt on its next use."""
     for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache):
         cache.invalidate()
+    graph_state.tracker(app.state).forget()  # validators and the SPARQL snapshot: look again
 
 
 def app_from_env() -> FastAPI:
