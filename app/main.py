@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from app import runtime as runtime_mod
 from app.api import docs, http, middleware, problems
 from app.api import metrics as metrics_mod
+from app.api.rate_limit import RateLimiter
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
 from app.services import graph_state
@@ -36,6 +37,8 @@ def create_app(settings: Settings | None = None,
         app.state.runtime = runtime_mod.start(settings) if owned else runtime
         if settings.metrics_enabled:
             metrics_mod.instrument(app.state.runtime, app.state.metrics)
+        if owned:
+            app.state.runtime.supervise(settings)  # restarts an owned embedded store
         try:
             yield
         finally:
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None,
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
+    app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
     metrics = metrics_mod.Metrics() if settings.metrics_enabled else None
     if metrics is not None:
         metrics_mod.install(app, metrics)

@@ -14,8 +14,11 @@ from typing import Any
 import uvicorn
 
 
-def run(app: Any, *, host: str, port: int, workers: int = 1, factory: bool = False) -> None:
+def run(app: Any, *, host: str, port: int, workers: int = 1, factory: bool = False,
+        proxy_headers: bool = False, forwarded_allow_ips: str = "") -> None:
+    """Proxy headers are off unless the operator names the proxies (CQF_TRUSTED_PROXIES)."""
     if workers > 1 and not isinstance(app, str):
         raise ValueError("several workers need the app as an import string")
     uvicorn.run(app, host=host, port=port, workers=workers if workers > 1 else None,
-                factory=factory, log_config=None, access_log=False)
+                factory=factory, log_config=None, access_log=False,
+                proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips)

@@ -52,13 +52,19 @@ class Settings(BaseSettings):
         5.0, ge=0, le=3600, description="how long an API worker reuses the mapping graph")
     seed_on_start: bool = Field(True, description="seed the graph on start when it is empty")
     seed_dir: Path = Field(SEED_DATA_DIR, description="directory of the seed CSV files")
-    base_iri: str | None = Field(None, description="base for minted IRIs; default <service>/id/")
+    base_iri: str | None = Field(
+        None, description="base for minted IRIs; unset: fixed in the graph at first start "
+                          "from host and port (change it with `cqf base-iri set`)")
     releases_dir: Path = Field(Path("data/releases"),
                                description="where `cqf release` writes versioned dump sets")
     sparql_timeout_seconds: float = Field(10.0, gt=0, le=600,
                                           description="longest a /sparql query may run")
     sparql_max_results: int = Field(10000, ge=1, le=1_000_000,
                                     description="most rows (or triples) /sparql answers")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses whose X-Forwarded-For/-Proto are honoured (uvicorn's "
+                    "forwarded-allow-ips); empty = none. Identifiers never come from headers")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = "INFO"
@@ -74,15 +80,19 @@ class Settings(BaseSettings):
         1024 * 1024, ge=1024, description="largest request body on write routes (bytes)")
     max_upload_bytes: int = Field(
         10 * 1024 * 1024, ge=1024, description="largest body of a bulk upload (bytes)")
-    rate_limit_enabled: bool = Field(True, description="per-worker token buckets on costly routes")
+    rate_limit_enabled: bool = Field(
+        True, description="rate limits on the routes that declare a cost class")
     rate_limit_writes_per_minute: float = Field(
         300, gt=0, description="write requests per API key and per client address")
     rate_limit_queries_per_minute: float = Field(
         1200, gt=0, description="equivalence, portability and export requests per key/address")
+    rate_limit_storage_url: str | None = Field(
+        None, description="redis:// URL where API workers share their rate limits (default: "
+                          "the store's Redis for CQF_BACKEND=falkordb, else process memory)")
     rate_limit_burst: int = Field(60, ge=1, description="requests allowed at once in a bucket")
     metrics_enabled: bool = Field(True, description="serve Prometheus metrics at /metrics")
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

@@ -15,6 +15,8 @@ from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from app.api.rate_limit import LOOKUP
+
 ASSETS = "/docs-assets"
 ASSET_DIR = Path(fastapi_offline.__file__).parent / "static"
 
@@ -22,7 +24,7 @@ ASSET_DIR = Path(fastapi_offline.__file__).parent / "static"
 def install(app: FastAPI) -> None:
     app.mount(ASSETS, StaticFiles(directory=ASSET_DIR), name="docs-assets")
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, dependencies=[LOOKUP])
     def swagger_ui() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} - API",
@@ -31,6 +33,6 @@ def install(app: FastAPI) -> None:
             swagger_favicon_url=f"{ASSETS}/favicon.png",
             oauth2_redirect_url="/docs/oauth2-redirect")
 
-    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    @app.get("/docs/oauth2-redirect", include_in_schema=False, dependencies=[LOOKUP])
     def swagger_ui_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()

@@ -24,6 +24,7 @@ from prometheus_client import (
     generate_latest,
 )
 
+from app.api.rate_limit import LOOKUP
 from app.graph.port import GraphStore, Row, StoreUnavailable
 
 HTTP_BUCKETS = (.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
@@ -45,6 +46,9 @@ class Metrics:
         self.store_errors = Counter("cqf_store_unavailable_total",
                                     "statements that found the store unavailable",
                                     ["operation"], registry=self.registry)
+        self.store_restarts = Counter("cqf_store_restarts_total",
+                                      "times the supervisor restarted the embedded store",
+                                      registry=self.registry)
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self.store_up = Gauge("cqf_store_up", "1 when the graph store answers a ping, else 0",
                               registry=self.registry)
@@ -118,6 +122,9 @@ def instrument(runtime: Any, metrics: Metrics) -> None:
     if not isinstance(runtime.store, MeteredStore):
         runtime.store = MeteredStore(runtime.store, metrics)
     metrics.watch_store(runtime.store.ping)
+    listeners = getattr(runtime, "on_restart", None)
+    if listeners is not None and metrics.store_restarts.inc not in listeners:
+        listeners.append(metrics.store_restarts.inc)
 
 
 def install(app: FastAPI, metrics: Metrics) -> None:
@@ -125,7 +132,7 @@ def install(app: FastAPI, metrics: Metrics) -> None:
     (``app.api.middleware.service``) through ``Metrics.observe``."""
     app.state.metrics = metrics
 
-    @app.get("/metrics", include_in_schema=False)
+    @app.get("/metrics", include_in_schema=False, dependencies=[LOOKUP])
     def prometheus_metrics(request: Request) -> Response:
         return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 

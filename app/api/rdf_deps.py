@@ -1,4 +1,7 @@
-"""Dependencies of the linked-data routes: the IRI minter for this request's base."""
+"""Dependencies of the linked-data routes: the IRI minter for the service's fixed base.
+
+The base never comes from the request (``Host``, ``X-Forwarded-Host``): see
+app/services/identity.py."""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.rdf.iris import Iris
+from app.services import identity
 
 
 def base_iri(request: Request) -> str:
-    configured = request.app.state.settings.base_iri
-    return configured or f"{str(request.base_url).rstrip('/')}/id/"
+    fixed = getattr(request.app.state.runtime, "base_iri", None)
+    return fixed or identity.static_base_iri(request.app.state.settings)
 
 
 async def get_iris(request: Request) -> Iris:

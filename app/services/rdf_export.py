@@ -87,7 +87,8 @@ def _relationship_pages(store: GraphStore, iris: Iris, sources: Sources,
                         page += triples.relationship(rel_type, from_label, row["from_code"],
                                                      to_label, row["to_code"], row["props"],
                                                      iris, sources)
-                yield rel_type, len(rows), page
+                edges = sum(1 for r in rows if r["to_code"] is not None)
+                yield rel_type, edges, page
                 after = str(rows[-1]["from_code"])
                 if len({r["from_code"] for r in rows}) < sources_per_page:
                     break
@@ -143,6 +144,22 @@ def data_pages(store: GraphStore, iris: Iris, framework: str | None = None,
     yield from _node_pages(store, iris, sources, framework, page_size)
     yield from _relationship_pages(store, iris, sources, framework, page_size)
     yield from _mapping_pages(store, iris, sources, framework, page_size)
+
+
+def export_size(store: GraphStore, framework: str | None = None) -> int:
+    """How many nodes, relationships and mappings ``data_pages`` reads: the unit of its
+    counts, so a progress bar's total is what the pages will add up to."""
+    total = 0
+    labels = CATALOGUE_LABELS if framework is None else tuple(q.FRAMEWORK_KEY)
+    for label in labels:
+        total += store.read(q.count_nodes(label), {"framework": framework})[0]["total"]
+    for rel_type, (_, ends, _) in triples.RELATIONSHIPS.items():
+        if framework is not None and rel_type != "IN_FRAMEWORK":
+            continue
+        for from_label, to_label in ends:
+            total += store.read(q.count_relationships(rel_type, from_label, to_label),
+                                {"framework": framework})[0]["total"]
+    return total + store.read(q.COUNT_MAPPINGS, {"framework": framework})[0]["total"]
 
 
 def export(store: GraphStore, iris: Iris, fmt: str, scope: Scope = Scope.ALL,

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2.runtime import Context
 
+from app.api.rate_limit import LOOKUP, QUERY
 from app.domain.errors import DomainError, InvalidInput, NotFound, UnknownKind
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore, StoreUnavailable
@@ -145,12 +146,12 @@ def _int(value: str | None, default: int, low: int, high: int) -> int:
 
 # --- pages ------------------------------------------------------------------------------------
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", dependencies=[LOOKUP], response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     return _render("home.html", _page(request, "home"))
 
 
-@router.get("/equivalence", response_class=HTMLResponse)
+@router.get("/equivalence", dependencies=[QUERY], response_class=HTMLResponse)
 def equivalence(request: Request) -> HTMLResponse:
     context, q = _page(request, "equivalence"), request.query_params
     store = _store(request)
@@ -169,7 +170,7 @@ def equivalence(request: Request) -> HTMLResponse:
     return _render("equivalence.html", context)
 
 
-@router.get("/portability", response_class=HTMLResponse)
+@router.get("/portability", dependencies=[QUERY], response_class=HTMLResponse)
 def portability(request: Request) -> HTMLResponse:
     context, q = _page(request, "portability"), request.query_params
     store, state = _store(request), request.app.state
@@ -193,7 +194,7 @@ def portability(request: Request) -> HTMLResponse:
     return _render("portability.html", context)
 
 
-@router.get("/coverage", response_class=HTMLResponse)
+@router.get("/coverage", dependencies=[QUERY], response_class=HTMLResponse)
 def coverage(request: Request) -> HTMLResponse:
     context, q = _page(request, "coverage"), request.query_params
     store = _store(request)
@@ -207,7 +208,7 @@ def coverage(request: Request) -> HTMLResponse:
     return _render("coverage.html", context)
 
 
-@router.get("/search", response_class=HTMLResponse)
+@router.get("/search", dependencies=[LOOKUP], response_class=HTMLResponse)
 def search(request: Request) -> HTMLResponse:
     context, q = _page(request, "search"), request.query_params
     store = _store(request)
@@ -222,7 +223,7 @@ def search(request: Request) -> HTMLResponse:
     return _render("search.html", context)
 
 
-@router.get("/entity/{kind}/{rest:path}", response_class=HTMLResponse)
+@router.get("/entity/{kind}/{rest:path}", dependencies=[LOOKUP], response_class=HTMLResponse)
 def entity_page(kind: str, rest: str, request: Request) -> HTMLResponse:
     try:
         label, code = parse_path(kind, rest)

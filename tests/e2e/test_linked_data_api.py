@@ -10,9 +10,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from app.rdf.vocab import CQF
+from app.services import identity
+from app.settings import Settings
 from tests.conftest import client_for
 
-BASE = "http://testserver/id/"
+# The service's own base (from its configuration), never the request's Host.
+BASE = identity.static_base_iri(Settings())
 PARSER = {"text/turtle": "turtle", "application/n-triples": "nt",
           "application/ld+json": "json-ld", "application/rdf+xml": "xml"}
 
@@ -113,7 +116,7 @@ def test_unservable_accept_is_406(api: TestClient) -> None:
 def test_mapping_iris_dereference(api: TestClient) -> None:
     graph = _graph(api.get("/id/level/IE-NFQ/8", headers={"Accept": "text/turtle"}))
     mapping = next(graph.subjects(RDF.type, CQF.Mapping))
-    path = str(mapping).removeprefix("http://testserver")
+    path = str(mapping).removeprefix(identity.service_root(BASE))
     response = api.get(path, headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     assert (mapping, RDF.type, CQF.Mapping) in _graph(response)

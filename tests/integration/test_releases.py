@@ -90,11 +90,12 @@ def test_a_release_that_loses_mappings_is_refused_unless_allowed(
 
 def test_the_cli_refuses_a_drop_with_a_non_zero_exit(writable_store: GraphStore, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from app import cli_release
+    from app import runtime as runtime_mod
+    from app.cli import release as cli_release
 
-    monkeypatch.setattr(cli_release.runtime_mod, "connect",
-                        lambda settings: type("R", (), {"store": writable_store,
-                                                        "close": lambda self: None})())
+    borrowed = type("Borrowed", (runtime_mod.Runtime,), {"close": lambda self: None})
+    monkeypatch.setattr(runtime_mod, "connect",
+                        lambda settings, mode: borrowed(writable_store, base_iri=BASE))
     import typer
 
     app = typer.Typer()

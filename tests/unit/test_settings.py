@@ -40,3 +40,13 @@ def test_neo4j_cluster_and_single_server_uris_are_accepted(monkeypatch) -> None:
 def test_the_default_is_the_embedded_store(monkeypatch) -> None:
     monkeypatch.delenv("CQF_BACKEND", raising=False)
     assert Settings(_env_file=None).backend is Backend.EMBEDDED
+
+
+def test_proxy_headers_are_honoured_only_from_configured_proxies() -> None:
+    from app.cli.serve import uvicorn_options
+
+    plain = uvicorn_options(Settings())
+    assert plain["proxy_headers"] is False and plain["forwarded_allow_ips"] == ""
+    behind = uvicorn_options(Settings(trusted_proxies="10.0.0.5, 10.0.0.6"))  # type: ignore[arg-type]
+    assert behind["proxy_headers"] is True
+    assert behind["forwarded_allow_ips"] == "10.0.0.5,10.0.0.6"

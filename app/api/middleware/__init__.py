@@ -6,7 +6,7 @@ sense:
                     every response, even a 413 or 429, gets its id and headers)
     -> CORS        (only when an allow-list is configured; the body limit then moves inside
                     it, as its own layer, so a 413 carries the CORS headers)
-    -> rate limit  (when enabled) -> the app
+    -> the app     (rate limits are declared on the routes: app/api/rate_limit.py)
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from app.api.middleware.body_limit import BodyLimitMiddleware
-from app.api.middleware.rate_limit import RateLimitMiddleware
 from app.api.middleware.service import ServiceMiddleware
 from app.settings import Settings
 
@@ -26,11 +25,6 @@ def install(app: FastAPI, settings: Settings, metrics: object | None,
             on_write: Callable[[], None] | None) -> None:
     """``add_middleware`` puts each new middleware outside the previous ones, so they are
     added innermost first."""
-    if settings.rate_limit_enabled:
-        app.add_middleware(RateLimitMiddleware,
-                           writes_per_minute=settings.rate_limit_writes_per_minute,
-                           queries_per_minute=settings.rate_limit_queries_per_minute,
-                           burst=settings.rate_limit_burst)
     cors = bool(settings.cors_origins)
     if cors:
         app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,

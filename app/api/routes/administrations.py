@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import WriteKey
+from app.api.rate_limit import WRITE
 from app.api.routes.mappings import Writer
 from app.api.schemas import Problem
 from app.services.mapping_writes import GradeLevel
@@ -51,7 +52,7 @@ class ScaleIn(BaseModel):
     levels: list[GradeIn] = Field(min_length=1, max_length=200)
 
 
-@router.put("/administrations/{code}", responses=ERRORS,
+@router.put("/administrations/{code}", dependencies=[WRITE], responses=ERRORS,
             summary="Register or update an administration (admin only)")
 def put_administration(code: Code, body: AdministrationIn, principal: WriteKey,
                        writer: Writer) -> dict[str, Any]:
@@ -59,7 +60,7 @@ def put_administration(code: Code, body: AdministrationIn, principal: WriteKey,
     return writer.upsert_administration(principal, code, props)
 
 
-@router.put("/administrations/{code}/scale", responses=ERRORS,
+@router.put("/administrations/{code}/scale", dependencies=[WRITE], responses=ERRORS,
             summary="Register or replace an administration's grade scale as a framework")
 def put_scale(code: Code, body: ScaleIn, principal: WriteKey, writer: Writer) -> dict[str, Any]:
     framework = body.framework or f"{code}-GRADES"

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Path, Query
 
 from app.api.answers import JSONAnswer
 from app.api.deps import Catalog, Limit, Offset, Status, Text
+from app.api.rate_limit import LOOKUP
 from app.api.schemas import EntityDetail, Page, Problem, SearchResult
 from app.graph.labels import NodeLabel
 from app.services.catalog import parse_level_code
 
-router = APIRouter()
+router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
 ERRORS = {404: {"model": Problem, "description": "unknown code"},
           422: {"model": Problem, "description": "invalid parameters"}}
 Code = Annotated[str, Path(min_length=1, max_length=200)]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app.api.deps import Store, WriteKey
+from app.api.rate_limit import LOOKUP, WRITE
 from app.api.routes.reviews import Decision
 from app.api.schemas import Problem
 from app.domain.errors import PayloadTooLarge
@@ -69,7 +70,7 @@ def _status(response: Response, created: bool) -> None:
     response.status_code = 201 if created else 200
 
 
-@router.put("/institutions/{code}", responses=WRITE_ERRORS,
+@router.put("/institutions/{code}", dependencies=[WRITE], responses=WRITE_ERRORS,
             summary="Create (admin) or update (admin or owner) an institution")
 def put_institution(code: Code, body: InstitutionIn, principal: WriteKey, store: Store,
                     response: Response) -> dict:
@@ -78,12 +79,14 @@ def put_institution(code: Code, body: InstitutionIn, principal: WriteKey, store:
     return entity
 
 
-@router.get("/institutions/{institution}/programmes/{programme}", responses=WRITE_ERRORS)
+@router.get("/institutions/{institution}/programmes/{programme}", dependencies=[LOOKUP],
+            responses=WRITE_ERRORS)
 def get_programme(institution: Code, programme: Code, store: Store) -> dict:
     return courses.get_programme(store, institution, programme)
 
 
-@router.put("/institutions/{institution}/programmes/{programme}", responses=WRITE_ERRORS)
+@router.put("/institutions/{institution}/programmes/{programme}", dependencies=[WRITE],
+            responses=WRITE_ERRORS)
 def put_programme(institution: Code, programme: Code, body: ProgrammeIn, principal: WriteKey,
                   store: Store, response: Response) -> dict:
     entity, created = courses.put_programme(store, principal, institution, programme,
@@ -92,7 +95,8 @@ def put_programme(institution: Code, programme: Code, body: ProgrammeIn, princip
     return entity
 
 
-@router.delete("/institutions/{institution}/programmes/{programme}", status_code=204,
+@router.delete("/institutions/{institution}/programmes/{programme}", dependencies=[WRITE],
+               status_code=204,
                responses={**WRITE_ERRORS, 409: {"model": Problem}})
 def delete_programme(institution: Code, programme: Code, principal: WriteKey,
                      store: Store) -> Response:
@@ -101,13 +105,13 @@ def delete_programme(institution: Code, programme: Code, principal: WriteKey,
 
 
 @router.get("/institutions/{institution}/programmes/{programme}/courses/{course}",
-            responses=WRITE_ERRORS)
+            dependencies=[LOOKUP], responses=WRITE_ERRORS)
 def get_course(institution: Code, programme: Code, course: Code, store: Store) -> dict:
     return courses.get_course(store, institution, programme, course)
 
 
 @router.put("/institutions/{institution}/programmes/{programme}/courses/{course}",
-            responses=WRITE_ERRORS,
+            dependencies=[WRITE], responses=WRITE_ERRORS,
             summary="Create or replace a course with its DEVELOPS and ALIGNS_WITH mappings")
 def put_course(institution: Code, programme: Code, course: Code, body: CourseIn,
                principal: WriteKey, store: Store, response: Response) -> dict:
@@ -120,14 +124,14 @@ def put_course(institution: Code, programme: Code, course: Code, body: CourseIn,
 
 
 @router.delete("/institutions/{institution}/programmes/{programme}/courses/{course}",
-               status_code=204, responses=WRITE_ERRORS)
+               dependencies=[WRITE], status_code=204, responses=WRITE_ERRORS)
 def delete_course(institution: Code, programme: Code, course: Code, principal: WriteKey,
                   store: Store) -> Response:
     courses.delete_course(store, principal, institution, programme, course)
     return Response(status_code=204)
 
 
-@router.post("/institutions/{institution}/programmes/{programme}/review",
+@router.post("/institutions/{institution}/programmes/{programme}/review", dependencies=[WRITE],
              responses=WRITE_ERRORS, summary="Accept or reject a programme (admin, reviewer)")
 def review_programme(institution: Code, programme: Code, body: Decision, principal: WriteKey,
                      store: Store) -> dict:
@@ -136,7 +140,8 @@ def review_programme(institution: Code, programme: Code, body: Decision, princip
 
 
 @router.post("/institutions/{institution}/programmes/{programme}/courses/{course}/review",
-             responses=WRITE_ERRORS, summary="Accept or reject a course (admin, reviewer)")
+             dependencies=[WRITE], responses=WRITE_ERRORS,
+             summary="Accept or reject a course (admin, reviewer)")
 def review_course(institution: Code, programme: Code, course: Code, body: Decision,
                   principal: WriteKey, store: Store) -> dict:
     return reviews.review_node(store, principal, NodeLabel.COURSE, institution, course,
@@ -156,7 +161,7 @@ async def _read_limited(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-@router.post("/institutions/{institution}/mappings:bulk",
+@router.post("/institutions/{institution}/mappings:bulk", dependencies=[WRITE],
              responses={**WRITE_ERRORS, 413: {"model": Problem}},
              summary="Upload the institution's complete course mappings (CSV or JSON)",
              openapi_extra={"requestBody": {"content": {

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.answers import JSONAnswer
 from app.api.deps import Store
+from app.api.rate_limit import QUERY
 from app.api.schemas import Problem, Source
 from app.domain.equivalence import DEFAULT_DEPTH, MAX_DEPTH
 from app.services.equivalence import EquivalenceService
@@ -83,7 +84,8 @@ class EquivalenceAnswer(BaseModel):
     no_equivalence: NoEquivalenceReason | None
 
 
-@router.get("/equivalences", response_model=EquivalenceAnswer, response_model_by_alias=True,
+@router.get("/equivalences", dependencies=[QUERY],
+            response_model=EquivalenceAnswer, response_model_by_alias=True,
             responses={404: {"model": Problem}, 422: {"model": Problem}},
             summary="Equivalent levels in other frameworks, with the evidence path")
 def equivalences(

@@ -10,6 +10,7 @@ from fastapi.responses import Response, StreamingResponse
 from app.api.deps import Store
 from app.api.http import conditional, etag_of, negotiated
 from app.api.problems import problem
+from app.api.rate_limit import QUERY
 from app.api.rdf_deps import Minter, base_iri
 from app.api.schemas import Problem
 from app.rdf.negotiation import FORMAT_OF_MEDIA, RDF_FORMATS, choose
@@ -21,7 +22,7 @@ Format = Literal["turtle", "ntriples", "jsonld", "rdfxml"]
 OFFERED = [media for media, _, _ in RDF_FORMATS.values()]
 
 
-@router.get("/export", responses={
+@router.get("/export", dependencies=[QUERY], responses={
     200: {"content": {m: {} for m in OFFERED}, "description": "the RDF export, streamed"},
     304: {"description": "not modified: the graph has not changed since the ETag given"},
     404: {"model": Problem, "description": "unknown framework"},
@@ -54,7 +55,7 @@ def export_rdf(request: Request, store: Store, iris: Minter,
     return conditional(request, response, etag, state.changed_at)
 
 
-@router.get("/export/mappings.sssom.tsv", responses={
+@router.get("/export/mappings.sssom.tsv", dependencies=[QUERY], responses={
     200: {"content": {"text/tab-separated-values": {}}},
     404: {"model": Problem, "description": "unknown framework"}})
 def export_sssom(store: Store, request: Request,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from app.api.rate_limit import LOOKUP
 from app.api.schemas import Health
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = APIRouter(prefix="/health", tags=["health"], dependencies=[LOOKUP])
 
 
 LIVE = Health(status="ok").model_dump_json().encode()

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from app.api.deps import Store, WriteKey
+from app.api.rate_limit import LOOKUP, WRITE
 from app.api.schemas import Problem
 from app.domain.errors import Forbidden
 from app.services import keys
@@ -27,20 +28,21 @@ def _admin(principal: WriteKey) -> None:
         raise Forbidden("only an admin key may manage keys")
 
 
-@router.post("", status_code=201, responses=ERRORS,
+@router.post("", dependencies=[WRITE], status_code=201, responses=ERRORS,
              summary="Create a key; the secret in `key` is shown only in this answer")
 def create_key(body: KeyRequest, principal: WriteKey, store: Store) -> dict:
     _admin(principal)
     return keys.create_key(store, body.role, body.label, by=principal)
 
 
-@router.get("", responses=ERRORS)
+@router.get("", dependencies=[LOOKUP], responses=ERRORS)
 def list_keys(principal: WriteKey, store: Store) -> dict:
     _admin(principal)
     return {"items": keys.list_keys(store)}
 
 
-@router.delete("/{key_id}", responses=ERRORS, summary="Revoke a key (it stops working at once)")
+@router.delete("/{key_id}", dependencies=[WRITE],
+               responses=ERRORS, summary="Revoke a key (it stops working at once)")
 def revoke_key(key_id: Annotated[str, Path(max_length=40)], principal: WriteKey,
                store: Store) -> dict:
     _admin(principal)

@@ -21,6 +21,7 @@ from rdflib import Graph, URIRef
 from app.api.deps import Store
 from app.api.http import VARY, conditional, etag_of, negotiated
 from app.api.problems import problem
+from app.api.rate_limit import LOOKUP
 from app.api.rdf_deps import Minter
 from app.domain.errors import NotFound
 from app.graph.labels import NodeLabel
@@ -104,7 +105,7 @@ def _resource(request: Request, store: Store, iris: Iris, kind: str,
     raise NotFound(kind, "/".join(parts))
 
 
-@router.get("/id/{kind}/{code:path}", responses={
+@router.get("/id/{kind}/{code:path}", dependencies=[LOOKUP], responses={
     200: {"content": {m: {} for m in OFFERED}},
     304: {"description": "not modified (the ETag given in If-None-Match still holds)"},
     308: {"description": "a non-canonical form of the IRI: redirect to the canonical one"},

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import Limit, Offset, Store, WriteKey
+from app.api.rate_limit import LOOKUP, QUERY, WRITE
 from app.api.schemas import Problem, Source
 from app.domain.equivalence import MatchType
 from app.services.mapping_writes import METHODS, MappingWriter, NewMapping
@@ -78,7 +79,8 @@ class QualityAnswer(BaseModel):
     fan_out: list[dict[str, Any]]
 
 
-@router.get("/mappings", response_model=MappingPage, responses={422: {"model": Problem}})
+@router.get("/mappings", dependencies=[LOOKUP],
+            response_model=MappingPage, responses={422: {"model": Problem}})
 def list_mappings(service: Mappings, limit: Limit = 50, offset: Offset = 0,
                   from_framework: Framework = None, to_framework: Framework = None,
                   framework: Framework = None, review_status: ReviewStatusQuery = None,
@@ -89,14 +91,14 @@ def list_mappings(service: Mappings, limit: Limit = 50, offset: Offset = 0,
                         review_status=review_status, method=method, level=level)
 
 
-@router.get("/mappings/quality", response_model=QualityAnswer,
+@router.get("/mappings/quality", dependencies=[QUERY], response_model=QualityAnswer,
             summary="Mapping defects: unmapped levels, contradictions, cycles, fan-out")
 def mapping_quality(service: Mappings, include: Annotated[
         str | None, Query(pattern="^proposed$")] = None) -> dict:
     return service.quality(include_proposed=include is not None)
 
 
-@router.get("/mappings/{mapping_id}", response_model=MappingView,
+@router.get("/mappings/{mapping_id}", dependencies=[LOOKUP], response_model=MappingView,
             responses={404: {"model": Problem}})
 def get_mapping(mapping_id: Annotated[str, Path(max_length=300)], service: Mappings) -> dict:
     return service.get(mapping_id)
@@ -133,7 +135,8 @@ class ReviewIn(BaseModel):
     reason: str | None = Field(None, max_length=2000)
 
 
-@router.post("/mappings", response_model=MappingView, status_code=201, responses=WRITE_ERRORS,
+@router.post("/mappings", dependencies=[WRITE],
+             response_model=MappingView, status_code=201, responses=WRITE_ERRORS,
              summary="Propose a level mapping (admin, or an administration for its own scale)")
 def create_mapping(body: MappingIn, principal: WriteKey, writer: Writer) -> dict:
     return writer.create(principal, NewMapping(
@@ -144,14 +147,15 @@ def create_mapping(body: MappingIn, principal: WriteKey, writer: Writer) -> dict
         review_status=body.review_status))
 
 
-@router.post("/mappings/{mapping_id}/review", response_model=MappingView,
+@router.post("/mappings/{mapping_id}/review", dependencies=[WRITE], response_model=MappingView,
              responses=WRITE_ERRORS, summary="Accept, reject or supersede a mapping")
 def review_mapping(mapping_id: MappingId, body: ReviewIn, principal: WriteKey,
                    writer: Writer) -> dict:
     return writer.review(principal, mapping_id, body.decision, body.reason)
 
 
-@router.delete("/mappings/{mapping_id}", status_code=204, responses=WRITE_ERRORS,
+@router.delete("/mappings/{mapping_id}", dependencies=[WRITE],
+               status_code=204, responses=WRITE_ERRORS,
                summary="Retract a mapping (its asserting administration or an admin)")
 def retract_mapping(mapping_id: MappingId, principal: WriteKey, writer: Writer) -> Response:
     writer.retract(principal, mapping_id)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.answers import JSONAnswer
 from app.api.deps import Store
+from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.services.portability import PortabilityQuestion, PortabilityService
 
@@ -100,7 +101,8 @@ class GapAnswer(Coverage):
     score_definition: str
 
 
-@router.post("/portability", response_model=PortabilityAnswer, response_model_exclude_none=False,
+@router.post("/portability", dependencies=[QUERY],
+             response_model=PortabilityAnswer, response_model_exclude_none=False,
              responses={422: {"model": Problem}},
              summary="Job profiles an officer or a role could move to, ranked by coverage")
 def portability(body: PortabilityRequest, service: Portability) -> JSONAnswer:
@@ -112,7 +114,7 @@ def portability(body: PortabilityRequest, service: Portability) -> JSONAnswer:
 Code = Annotated[str, Path(min_length=1, max_length=200)]
 
 
-@router.get("/job-profiles/{a}/gap/{b}", response_model=GapAnswer,
+@router.get("/job-profiles/{a}/gap/{b}", dependencies=[QUERY], response_model=GapAnswer,
             responses={404: {"model": Problem}}, tags=["jobs"],
             summary="What someone in profile a lacks for profile b")
 def gap(a: Code, b: Code, service: Portability) -> dict[str, Any]:

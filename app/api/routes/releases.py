@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 
 from app.api.http import conditional
+from app.api.rate_limit import LOOKUP, QUERY
 from app.api.schemas import Problem
 from app.services import release_diff, releases
 
@@ -85,7 +86,7 @@ def _dir(request: Request) -> Path:
     return Path(request.app.state.settings.releases_dir)
 
 
-@router.get("", response_model=ReleaseList)
+@router.get("", dependencies=[LOOKUP], response_model=ReleaseList)
 def list_releases(request: Request) -> dict[str, Any]:
     """Every release, oldest first, with its files, checksums and triple counts."""
     items = releases.list_releases(_dir(request))
@@ -96,14 +97,15 @@ def _created(manifest: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(manifest["created"])
 
 
-@router.get("/{version}", response_model=Release, responses=NOT_FOUND)
+@router.get("/{version}", dependencies=[LOOKUP], response_model=Release, responses=NOT_FOUND)
 def get_release(version: Version, request: Request) -> Response:
     """One release's manifest (``ETag``, ``Last-Modified``: a release never changes)."""
     manifest = releases.manifest(_dir(request), version)
     return conditional(request, JSONResponse(manifest), last_modified=_created(manifest))
 
 
-@router.get("/{version}/files/{name}", response_class=FileResponse, responses={
+@router.get("/{version}/files/{name}", dependencies=[QUERY],
+            response_class=FileResponse, responses={
     200: {"content": {"text/turtle": {}, "application/n-triples": {}, "text/plain": {},
                       "application/ld+json": {}, "text/tab-separated-values": {}},
           "description": "the file, as written by the release"}, **NOT_FOUND})
@@ -121,7 +123,8 @@ def release_file(version: Version, name: Annotated[str, PathParam(max_length=200
     return conditional(request, response, etag, _created(manifest))
 
 
-@router.get("/{version}/diff/{other}", response_model=ReleaseDiff, responses=NOT_FOUND)
+@router.get("/{version}/diff/{other}", dependencies=[QUERY],
+            response_model=ReleaseDiff, responses=NOT_FOUND)
 def diff_releases(version: Version, other: Version, request: Request) -> dict[str, Any]:
     """Concept-level changes from ``version`` to ``other``: entities added, removed,
     relabelled and re-levelled, and level mappings added, removed or changed."""

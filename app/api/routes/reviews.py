@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from app.api.deps import Limit, Offset, Store, WriteKey
+from app.api.rate_limit import LOOKUP, WRITE
 from app.api.schemas import Problem
 from app.services import reviews
 
@@ -20,7 +21,7 @@ class Decision(BaseModel):
     reason: str | None = Field(None, max_length=2000, description="required when rejecting")
 
 
-@router.get("")
+@router.get("", dependencies=[LOOKUP])
 def list_course_mappings(
         store: Store, limit: Limit = 50, offset: Offset = 0,
         review_status: Annotated[str | None,
@@ -30,7 +31,7 @@ def list_course_mappings(
                                  limit=limit, offset=offset)
 
 
-@router.post("/{course}/{kind}/{target}/review",
+@router.post("/{course}/{kind}/{target}/review", dependencies=[WRITE],
              responses={401: {"model": Problem}, 403: {"model": Problem},
                         404: {"model": Problem}, 422: {"model": Problem}})
 def review_course_mapping(course: Code, kind: Literal["develops", "aligns_with"], target: Code,

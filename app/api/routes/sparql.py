@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from app.api.deps import store_of
 from app.api.http import VARY, negotiated
 from app.api.problems import problem
+from app.api.rate_limit import QUERY
 from app.api.rdf_deps import base_iri
 from app.api.schemas import Problem
 from app.rdf.iris import CURRENT_DATASET, DATASET_KIND, Iris
@@ -103,7 +104,7 @@ def _refused(request: Request) -> Response:
     return problem(exc.status, exc.slug, exc.title, str(exc), request)
 
 
-@router.get("/sparql", responses=RESPONSES)
+@router.get("/sparql", dependencies=[QUERY], responses=RESPONSES)
 @negotiated
 def sparql_get(request: Request,
                query: Annotated[str | None, Query(max_length=MAX_QUERY)] = None,
@@ -118,7 +119,7 @@ def sparql_get(request: Request,
                                     ("default-graph-uri", "named-graph-uri", "release")})
 
 
-@router.post("/sparql", responses=RESPONSES, openapi_extra=POST_BODY)
+@router.post("/sparql", dependencies=[QUERY], responses=RESPONSES, openapi_extra=POST_BODY)
 @negotiated
 async def sparql_post(request: Request, default_graph_uri: Graphs = None,
                       named_graph_uri: NamedGraphs = None,

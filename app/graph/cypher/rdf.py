@@ -40,6 +40,24 @@ def relationship_page(rel_type: str, from_label: NodeLabel, to_label: NodeLabel)
     )
 
 
+def count_nodes(label: NodeLabel) -> str:
+    return (f"MATCH (n:{label.value}) WHERE true{_framework_clause(label, 'n')} "
+            "RETURN count(n) AS total")
+
+
+def count_relationships(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> str:
+    if rel_type not in RELATIONSHIP_TYPES:
+        raise ValueError(f"unknown relationship type {rel_type}")
+    return (f"MATCH (a:{from_label.value})-[r:{rel_type}]->(:{to_label.value}) "
+            f"WHERE true{_framework_clause(from_label, 'a')} RETURN count(r) AS total")
+
+
+COUNT_MAPPINGS = (
+    "MATCH (a:Level)-[m:MAPS_TO]->(b:Level) "
+    "WHERE $framework IS NULL OR a.framework = $framework OR b.framework = $framework "
+    "RETURN count(m) AS total"
+)
+
 MAPPING_PAGE = (
     "MATCH (a:Level)-[m:MAPS_TO]->(b:Level) WHERE m.id > $after "
     "AND ($framework IS NULL OR a.framework = $framework OR b.framework = $framework) "

@@ -12,13 +12,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from app import runtime as runtime_mod
+from app.cli.common import console, open_store
 from app.domain.auth import Principal
-from app.domain.errors import DomainError, InvalidInput
+from app.domain.errors import InvalidInput
 from app.services import course_mappings
 
 import_app = typer.Typer(help="Import data files into the graph.", no_args_is_help=True)
-console = Console(stderr=True)
 STEPS = ("read", "validate and compare", "write", "done")
 
 
@@ -31,15 +30,11 @@ def import_mappings(
     """Apply FILE (CSV or JSON) as the institution's complete course mappings.
 
     Runs with operator (admin) rights, recorded in the audit trail as key ``cli``."""
-    from app.cli import _settings
-
-    settings = _settings()
-    runtime = runtime_mod.connect(settings)
     principal = Principal(key_id="cli", role="admin")
     try:
-        runtime_mod.prepare(runtime, settings)
-        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=console) as progress:
+        with open_store(prepare=True, passthrough=(InvalidInput,)) as runtime, Progress(
+                TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                console=console) as progress:
             task = progress.add_task(STEPS[0], total=len(STEPS) - 1)
             data = file.read_bytes()
             content_type = "application/json" if file.suffix.lower() == ".json" else "text/csv"
@@ -47,18 +42,12 @@ def import_mappings(
             progress.update(task, advance=1, description=f"{STEPS[1]} ({len(raw)} rows)")
             report = course_mappings.apply(
                 runtime.store, principal, institution, raw, dry_run=dry_run,
-                digest=hashlib.sha256(data).hexdigest(),
-                audit_action="cli_import")
+                digest=hashlib.sha256(data).hexdigest(), audit_action="cli_import")
             progress.update(task, advance=1, description=STEPS[2])
             progress.update(task, advance=1, description=STEPS[3])
     except InvalidInput as exc:
         _print_problems(exc)
         raise typer.Exit(1) from exc
-    except DomainError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    finally:
-        runtime.close()
     note = " (dry run: nothing written)" if dry_run else ""
     table = Table("rows", "added", "changed", "removed", "unchanged", "courses written",
                   title=f"{report['institution']}{note}")

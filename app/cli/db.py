@@ -1,0 +1,72 @@
+"""``cqf db``: migrate, start/stop a detached embedded store, status."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from app.cli.common import console, load_settings, open_store
+from app.graph.embedded import EmbeddedFalkorDB, StoreBusy
+from app.settings import Backend
+
+db_app = typer.Typer(help="Manage the graph store.", no_args_is_help=True)
+
+
+@db_app.command("migrate")
+def migrate() -> None:
+    """Apply constraints and indexes (idempotent; safe beside a running service)."""
+    with open_store() as runtime:
+        created = runtime.store.apply_schema()
+    console.print(f"schema applied ({len(created)} new objects)")
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the embedded FalkorDB in the background (``cqf serve`` then uses it)."""
+    settings = load_settings()
+    if settings.backend is not Backend.EMBEDDED:
+        console.print("the configured backend is not embedded; nothing to start")
+        raise typer.Exit(1)
+    try:
+        port = EmbeddedFalkorDB(settings.data_dir / "falkordb").start(detached=True)
+    except StoreBusy as exc:
+        console.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    console.print(f"embedded FalkorDB listening on 127.0.0.1:{port}")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded FalkorDB started by ``cqf db start`` (never a service's store)."""
+    settings = load_settings()
+    server = EmbeddedFalkorDB(settings.data_dir / "falkordb")
+    record = server.running()
+    if record is not None and record.owner_pid is not None:
+        console.print(f"[red]refused:[/red] the store is owned by {record.describe()}; "
+                      "stop that process instead")
+        raise typer.Exit(1)
+    console.print("stopped" if server.stop() else "not running")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say who runs the store, whether it answers, and what the graph holds."""
+    settings = load_settings()
+    if settings.backend is Backend.EMBEDDED:
+        record = EmbeddedFalkorDB(settings.data_dir / "falkordb").running()
+        if record is None:
+            console.print("embedded FalkorDB: not running (cqf serve starts it)")
+            raise typer.Exit(1)
+        console.print(f"embedded FalkorDB on 127.0.0.1:{record.port}, owned by "
+                      f"{record.describe()}")
+    with open_store(settings) as runtime:
+        from app.graph.cypher.catalog import NODE_COUNTS
+
+        counts = Counter({r["label"]: r["total"] for r in runtime.store.read(NODE_COUNTS)})
+    table = Table("label", "nodes", title=f"{settings.backend} store: up")
+    for label, total in sorted(counts.items()):
+        table.add_row(str(label), str(total))
+    Console().print(table)
