@@ -29,7 +29,7 @@ def client(seeded_falkordb: GraphStore,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     releases = tmp_path_factory.mktemp("deref-releases")
     make_release(seeded_falkordb, releases, "1.0.0", BASE)
-    settings = Settings(releases_dir=releases, rate_limit_enabled=False)
+    settings = Settings(releases_dir=releases, rate_limit_enabled=False, base_iri=BASE)
     app = create_app(settings, runtime=Runtime(seeded_falkordb, schema_applied=True))
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client

@@ -22,6 +22,7 @@ SAMPLES = {"code": "EQF", "kind": "competency", "rest": "OPS-P01", "version": "1
            "other": "1.0.0", "name": "release.json", "sourced_id": "x", "profile": "x",
            "framework": "EQF", "level": "6", "mapping_id": "x"}
 VOLATILE = {"x-request-id", "date"}
+BASE = "http://testserver/id/"  # the test client's own address: redirects can be followed
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -29,8 +30,8 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 def client(seeded_falkordb: GraphStore,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     releases = tmp_path_factory.mktemp("http-releases")
-    make_release(seeded_falkordb, releases, "1.0.0", "http://testserver/id/")
-    settings = Settings(releases_dir=releases, rate_limit_enabled=False)
+    make_release(seeded_falkordb, releases, "1.0.0", BASE)
+    settings = Settings(releases_dir=releases, rate_limit_enabled=False, base_iri=BASE)
     app = create_app(settings, runtime=Runtime(seeded_falkordb, schema_applied=True))
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
