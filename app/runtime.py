@@ -26,6 +26,7 @@ from app.graph.port import GraphStore
 from app.graph.supervisor import StoreSupervisor
 from app.seed.loader import Progress, graph_is_empty, seed
 from app.services import identity
+from app.services.migrations import migrate_data
 from app.settings import Backend, Settings
 
 log = structlog.get_logger(__name__)
@@ -127,6 +128,7 @@ def prepare(runtime: Runtime, settings: Settings, progress: Progress | None = No
     """Apply the schema, seed when the graph is empty and seeding on start is enabled, and
     fix the base IRI (configured, stored, or minted now and stored)."""
     runtime.store.apply_schema()
+    migrate_data(runtime.store)
     runtime.schema_applied = True
     if settings.seed_on_start and graph_is_empty(runtime.store):
         bundle = seed(runtime.store, settings.seed_dir, progress)

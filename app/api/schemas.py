@@ -14,6 +14,14 @@ class Source(BaseModel):
     url: str | None = None
 
 
+class Evidence(BaseModel):
+    """The verbatim excerpt of the source that states a mapping, to check it in place."""
+
+    quote: str = Field(description="verbatim excerpt; '…' marks omitted text")
+    language: str | None = Field(None, description="language tag of the quote, e.g. 'sl'")
+    url: str | None = Field(None, description="the page the quote was read on")
+
+
 class EntityRef(BaseModel):
     kind: str
     code: str
@@ -37,6 +45,32 @@ class Entity(BaseModel):
     notice: str | None = Field(None, description="set on illustrative data")
     source: Source
     attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+class Referencing(BaseModel):
+    """How a framework stands towards the EQF."""
+
+    status: str | None = Field(None, description=(
+        "verified, partly_verified or unverified (referenced; the evidence of its EQF "
+        "mappings), no_level_table (referenced, the level table is not in the graph), "
+        "comparison (joint comparison study, not referencing), none; null for the EQF itself "
+        "and for frameworks that are not national"))
+    year: int | None = Field(None, description="year of the EQF referencing (or comparison)")
+    levels: int = Field(description="levels of the framework in the graph")
+    levels_mapped_to_eqf: int | None = Field(None, description=(
+        "levels with an accepted mapping to an EQF level (null for the EQF)"))
+
+
+class FrameworkEntity(Entity):
+    referencing: Referencing
+
+
+class FrameworkPage(BaseModel):
+    items: list[FrameworkEntity]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None = Field(None, description="offset of the next page, if any")
 
 
 class EntityDetail(Entity):

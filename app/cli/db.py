@@ -17,10 +17,17 @@ db_app = typer.Typer(help="Manage the graph store.", no_args_is_help=True)
 
 @db_app.command("migrate")
 def migrate() -> None:
-    """Apply constraints and indexes (idempotent; safe beside a running service)."""
+    """Apply constraints and indexes, then bring stored data up to the current model (e.g.
+    programme and course codes scoped by institution); idempotent, safe beside a running
+    service."""
+    from app.services.migrations import migrate_data
+
     with open_store() as runtime:
         created = runtime.store.apply_schema()
+        changed = migrate_data(runtime.store)
     console.print(f"schema applied ({len(created)} new objects)")
+    for name, count in changed.items():
+        console.print(f"data: {name}: {count} node(s) changed")
 
 
 @db_app.command("start")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.errors import FieldProblem, InvalidInput
+from app.domain.identity import course_key, local_code
 
 CSV_COLUMNS = ("programme", "course", "course_name", "kind", "target", "proficiency",
                "evidence", "assessment")
@@ -30,6 +31,9 @@ CONTENT = ("proficiency", "evidence", "assessment")
 
 @dataclass(frozen=True)
 class MappingRow:
+    """One clean row. ``programme`` and ``course`` are the institution's own codes;
+    ``course_id`` is the course's scoped key (``app.domain.identity``)."""
+
     line: int
     programme: str
     course: str
@@ -39,10 +43,11 @@ class MappingRow:
     proficiency: str | None
     evidence: str | None
     assessment: str | None
+    course_id: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return (self.course, self.kind, self.target)
+        return (self.course_id, self.kind, self.target)
 
     def content(self) -> dict[str, str | None]:
         return {"proficiency": self.proficiency, "evidence": self.evidence,
@@ -55,12 +60,16 @@ class Reference:
     each map goes from the code's lower-case form to the stored (canonical) code."""
 
     institution: str
-    programmes: Mapping[str, str]  # programmes of this institution
-    course_owners: Mapping[str, str]  # existing course code (stored) -> owning institution
+    programmes: Mapping[str, str]  # this institution's programmes' own codes
     competencies: Mapping[str, str]
     standards: Mapping[str, str]
     proficiencies: tuple[str, ...]  # in scale order (aware ... expert)
-    courses: Mapping[str, str] = field(default_factory=dict)  # existing courses, folded
+    courses: Mapping[str, str] = field(default_factory=dict)  # existing courses' keys, folded
+
+    def course_id(self, programme: str, course: str) -> str:
+        """The stored key of the institution's course, or the key a new one gets."""
+        typed = course_key(self.institution, programme, course)
+        return self.courses.get(typed.lower(), typed)
 
     @staticmethod
     def folded(codes: Iterable[str]) -> dict[str, str]:
@@ -175,10 +184,8 @@ def _check_row(line: int, raw: dict[str, Any], ref: Reference,
     if row["programme"] and programme is None:
         bad("programme", f"no programme with this code at institution {ref.institution}",
             row["programme"])
-    course = ref.courses.get((row["course"] or "").lower(), row["course"])
-    owner = ref.course_owners.get(course or "")
-    if owner is not None and owner != ref.institution:
-        bad("course", "wrong owner: this course belongs to another institution", row["course"])
+    course_id = ref.course_id(programme or row["programme"] or "", row["course"] or "")
+    course = local_code(course_id)
     target, proficiency = row["target"], row["proficiency"]
     if kind == "develops":
         target = ref.competencies.get((target or "").lower())
@@ -200,7 +207,8 @@ def _check_row(line: int, raw: dict[str, Any], ref: Reference,
     if len(problems) > before:
         return None
     return MappingRow(line, programme, course, row["course_name"], kind,  # type: ignore[arg-type]
-                      target, proficiency, row["evidence"], row["assessment"])  # type: ignore[arg-type]
+                      target, proficiency, row["evidence"], row["assessment"],  # type: ignore[arg-type]
+                      course_id)
 
 
 def validate(rows: Iterable[tuple[int, dict[str, Any]]], ref: Reference) -> list[MappingRow]:
@@ -209,14 +217,16 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]], ref: Reference) -> list
     problems: list[FieldProblem] = []
     clean: list[MappingRow] = []
     seen: dict[tuple[str, str, str], int] = {}
-    course_programme: dict[str, tuple[str, int]] = {}
+    first_line: dict[str, int] = {}
     # A course named on any row (even a bad one) is not also reported nameless: each bad row
-    # is reported once, for its own reason.
+    # is reported once, for its own reason. (A course is its programme's: the same code under
+    # two programmes is two courses.)
     named = set()
     for _, raw in rows:
-        course, name = _clean(raw.get("course")), _clean(raw.get("course_name"))
-        if course and name:
-            named.add(ref.courses.get(course.lower(), course).lower())
+        programme, course = _clean(raw.get("programme")), _clean(raw.get("course"))
+        if programme and course and _clean(raw.get("course_name")):
+            programme = ref.programmes.get(programme.lower(), programme)
+            named.add(ref.course_id(programme, course).lower())
     for line, raw in rows:
         row = _check_row(line, raw, ref, problems)
         if row is None:
@@ -226,16 +236,12 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]], ref: Reference) -> list
                                          f"kind and target as line {seen[row.key]}", None,
                                          line, "row"))
             continue
-        first = course_programme.setdefault(row.course, (row.programme, line))
-        if first[0] != row.programme:
-            problems.append(FieldProblem(
-                f"line {line}, programme", f"course {row.course} is under programme {first[0]} "
-                f"on line {first[1]}", row.programme, line, "programme"))
-            continue
+        first_line.setdefault(row.course_id, line)
         seen[row.key] = line
         clean.append(row)
-    for course, (_, line) in course_programme.items():
-        if course not in ref.course_owners and course.lower() not in named:
+    existing = set(ref.courses.values())
+    for course, line in first_line.items():
+        if course not in existing and course.lower() not in named:
             problems.append(FieldProblem(f"line {line}, course_name",
                                          "missing value: a new course needs a name", None,
                                          line, "course_name"))

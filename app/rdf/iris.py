@@ -1,7 +1,9 @@
 """Minting and reading entity IRIs under the configured base (default ``<service>/id/``).
 
 ``/id/{kind}/{code}``: the kind is a stable slug per node label; a level's ``FRAMEWORK:LEVEL``
-code becomes two path segments (``level/EQF/6``), every other code one percent-encoded segment.
+code becomes two path segments (``level/EQF/6``), a programme's scoped key two
+(``programme/EXU/P1``) and a course's three (``course/EXU/P1/C1``), every other code one
+percent-encoded segment.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
+from app.domain import identity
 from app.domain.errors import UnknownKind
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 
@@ -46,6 +49,8 @@ LEGACY_MAPPING_SETS = "mappings"  # ``mappings/{version}.sssom.tsv``: the first 
 COMPETENCY_SCHEME, ESCO_SCHEME, PROFICIENCY_SCHEME = ("competencies", "esco-competencies",
                                                       "proficiency-scale")
 CURRENT_DATASET = "current"
+# Institution-owned entities: their IRI has one segment per part of the scoped key.
+SCOPED_PARTS: dict[NodeLabel, int] = {NodeLabel.PROGRAMME: 2, NodeLabel.COURSE: 3}
 assert set(KIND_OF) == set(CATALOGUE_LABELS), "every catalogue label needs an IRI kind"
 
 
@@ -71,6 +76,9 @@ class Iris:
         if label is NodeLabel.LEVEL and ":" in code:
             framework, _, level = code.partition(":")
             path = f"{_segment(framework)}/{_segment(level)}"
+        elif label in SCOPED_PARTS:
+            # programme/{institution}/{code}, course/{institution}/{programme}/{code}
+            path = "/".join(_segment(part) for part in identity.parts(code))
         else:
             path = _segment(code)
         return self.factory(f"{self.base}{KIND_OF[label]}/{path}")  # type: ignore[return-value]
@@ -135,6 +143,9 @@ def parse_path(kind: str, rest: str) -> tuple[NodeLabel | None, str]:
         if len(parts) != 2:
             raise ValueError("a level IRI is level/FRAMEWORK/LEVEL")
         return label, f"{parts[0]}:{parts[1]}"
+    if label in SCOPED_PARTS and len(parts) in (1, SCOPED_PARTS[label]):
+        # one segment: the owner's code alone, as written before codes were scoped
+        return label, identity.SEPARATOR.join(parts)
     if len(parts) != 1:
         raise ValueError("this IRI has one code segment")
     return label, parts[0]

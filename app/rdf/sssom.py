@@ -8,7 +8,7 @@ from typing import Any
 
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
            "mapping_justification", "confidence", "author_label", "mapping_date",
-           "comment", "other")
+           "comment", "see_also", "other")
 JUSTIFICATION = {
     "official_referencing": "semapv:ManualMappingCuration",
     "comparison_study": "semapv:ManualMappingCuration",
@@ -51,6 +51,17 @@ def mapping_date(props: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _comment(props: Mapping[str, Any]) -> str | None:
+    """The mapping's note, then the verbatim quote that states it with its language, so the
+    claim can be checked from the TSV alone (``see_also`` holds the page it was read on)."""
+    quote = props.get("evidence_quote")
+    parts = [str(props["note"])] if props.get("note") else []
+    if quote:
+        language = props.get("evidence_language") or "und"
+        parts.append(f'evidence quote ({language}): "{quote}"')
+    return "; ".join(parts) or None
+
+
 def header(base_iri: str, version: str = "latest") -> str:
     lines = [
         # dereferenceable: /id/mapping-set/{version} (app.services.linked.mapping_set)
@@ -78,7 +89,7 @@ def rows(mappings: Iterable[Mapping[str, Any]]) -> str:
         values = (_curie(m["from_code"]), m.get("from_name"), f"skos:{p.get('match_type')}",
                   _curie(m["to_code"]), m.get("to_name"),
                   JUSTIFICATION.get(str(p.get("method")), "semapv:UnspecifiedMatching"),
-                  p.get("confidence"), p.get("asserted_by"), mapping_date(p), p.get("note"),
-                  other)
+                  p.get("confidence"), p.get("asserted_by"), mapping_date(p), _comment(p),
+                  p.get("source_url"), other)
         out.append("\t".join(_cell(v) for v in values) + "\n")
     return "".join(out)

@@ -35,7 +35,9 @@ COMMON: tuple[tuple[str, URIRef, str], ...] = (
 )
 PROPERTIES: dict[NodeLabel, tuple[tuple[str, URIRef, str], ...]] = {
     L.FRAMEWORK: (("kind", CQF.frameworkKind, "str"), ("jurisdiction", CQF.jurisdiction, "str"),
-                  ("historical", CQF.historical, "bool")),
+                  ("historical", CQF.historical, "bool"), ("country", CQF.country, "str"),
+                  ("referencing_status", CQF.referencingStatus, "str"),
+                  ("referencing_year", CQF.referencingYear, "year")),
     L.LEVEL: (("level", CQF.levelCode, "str"), ("ordinal", CQF.ordinal, "int"),
               ("knowledge", CQF.knowledgeDescriptor, "en"),
               ("skills", CQF.skillsDescriptor, "en"),
@@ -104,6 +106,7 @@ _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF
 _QUALIFIED, _MAPPING, _SOURCE = CQF.QualifiedRelation, CQF.Mapping, CQF.Source
 _PROFICIENCY, _DERIVED_FROM = CQF.proficiency, PROV.wasDerivedFrom
 _REVIEW_DATE = CQF.reviewDate
+_EVIDENCE_QUOTE = CQF.evidenceQuote
 _CLASS: dict[NodeLabel, URIRef] = {label: CQF[label.value] for label in CATALOGUE_LABELS}
 _SOURCE_KEYS = ("source_document", "source_publisher", "source_year", "source_url")
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
@@ -213,6 +216,20 @@ def match_predicate(match_type: str) -> URIRef:
     return SKOS[match_type] if match_type in MATCH_TYPES else SKOS.relatedMatch
 
 
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+def evidence_quote(props: Mapping[str, Any], t: Terms = RDFLIB) -> list[Pair]:
+    """The verbatim quote that states a mapping, as a literal in the quote's own language
+    (a plain string when the stored tag is missing or not a language tag)."""
+    quote = props.get("evidence_quote")
+    if not quote:
+        return []
+    language = str(props.get("evidence_language") or "")
+    return [(t.const(_EVIDENCE_QUOTE),
+             t.literal(str(quote), lang=language if _LANGUAGE_TAG.match(language) else None))]
+
+
 def mapping(from_code: str, to_code: str, props: Mapping[str, Any], iris: Iris,
             sources: Sources, with_direct: bool = True) -> list[Description]:
     """The reified ``cqf:Mapping`` (and, unless told otherwise, the direct SKOS triple)."""
@@ -228,6 +245,7 @@ def mapping(from_code: str, to_code: str, props: Mapping[str, Any], iris: Iris,
     reviewed = sssom.mapping_date(props) if props.get("review_status") in REVIEWED else None
     if reviewed:  # the SSSOM mapping_date of a reviewed mapping
         pairs.append((t.const(_REVIEW_DATE), t.literal(reviewed, datatype=XSD.date)))
+    pairs += evidence_quote(props, t)
     pairs += sources.link(props, out)
     out.append((t.iri(iris.mapping(str(props["id"]))), _dedupe(pairs)))
     return out

@@ -60,6 +60,7 @@ class CQF(DefinedNamespace):
     descriptionStatus: URIRef  # description status
     ects: URIRef  # ECTS credits
     evidence: URIRef  # evidence
+    evidenceQuote: URIRef  # evidence quote
     evidenceStatus: URIRef  # evidence status
     frameworkKind: URIRef  # framework kind
     historical: URIRef  # historical
@@ -73,6 +74,8 @@ class CQF(DefinedNamespace):
     ordinal: URIRef  # ordinal
     qualificationExamples: URIRef  # qualification examples
     rank: URIRef  # rank
+    referencingStatus: URIRef  # EQF referencing status
+    referencingYear: URIRef  # EQF referencing year
     reviewDate: URIRef  # review date
     reviewStatus: URIRef  # review status
     roleFamily: URIRef  # role family

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from app.domain.identity import course_key, programme_key
+from app.domain.referencing import REFERENCING_STATUSES
 
 STATUSES = frozenset({"verified", "unverified", "illustrative"})
 MATCH_TYPES = frozenset({"exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"})
@@ -28,6 +32,8 @@ METHODS = frozenset(
 )
 REVIEW_STATUSES = frozenset({"proposed", "accepted", "rejected", "superseded"})
 PROFICIENCIES = frozenset({"aware", "trained", "advanced", "expert"})
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+MAX_QUOTE = 300
 
 COMMON_NODE_COLUMNS: dict[str, str] = {
     "code": "str",
@@ -58,6 +64,7 @@ LABEL_VOCABULARIES: dict[tuple[str, str], frozenset[str]] = {
     ("Framework", "kind"): frozenset(
         {"meta", "classification", "qualifications_framework", "national", "grade_scale", "cqf"}
     ),
+    ("Framework", "referencing_status"): frozenset(REFERENCING_STATUSES),
     ("Occupation", "kind"): frozenset({"isco_group", "esco_occupation"}),
     ("PicardStandard", "kind"): frozenset({"tier", "knowledge_area", "theme", "proposed_theme"}),
     ("PicardStandard", "version"): frozenset({"2008", "2019", "next"}),
@@ -194,11 +201,22 @@ _MAPS_TO = {
     "historical": "bool",
     "note": "str",
 }
+# National referencing mappings also keep their evidence: the verbatim quote and its language.
+_MAPS_TO_NQF = {**_MAPS_TO, "evidence_quote": "str", "evidence_language": "str"}
 
 NODE_FILES: tuple[NodeFile, ...] = (
     NodeFile(
-        "frameworks.csv", "Framework",
-        {"kind": "str", "jurisdiction": "str", "historical": "bool", "unlevelled": "list"},
+        "frameworks.csv",
+        "Framework",
+        {
+            "kind": "str",
+            "jurisdiction": "str",
+            "historical": "bool",
+            "unlevelled": "list",
+            "country": "str",
+            "referencing_status": "str",
+            "referencing_year": "int",
+        },
     ),
     NodeFile("levels_eqf.csv", "Level", _LEVEL),
     NodeFile("levels_isced.csv", "Level", _LEVEL),
@@ -247,7 +265,7 @@ NODE_FILES: tuple[NodeFile, ...] = (
 )
 
 REL_FILES: tuple[RelFile, ...] = (
-    RelFile("mappings_nqf_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
+    RelFile("mappings_nqf_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO_NQF),
     RelFile("mappings_qf_ehea_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
     RelFile("mappings_isced_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
     RelFile("mappings_cqf_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
@@ -403,6 +421,39 @@ def _check_confidence(row: _Row) -> None:
         raise SeedDataError(row.file, row.line, f"confidence {confidence} outside 0..1")
 
 
+def _check_evidence(row: _Row) -> None:
+    """A quote is verbatim evidence: it says in which language it is written and where it was
+    read, and stays a quote (short), not a copy of the source."""
+    quote, language = row.values.get("evidence_quote"), row.values.get("evidence_language")
+    if quote is None and language is None:
+        return
+    if quote is None or language is None:
+        raise SeedDataError(row.file, row.line, "evidence_quote and evidence_language go "
+                            "together")
+    if not LANGUAGE_TAG.match(language):
+        raise SeedDataError(row.file, row.line, f"evidence_language {language!r} is not a "
+                            "language tag such as 'en' or 'sl'")
+    if len(quote) > MAX_QUOTE:
+        raise SeedDataError(row.file, row.line, f"evidence_quote longer than {MAX_QUOTE}")
+    if not row.values.get("source_url"):
+        raise SeedDataError(row.file, row.line, "an evidence_quote needs its source_url")
+
+
+def _check_framework_row(row: _Row) -> None:
+    """A national framework says where it is and how it stands towards the EQF."""
+    values = row.values
+    country = values.get("country")
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        raise SeedDataError(row.file, row.line, f"country {country!r} is not an ISO 3166 "
+                            "alpha-2 code")
+    if values.get("kind") == "national" and not (country and values.get("referencing_status")):
+        raise SeedDataError(row.file, row.line, "a national framework needs country and "
+                            "referencing_status")
+    if values.get("referencing_status") == "no_level_table" and not values.get(
+            "referencing_year"):
+        raise SeedDataError(row.file, row.line, "no_level_table needs the referencing_year")
+
+
 def _check_node_row(row: _Row, label: str) -> None:
     if not row.values.get("code"):
         raise SeedDataError(row.file, row.line, "code is empty")
@@ -410,6 +461,8 @@ def _check_node_row(row: _Row, label: str) -> None:
         raise SeedDataError(row.file, row.line, "name is empty")
     _check_sourced(row)
     _check_vocabularies(row, label)
+    if label == "Framework":
+        _check_framework_row(row)
 
 
 def _check_rel_row(row: _Row, spec: RelFile) -> None:
@@ -419,6 +472,7 @@ def _check_rel_row(row: _Row, spec: RelFile) -> None:
         _check_sourced(row)
     _check_vocabularies(row, None)
     _check_confidence(row)
+    _check_evidence(row)
 
 
 # ----------------------------------------------------------------------------- assembly
@@ -444,6 +498,32 @@ def _load_nodes(directory: Path) -> dict[str, list[_Row]]:
     return by_label
 
 
+# Labels whose codes belong to an institution: scoped into a key (``app.domain.identity``).
+SCOPED_LABELS = ("Programme", "Course")
+
+
+def _scope_owned_codes(nodes: dict[str, list[_Row]]) -> dict[str, dict[str, str]]:
+    """Programmes and courses are keyed ``INSTITUTION/PROGRAMME[/COURSE]``; the file's code
+    becomes ``local_code``. Returns, per label, each local code's key, for the relationship
+    files that name them by the code the institution uses (a code two owners share there
+    is refused: the file could not say which one it means)."""
+    local: dict[str, dict[str, str]] = {}
+    for label in SCOPED_LABELS:
+        for row in nodes.get(label, []):
+            values, code = row.values, row.values["code"]
+            if label == "Programme":
+                key = programme_key(str(values.get("institution")), code)
+            else:
+                key = course_key(str(values.get("institution")), str(values.get("programme")),
+                                 code)
+            values["local_code"], values["code"] = code, key
+            if code in local.setdefault(label, {}):
+                raise SeedDataError(row.file, row.line, f"{label} code {code!r} is used by two "
+                                    "owners; relationship files could not tell them apart")
+            local[label][code] = key
+    return local
+
+
 def _codes(nodes: dict[str, list[_Row]]) -> dict[str, set[str]]:
     return {label: {r.values["code"] for r in rows} for label, rows in nodes.items()}
 
@@ -453,12 +533,16 @@ def _check_endpoint(row: _Row, codes: dict[str, set[str]], label: str, code: str
         raise SeedDataError(row.file, row.line, f"{end} {code!r} is not a seeded {label}")
 
 
-def _load_rel_file(directory: Path, spec: RelFile, codes: dict[str, set[str]]) -> list[dict]:
+def _load_rel_file(directory: Path, spec: RelFile, codes: dict[str, set[str]],
+                   local: dict[str, dict[str, str]] | None = None) -> list[dict]:
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
+    local = local or {}
     for row in _read_rows(directory / spec.file, spec.columns()):
         _check_rel_row(row, spec)
         frm, to = row.values["from"], row.values["to"]
+        frm = local.get(spec.from_label, {}).get(frm, frm)
+        to = local.get(spec.to_label, {}).get(to, to)
         _check_endpoint(row, codes, spec.from_label, frm, "from")
         _check_endpoint(row, codes, spec.to_label, to, "to")
         if (frm, to) in seen:
@@ -478,6 +562,8 @@ def _derive(
         target = node.values.get(spec.prop)
         if target is None:
             continue
+        if spec.from_label == "Course" and spec.to_label == "Programme":
+            target = programme_key(str(node.values.get("institution")), target)
         _check_endpoint(node, codes, spec.to_label, target, spec.prop)
         rows.append({"from": node.values["code"], "to": target, "props": {}})
     return rows
@@ -506,6 +592,39 @@ def _check_unique_map_ids(rels: list[RelSet]) -> None:
         raise SeedDataError("mappings_*.csv", None, f"duplicate MAPS_TO ids {duplicates}")
 
 
+def _referencing_mismatch(status: str, mappings: list[dict[str, Any]]) -> str | None:
+    evidence = {m["props"]["status"] for m in mappings}
+    if status in ("none", "no_level_table"):
+        return f"{len(mappings)} EQF mappings seeded" if mappings else None
+    if not mappings:
+        return "no EQF mapping seeded"
+    if status == "comparison":
+        methods = {m["props"]["method"] for m in mappings}
+        return None if methods == {"comparison_study"} else f"methods {sorted(methods)}"
+    expected = {"verified": {"verified"}, "unverified": {"unverified"},
+                "partly_verified": {"verified", "unverified"}}[status]
+    return None if evidence == expected else f"mapping evidence {sorted(evidence)}"
+
+
+def _check_referencing(nodes: dict[str, list[_Row]], rels: list[RelSet]) -> None:
+    """A framework's ``referencing_status`` restates what its EQF mappings show; checked here
+    so the two cannot drift apart."""
+    framework_of = {r.values["code"]: r.values["framework"] for r in nodes.get("Level", [])}
+    to_eqf: dict[str, list[dict[str, Any]]] = {}
+    for rs in rels:
+        for m in rs.rows if rs.type == "MAPS_TO" else ():
+            if framework_of.get(m["to"]) == "EQF":
+                to_eqf.setdefault(framework_of.get(m["from"], ""), []).append(m)
+    for row in nodes.get("Framework", []):
+        status = row.values.get("referencing_status")
+        if status is None:
+            continue
+        problem = _referencing_mismatch(status, to_eqf.get(row.values["code"], []))
+        if problem:
+            raise SeedDataError(row.file, row.line, f"referencing_status {status!r} but "
+                                f"{problem}")
+
+
 def load_seed_bundle(directory: Path) -> SeedBundle:
     """Read, type and validate every seed file in `directory`.
 
@@ -518,9 +637,10 @@ def load_seed_bundle(directory: Path) -> SeedBundle:
         raise SeedDataError(str(directory), None, "seed directory not found")
     _check_unknown_files(directory)
     nodes = _load_nodes(directory)
+    local = _scope_owned_codes(nodes)
     codes = _codes(nodes)
     rel_sets = [
-        RelSet(s.type, s.from_label, s.to_label, _load_rel_file(directory, s, codes))
+        RelSet(s.type, s.from_label, s.to_label, _load_rel_file(directory, s, codes, local))
         for s in REL_FILES
     ]
     rel_sets += [
@@ -530,5 +650,6 @@ def load_seed_bundle(directory: Path) -> SeedBundle:
         _derive(ref, nodes, codes)
     rels = _merge(rel_sets)
     _check_unique_map_ids(rels)
+    _check_referencing(nodes, rels)
     node_sets = [NodeSet(label, [r.values for r in rows]) for label, rows in nodes.items()]
     return SeedBundle(nodes=node_sets, rels=rels)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.errors import NotFound
+from app.domain.identity import programme_key
 from app.graph.cypher import case as q
 from app.graph.port import GraphStore
 
@@ -26,6 +27,9 @@ CQF_DOC, PICARD_DOC = "cqf-competencies", "picard-standards"
 
 
 def case_id(kind: str, code: str) -> str:
+    """The CASE identifier of an entity, from its full key: for a programme or course that
+    is the scoped ``INSTITUTION/PROGRAMME[/COURSE]`` code (``app.domain.identity``), so two
+    institutions' ``P1`` get two identifiers."""
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{code}"))
 
 
@@ -166,7 +170,8 @@ class CaseView:
         courses = {}
         for r in self.store.read(q.COURSES_OF, params):
             courses[r["code"]] = self._item(pkg, "Course", r, "Course")
-            self._child_of(pkg, courses[r["code"]], programmes.get(r["programme"]))
+            parent = programme_key(institution["code"], r["programme"] or "")
+            self._child_of(pkg, courses[r["code"]], programmes.get(parent))
         for link in self.store.read(q.ACCEPTED_LINKS_OF, params):
             kind = "Competency" if link["type"] == "DEVELOPS" else "PicardStandard"
             target = case_id(kind, link["target"])

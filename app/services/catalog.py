@@ -14,6 +14,7 @@ from app.services.entities import entity, reference
 
 __all__ = ["CatalogService", "parse_level_code"]
 
+EQF = "EQF"  # the pivot framework national levels are referenced to
 SEARCH_TERM = re.compile(r"\w+", re.UNICODE)
 MAX_SEARCH_TERMS = 8
 
@@ -65,6 +66,31 @@ class CatalogService:
         next_offset = offset + len(items) if offset + len(items) < total else None
         return {"items": items, "total": total, "limit": limit, "offset": offset,
                 "next_offset": next_offset}
+
+    def frameworks(self, *, limit: int, offset: int, status: str | None = None,
+                   text: str | None = None, kind: str | None = None,
+                   country: str | None = None,
+                   referencing_status: str | None = None) -> dict[str, Any]:
+        """Frameworks, filterable by country and EQF referencing status, each with how it
+        stands towards the EQF: status, year, and how many of its levels have an accepted
+        EQF mapping (counted live, so it always agrees with the mappings)."""
+        page = self.list(NodeLabel.FRAMEWORK, limit=limit, offset=offset, status=status,
+                         text=text, filters={"kind": kind,
+                                             "country": country.upper() if country else None,
+                                             "referencing_status": referencing_status})
+        codes = [item["code"] for item in page["items"]]
+        counts = {r["code"]: r for r in self.store.read(q.FRAMEWORK_LEVEL_COUNTS, {
+            "codes": codes, "pivot": EQF, "accepted": "accepted"})} if codes else {}
+        for item in page["items"]:
+            found = counts.get(item["code"], {})
+            attributes = item["attributes"]
+            item["referencing"] = {
+                "status": attributes.get("referencing_status"),
+                "year": attributes.get("referencing_year"),
+                "levels": found.get("levels", 0),
+                "levels_mapped_to_eqf": None if item["code"] == EQF else found.get("mapped", 0),
+            }
+        return page
 
     def _props(self, label: NodeLabel, code: str) -> dict[str, Any]:
         return self._read_code(q.get_node(label), label, code)[0]["node"]

@@ -18,6 +18,10 @@ from app.graph.cypher import codes as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 
+# Owned codes, scoped by their owner (``app.domain.identity``); their bare code still resolves
+# when only one owner uses it.
+SCOPED = frozenset({NodeLabel.PROGRAMME, NodeLabel.COURSE})
+
 # FRAMEWORK:LEVEL or FRAMEWORK/LEVEL (the URI form), e.g. IE-NFQ:8, ie-nfq/8, NL-NLQF:entry.
 LEVEL_NOTATION = re.compile(
     r"^\s*(?P<framework>[A-Za-z][A-Za-z0-9_-]*)\s*[:/]\s*(?P<level>[A-Za-z0-9_.+-]+)\s*$")
@@ -69,7 +73,18 @@ class CodeResolver:
             for row in self.store.read(q.folded(label), {"keys": sorted(set(missing.values()))}):
                 by_key.setdefault(row["code"].lower(), row["code"])
             found.update({t: by_key[k] for t, k in missing.items() if k in by_key})
+        missing = {t: k for t, k in missing.items() if t not in found}
+        if missing and label in SCOPED:
+            found.update(self._by_local_code(label, missing))
         return found
+
+    def _by_local_code(self, label: NodeLabel, missing: dict[str, str]) -> dict[str, str]:
+        """A programme or course named by its owner's code alone (as before codes were
+        scoped): found when exactly one owner uses that code."""
+        owners: dict[str, list[str]] = {}
+        for row in self.store.read(q.folded_local(label), {"keys": sorted(set(missing.values()))}):
+            owners.setdefault(row["local"], []).append(row["code"])
+        return {t: owners[k][0] for t, k in missing.items() if len(owners.get(k, [])) == 1}
 
     def find(self, label: NodeLabel, typed: str | None) -> str | None:
         """The canonical code, or None when nothing matches."""

@@ -15,6 +15,7 @@ from typing import Any
 from app.domain import course_mappings as cm
 from app.domain.auth import Principal
 from app.domain.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge
+from app.domain.identity import course_key, local_code, programme_key
 from app.graph.cypher import courses as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
@@ -68,17 +69,21 @@ def load_reference(store: GraphStore, institution: str,
         """Typed codes (lower-cased) -> stored codes, any case."""
         return {t.lower(): c for t, c in resolver.many(label, codes(column)).items()}
 
-    courses = known(NodeLabel.COURSE, "course")
-    owners = store.read(q.COURSE_OWNERS, {"codes": sorted(set(courses.values()))})
+    programmes = cm.Reference.folded(r["code"] for r in store.read(
+        q.PROGRAMMES_OF, {"institution": institution}))
+    typed_courses = sorted({course_key(institution,
+                                       programmes.get(str(r.get("programme")).strip().lower(),
+                                                      str(r.get("programme")).strip()),
+                                       str(r.get("course")).strip())
+                            for _, r in rows if r.get("programme") and r.get("course")})
+    courses = resolver.many(NodeLabel.COURSE, typed_courses)
     return cm.Reference(
         institution=institution,
-        programmes=cm.Reference.folded(r["code"] for r in store.read(
-            q.PROGRAMMES_OF, {"institution": institution})),
-        course_owners={r["code"]: r["institution"] for r in owners},
+        programmes=programmes,
         competencies=known(NodeLabel.COMPETENCY, "target"),
         standards=known(NodeLabel.PICARD_STANDARD, "target"),
         proficiencies=tuple(r["code"] for r in store.read(q.PROFICIENCIES)),
-        courses=courses,
+        courses={t.lower(): c for t, c in courses.items()},
     )
 
 
@@ -115,26 +120,29 @@ def _mapping_props(row: cm.MappingRow, base: dict[str, Any]) -> dict[str, Any]:
 def _course_changes(store: GraphStore, rows: list[cm.MappingRow], base: dict[str, Any],
                     course_props: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Courses to create or update: new ones get full provenance; existing ones only the
-    fields the upload changes."""
+    fields the upload changes. Keyed by the courses' scoped keys."""
     stored = {r["code"]: r for r in store.read(
-        q.COURSE_OWNERS, {"codes": sorted({r.course for r in rows} | set(course_props))})}
+        q.COURSE_OWNERS, {"codes": sorted({r.course_id for r in rows} | set(course_props))})}
     wanted: dict[str, dict[str, Any]] = {}
     for row in rows:
-        entry = wanted.setdefault(row.course, {"programme": row.programme})
+        entry = wanted.setdefault(row.course_id, {"programme": row.programme})
         if row.course_name and "name" not in entry:
             entry["name"] = row.course_name
     for code, extra in course_props.items():
         wanted.setdefault(code, {}).update(extra)
+    institution = base["asserted_by"]
     changes = []
     for code, fields in wanted.items():
         old = stored.get(code)
         if old is None:
-            props = {**base, **fields, "code": code, "institution": base["asserted_by"]}
+            props = {**base, **fields, "code": code, "local_code": local_code(code),
+                     "institution": institution}
         else:
             props = {k: v for k, v in fields.items() if old.get(k, v) != v or k not in old}
-            if not props and old.get("programme") == fields.get("programme"):
+            if not props:
                 continue
-        changes.append({"code": code, "programme": fields["programme"], "props": props})
+        changes.append({"code": code, "props": props,
+                        "programme": programme_key(institution, fields["programme"])})
     return changes
 
 
@@ -171,10 +179,10 @@ def plan(store: GraphStore, principal: Principal, institution: str,
     write = change.added + change.changed
     params = {
         "courses": courses,
-        "develops": [{"course": r.course, "target": r.target, "props": _mapping_props(r, base)}
-                     for r in write if r.kind == "develops"],
-        "aligns": [{"course": r.course, "target": r.target, "props": _mapping_props(r, base)}
-                   for r in write if r.kind == "aligns_with"],
+        "develops": [{"course": r.course_id, "target": r.target,
+                      "props": _mapping_props(r, base)} for r in write if r.kind == "develops"],
+        "aligns": [{"course": r.course_id, "target": r.target,
+                    "props": _mapping_props(r, base)} for r in write if r.kind == "aligns_with"],
         "remove_develops": [{"course": c, "target": t} for c, k, t in change.removed
                             if k == "develops"],
         "remove_aligns": [{"course": c, "target": t} for c, k, t in change.removed

@@ -10,8 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from app.domain import identity
 from app.domain.auth import Principal
 from app.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from app.domain.errors import where as where_
+from app.domain.identity import course_key, programme_key
 from app.graph.cypher import courses as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
@@ -40,6 +43,7 @@ def put_institution(store: GraphStore, principal: Principal, code: str,
                     fields: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Create (admin only) or update an institution; returns (entity, created)."""
     mappings.check_owner(principal, code)
+    code = CodeResolver(store).find(NodeLabel.INSTITUTION, code) or code
     before = _props(store, NodeLabel.INSTITUTION, code)
     if before is None and not principal.is_admin:
         raise Forbidden("only an admin key may create an institution")
@@ -66,65 +70,76 @@ def _check_level(store: GraphStore, level: str | None) -> str | None:
     return found
 
 
-def _programme_of(store: GraphStore, institution: str, code: str) -> dict[str, Any] | None:
-    props = _props(store, NodeLabel.PROGRAMME, code)
-    if props is not None and props.get("institution") != institution:
+def _institution(store: GraphStore, principal: Principal, institution: str) -> str:
+    """The canonical code of an institution the key may write (403 before any lookup)."""
+    mappings.check_owner(principal, institution)
+    return mappings.institution_props(store, institution)["code"]
+
+
+def _programme_key(store: GraphStore, institution: str, code: str) -> str | None:
+    """The stored key of the institution's programme ``code`` (any case), or None. Only
+    this institution's programmes are looked at: another's ``P1`` is another programme."""
+    inst = CodeResolver(store).find(NodeLabel.INSTITUTION, institution) or institution
+    return CodeResolver(store).find(NodeLabel.PROGRAMME, programme_key(inst, code))
+
+
+def _course_key(store: GraphStore, institution: str, programme: str,
+                code: str) -> str | None:
+    prog = _programme_key(store, institution, programme)
+    if prog is None:
         return None
-    return props
+    inst, own = identity.parts(prog)
+    return CodeResolver(store).find(NodeLabel.COURSE, course_key(inst, own, code))
 
 
 def get_programme(store: GraphStore, institution: str, code: str) -> dict[str, Any]:
-    if _programme_of(store, institution, code) is None:
+    key = _programme_key(store, institution, code)
+    if key is None:
         raise NotFound("Programme", f"{institution}/{code}")
-    return CatalogService(store).get(NodeLabel.PROGRAMME, code)
+    return CatalogService(store).get(NodeLabel.PROGRAMME, key)
 
 
 def put_programme(store: GraphStore, principal: Principal, institution: str, code: str,
                   fields: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    mappings.check_owner(principal, institution)
+    """Create or update the institution's programme ``code``. Programme codes are the
+    institution's own: another institution's programme with the same code is another
+    programme, so nothing here can tell that it exists."""
+    institution = _institution(store, principal, institution)
     inst = mappings.institution_props(store, institution)
-    before = _props(store, NodeLabel.PROGRAMME, code)
-    if before is not None and before.get("institution") != institution:
-        raise Forbidden("wrong owner: this programme code belongs to another institution")
+    key = _programme_key(store, institution, code) or programme_key(institution, code)
+    before = _props(store, NodeLabel.PROGRAMME, key)
     fields = {**fields, "level": _check_level(store, fields.get("level"))}
-    props = {**fields, "institution": institution}
+    props = {**fields, "institution": institution, "local_code": identity.local_code(key)}
     if before is None:
         props.update(mappings._provenance(principal, inst, _today()))
         props.pop("date", None)
-    store.write(q.UPSERT_PROGRAMME, {"institution": institution, "code": code,
+    store.write(q.UPSERT_PROGRAMME, {"institution": institution, "code": key,
                                      "props": props, "level": fields.get("level")})
-    record_audit(store, principal, "put", "Programme", code, before, props,
+    record_audit(store, principal, "put", "Programme", key, before, props,
                  owner=_owner(institution))
-    return CatalogService(store).get(NodeLabel.PROGRAMME, code), before is None
+    return CatalogService(store).get(NodeLabel.PROGRAMME, key), before is None
 
 
 def delete_programme(store: GraphStore, principal: Principal, institution: str,
                      code: str) -> None:
-    mappings.check_owner(principal, institution)
-    before = _programme_of(store, institution, code)
-    if before is None:
+    institution = _institution(store, principal, institution)
+    key = _programme_key(store, institution, code)
+    before = _props(store, NodeLabel.PROGRAMME, key) if key else None
+    if key is None or before is None:
         raise NotFound("Programme", f"{institution}/{code}")
-    if store.read(q.COURSES_OF_PROGRAMME, {"code": code}):
+    if store.read(q.COURSES_OF_PROGRAMME, {"code": key}):
         raise Conflict("the programme still has courses; delete them first")
-    store.write(q.DELETE_PROGRAMME, {"code": code})
-    record_audit(store, principal, "delete", "Programme", code, before, None,
+    store.write(q.DELETE_PROGRAMME, {"code": key})
+    record_audit(store, principal, "delete", "Programme", key, before, None,
                  owner=_owner(institution))
 
 
-def _course_of(store: GraphStore, institution: str, programme: str,
-               code: str) -> dict[str, Any] | None:
-    props = _props(store, NodeLabel.COURSE, code)
-    if props is None or props.get("institution") != institution or \
-            props.get("programme") != programme:
-        return None
-    return props
-
-
 def get_course(store: GraphStore, institution: str, programme: str, code: str) -> dict[str, Any]:
-    if _course_of(store, institution, programme, code) is None:
+    key = _course_key(store, institution, programme, code)
+    if key is None:
         raise NotFound("Course", f"{institution}/{programme}/{code}")
-    detail = CatalogService(store).get(NodeLabel.COURSE, code)
-    current = mappings.current_mappings(store, institution, [code])
+    detail = CatalogService(store).get(NodeLabel.COURSE, key)
+    current = mappings.current_mappings(store, identity.parts(key)[0], [key])
     detail["mappings"] = [{"kind": kind, "target": target, **{
         k: v for k, v in row.items() if k not in ("course", "target")}}
         for (_, kind, target), row in sorted(current.items())]
@@ -135,32 +150,34 @@ def put_course(store: GraphStore, principal: Principal, institution: str, progra
                code: str, fields: dict[str, Any], develops: list[dict[str, Any]],
                aligns_with: list[dict[str, Any]]) -> tuple[dict[str, Any], bool, dict]:
     """Create or replace a course with its mappings (unlisted mappings are removed)."""
-    mappings.check_owner(principal, institution)
-    mappings.institution_props(store, institution)
-    if _programme_of(store, institution, programme) is None:
+    institution = _institution(store, principal, institution)
+    prog = _programme_key(store, institution, programme)
+    if prog is None:
         raise NotFound("Programme", f"{institution}/{programme}")
-    before = _props(store, NodeLabel.COURSE, code)
-    if before is not None and before.get("institution") != institution:
-        raise Forbidden("wrong owner: this course code belongs to another institution")
-    raw = [(n, {"programme": programme, "course": code, "course_name": fields["name"],
+    own_programme = identity.local_code(prog)
+    key = _course_key(store, institution, own_programme, code) \
+        or course_key(institution, own_programme, code)
+    own_code = identity.local_code(key)
+    before = _props(store, NodeLabel.COURSE, key)
+    raw = [(n, {"programme": own_programme, "course": own_code, "course_name": fields["name"],
                 "kind": "develops", "target": d.get("competency"),
                 "proficiency": d.get("proficiency"), "evidence": d.get("evidence"),
                 "assessment": d.get("assessment")}) for n, d in enumerate(develops)]
-    raw += [(len(develops) + n, {"programme": programme, "course": code,
+    raw += [(len(develops) + n, {"programme": own_programme, "course": own_code,
                                  "course_name": fields["name"], "kind": "aligns_with",
                                  "target": a.get("standard"), "evidence": a.get("evidence")})
             for n, a in enumerate(aligns_with)]
     try:
-        report = mappings.apply(store, principal, institution, raw, scope=[code],
-                                course_props={code: {**fields, "programme": programme}},
+        report = mappings.apply(store, principal, institution, raw, scope=[key],
+                                course_props={key: {**fields, "programme": own_programme}},
                                 audit_action=None)
     except InvalidInput as exc:
         raise _relocate(exc, len(develops)) from None
-    record_audit(store, principal, "put", "Course", code, before,
-                 {**fields, "programme": programme, "develops": develops,
+    record_audit(store, principal, "put", "Course", key, before,
+                 {**fields, "programme": own_programme, "develops": develops,
                   "aligns_with": aligns_with, "changes": report}, owner=_owner(institution))
     created = before is None
-    return get_course(store, institution, programme, code), created, report
+    return get_course(store, institution, own_programme, own_code), created, report
 
 
 def _relocate(exc: InvalidInput, n_develops: int) -> InvalidInput:
@@ -172,24 +189,25 @@ def _relocate(exc: InvalidInput, n_develops: int) -> InvalidInput:
         if p.line is None:
             problems.append(p)
             continue
-        where = (f"develops[{p.line}]" if p.line < n_develops
-                 else f"aligns_with[{p.line - n_develops}]")
+        where = (where_("develops", f"item {p.line + 1}") if p.line < n_develops
+                 else where_("aligns_with", f"item {p.line - n_develops + 1}"))
         column = names.get(p.column or "", p.column)
         if p.column == "target":
             column = "competency" if p.line < n_develops else "standard"
         location = "programme" if p.column == "programme" else (
             "name" if p.column == "course_name" else
-            "code" if p.column == "course" else f"{where}.{column}")
+            "code" if p.column == "course" else where_(where, column))
         problems.append(FieldProblem(location, p.message, p.value))
     return InvalidInput(problems, exc.summary)
 
 
 def delete_course(store: GraphStore, principal: Principal, institution: str, programme: str,
                   code: str) -> None:
-    mappings.check_owner(principal, institution)
-    before = _course_of(store, institution, programme, code)
-    if before is None:
+    institution = _institution(store, principal, institution)
+    key = _course_key(store, institution, programme, code)
+    before = _props(store, NodeLabel.COURSE, key) if key else None
+    if key is None or before is None:
         raise NotFound("Course", f"{institution}/{programme}/{code}")
-    store.write(q.DELETE_COURSE, {"code": code})
-    record_audit(store, principal, "delete", "Course", code, before, None,
+    store.write(q.DELETE_COURSE, {"code": key})
+    record_audit(store, principal, "delete", "Course", key, before, None,
                  owner=_owner(institution))

@@ -7,20 +7,27 @@ from typing import Any
 
 from app.domain import picard
 from app.domain.errors import NotFound
+from app.domain.identity import local_code, programme_key
 from app.graph.cypher import coverage as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.catalog import CatalogService
+from app.services.codes import CodeResolver
 from app.services.reviews import counted_statuses
 
 
 def picard_coverage(store: GraphStore, institution: str, code: str,
                     include_proposed: bool = False) -> dict[str, Any]:
-    rows = store.read(q.PROGRAMME_LEVEL, {"institution": institution, "code": code})
+    codes = CodeResolver(store)
+    institution = codes.find(NodeLabel.INSTITUTION, institution) or institution
+    key = codes.find(NodeLabel.PROGRAMME, programme_key(institution, code))
+    rows = store.read(q.PROGRAMME_LEVEL, {"institution": institution, "code": key}) \
+        if key else []
     if not rows:
         raise NotFound("Programme", f"{institution}/{code}")
     programme = rows[0]
-    params = {"code": code, "statuses": counted_statuses(include_proposed)}
+    code = local_code(key)  # type: ignore[arg-type]
+    params = {"code": key, "statuses": counted_statuses(include_proposed)}
     rank_names = {r["rank"]: r["code"] for r in store.read(q.PROFICIENCY_NAMES)}
     course_rank = {r["course"]: r["rank"] for r in store.read(q.COURSE_TOP_PROFICIENCY, params)}
     report = picard.element_coverage(store.read(q.STANDARDS),
@@ -29,7 +36,8 @@ def picard_coverage(store: GraphStore, institution: str, code: str,
     eqf = store.read(q.EQF_OF_LEVEL, {"level": programme["level"]}) if programme["level"] \
         else []
     return {
-        "programme": {"institution": institution, "code": code, "name": programme["name"],
+        "programme": {"institution": institution, "code": code, "key": key,
+                      "name": programme["name"],
                       "level": programme["level"], "status": programme["status"]},
         "counted_review_statuses": params["statuses"],
         **report,

@@ -8,7 +8,7 @@ within ``ttl`` seconds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -40,13 +40,25 @@ def edge_from_row(row: dict[str, Any]) -> eq.MappingEdge:
         status=m.get("status"), source_document=m.get("source_document"),
         source_publisher=m.get("source_publisher"), source_year=m.get("source_year"),
         source_url=m.get("source_url"), asserted_by=m.get("asserted_by"), date=m.get("date"),
+        note=m.get("note"), evidence_quote=m.get("evidence_quote"),
+        evidence_language=m.get("evidence_language"),
     )
+
+
+def evidence_of(props: dict[str, Any]) -> dict[str, Any] | None:
+    """The verbatim quote that states a mapping, its language and the page it was read on;
+    None when the mapping keeps no quote."""
+    if not props.get("evidence_quote"):
+        return None
+    return {"quote": props["evidence_quote"], "language": props.get("evidence_language"),
+            "url": props.get("source_url")}
 
 
 @dataclass(frozen=True)
 class MappingGraph:
     index: eq.MappingIndex
     levels: dict[str, dict[str, Any]]
+    referencing: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @cached_property
     def frameworks(self) -> frozenset[str]:
@@ -77,7 +89,32 @@ def mappings_signature(store: GraphStore) -> tuple[int, ...]:
 def load_mapping_graph(store: GraphStore) -> MappingGraph:
     edges = [edge_from_row(r) for r in store.read(q.ALL_MAPPINGS)]
     levels = {r["code"]: r for r in store.read(q.ALL_LEVELS)}
-    return MappingGraph(eq.MappingIndex.from_edges(edges), levels)
+    referencing = {r["code"]: r for r in store.read(q.FRAMEWORK_REFERENCING)}
+    return MappingGraph(eq.MappingIndex.from_edges(edges), levels, referencing)
+
+
+def no_level_table(graph: MappingGraph, framework: str | None) -> dict[str, str] | None:
+    """Why a framework referenced to the EQF has no mapping in the graph: its referencing
+    year is known, its level table is not. None for any other framework."""
+    info = graph.referencing.get(framework or "", {})
+    if info.get("referencing_status") != "no_level_table":
+        return None
+    year = info.get("referencing_year")
+    when = f" in {year}" if year else ""
+    return {"kind": "no_level_table",
+            "detail": f"{framework} was referenced to the EQF{when}; the level table is not "
+                      "in the graph"}
+
+
+def explain(graph: MappingGraph, why: eq.NoEquivalence, start: str,
+            target: str | None) -> dict[str, str]:
+    """The domain's reason, or the framework's missing level table when that is the cause."""
+    if why.kind == "no_mappings":
+        return no_level_table(graph, eq.framework_of(start)) or {"kind": why.kind,
+                                                                 "detail": why.detail}
+    if why.kind in ("framework_unmapped", "unreachable"):
+        return no_level_table(graph, target) or {"kind": why.kind, "detail": why.detail}
+    return {"kind": why.kind, "detail": why.detail}
 
 
 class SourceRegistry:
@@ -112,7 +149,8 @@ def _step_fields(step: eq.Step) -> dict[str, Any]:
         "walked_match_type": step.walked_type.value, "confidence": edge.confidence,
         "method": edge.method, "review_status": edge.review_status.value,
         "status": edge.status, "asserted_by": edge.asserted_by, "date": edge.date,
-        "source": source_of(edge.__dict__),
+        "source": source_of(edge.__dict__), "note": edge.note,
+        "evidence": evidence_of(edge.__dict__),
     }
 
 
@@ -193,12 +231,13 @@ class EquivalenceService:
         answer["frameworks"] = list(dict.fromkeys(e.framework for e in result.equivalences))
         answer["sources"] = registry.sources
         return {**answer, "equivalences": items, "total": len(items),
-                "no_equivalence": self._why(result.no_equivalence, level, graph)}
+                "no_equivalence": self._why(result.no_equivalence, level, target, graph)}
 
-    def _why(self, why: eq.NoEquivalence | None, level: str,
+    def _why(self, why: eq.NoEquivalence | None, level: str, target: str | None,
              graph: MappingGraph) -> dict[str, str] | None:
         """Why nothing was found; the framework's own reason when it leaves the level
-        unlevelled (e.g. NZQCF level 8, unlevelled by agreement)."""
+        unlevelled (e.g. NZQCF level 8, unlevelled by agreement), or its missing level table
+        when it was referenced to the EQF without one in the graph."""
         if why is None:
             return None
         if why.kind in ("no_mappings", "unreachable", "out_of_depth"):
@@ -207,7 +246,7 @@ class EquivalenceService:
                                        graph.levels.get(level), level)
             if reason:
                 return {"kind": "unlevelled", "detail": f"{level}: {reason}; {why.detail}"}
-        return {"kind": why.kind, "detail": why.detail}
+        return explain(graph, why, level, target)
 
     @staticmethod
     def _equivalence(found: eq.Equivalence, graph: MappingGraph,

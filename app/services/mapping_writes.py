@@ -42,6 +42,8 @@ class NewMapping:
     date: str | None = None
     note: str | None = None
     review_status: str = "proposed"
+    evidence_quote: str | None = None
+    evidence_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ class MappingWriter:
             "date": new.date or date.today().isoformat(),
             "source_document": new.source_document, "source_publisher": new.source_publisher,
             "source_year": new.source_year, "source_url": new.source_url, "note": new.note,
-            "historical": False,
+            "historical": False, "evidence_quote": new.evidence_quote,
+            "evidence_language": new.evidence_language,
         }
         rows = self.store.write(q.CREATE_MAPPING, {"from_level": new.from_level,
                                                    "to_level": new.to_level, "props": props})

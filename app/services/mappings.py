@@ -9,7 +9,7 @@ from app.domain.errors import NotFound
 from app.graph.cypher import mappings as q
 from app.graph.port import GraphStore
 from app.services.entities import source_of
-from app.services.equivalence import edge_from_row, load_mapping_graph
+from app.services.equivalence import edge_from_row, evidence_of, load_mapping_graph
 
 _OWN = ("id", "match_type", "confidence", "method", "review_status", "status", "asserted_by",
         "date", "historical", "note", "review_reason", "reviewed_by", "reviewed_at", "owner")
@@ -20,7 +20,8 @@ def mapping_view(row: dict[str, Any]) -> dict[str, Any]:
     view = {key: m.get(key) for key in _OWN}
     view.update(from_level=row["from_level"], to_level=row["to_level"],
                 from_framework=row["from_framework"], to_framework=row["to_framework"],
-                source=source_of(m), illustrative=m.get("status") == "illustrative")
+                source=source_of(m), evidence=evidence_of(m),
+                illustrative=m.get("status") == "illustrative")
     return view
 
 

@@ -8,10 +8,12 @@ from typing import Any
 
 from app.domain.auth import Principal
 from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from app.domain.identity import course_key, local_code, programme_key
 from app.graph.cypher import courses as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.audit import record_audit
+from app.services.codes import CodeResolver
 from app.services.keys import now_iso
 
 REL = {"develops": "DEVELOPS", "aligns_with": "ALIGNS_WITH"}
@@ -57,10 +59,19 @@ def review_node(store: GraphStore, principal: Principal, label: NodeLabel, insti
                 programme: str | None = None) -> dict[str, Any]:
     """Accept or reject a programme or course (of ``programme``) an institution created."""
     props = _decision(principal, decision, reason, [])
-    rows = store.write(q.review_node(label), {"code": code, "institution": institution,
-                                              "programme": programme, "props": props})
+    codes = CodeResolver(store)
+    institution = codes.find(NodeLabel.INSTITUTION, institution) or institution
+    typed = programme_key(institution, code) if programme is None \
+        else course_key(institution, programme, code)
+    if programme is not None:
+        own = codes.find(NodeLabel.PROGRAMME, programme_key(institution, programme))
+        typed = course_key(institution, local_code(own), code) if own else typed
+    key = codes.find(label, typed)
+    rows = store.write(q.review_node(label), {"code": key, "institution": institution,
+                                              "programme": None, "props": props}) if key else []
     if not rows:
-        raise NotFound(label.value, f"{institution}/{code}")
+        raise NotFound(label.value, "/".join(p for p in (institution, programme, code) if p))
+    code = key  # type: ignore[assignment]
     record_audit(store, principal, f"review_{decision}", label.value, code, rows[0]["before"],
                  props, owner=f"institution:{institution}")
     return {"kind": label.value, **{k: v for k, v in rows[0].items() if k != "before"}}
@@ -68,10 +79,16 @@ def review_node(store: GraphStore, principal: Principal, label: NodeLabel, insti
 
 def review(store: GraphStore, principal: Principal, course: str, kind: str, target: str,
            decision: str, reason: str | None) -> dict[str, Any]:
+    """``course`` is the course's key (``INSTITUTION/PROGRAMME/COURSE``) or, when only one
+    institution uses it, its own code; codes in any case."""
     problems = []
     if kind not in REL:
         problems.append(FieldProblem("kind", "expected develops or aligns_with", kind))
     props = _decision(principal, decision, reason, problems)
+    codes = CodeResolver(store)
+    course = codes.find(NodeLabel.COURSE, course) or course
+    target_label = NodeLabel.COMPETENCY if kind == "develops" else NodeLabel.PICARD_STANDARD
+    target = codes.find(target_label, target) or target
     rows = store.write(q.review_mapping(REL[kind]), {"course": course, "target": target,
                                                      "props": props})
     if not rows:

@@ -112,6 +112,15 @@ MATCH = {"exactMatch": N_("exact"), "closeMatch": N_("close"),
 PROFICIENCY = {"aware": N_("aware"), "trained": N_("trained"), "advanced": N_("advanced"),
                "expert": N_("expert")}
 VERDICT = {"met": N_("met"), "not_met": N_("not met"), "cannot_judge": N_("cannot judge")}
+# How a framework stands towards the EQF (``Framework.referencing_status``).
+REFERENCING = {
+    "verified": N_("EQF referencing verified"),
+    "partly_verified": N_("EQF referencing partly verified"),
+    "unverified": N_("EQF referencing unverified"),
+    "no_level_table": N_("referenced to the EQF, level table not in the graph"),
+    "comparison": N_("compared with the EQF, not referenced"),
+    "none": N_("no EQF link"),
+}
 KIND = {
     "Framework": N_("Framework"), "Level": N_("Level"),
     "CompetencyGroup": N_("Competency group"), "Competency": N_("Competency"),
@@ -199,6 +208,16 @@ class Translator:
 
     def match(self, match_type: str | None) -> str:
         return self.vocab(MATCH, match_type)
+
+    def referencing(self, status: str | None) -> str:
+        return self.vocab(REFERENCING, status)
+
+    def country(self, code: str | None) -> str:
+        """A country's name in this language, from CLDR (``AT`` -> ``Autriche`` in French);
+        an unknown code stays as written."""
+        if not code:
+            return ""
+        return str(self.locale.territories.get(code.upper()) or code)
 
     def prof(self, proficiency: str | None) -> str:
         return self.vocab(PROFICIENCY, proficiency)

@@ -3,7 +3,7 @@ templates. No HTTP here; errors raised by the services reach the route, which re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.graph.labels import NodeLabel
@@ -44,7 +44,25 @@ def localise(store: GraphStore, refs: list[dict[str, Any]], kind_key: str = "kin
 
 # --- equivalence -------------------------------------------------------------------------
 
-def equivalence_options(catalog: CatalogService) -> dict[str, Any]:
+def country_groups(frameworks: list[dict[str, Any]],
+                   country_name: Callable[[str], str]) -> list[dict[str, Any]]:
+    """Frameworks grouped by country for the pickers: countries by their name in the page's
+    language, frameworks by code inside; frameworks of no country (the EQF, classifications,
+    the CQF, grade scales) come last in a group whose ``country`` is None."""
+    by_country: dict[str | None, list[dict[str, Any]]] = {}
+    for framework in frameworks:
+        by_country.setdefault(framework["attributes"].get("country"), []).append(framework)
+    groups = [{"country": code, "name": country_name(code),
+               "frameworks": sorted(items, key=lambda f: f["code"])}
+              for code, items in by_country.items() if code]
+    groups.sort(key=lambda g: (str(g["name"]).casefold(), g["country"]))
+    if None in by_country:
+        groups.append({"country": None, "name": None, "frameworks": by_country[None]})
+    return groups
+
+
+def equivalence_options(catalog: CatalogService,
+                        country_name: Callable[[str], str] = str) -> dict[str, Any]:
     frameworks = all_items(catalog, NodeLabel.FRAMEWORK)
     levels = all_items(catalog, NodeLabel.LEVEL)
     scale_owner = {a["attributes"].get("scale"): a
@@ -56,6 +74,7 @@ def equivalence_options(catalog: CatalogService) -> dict[str, Any]:
         group.sort(key=lambda lv: (lv["attributes"].get("ordinal") is None,
                                    lv["attributes"].get("ordinal") or 0, lv["code"]))
     return {"frameworks": frameworks, "levels": by_framework, "scale_owner": scale_owner,
+            "groups": country_groups(frameworks, country_name),
             "programmes": all_items(catalog, NodeLabel.PROGRAMME)}
 
 

@@ -162,7 +162,8 @@ def equivalence(request: Request) -> HTMLResponse:
     context["svg_ladder"] = lambda data: pages.ladder_drawing(
         data, lambda lv: f"{lv['attributes'].get('level') or lv['code']} · {t.label(lv)}",
         lambda lv: _entity_href("Level", lv["code"], lang), lambda mt: t(f"match.{mt}"))
-    options = _attempt(context, lambda: pages.equivalence_options(CatalogService(store)))
+    options = _attempt(context, lambda: pages.equivalence_options(CatalogService(store),
+                                                                  t.country))
     context["options"] = options
     if options is not None and start:
         context["answer"] = _attempt(context, lambda: pages.equivalence_answer(

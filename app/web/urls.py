@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from app.domain import identity
 from app.graph.labels import NodeLabel
 from app.rdf.iris import KIND_OF, Iris
 
@@ -46,4 +47,8 @@ def id_path(label: NodeLabel, code: str) -> str:
 
 
 def api_path(label: NodeLabel, code: str) -> str | None:
+    if label in (NodeLabel.PROGRAMME, NodeLabel.COURSE):
+        # scoped keys: /institutions/{i}/programmes/{p}[/courses/{c}]
+        named = zip(("institutions", "programmes", "courses"), identity.parts(code), strict=False)
+        return "/api/v1/" + "/".join(f"{kind}/{part}" for kind, part in named)
     return f"/api/v1/{API_PATH[label]}/{code}" if label in API_PATH else None

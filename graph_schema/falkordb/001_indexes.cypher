@@ -24,6 +24,10 @@ CREATE INDEX FOR (n:JobProfile) ON (n.administration);
 CREATE INDEX FOR (n:Programme) ON (n.institution);
 CREATE INDEX FOR (n:Course) ON (n.institution);
 CREATE INDEX FOR (n:Course) ON (n.programme);
+// Programme and course codes are scoped keys (INSTITUTION/PROGRAMME[/COURSE]); the owner's own
+// code is `local_code`, looked up when an address names it alone.
+CREATE INDEX FOR (n:Programme) ON (n.local_code);
+CREATE INDEX FOR (n:Course) ON (n.local_code);
 CREATE INDEX FOR (n:PicardStandard) ON (n.kind);
 CREATE INDEX FOR ()-[m:MAPS_TO]-() ON (m.id);
 CREATE INDEX FOR ()-[m:MAPS_TO]-() ON (m.review_status);

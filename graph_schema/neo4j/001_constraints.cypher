@@ -1,4 +1,6 @@
 // Uniqueness of `code` for every node label. IF NOT EXISTS keeps this idempotent.
+// A programme's code is INSTITUTION/PROGRAMME and a course's INSTITUTION/PROGRAMME/COURSE
+// (app/domain/identity.py): uniqueness of these keys is uniqueness of the composite.
 
 CREATE CONSTRAINT framework_code IF NOT EXISTS FOR (n:Framework) REQUIRE n.code IS UNIQUE;
 CREATE CONSTRAINT level_code IF NOT EXISTS FOR (n:Level) REQUIRE n.code IS UNIQUE;

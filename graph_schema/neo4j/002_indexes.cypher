@@ -6,6 +6,10 @@ CREATE INDEX job_profile_administration IF NOT EXISTS FOR (n:JobProfile) ON (n.a
 CREATE INDEX programme_institution IF NOT EXISTS FOR (n:Programme) ON (n.institution);
 CREATE INDEX course_institution IF NOT EXISTS FOR (n:Course) ON (n.institution);
 CREATE INDEX course_programme IF NOT EXISTS FOR (n:Course) ON (n.programme);
+// Programme and course codes are scoped keys (INSTITUTION/PROGRAMME[/COURSE], unique through
+// the `code` constraints); the owner's own code is `local_code`.
+CREATE INDEX programme_local_code IF NOT EXISTS FOR (n:Programme) ON (n.local_code);
+CREATE INDEX course_local_code IF NOT EXISTS FOR (n:Course) ON (n.local_code);
 CREATE INDEX picard_standard_kind IF NOT EXISTS FOR (n:PicardStandard) ON (n.kind);
 CREATE INDEX maps_to_id IF NOT EXISTS FOR ()-[m:MAPS_TO]-() ON (m.id);
 CREATE INDEX maps_to_review IF NOT EXISTS FOR ()-[m:MAPS_TO]-() ON (m.review_status);

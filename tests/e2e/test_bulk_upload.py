@@ -33,10 +33,10 @@ def _upload(client: TestClient, headers: dict[str, str], text: str, dry_run: boo
 def _state(store: GraphStore) -> list[tuple]:
     rows = store.read(
         "MATCH (c:Course)-[r:DEVELOPS|ALIGNS_WITH]->(t) WHERE c.institution = 'EXU' "
-        "RETURN c.code AS c, type(r) AS t, t.code AS k, r.proficiency AS p, "
+        "RETURN c.local_code AS c, type(r) AS t, t.code AS k, r.proficiency AS p, "
         "r.review_status AS s ORDER BY c, t, k")
-    courses = store.read("MATCH (c:Course) WHERE c.institution = 'EXU' RETURN c.code AS c "
-                         "ORDER BY c")
+    courses = store.read("MATCH (c:Course) WHERE c.institution = 'EXU' "
+                         "RETURN c.local_code AS c ORDER BY c")
     return [tuple(r.values()) for r in rows] + [("course", r["c"]) for r in courses]
 
 
@@ -45,7 +45,8 @@ BAD_ROWS = {
     "proficiency out of scale": "PROG-EXU-MSC,CRS-EXU-01,,develops,OPS-P02,guru,,\n",
     "duplicate row": "PROG-EXU-MSC,CRS-EXU-01,,aligns_with,PS2008-K04,,,\n",
     "missing value": "PROG-EXU-MSC,CRS-EXU-02,,develops,,trained,,\n",
-    "wrong owner": "PROG-EXU-MSC,ZZ-FOREIGN,,develops,OPS-P02,trained,,\n",
+    # another institution's course code is not EXU's course: a new one, which needs a name
+    "a new course needs a name": "PROG-EXU-MSC,ZZ-FOREIGN,,develops,OPS-P02,trained,,\n",
     "unknown PICARD standard": "PROG-EXU-MSC,CRS-EXU-02,,aligns_with,PS2008-K99,,,\n",
     "no programme with this code": "PROG-CCES-MCA,CRS-EXU-02,,develops,OPS-P02,trained,,\n",
 }
@@ -55,7 +56,7 @@ BAD_ROWS = {
 def test_a_file_with_a_bad_row_writes_nothing(writable_api: TestClient,
                                               writable_store: GraphStore, exu, key_for,
                                               reason: str) -> None:
-    if reason == "wrong owner":  # a course of another institution
+    if reason == "a new course needs a name":  # the same code at another institution
         rtu = key_for("institution:INST-RTU")
         writable_api.put("/api/v1/institutions/INST-RTU/programmes/PROG-RTU-CUSTOMS/courses/"
                          "ZZ-FOREIGN", json={"name": "Foreign"}, headers=rtu)

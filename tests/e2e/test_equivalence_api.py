@@ -118,8 +118,11 @@ def test_grade_to_grade_between_example_administrations_is_illustrative(api: Tes
 
 
 def test_a_programme_is_placed_through_its_own_level(api: TestClient) -> None:
-    body = api.get(EQUIV, params={"from": "programme:PROG-EXU-MSC", "to": "EQF"}).json()
-    assert body["from_level"] == "IE-NFQ:9" and body["programme"]["code"] == "PROG-EXU-MSC"
+    body = api.get(EQUIV, params={"from": "programme:EXU/PROG-EXU-MSC", "to": "EQF"}).json()
+    assert body["from_level"] == "IE-NFQ:9" and body["programme"]["code"] == "EXU/PROG-EXU-MSC"
+    # the programme's own code alone still works while only one institution uses it
+    alone = api.get(EQUIV, params={"from": "programme:prog-exu-msc", "to": "EQF"}).json()
+    assert alone["programme"]["code"] == "EXU/PROG-EXU-MSC" and alone["equivalences"]
     assert list(_targets(body)) == ["EQF:7"]
 
 

@@ -23,7 +23,8 @@ def env_for(writable_store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def _count(store: GraphStore) -> int:
-    query = "MATCH (:Course {code: 'CLI-1'})-[r:DEVELOPS]->() RETURN count(r) AS n"
+    query = ("MATCH (:Course {code: 'EXU/PROG-EXU-MSC/CLI-1'})-[r:DEVELOPS]->() "
+             "RETURN count(r) AS n")
     return store.read(query)[0]["n"]
 
 

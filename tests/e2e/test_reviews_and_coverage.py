@@ -52,7 +52,7 @@ def test_proposed_mappings_count_only_when_asked_for(programme: TestClient) -> N
     areas = _areas(with_proposed)
     assert areas["PS2008-K01"]["covered"] and areas["PS2008-K02"]["covered"]
     assert areas["PS2008-K01"]["proficiency"] == "advanced"
-    assert [c["code"] for c in areas["PS2008-K01"]["courses"]] == ["C-A"]
+    assert [c["code"] for c in areas["PS2008-K01"]["courses"]] == ["EXU/P-COV/C-A"]
 
 
 def test_accepted_and_rejected_mappings_change_the_answers(programme: TestClient,
@@ -78,7 +78,7 @@ def test_accepted_and_rejected_mappings_change_the_answers(programme: TestClient
     assert report["readiness"]["overall"] == "cannot_judge"
 
     developing = programme.get("/api/v1/competencies/OPS-P01/courses").json()["items"]
-    assert "C-A" in {c["code"] for c in developing}
+    assert "EXU/P-COV/C-A" in {c["code"] for c in developing}
     aligned = programme.get("/api/v1/picard-standards/PS2008-K02/courses",
                             params={"include": "proposed"}).json()["items"]
     assert "C-A" not in {c["code"] for c in aligned}
@@ -106,8 +106,8 @@ def test_pending_mappings_are_listed_for_reviewers(programme: TestClient) -> Non
     pending = programme.get("/api/v1/course-mappings",
                             params={"review_status": "proposed", "institution": "EXU"}).json()
     assert {(m["course"], m["kind"], m["target"]) for m in pending["items"]} == {
-        ("C-A", "develops", "OPS-P01"), ("C-A", "aligns_with", "PS2008-K01"),
-        ("C-A", "aligns_with", "PS2008-K02")}
+        ("EXU/P-COV/C-A", "develops", "OPS-P01"), ("EXU/P-COV/C-A", "aligns_with", "PS2008-K01"),
+        ("EXU/P-COV/C-A", "aligns_with", "PS2008-K02")}
 
 
 def test_a_changed_mapping_goes_back_to_review(programme: TestClient, keys) -> None:

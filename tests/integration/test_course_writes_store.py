@@ -62,10 +62,11 @@ def test_review_decides_what_coverage_counts(seeded: GraphStore) -> None:
         return next(a for a in tier["knowledge_areas"] if a["code"] == "PS2008-K05")["covered"]
 
     assert not k05(False) and k05(True)
-    reviews.review(seeded, reviewer, "INT-1", "aligns_with", "PS2008-K05", "accepted", None)
+    reviews.review(seeded, reviewer, "EXU/PROG-EXU-MSC/INT-1", "aligns_with", "PS2008-K05",
+                   "accepted", None)
     assert k05(False)
     courses = coverage.courses_developing(seeded, "OPS-P01", include_proposed=True)["items"]
-    assert "INT-1" in {c["code"] for c in courses}
+    assert "EXU/PROG-EXU-MSC/INT-1" in {c["code"] for c in courses}  # scoped course key
 
 
 def test_case_view_is_the_same_on_both_backends(seeded: GraphStore) -> None:

@@ -76,7 +76,8 @@ SCHEME_ORPHANS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?c WHERE { ?c a skos:Concept
   FILTER NOT EXISTS { ?c skos:inScheme ?s . ?s a skos:ConceptScheme } }"""
 TOPLESS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?s WHERE { ?s a skos:ConceptScheme FILTER NOT EXISTS { ?s skos:hasTopConcept ?t } }"""
+SELECT ?s WHERE { ?s a skos:ConceptScheme FILTER EXISTS { ?c skos:inScheme ?s }
+  FILTER NOT EXISTS { ?s skos:hasTopConcept ?t } }"""
 
 
 def test_every_concept_is_in_a_scheme_with_top_concepts(seeded_falkordb: GraphStore,

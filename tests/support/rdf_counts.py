@@ -75,6 +75,7 @@ def expected_data_triples(store: GraphStore) -> int:
         total += 4 + _fields(row["p"], triples.MAPPING_FIELDS) + _source(row["p"], sources)
         reviewed = row["p"].get("reviewed_at") or row["p"].get("date")
         total += bool(row["p"].get("review_status") in triples.REVIEWED and reviewed)
+        total += bool(row["p"].get("evidence_quote"))
     for src in sources:
         total += 1 + sum(1 for i, v in enumerate(src) if v not in (None, "") and
                          (i != 3 or _SAFE_IRI.match(str(v))))

@@ -8,13 +8,13 @@ from app.domain import course_mappings as cm
 from app.domain.errors import InvalidInput
 
 HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"
+C01 = "EXU/PROG-EXU-MSC/CRS-EXU-01"  # course keys are scoped: INSTITUTION/PROGRAMME/COURSE
 REF = cm.Reference(
-    institution="EXU", programmes=cm.Reference.folded({"PROG-EXU-MSC"}),
-    course_owners={"CRS-EXU-01": "EXU", "CRS-OTHER": "INST-RTU"},
+    institution="EXU", programmes=cm.Reference.folded({"PROG-EXU-MSC", "PROG-EXU-BSC"}),
     competencies=cm.Reference.folded({"OPS-P01", "OPS-P02"}),
     standards=cm.Reference.folded({"PS2008-K01"}),
     proficiencies=("aware", "trained", "advanced", "expert"),
-    courses=cm.Reference.folded({"CRS-EXU-01", "CRS-OTHER"}),
+    courses=cm.Reference.folded({C01}),
 )
 
 
@@ -28,7 +28,7 @@ def test_csv_with_bom_and_semicolons_is_read() -> None:
     text = "\ufeff" + HEADER.replace(",", ";") + \
         "PROG-EXU-MSC;CRS-EXU-01;;develops;OPS-P01;trained;outcome 1;exam\n"
     rows = cm.validate(cm.parse_csv(text.encode("utf-8"), 100), REF)
-    assert rows[0].key == ("CRS-EXU-01", "develops", "OPS-P01") and rows[0].line == 2
+    assert rows[0].key == (C01, "develops", "OPS-P01") and rows[0].line == 2
     assert rows[0].evidence == "outcome 1"
 
 
@@ -38,18 +38,18 @@ def test_every_bad_row_is_reported_with_line_and_column() -> None:
         + "PROG-EXU-MSC,CRS-EXU-01,,develops,NOPE,trained,,\n"       # unknown competency
         + "PROG-EXU-MSC,CRS-EXU-01,,develops,OPS-P02,master,,\n"     # proficiency out of scale
         + "PROG-EXU-MSC,CRS-EXU-01,,develops,OPS-P01,,,\n"           # missing proficiency
-        + "PROG-EXU-MSC,CRS-OTHER,,develops,OPS-P01,aware,,\n"       # wrong owner
+        + "PROG-EXU-MSC,CRS-OTHER,,develops,OPS-P01,aware,,\n"       # new course, no name
         + "PROG-EXU-MSC,,,aligns_with,PS2008-K01,,,\n"               # missing course
         + "PROG-EXU-MSC,CRS-EXU-01,,aligns_with,PS2008-K01,,,\n"     # fine
         + "PROG-EXU-MSC,CRS-EXU-01,,aligns_with,PS2008-K01,,,\n"     # duplicate of line 7
         + "PROG-NOPE,CRS-EXU-01,,aligns_with,PS2008-K01,,,\n")       # unknown programme
     where = {(p.line, p.column) for p in problems}
-    assert {(2, "target"), (3, "proficiency"), (4, "proficiency"), (5, "course"),
+    assert {(2, "target"), (3, "proficiency"), (4, "proficiency"), (5, "course_name"),
             (6, "course"), (8, "row"), (9, "programme")} <= where
     assert 7 not in {p.line for p in problems}
     messages = " ".join(p.message for p in problems)
     assert "unknown competency" in messages and "out of scale" in messages
-    assert "wrong owner" in messages and "duplicate row" in messages
+    assert "a new course needs a name" in messages and "duplicate row" in messages
 
 
 def test_a_new_course_needs_a_name_somewhere_in_the_file() -> None:
@@ -86,17 +86,26 @@ def test_the_diff_counts_added_changed_removed_and_unchanged() -> None:
         HEADER + "PROG-EXU-MSC,CRS-EXU-01,,develops,OPS-P01,aware,,\n"
         + "PROG-EXU-MSC,CRS-EXU-01,,develops,OPS-P02,expert,,\n"
         + "PROG-EXU-MSC,CRS-EXU-01,,aligns_with,PS2008-K01,,,\n").encode(), 10), REF)
+    c02 = "EXU/PROG-EXU-MSC/CRS-EXU-02"
     current = {
-        ("CRS-EXU-01", "develops", "OPS-P01"): {"proficiency": "aware", "evidence": None,
-                                                "assessment": None},
-        ("CRS-EXU-01", "develops", "OPS-P02"): {"proficiency": "trained", "evidence": None,
-                                                "assessment": None},
-        ("CRS-EXU-02", "develops", "OPS-P02"): {"proficiency": "trained"},
+        (C01, "develops", "OPS-P01"): {"proficiency": "aware", "evidence": None,
+                                       "assessment": None},
+        (C01, "develops", "OPS-P02"): {"proficiency": "trained", "evidence": None,
+                                       "assessment": None},
+        (c02, "develops", "OPS-P02"): {"proficiency": "trained"},
     }
     change = cm.diff(rows, current)
     assert change.counts() == {"added": 1, "changed": 1, "removed": 1, "unchanged": 1}
-    assert change.removed == [("CRS-EXU-02", "develops", "OPS-P02")]
-    assert cm.diff(rows, current, scope={"CRS-EXU-01"}).removed == []
+    assert change.removed == [(c02, "develops", "OPS-P02")]
+    assert cm.diff(rows, current, scope={C01}).removed == []
+
+
+def test_a_course_code_under_two_programmes_is_two_courses() -> None:
+    rows = cm.validate(cm.parse_csv((
+        HEADER + "PROG-EXU-MSC,CRS-EXU-01,,develops,OPS-P01,aware,,\n"
+        + "PROG-EXU-BSC,CRS-EXU-01,Intro,develops,OPS-P01,aware,,\n").encode(), 10), REF)
+    assert [r.course_id for r in rows] == [C01, "EXU/PROG-EXU-BSC/CRS-EXU-01"]
+    assert len({r.key for r in rows}) == 2  # not a duplicate row
 
 
 def test_codes_and_proficiencies_are_forgiven_and_stored_canonically() -> None:

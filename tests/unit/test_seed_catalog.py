@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from app.domain.equivalence import LevelRef, MappingEdge, check_mapping_quality
 from app.seed.catalog import STATUSES, SeedBundle, SeedDataError, load_seed_bundle
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"
@@ -300,4 +301,111 @@ def test_missing_column_and_unknown_file_are_rejected(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",scale,", ",scal,", 1), encoding="utf-8")
     with pytest.raises(SeedDataError, match=r"administrations\.csv:1: header mismatch"):
+        load_seed_bundle(directory)
+
+
+# ------------------------------------------------------------------ national EQF referencing
+
+
+def test_slovenian_sok_9_is_two_related_mappings_each_naming_its_qualifications(
+    bundle: SeedBundle,
+) -> None:
+    sok9 = {r["to"]: r["props"] for r in _maps_to(bundle) if r["from"] == "SI-SOK:9"}
+    assert set(sok9) == {"EQF:7", "EQF:8"}
+    assert {p["match_type"] for p in sok9.values()} == {"relatedMatch"}
+    assert "specialisation diploma" in sok9["EQF:7"]["note"]
+    assert "research master" in sok9["EQF:8"]["note"]
+    for target, other in (("EQF:7", "EQF:8"), ("EQF:8", "EQF:7")):
+        assert f"map:SI-SOK:9>{other}" in sok9[target]["note"]
+
+
+def test_many_to_one_is_broad_and_one_to_one_is_close(bundle: SeedBundle) -> None:
+    edges = {(r["from"], r["to"]): r["props"]["match_type"] for r in _maps_to(bundle)}
+    assert edges[("SI-SOK:4", "EQF:4")] == edges[("SI-SOK:5", "EQF:4")] == "broadMatch"
+    assert edges[("IS-ISQF:5.1", "EQF:6")] == edges[("IS-ISQF:5.2", "EQF:6")] == "broadMatch"
+    assert edges[("AT-NQR:6", "EQF:6")] == edges[("IS-ISQF:1", "EQF:2")] == "closeMatch"
+
+
+def test_year_only_frameworks_have_a_year_and_no_mapping(bundle: SeedBundle) -> None:
+    frameworks = _nodes(bundle, "Framework")
+    year_only = {c: f for c, f in frameworks.items() if f["referencing_status"] == "no_level_table"}
+    assert set(year_only) == {"BE-FR-CFC", "HU-NQF", "DK-NQF", "NO-NQF", "BG-NQF", "RO-NQF",
+                              "TR-NQF", "ME-NQF", "MK-NQF", "LU-NQF", "XK-NQF"}
+    assert year_only["NO-NQF"]["referencing_year"] == 2014
+    assert all(f["referencing_year"] and f["status"] == "unverified" for f in year_only.values())
+    mapped = {r["from"].split(":")[0] for r in _maps_to(bundle)}
+    assert not mapped & set(year_only)
+    no_levels = sorted(c for c, lv in _nodes(bundle, "Level").items()
+                       if lv["framework"] == "NO-NQF")
+    assert no_levels == [f"NO-NQF:{n}" for n in range(2, 9)]
+    assert not {"RS", "AL", "BA", "LI"} & {f["country"] for f in frameworks.values()}
+
+
+def test_every_national_framework_has_a_country_and_a_referencing_status(
+    bundle: SeedBundle,
+) -> None:
+    national = [f for f in bundle.node_set("Framework").rows if f["kind"] == "national"]
+    assert len(national) == 40
+    assert all(f["country"] and f["referencing_status"] for f in national)
+
+
+def test_the_seeded_mappings_have_no_contradiction_cycle_or_fan_out(bundle: SeedBundle) -> None:
+    edges = [MappingEdge(id=r["props"]["id"], source=r["from"], target=r["to"],
+                         match_type=r["props"]["match_type"],
+                         confidence=r["props"]["confidence"],
+                         review_status=r["props"]["review_status"]) for r in _maps_to(bundle)]
+    levels = [LevelRef(r["code"], r["framework"], r["ordinal"])
+              for r in bundle.node_set("Level").rows]
+    report = check_mapping_quality(edges, levels)
+    assert report.contradictory_exact == []
+    assert report.cycles == []
+    assert report.fan_out == []
+
+
+def _edit_row(path: Path, match: str, column: str, value: str) -> int:
+    """Set one cell of the first row whose text contains ``match``; returns its line."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    index = next(i for i, row in enumerate(rows) if match in ",".join(row))
+    rows[index][header.index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return index + 1
+
+
+@pytest.mark.parametrize(
+    ("match", "column", "value", "message"),
+    [
+        ("map:AT-NQR:3>EQF:3", "evidence_language", "", "evidence_quote and evidence_language"),
+        ("map:AT-NQR:3>EQF:3", "evidence_language", "English", "not a language tag"),
+        ("map:AT-NQR:3>EQF:3", "source_url", "", "needs its source_url"),
+        ("map:AT-NQR:3>EQF:3", "evidence_quote", "x" * 301, "longer than 300"),
+    ],
+)
+def test_a_quote_without_language_or_url_is_rejected(
+    tmp_path: Path, match: str, column: str, value: str, message: str
+) -> None:
+    directory = _copy_seed(tmp_path)
+    line = _edit_row(directory / "mappings_nqf_eqf.csv", match, column, value)
+    with pytest.raises(SeedDataError, match=rf"mappings_nqf_eqf\.csv:{line}: .*{message}"):
+        load_seed_bundle(directory)
+
+
+@pytest.mark.parametrize(
+    ("code", "column", "value", "message"),
+    [
+        ("AT-NQR", "referencing_status", "unverified", "but mapping evidence \\['verified'\\]"),
+        ("HU-NQF", "referencing_status", "verified", "but no EQF mapping seeded"),
+        ("HU-NQF", "referencing_year", "", "no_level_table needs the referencing_year"),
+        ("AT-NQR", "country", "Austria", "not an ISO 3166 alpha-2 code"),
+        ("AT-NQR", "country", "", "needs country and referencing_status"),
+    ],
+)
+def test_a_referencing_status_that_the_mappings_contradict_is_rejected(
+    tmp_path: Path, code: str, column: str, value: str, message: str
+) -> None:
+    directory = _copy_seed(tmp_path)
+    line = _edit_row(directory / "frameworks.csv", f"{code},", column, value)
+    with pytest.raises(SeedDataError, match=rf"frameworks\.csv:{line}: .*{message}"):
         load_seed_bundle(directory)

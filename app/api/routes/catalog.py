@@ -9,7 +9,9 @@ from fastapi import APIRouter, Path, Query
 from app.api.answers import JSONAnswer
 from app.api.deps import Catalog, Limit, Offset, Status, Text
 from app.api.rate_limit import LOOKUP
-from app.api.schemas import EntityDetail, Page, Problem, SearchResult
+from app.api.schemas import EntityDetail, FrameworkPage, Page, Problem, SearchResult
+from app.domain.identity import programme_key
+from app.domain.referencing import REFERENCING_STATUSES
 from app.graph.labels import NodeLabel
 from app.services.catalog import parse_level_code
 
@@ -35,11 +37,21 @@ def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True)
         return JSONAnswer(catalog.get(label, code))
 
 
-@router.get("/frameworks", response_model=Page, tags=["frameworks"], responses=ERRORS)
+Country = Annotated[str | None, Query(
+    pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code (any case), e.g. AT")]
+ReferencingStatus = Annotated[str | None, Query(
+    pattern="^(" + "|".join(REFERENCING_STATUSES) + ")$",
+    description="EQF referencing status: " + "; ".join(
+        f"{k} = {v}" for k, v in REFERENCING_STATUSES.items()))]
+
+
+@router.get("/frameworks", response_model=FrameworkPage, tags=["frameworks"], responses=ERRORS)
 def list_frameworks(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
-                    status: Status = None, q: Text = None, kind: Filter = None) -> dict:
-    return catalog.list(NodeLabel.FRAMEWORK, limit=limit, offset=offset, status=status, text=q,
-                        filters={"kind": kind})
+                    status: Status = None, q: Text = None, kind: Filter = None,
+                    country: Country = None,
+                    referencing_status: ReferencingStatus = None) -> dict:
+    return catalog.frameworks(limit=limit, offset=offset, status=status, text=q, kind=kind,
+                              country=country, referencing_status=referencing_status)
 
 
 @router.get("/frameworks/{code}/levels", response_model=Page, tags=["frameworks"],
@@ -84,6 +96,13 @@ def list_picard_standards(catalog: Catalog, limit: Limit = 50, offset: Offset = 
                           version: Filter = None, tier: Filter = None) -> dict:
     return catalog.list(NodeLabel.PICARD_STANDARD, limit=limit, offset=offset, status=status,
                         text=q, filters={"kind": kind, "version": version, "tier": tier})
+
+
+@router.get("/programmes/{institution}/{code}", response_model=EntityDetail,
+            tags=["institutions"], responses=ERRORS,
+            summary="A programme, identified by its institution and its own code")
+def get_programme(institution: Code, code: Code, catalog: Catalog) -> dict:
+    return catalog.get(NodeLabel.PROGRAMME, programme_key(institution, code))
 
 
 @router.get("/search", response_model=SearchResult, tags=["search"], responses=ERRORS)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.answers import JSONAnswer
 from app.api.deps import Store
 from app.api.rate_limit import QUERY
-from app.api.schemas import Problem, Source
+from app.api.schemas import Evidence, Problem, Source
 from app.domain.equivalence import DEFAULT_DEPTH, MAX_DEPTH
 from app.services.equivalence import EquivalenceService
 
@@ -39,6 +39,11 @@ class PathStep(BaseModel):
     date: str | None
     source_id: str = Field(description="the key of this step's source in the answer's "
                                        "`sources` (each distinct source is listed once)")
+    note: str | None = Field(None, description="the mapping's note, e.g. which "
+                             "qualifications of the level it covers")
+    evidence: Evidence | None = Field(None, description=(
+        "the verbatim quote of the source that states this mapping, its language and the "
+        "page it was read on"))
 
 
 class LevelSummary(BaseModel):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Literal
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -121,7 +122,9 @@ def dereference(kind: str, code: str, request: Request, store: Store, iris: Mint
     if media is None:
         return problem(406, "not-acceptable", "Not acceptable",
                        f"this resource is available as {', '.join(OFFERED)}", request)
-    parts = code.split("/") if code else []
+    # The segments as written: a code holding a '/' (an institution's course, in a
+    # statement IRI) is one percent-encoded segment, which the decoded path would split.
+    parts = [unquote(p) for p in _requested_path(request).split("/")[1:] if p]
     if kind == LEGACY_MAPPING_SETS and len(parts) == 1 and parts[0].endswith(".sssom.tsv"):
         version = parts[0].removesuffix(".sssom.tsv")
         return _redirect(request, str(iris.other(MAPPING_SET_KIND, version)), 301)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.deps import Limit, Offset, Store, WriteKey
 from app.api.rate_limit import LOOKUP, QUERY, WRITE
-from app.api.schemas import Problem, Source
+from app.api.schemas import Evidence, Problem, Source
 from app.domain.equivalence import MatchType
 from app.services.mapping_writes import METHODS, MappingWriter, NewMapping
 from app.services.mappings import MappingService
@@ -60,6 +60,7 @@ class MappingView(BaseModel):
     owner: str | None = None
     illustrative: bool
     source: Source
+    evidence: Evidence | None = None
 
 
 class MappingPage(BaseModel):
@@ -111,6 +112,19 @@ class SourceIn(BaseModel):
     publisher: str | None = Field(None, max_length=300)
     year: int | None = Field(None, ge=1900, le=2100)
     url: str | None = Field(None, max_length=1000, pattern=r"^https?://")
+    quote: str | None = Field(None, min_length=1, max_length=300, description=(
+        "verbatim excerpt of the document that states the mapping (needs url and "
+        "quote_language)"))
+    quote_language: str | None = Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                                       description="language tag of the quote, e.g. 'de'")
+
+    @model_validator(mode="after")
+    def _quote_is_checkable(self) -> SourceIn:
+        if self.quote and not (self.url and self.quote_language):
+            raise ValueError("a quote needs the url it was read on and its quote_language")
+        if self.quote_language and not self.quote:
+            raise ValueError("quote_language is given without a quote")
+        return self
 
 
 class MappingIn(BaseModel):
@@ -144,7 +158,8 @@ def create_mapping(body: MappingIn, principal: WriteKey, writer: Writer) -> dict
         confidence=body.confidence, method=body.method, source_document=body.source.document,
         source_publisher=body.source.publisher, source_year=body.source.year,
         source_url=body.source.url, date=body.date, note=body.note,
-        review_status=body.review_status))
+        review_status=body.review_status, evidence_quote=body.source.quote,
+        evidence_language=body.source.quote_language))
 
 
 @router.post("/mappings/{mapping_id}/review", dependencies=[WRITE], response_model=MappingView,

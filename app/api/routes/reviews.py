@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from app.api.deps import Limit, Offset, Store, WriteKey
 from app.api.rate_limit import LOOKUP, WRITE
 from app.api.schemas import Problem
+from app.domain.identity import course_key
 from app.services import reviews
 
 router = APIRouter(prefix="/course-mappings", tags=["reviews"])
@@ -29,6 +30,17 @@ def list_course_mappings(
         institution: Annotated[str | None, Query(max_length=100)] = None) -> dict:
     return reviews.list_mappings(store, review_status=review_status, institution=institution,
                                  limit=limit, offset=offset)
+
+
+@router.post("/{institution}/{programme}/{course}/{kind}/{target}/review", dependencies=[WRITE],
+             responses={401: {"model": Problem}, 403: {"model": Problem},
+                        404: {"model": Problem}, 422: {"model": Problem}},
+             summary="Accept or reject a course mapping (the course named by its owner)")
+def review_scoped_course_mapping(institution: Code, programme: Code, course: Code,
+                                 kind: Literal["develops", "aligns_with"], target: Code,
+                                 body: Decision, principal: WriteKey, store: Store) -> dict:
+    return reviews.review(store, principal, course_key(institution, programme, course), kind,
+                          target, body.decision, body.reason)
 
 
 @router.post("/{course}/{kind}/{target}/review", dependencies=[WRITE],

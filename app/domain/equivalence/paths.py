@@ -43,6 +43,12 @@ class MappingEdge:
     source_url: str | None = None
     asserted_by: str | None = None
     date: str | None = None
+    # What a reader needs to check the claim without leaving the answer: the mapping's note
+    # (e.g. which qualifications it covers) and the verbatim quote of its source, with the
+    # quote's language tag.
+    note: str | None = None
+    evidence_quote: str | None = None
+    evidence_language: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "match_type", MatchType(self.match_type))

@@ -14,7 +14,7 @@ from app.graph.labels import RELATIONSHIP_TYPES, NodeLabel
 
 # Properties a list endpoint may filter on by exact value, per label.
 FILTERABLE: dict[NodeLabel, tuple[str, ...]] = {
-    NodeLabel.FRAMEWORK: ("kind",),
+    NodeLabel.FRAMEWORK: ("kind", "country", "referencing_status"),
     NodeLabel.COMPETENCY: ("group",),
     NodeLabel.JOB_PROFILE: ("administration", "domain", "generic_role"),
     NodeLabel.PICARD_STANDARD: ("kind", "version", "tier"),
@@ -171,6 +171,16 @@ def detail(label: NodeLabel) -> str:
     columns = "".join(f", {column}" for column in lists)
     return f"MATCH (n:{label.value} {{code: $code}}) RETURN properties(n) AS node{columns}"
 
+
+# Per framework: how many levels it has, and how many of them have an accepted mapping (either
+# direction) to a level of the pivot framework (the EQF).
+FRAMEWORK_LEVEL_COUNTS = (
+    "UNWIND $codes AS code MATCH (l:Level) WHERE l.framework = code "
+    "OPTIONAL MATCH (l)-[m:MAPS_TO]-(e:Level) "
+    "WITH code, l, sum(CASE WHEN e.framework = $pivot AND m.review_status = $accepted "
+    "THEN 1 ELSE 0 END) AS links "
+    "RETURN code, count(l) AS levels, sum(CASE WHEN links > 0 THEN 1 ELSE 0 END) AS mapped"
+)
 
 NODE_COUNTS = "MATCH (n) RETURN labels(n)[0] AS label, count(n) AS total ORDER BY label"
 REL_COUNTS = "MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS total ORDER BY type"

@@ -16,3 +16,10 @@ def folded(label: NodeLabel) -> str:
     """Stored codes whose lower-case form is one of ``$keys`` (already lower-cased)."""
     return (f"MATCH (n:{label.value}) WHERE toLower(n.code) IN $keys "
             "RETURN n.code AS code ORDER BY code")
+
+
+def folded_local(label: NodeLabel) -> str:
+    """Programmes and courses whose own (unscoped) code, lower-cased, is one of ``$keys``:
+    how an address written before codes were scoped still finds its entity."""
+    return (f"MATCH (n:{label.value}) WHERE toLower(n.local_code) IN $keys "
+            "RETURN n.code AS code, toLower(n.local_code) AS local ORDER BY code")

@@ -21,7 +21,8 @@ UPSERT_INSTITUTION: LiteralString = (
 PROGRAMME: LiteralString = "MATCH (p:Programme {code: $code}) RETURN properties(p) AS node"
 
 PROGRAMMES_OF: LiteralString = (
-    "MATCH (p:Programme) WHERE p.institution = $institution RETURN p.code AS code ORDER BY code"
+    "MATCH (p:Programme) WHERE p.institution = $institution "
+    "RETURN coalesce(p.local_code, p.code) AS code ORDER BY code"
 )
 
 UPSERT_PROGRAMME: LiteralString = (
@@ -46,7 +47,7 @@ DELETE_COURSE: LiteralString = "MATCH (c:Course {code: $code}) DETACH DELETE c"
 COURSE_OWNERS: LiteralString = (
     "UNWIND $codes AS code MATCH (c:Course {code: code}) "
     "RETURN c.code AS code, c.institution AS institution, c.programme AS programme, "
-    "c.name AS name"
+    "c.name AS name, c.local_code AS local_code"
 )
 
 PROFICIENCIES: LiteralString = (

@@ -14,6 +14,12 @@ ALL_LEVELS = (
     "l.ordinal AS ordinal, l.status AS status"
 )
 
+# How each framework stands towards the EQF, to explain an empty answer.
+FRAMEWORK_REFERENCING = (
+    "MATCH (f:Framework) RETURN f.code AS code, f.referencing_status AS referencing_status, "
+    "f.referencing_year AS referencing_year"
+)
+
 # Cheap change check for the cached mapping graph (see app.services.refresh and
 # CANDIDATES_SIGNATURE in portability.py): counts, and the audit trail every API write extends.
 MAPPINGS_SIGNATURE = (
