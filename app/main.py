@@ -15,6 +15,8 @@ from app.api.rate_limit import RateLimiter
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
 from app.services import graph_state
+from app.services.careers_model import AnswerMemo, CareersModelCache
+from app.services.cqf_table import CqfTableMemo
 from app.services.equivalence import MappingGraphCache
 from app.services.portability import CandidateCache, OfferCache
 from app.settings import Settings
@@ -51,6 +53,9 @@ def create_app(settings: Settings | None = None,
     app.state.settings = settings
     app.state.mapping_cache = MappingGraphCache(settings.mapping_cache_seconds)
     app.state.candidate_cache = CandidateCache(settings.mapping_cache_seconds)
+    app.state.careers_cache = CareersModelCache(settings.mapping_cache_seconds)
+    app.state.cqf_table_memo = CqfTableMemo()
+    app.state.careers_memo = AnswerMemo()
     app.state.offer_cache = OfferCache(settings.mapping_cache_seconds)
     if runtime is not None:
         app.state.runtime = runtime
@@ -73,7 +78,8 @@ def create_app(settings: Settings | None = None,
 
 def drop_read_models(app: FastAPI) -> None:
     """A write in this process: every cached read model is rebuilt on its next use."""
-    for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache):
+    for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache,
+                  app.state.careers_cache):
         cache.invalidate()
     graph_state.tracker(app.state).forget()  # validators and the SPARQL snapshot: look again
 

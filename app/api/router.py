@@ -5,10 +5,12 @@ from fastapi import APIRouter
 from app.api.routes import (
     administrations,
     audit,
+    careers,
     case,
     catalog,
     courses,
     coverage,
+    cqf_table,
     equivalences,
     export,
     health,
@@ -32,6 +34,8 @@ api_router.include_router(equivalences.router)
 api_router.include_router(mappings.router)
 api_router.include_router(administrations.router)
 api_router.include_router(portability.router)
+api_router.include_router(cqf_table.router)
+api_router.include_router(careers.router)
 api_router.include_router(export.router)
 api_router.include_router(releases.router)
 

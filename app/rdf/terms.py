@@ -1,5 +1,6 @@
-"""Term factories: the same description code yields rdflib terms (single-entity documents,
-JSON-LD, RDF/XML) or N-Triples text (the fast N-Triples and Turtle streams).
+"""Term factories: the same description code yields rdflib terms (single-entity documents),
+N-Triples text (the N-Triples stream) or pyoxigraph terms (Turtle, JSON-LD and RDF/XML,
+serialised by pyoxigraph).
 
 ``NTriplesTerms`` renders every term straight to its N-Triples form (``<iri>``,
 ``"text"@en``, ``"5"^^<...#integer>``), so bulk exports build no rdflib object per value;
@@ -11,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -92,5 +94,43 @@ class NTriplesTerms:
         return body
 
 
-Terms = RdflibTerms | NTriplesTerms
+
+
+class OxigraphTerms:
+    """pyoxigraph terms, for the exports serialised by pyoxigraph (``app.rdf.oxstream``):
+    constants are made once and cached."""
+
+    lexical = False
+
+    def __init__(self) -> None:
+        self._consts: dict[str, ox.NamedNode] = {}
+
+    @staticmethod
+    def iri(value: str) -> ox.NamedNode:
+        return ox.NamedNode(value)
+
+    def const(self, term: URIRef) -> ox.NamedNode:
+        node = self._consts.get(term)
+        if node is None:
+            node = self._consts[term] = ox.NamedNode(str(term))
+        return node
+
+    def node(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(term, URIRef):
+            return self.const(term)
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        assert isinstance(term, Literal)
+        return self.literal(str(term), term.language, term.datatype)
+
+    def literal(self, text: str, lang: str | None = None,
+                datatype: URIRef | None = None) -> ox.Literal:
+        if lang:
+            return ox.Literal(text, language=lang)
+        if datatype is not None and str(datatype) != _XSD_STRING:
+            return ox.Literal(text, datatype=self.const(datatype))
+        return ox.Literal(text)
+
+
+Terms = RdflibTerms | NTriplesTerms | OxigraphTerms
 RDFLIB = RdflibTerms()

@@ -27,6 +27,9 @@ KNOWN_COSTLY = {
     ("GET", "/api/v1/releases/{version}/diff/{other}"),
     ("GET", "/api/v1/releases/{version}/files/{name}"),
     ("GET", "/sparql"), ("POST", "/sparql"),
+    ("GET", "/api/v1/cqf-table"), ("GET", "/api/v1/cqf-table.csv-metadata.json"),
+    ("GET", "/api/v1/job-families/{code}/career-path"), ("POST", "/api/v1/career-plans"),
+    ("GET", "/api/v1/job-profiles/{code}/successors"),
 }
 # Framework routes without FastAPI dependencies: the schema document and static files.
 UNDECLARABLE = {"/openapi.json"}

@@ -1,0 +1,142 @@
+"""A job family's career ladder: profiles by CQF level, streams, and the delta of each step.
+
+Rules
+-----
+* Rungs: the family's profiles placed on the CQF (by the service, through the equivalence
+  engine) grouped by CQF ordinal, lowest first. Profiles that cannot be placed are listed
+  apart, never guessed onto a rung.
+* Streams: a profile is on the ``management`` stream when it requires at least one
+  competency of the management group (``MGT``); otherwise on the ``specialist`` stream.
+  Where a rung holds profiles of both streams the ladder branches.
+* Steps: each profile above the lowest rung is reached from the nearest lower rung that has
+  profiles: from a profile of the same stream when there is one, otherwise from any; among
+  those, the one whose requirements cover this profile's best (portability's coverage),
+  ties by code.
+* Delta of a step: competencies newly required, proficiencies that rise (from -> to), tasks
+  added, and the courses that close the gaps at least cost (portability's training cover).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from app.domain.portability import (
+    CourseOffer,
+    Gap,
+    Proficiency,
+    TrainingPlan,
+    coverage,
+    recommend_training,
+)
+
+MANAGEMENT_GROUP = "MGT"
+STREAMS = ("specialist", "management")
+
+
+@dataclass(frozen=True)
+class FamilyProfile:
+    code: str
+    name: str
+    rank: int | None  # CQF ordinal the profile is placed at; None when it cannot be placed
+    requirements: Mapping[str, Proficiency]
+    tasks: frozenset[str] = field(default_factory=frozenset)
+
+
+def stream_of(profile: FamilyProfile, groups: Mapping[str, str]) -> str:
+    """``management`` when the profile requires any management-group competency."""
+    if any(groups.get(c) == MANAGEMENT_GROUP for c in profile.requirements):
+        return "management"
+    return "specialist"
+
+
+@dataclass(frozen=True)
+class StepDelta:
+    from_profile: str
+    to_profile: str
+    coverage: float | None  # of the upper profile's requirements by the lower one's
+    new_competencies: tuple[Gap, ...]  # held None
+    rising: tuple[Gap, ...]  # held = the lower profile's proficiency
+    tasks_added: tuple[str, ...]
+    training: TrainingPlan
+
+
+@dataclass(frozen=True)
+class Rung:
+    rank: int
+    streams: dict[str, tuple[str, ...]]  # stream -> profile codes (only non-empty streams)
+
+    @property
+    def branches(self) -> bool:
+        return len(self.streams) > 1
+
+
+@dataclass(frozen=True)
+class Ladder:
+    rungs: tuple[Rung, ...]
+    steps: tuple[StepDelta, ...]
+    unplaced: tuple[str, ...]
+    streams: dict[str, str]  # profile code -> stream
+
+
+def _predecessor(profile: FamilyProfile, below: Sequence[FamilyProfile],
+                 streams: Mapping[str, str]) -> FamilyProfile:
+    same = [p for p in below if streams[p.code] == streams[profile.code]]
+    pool = same or list(below)
+
+    def key(p: FamilyProfile) -> tuple[float, str]:
+        score = coverage(p.requirements, profile.requirements).score
+        return (-(score or 0.0), p.code)
+
+    return min(pool, key=key)
+
+
+def relevant_offers(gaps: Iterable[Gap],
+                    by_competency: Mapping[str, Sequence[CourseOffer]]) -> list[CourseOffer]:
+    """The offers developing any gap's competency (the only ones the set cover can use)."""
+    seen: dict[str, CourseOffer] = {}
+    for gap in gaps:
+        for offer in by_competency.get(gap.competency, ()):
+            seen.setdefault(offer.code, offer)
+    return list(seen.values())
+
+
+def offers_by_competency(offers: Iterable[CourseOffer]) -> dict[str, list[CourseOffer]]:
+    index: dict[str, list[CourseOffer]] = {}
+    for offer in offers:
+        for competency in offer.develops:
+            index.setdefault(competency, []).append(offer)
+    return index
+
+
+def _delta(lower: FamilyProfile, upper: FamilyProfile,
+           offers: Mapping[str, Sequence[CourseOffer]]) -> StepDelta:
+    report = coverage(lower.requirements, upper.requirements)
+    new = tuple(sorted((g for g in report.gaps if g.held is None), key=lambda g: g.competency))
+    rising = tuple(sorted((g for g in report.gaps if g.held is not None),
+                          key=lambda g: g.competency))
+    return StepDelta(lower.code, upper.code, report.score, new, rising,
+                     tuple(sorted(upper.tasks - lower.tasks)),
+                     recommend_training(report.gaps, relevant_offers(report.gaps, offers)))
+
+
+def build_ladder(profiles: Iterable[FamilyProfile], groups: Mapping[str, str],
+                 offers: Iterable[CourseOffer]) -> Ladder:
+    """The family's ladder; ``groups`` maps competency code -> competency group code."""
+    members = sorted(profiles, key=lambda p: p.code)
+    index = offers_by_competency(offers)
+    streams = {p.code: stream_of(p, groups) for p in members}
+    placed = [p for p in members if p.rank is not None]
+    ranks = sorted({p.rank for p in placed if p.rank is not None})
+    by_rank = {r: [p for p in placed if p.rank == r] for r in ranks}
+    rungs = tuple(
+        Rung(r, {s: tuple(p.code for p in by_rank[r] if streams[p.code] == s)
+                 for s in STREAMS if any(streams[p.code] == s for p in by_rank[r])})
+        for r in ranks)
+    steps = []
+    for lower_rank, upper_rank in zip(ranks, ranks[1:], strict=False):
+        for profile in by_rank[upper_rank]:
+            pred = _predecessor(profile, by_rank[lower_rank], streams)
+            steps.append(_delta(pred, profile, index))
+    unplaced = tuple(p.code for p in members if p.rank is None)
+    return Ladder(rungs, tuple(steps), unplaced, streams)

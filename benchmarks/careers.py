@@ -1,0 +1,155 @@
+"""Careers benchmarks: p95 of the CQF table (JSON), a family's career path, a career plan
+(at most 4 moves) and successors on the generated ESCO-sized graph, each beside the bare
+FastAPI app and the service's ``/health/live`` measured in the same run.
+
+    python -m benchmarks.careers            # ESCO-sized graph, records its own section
+    python -m benchmarks.careers --quick    # graph at 1/10, short runs, no record
+
+Uses the core suite's machinery (``benchmarks.http_bench``: ``cqf serve`` in its own
+process, single-client latency after every distinct request was sent once, wrk throughput)
+and writes only between its own markers in ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks import http_bench as hb
+from benchmarks.runner import (
+    DOC,
+    GRAPH,
+    Options,
+    _generate,
+    _load_average,
+    _machine,
+    embedded_store,
+)
+
+START = "<!-- bench:careers:start -->"
+END = "<!-- bench:careers:end -->"
+GOALS = {"CQF table (JSON)": 50.0, "career path": 20.0, "career plan (max 4 moves)": 100.0,
+         "successors": 50.0}
+
+
+def operations(profiles: list[str], families: list[str]) -> list[hb.Operation]:
+    pairs = list(zip(profiles[0::2], profiles[1::2], strict=False))
+    return [
+        hb.Operation(hb.LIVE, [hb.Call("GET", "/health/live")]),
+        hb.Operation("CQF table (JSON)", [hb.Call("GET", "/api/v1/cqf-table")],
+                     hb.Goal(p95_ms=GOALS["CQF table (JSON)"])),
+        hb.Operation("career path", [hb.Call("GET", f"/api/v1/job-families/{f}/career-path")
+                                     for f in families], hb.Goal(p95_ms=GOALS["career path"])),
+        hb.Operation("career plan (max 4 moves)", [
+            hb.Call("POST", "/api/v1/career-plans",
+                    {"from_profile": a, "target_profile": b, "max_steps": 4})
+            for a, b in pairs], hb.Goal(p95_ms=GOALS["career plan (max 4 moves)"])),
+        hb.Operation("successors", [hb.Call("GET", f"/api/v1/job-profiles/{p}/successors")
+                                    for p in profiles], hb.Goal(p95_ms=GOALS["successors"])),
+    ]
+
+
+def _plans_found(base: str, op: hb.Operation) -> str:
+    found = 0
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for call in op.calls:
+            found += client.post(call.path, json=call.body).json().get("plan") is not None
+    return f"{found} of {len(op.calls)} start/target pairs have a plan within 4 moves"
+
+
+def measure(console: Console, opts: Options) -> tuple[dict[str, Any], list[hb.HttpFigure], str]:
+    bench = hb.HttpBench(requests=60 if opts.quick else 200,
+                         duration=1.0 if opts.quick else 4.0, console=console)
+    figures: list[hb.HttpFigure] = []
+    with embedded_store() as (port, store):
+        graph, written, seconds = _generate(console, store, opts)
+        families = [f"BJF-{i:02d}" for i in range(1, 21)]
+        title = "ESCO-sized" if opts.factor == 1.0 else f"generated x{opts.factor:g}"
+        with hb.bare_server() as bare:
+            console.print("measuring the bare FastAPI app ...")
+            figures.append(bench.measure(bare, hb.Operation(hb.BARE, [hb.Call("GET", "/")]),
+                                         title))
+            with hb.api_server(port, GRAPH) as base:
+                ops = operations(graph.sample.profiles, families)
+                plans = _plans_found(base, ops[3])
+                for op in ops:
+                    console.print(f"measuring {op.name} ...")
+                    figures.append(bench.measure(base, op, title))
+    hb.with_ratios(figures, {op.name: op.goal for op in ops}, esco_graph=title)
+    meta = {"date": dt.date.today().isoformat(), "machine": _machine(), "seed": opts.seed,
+            "scale": opts.factor, "rows_written": written, "generate_seconds": seconds,
+            "load_before": _load_average(), "note": opts.note}
+    return meta, figures, plans
+
+
+def markdown(meta: dict[str, Any], figures: list[hb.HttpFigure], plans: str) -> str:
+    lines = [
+        "## Careers: CQF table, career path, career plan, successors",
+        "",
+        "Reproduce: `python -m benchmarks.careers` (ESCO-sized graph, seed "
+        f"{meta['seed']}; `--quick` for 1/10). One `cqf serve` worker over the generated "
+        "graph; the bare FastAPI app and `/health/live` measured in the same run. Latency: "
+        "single client, sequential requests after every distinct request was sent once "
+        "(read models and answer caches primed, as in steady service). Throughput: "
+        f"{figures[0].load_generator}.",
+        "",
+        f"Run {meta['date']} on {meta['machine']}; graph written in "
+        f"{meta['generate_seconds']} s ({meta['rows_written']:,} rows); load average before: "
+        f"{meta['load_before']}. **The machine was shared with other work during the run** "
+        "(about eight sessions on 2 cores): compare the figures with the bare app's beside "
+        "them, not across runs. " + (meta["note"] or ""),
+        "",
+        f"Plans: {plans}.",
+        "",
+        "| operation | requests | p50 ms | p95 ms | p99 ms | req/s | vs bare | goal | verdict |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for f in figures:
+        lines.append(f"| {f.name} | {f.requests} | {f.p50_ms} | {f.p95_ms} | {f.p99_ms} | "
+                     f"{f.throughput_rps} | {f.ratios.get('vs_bare', '')} | {f.goal} | "
+                     f"{f.verdict} |")
+    return "\n".join(lines)
+
+
+def update_doc(path: Path, section: str) -> None:
+    block = f"{START}\n{section.rstrip()}\n{END}"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + block + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.careers")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--no-record", dest="record", action="store_false", default=None)
+    parser.add_argument("--note", default="")
+    args = parser.parse_args()
+    opts = Options(quick=args.quick, seed=args.seed, record=args.record, note=args.note)
+    console = Console()
+    meta, figures, plans = measure(console, opts)
+    table = Table("operation", "p50 ms", "p95 ms", "req/s", "vs bare", "verdict")
+    for f in figures:
+        table.add_row(f.name, str(f.p50_ms), str(f.p95_ms), str(f.throughput_rps),
+                      str(f.ratios.get("vs_bare", "")), f.verdict)
+    console.print(table)
+    console.print(plans)
+    if (args.record if args.record is not None else not args.quick) and not os.environ.get(
+            "CQF_BENCH_NO_RECORD"):
+        update_doc(DOC, markdown(meta, figures, plans))
+        console.print(f"recorded: {DOC}")
+
+
+if __name__ == "__main__":
+    main()
