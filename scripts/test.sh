@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One command from a fresh clone to a passing test run: installs into .venv, then pytest.
+# One command from a fresh clone to a passing test run: installs everything locked (serving and
+# the test tools, scripts/setup.sh) into .venv, then pytest.
 # Neo4j tests run where a Docker engine is available and are skipped (reason printed) elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."

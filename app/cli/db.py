@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from app.cli.common import console, load_settings, open_store
+from app.graph.backup import backup, restore
 from app.graph.embedded import EmbeddedFalkorDB, StoreBusy
 from app.settings import Backend
 
@@ -56,6 +59,33 @@ def db_stop() -> None:
                       "stop that process instead")
         raise typer.Exit(1)
     console.print("stopped" if server.stop() else "not running")
+
+
+@db_app.command("backup")
+def db_backup(out: Annotated[Path, typer.Argument(help="snapshot file to write")]) -> None:
+    """Snapshot the embedded store while it serves (BGSAVE: point in time, no pause)."""
+    settings = load_settings()
+    if settings.backend is not Backend.EMBEDDED:
+        console.print("backups of an external FalkorDB or Neo4j use their own tools "
+                      "(see README, Operating it)")
+        raise typer.Exit(1)
+    with open_store(settings) as runtime:
+        port = runtime.attached.port if runtime.attached else runtime.embedded.port  # type: ignore[union-attr]
+        assert port is not None
+        size = backup(port, settings.data_dir / "falkordb", out)
+    console.print(f"wrote {out} ({size:,} bytes)")
+
+
+@db_app.command("restore")
+def db_restore(snapshot: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Restore a snapshot into CQF_DATA_DIR, which must be new or empty (then `cqf serve`)."""
+    settings = load_settings()
+    try:
+        restore(snapshot, settings.data_dir / "falkordb")
+    except (FileExistsError, RuntimeError) as exc:
+        console.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    console.print(f"restored {snapshot} into {settings.data_dir}")
 
 
 @db_app.command("status")

@@ -33,7 +33,7 @@ def export_command(
     with open_store(settings) as runtime:
         store = runtime.store
         base = base_iri_for(runtime, settings, base_iri)
-        check_framework(store, framework)
+        framework = check_framework(store, framework)
         total = export_size(store, framework) if scope != Scope.ONTOLOGY else 0
         handle = out.open("w", encoding="utf-8") if out else sys.stdout
         with progress_bar() as progress:

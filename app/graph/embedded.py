@@ -213,7 +213,11 @@ class EmbeddedFalkorDB:
         if not self.try_acquire():
             raise StoreBusy(self.data_dir, PidRecord.read(self.pid_file))
         port = port or _free_loopback_port()
-        self._spawn(port, detached)
+        try:
+            self._spawn(port, detached)
+        except BaseException:
+            self.release()  # a server that never came up owns nothing
+            raise
         if detached:  # the server holds the lock now (inherited descriptor); we let go
             self.release()
         return port

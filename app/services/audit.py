@@ -14,21 +14,30 @@ from typing import Any
 
 from app.domain.auth import Principal
 from app.graph.cypher import auth as q
-from app.graph.port import GraphStore
+from app.graph.cypher.audited import AUDIT_FIELDS, audited
+from app.graph.port import GraphStore, Row
 
 
-def record_audit(store: GraphStore, principal: Principal, action: str, target_kind: str,
-                 target_code: str, before: dict | None, after: dict | None,
-                 owner: str | None = None) -> None:
-    """Append one audit entry. ``owner`` defaults to the principal's own scope."""
+def new_entry_code(at: str) -> str:
+    return f"{at}-{secrets.token_hex(4)}"
+
+
+def entry(principal: Principal, action: str, target_kind: str, target_code: str,
+          before: dict | None, after: dict | None, owner: str | None = None) -> dict[str, Any]:
+    """One audit entry's values. ``owner`` defaults to the principal's own scope."""
     at = datetime.now(UTC).isoformat(timespec="microseconds")
-    scope = owner or _scope_of(principal)
-    store.write(q.CREATE_AUDIT, {
-        "code": f"{at}-{secrets.token_hex(4)}", "at": at, "key_id": principal.key_id,
-        "role": principal.role, "action": action, "target_kind": target_kind,
-        "target_code": target_code, "owner": scope,
-        "before": _dump(before), "after": _dump(after),
-    })
+    return {"code": new_entry_code(at), "at": at, "key_id": principal.key_id,
+            "role": principal.role, "action": action, "target_kind": target_kind,
+            "target_code": target_code, "owner": owner or _scope_of(principal),
+            "before": _dump(before), "after": _dump(after)}
+
+
+def write_audited(store: GraphStore, query: str, params: dict[str, Any],
+                  audit: dict[str, Any]) -> list[Row]:
+    """Run a write and create its audit entry in the same statement (app/graph/cypher/
+    audited.py): both are stored or neither is, whatever fails and wherever it crashes."""
+    return store.write(audited(query),  # type: ignore[arg-type]
+                       {**params, **{f"audit_{k}": audit[k] for k in AUDIT_FIELDS}})
 
 
 def _scope_of(principal: Principal) -> str | None:

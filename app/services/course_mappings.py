@@ -8,6 +8,7 @@ mappings are a one-course upload), so all three behave the same.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +20,8 @@ from app.domain.identity import course_key, local_code, programme_key
 from app.graph.cypher import courses as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
-from app.services.audit import record_audit
+from app.services import locks
+from app.services.audit import entry, write_audited
 from app.services.codes import CodeResolver
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -195,23 +197,44 @@ def plan(store: GraphStore, principal: Principal, institution: str,
 def apply(store: GraphStore, principal: Principal, institution: str,
           raw_rows: list[tuple[int, dict[str, Any]]], *, dry_run: bool = False,
           scope: list[str] | None = None, course_props: dict[str, dict[str, Any]] | None = None,
-          audit_action: str | None = "bulk_upload", digest: str | None = None) -> dict[str, Any]:
-    """Validate all rows, then write the difference as ONE statement (unless ``dry_run``):
-    atomic on both backends, and a no-op when nothing differs."""
+          audit_action: str = "bulk_upload", digest: str | None = None,
+          audit_entry: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+          ) -> dict[str, Any]:
+    """Validate all rows, then write the difference and its audit entry as ONE statement
+    (unless ``dry_run``): atomic on both backends, and a no-op when nothing differs.
+    ``audit_entry(report)``: the entry to record instead of the upload's own."""
+    if dry_run:
+        return _apply(store, principal, institution, raw_rows, dry_run, scope, course_props,
+                      audit_action, digest, audit_entry)
+    # One writer at a time per institution (across workers): each upload is planned against
+    # the state the previous one left, so the result is one whole file, never a mixture.
+    with locks.held(store, f"mappings:{institution.upper()}",
+                    f"an upload of {institution}'s mappings is in progress; retry when it ends"):
+        return _apply(store, principal, institution, raw_rows, dry_run, scope, course_props,
+                      audit_action, digest, audit_entry)
+
+
+def _apply(store: GraphStore, principal: Principal, institution: str,
+           raw_rows: list[tuple[int, dict[str, Any]]], dry_run: bool,
+           scope: list[str] | None, course_props: dict[str, dict[str, Any]] | None,
+           audit_action: str, digest: str | None,
+           audit_entry: Callable[[dict[str, Any]], dict[str, Any]] | None) -> dict[str, Any]:
     planned = plan(store, principal, institution, raw_rows, dry_run=dry_run, scope=scope,
                    course_props=course_props)
     institution = planned.report["institution"]
     removed_keys = planned.report.pop("removed_keys")
     if dry_run or planned.empty:
         return planned.report
-    store.write(q.APPLY_MAPPINGS, planned.params)
-    if audit_action:
+    if audit_entry is not None:
+        audit = audit_entry(planned.report)
+    else:
         counts = {k: planned.report[k] for k in ("added", "changed", "removed", "unchanged",
                                                  "courses_written")}
-        record_audit(store, principal, audit_action, "Institution", institution,
-                     {"mappings": planned.stored},
-                     {**counts, "sha256": digest, "removed_keys": removed_keys},
-                     owner=f"institution:{institution}")
+        audit = entry(principal, audit_action, "Institution", institution,
+                      {"mappings": planned.stored},
+                      {**counts, "sha256": digest, "removed_keys": removed_keys},
+                      owner=f"institution:{institution}")
+    write_audited(store, q.APPLY_MAPPINGS, planned.params, audit)
     return planned.report
 
 

@@ -19,7 +19,7 @@ from app.graph.cypher import courses as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services import course_mappings as mappings
-from app.services.audit import record_audit
+from app.services.audit import entry, write_audited
 from app.services.catalog import CatalogService, parse_level_code
 from app.services.codes import CodeResolver
 
@@ -53,9 +53,9 @@ def put_institution(store: GraphStore, principal: Principal, code: str,
                       "asserted_by": principal.role,
                       "source_document": "Institution record created through the CQF Graph API",
                       "source_publisher": fields.get("name"), "source_year": int(_today()[:4])})
-    store.write(q.UPSERT_INSTITUTION, {"code": code, "props": props})
-    record_audit(store, principal, "put", "Institution", code, before, props,
-                 owner=_owner(code))
+    write_audited(store, q.UPSERT_INSTITUTION, {"code": code, "props": props},
+                  entry(principal, "put", "Institution", code, before, props,
+                        owner=_owner(code)))
     return CatalogService(store).get(NodeLabel.INSTITUTION, code), before is None
 
 
@@ -113,10 +113,10 @@ def put_programme(store: GraphStore, principal: Principal, institution: str, cod
     if before is None:
         props.update(mappings._provenance(principal, inst, _today()))
         props.pop("date", None)
-    store.write(q.UPSERT_PROGRAMME, {"institution": institution, "code": key,
-                                     "props": props, "level": fields.get("level")})
-    record_audit(store, principal, "put", "Programme", key, before, props,
-                 owner=_owner(institution))
+    write_audited(store, q.UPSERT_PROGRAMME, {"institution": institution, "code": key,
+                                              "props": props, "level": fields.get("level")},
+                  entry(principal, "put", "Programme", key, before, props,
+                        owner=_owner(institution)))
     return CatalogService(store).get(NodeLabel.PROGRAMME, key), before is None
 
 
@@ -129,9 +129,9 @@ def delete_programme(store: GraphStore, principal: Principal, institution: str,
         raise NotFound("Programme", f"{institution}/{code}")
     if store.read(q.COURSES_OF_PROGRAMME, {"code": key}):
         raise Conflict("the programme still has courses; delete them first")
-    store.write(q.DELETE_PROGRAMME, {"code": key})
-    record_audit(store, principal, "delete", "Programme", key, before, None,
-                 owner=_owner(institution))
+    write_audited(store, q.DELETE_PROGRAMME, {"code": key},
+                  entry(principal, "delete", "Programme", key, before, None,
+                        owner=_owner(institution)))
 
 
 def get_course(store: GraphStore, institution: str, programme: str, code: str) -> dict[str, Any]:
@@ -168,14 +168,15 @@ def put_course(store: GraphStore, principal: Principal, institution: str, progra
                                  "target": a.get("standard"), "evidence": a.get("evidence")})
             for n, a in enumerate(aligns_with)]
     try:
-        report = mappings.apply(store, principal, institution, raw, scope=[key],
-                                course_props={key: {**fields, "programme": own_programme}},
-                                audit_action=None)
+        report = mappings.apply(
+            store, principal, institution, raw, scope=[key],
+            course_props={key: {**fields, "programme": own_programme}},
+            audit_entry=lambda changes: entry(
+                principal, "put", "Course", key, before,
+                {**fields, "programme": own_programme, "develops": develops,
+                 "aligns_with": aligns_with, "changes": changes}, owner=_owner(institution)))
     except InvalidInput as exc:
         raise _relocate(exc, len(develops)) from None
-    record_audit(store, principal, "put", "Course", key, before,
-                 {**fields, "programme": own_programme, "develops": develops,
-                  "aligns_with": aligns_with, "changes": report}, owner=_owner(institution))
     created = before is None
     return get_course(store, institution, own_programme, own_code), created, report
 
@@ -208,6 +209,6 @@ def delete_course(store: GraphStore, principal: Principal, institution: str, pro
     before = _props(store, NodeLabel.COURSE, key) if key else None
     if key is None or before is None:
         raise NotFound("Course", f"{institution}/{programme}/{code}")
-    store.write(q.DELETE_COURSE, {"code": key})
-    record_audit(store, principal, "delete", "Course", key, before, None,
-                 owner=_owner(institution))
+    write_audited(store, q.DELETE_COURSE, {"code": key},
+                  entry(principal, "delete", "Course", key, before, None,
+                        owner=_owner(institution)))

@@ -15,12 +15,13 @@ from app.domain.auth import Principal, valid_role
 from app.domain.errors import FieldProblem, InvalidInput, NotFound, Unauthorized
 from app.graph.cypher import auth as q
 from app.graph.port import GraphStore
-from app.services.audit import record_audit
+from app.services.audit import entry, write_audited
 
 KEY_FORMAT = re.compile(r"^cqf_(?P<key_id>[a-f0-9]{12})_[A-Za-z0-9_-]{20,100}$")
 # Writing last_used_at on every request would turn each read of a key into a write; once a
 # minute is precise enough for "when was this key last used".
 TOUCH_EVERY_SECONDS = 60
+CLI = Principal(key_id="cli", role="admin")  # the operator at the command line
 
 
 def now_iso() -> str:
@@ -41,11 +42,11 @@ def create_key(store: GraphStore, role: str, label: str | None = None,
     key_id = secrets.token_hex(6)
     key = f"cqf_{key_id}_{secrets.token_urlsafe(32)}"
     created = now_iso()
-    store.write(q.CREATE_KEY, {"code": key_id, "hash": hash_key(key), "role": role,
-                               "label": label, "now": created,
-                               "created_by": by.key_id if by else "cli"})
-    if by is not None:
-        record_audit(store, by, "create", "ApiKey", key_id, None, {"role": role, "label": label})
+    write_audited(store, q.CREATE_KEY, {"code": key_id, "hash": hash_key(key), "role": role,
+                                        "label": label, "now": created,
+                                        "created_by": (by or CLI).key_id},
+                  entry(by or CLI, "create", "ApiKey", key_id, None,
+                        {"role": role, "label": label}))
     return {"key_id": key_id, "key": key, "role": role, "label": label, "created_at": created}
 
 
@@ -71,12 +72,12 @@ def _touch(store: GraphStore, row: dict[str, Any]) -> None:
 
 
 def revoke_key(store: GraphStore, key_id: str, by: Principal | None = None) -> dict[str, Any]:
-    rows = store.write(q.REVOKE_KEY, {"code": key_id, "now": now_iso()})
+    now = now_iso()
+    rows = write_audited(store, q.REVOKE_KEY, {"code": key_id, "now": now},
+                         entry(by or CLI, "revoke", "ApiKey", key_id, None,
+                               {"revoked_at": now}))
     if not rows:
         raise NotFound("ApiKey", key_id)
-    if by is not None:
-        record_audit(store, by, "revoke", "ApiKey", key_id, None,
-                     {"revoked_at": rows[0]["revoked_at"]})
     return {"key_id": key_id, "revoked_at": rows[0]["revoked_at"]}
 
 

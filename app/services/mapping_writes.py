@@ -20,7 +20,7 @@ from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from app.graph.cypher import mappings as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
-from app.services.audit import record_audit
+from app.services.audit import entry, write_audited
 from app.services.codes import CodeResolver
 from app.services.mappings import mapping_view
 
@@ -96,12 +96,13 @@ class MappingWriter:
             "historical": False, "evidence_quote": new.evidence_quote,
             "evidence_language": new.evidence_language,
         }
-        rows = self.store.write(q.CREATE_MAPPING, {"from_level": new.from_level,
-                                                   "to_level": new.to_level, "props": props})
+        audit = entry(principal, "mapping.create", "Mapping", props["id"], None,
+                      {**props, "from_level": new.from_level, "to_level": new.to_level},
+                      owner=props["owner"])
+        rows = write_audited(self.store, q.CREATE_MAPPING, {
+            "from_level": new.from_level, "to_level": new.to_level, "props": props}, audit)
         created = mapping_view(rows[0])
         self.on_change()
-        record_audit(self.store, principal, "mapping.create", "Mapping", props["id"], None,
-                     created, owner=props["owner"])
         return created
 
     def _existing(self, mapping_id: str) -> dict[str, Any]:
@@ -121,11 +122,14 @@ class MappingWriter:
         props = {"review_status": DECISIONS[decision], "review_reason": reason,
                  "reviewed_by": principal.role,
                  "reviewed_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        after = mapping_view(self.store.write(q.UPDATE_MAPPING,
-                                              {"id": mapping_id, "props": props})[0])
+        audit = entry(principal, f"mapping.{decision}", "Mapping", mapping_id, before,
+                      {**before, **props}, owner=before.get("owner"))
+        rows = write_audited(self.store, q.UPDATE_MAPPING, {"id": mapping_id, "props": props},
+                             audit)
+        if not rows:
+            raise NotFound("Mapping", mapping_id)
+        after = mapping_view(rows[0])
         self.on_change()
-        record_audit(self.store, principal, f"mapping.{decision}", "Mapping", mapping_id,
-                     before, after, owner=before.get("owner"))
         return after
 
     def retract(self, principal: Principal, mapping_id: str) -> None:
@@ -135,20 +139,21 @@ class MappingWriter:
         if not principal.is_admin and (own is None or own != owner):
             raise Forbidden("only the asserting administration or an admin may retract it")
         before = mapping_view(row)
-        self.store.write(q.DELETE_MAPPING, {"id": mapping_id})
+        write_audited(self.store, q.DELETE_MAPPING, {"id": mapping_id},
+                      entry(principal, "mapping.retract", "Mapping", mapping_id, before, None,
+                            owner=owner))
         self.on_change()
-        record_audit(self.store, principal, "mapping.retract", "Mapping", mapping_id, before,
-                     None, owner=owner)
 
     def upsert_administration(self, principal: Principal, code: str,
                               props: dict[str, Any]) -> dict[str, Any]:
         if not principal.is_admin:
             raise Forbidden("only an admin may register an administration")
         before = self.store.read(q.ADMINISTRATION, {"code": code})
-        node = self.store.write(q.UPSERT_ADMINISTRATION, {"code": code, "props": props})[0]
-        record_audit(self.store, principal, "administration.put", "Administration", code,
-                     before[0]["node"] if before else None, node["node"],
-                     owner=f"administration:{code}")
+        old = before[0]["node"] if before else None
+        audit = entry(principal, "administration.put", "Administration", code, old,
+                      {**(old or {}), **props, "code": code}, owner=f"administration:{code}")
+        node = write_audited(self.store, q.UPSERT_ADMINISTRATION,
+                             {"code": code, "props": props}, audit)[0]
         return node["node"]
 
     def register_scale(self, principal: Principal, administration: str, framework: str,
@@ -172,15 +177,14 @@ class MappingWriter:
         rows = [{"code": f"{framework}:{lv.level}", "framework": framework, "level": lv.level,
                  "name": lv.name, "name_fr": lv.name_fr, "ordinal": lv.ordinal,
                  "description": lv.description, **_asserted(framework_props)} for lv in levels]
-        self.store.write(q.UPSERT_SCALE, {
+        audit = entry(principal, "scale.put", "Framework", framework,
+                      {"levels": [r["code"] for r in existing]},
+                      {"levels": sorted(wanted)}, owner=f"administration:{administration}")
+        write_audited(self.store, q.UPSERT_SCALE, {
             "administration": administration, "framework": framework,
-            "framework_props": {**framework_props, "kind": "grade_scale"}, "levels": rows})
-        if dropped:
-            self.store.write(q.DELETE_LEVELS, {"codes": [r["code"] for r in dropped]})
+            "framework_props": {**framework_props, "kind": "grade_scale"}, "levels": rows,
+            "drop": [r["code"] for r in dropped]}, audit)
         self.on_change()
-        record_audit(self.store, principal, "scale.put", "Framework", framework,
-                     {"levels": [r["code"] for r in existing]},
-                     {"levels": sorted(wanted)}, owner=f"administration:{administration}")
         return {"framework": framework, "administration": administration,
                 "levels": sorted(wanted), "removed": [r["code"] for r in dropped]}
 

@@ -7,7 +7,9 @@ from typing import Any
 from app.domain import equivalence as eq
 from app.domain.errors import NotFound
 from app.graph.cypher import mappings as q
+from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
+from app.services.codes import CodeResolver
 from app.services.entities import source_of
 from app.services.equivalence import edge_from_row, evidence_of, load_mapping_graph
 
@@ -32,6 +34,12 @@ class MappingService:
     def list(self, *, limit: int, offset: int, **filters: str | None) -> dict[str, Any]:
         params = {"from_framework": None, "to_framework": None, "framework": None,
                   "review_status": None, "method": None, "level": None, **filters}
+        codes = CodeResolver(self.store)
+        for name in ("from_framework", "to_framework", "framework"):
+            if params[name]:
+                params[name] = codes.find(NodeLabel.FRAMEWORK, params[name]) or params[name]
+        if params["level"]:
+            params["level"] = codes.find(NodeLabel.LEVEL, params["level"]) or params["level"]
         total = self.store.read(q.COUNT_MAPPINGS, params)[0]["total"]
         rows = self.store.read(q.LIST_MAPPINGS, {**params, "limit": limit, "offset": offset})
         items = [mapping_view(r) for r in rows]

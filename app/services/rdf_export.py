@@ -11,7 +11,6 @@ from enum import StrEnum
 
 import pyoxigraph as ox
 
-from app.domain.errors import NotFound
 from app.graph.cypher import rdf as q
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore
@@ -23,6 +22,7 @@ from app.rdf.oxstream import serialized
 from app.rdf.terms import RDFLIB, NTriplesTerms, OxigraphTerms, Terms
 from app.rdf.triples import Description, Sources
 from app.rdf.writers import PREFIXES, WRITERS
+from app.services.codes import CodeResolver
 
 L_COMPETENCY = NodeLabel.COMPETENCY
 PAGE_SIZE = 1000
@@ -37,9 +37,13 @@ class Scope(StrEnum):
     ALL = "all"
 
 
-def check_framework(store: GraphStore, framework: str | None) -> None:
-    if framework is not None and not store.read(q.FRAMEWORK_EXISTS, {"code": framework}):
-        raise NotFound("Framework", framework)
+def check_framework(store: GraphStore, framework: str | None) -> str | None:
+    """The canonical code of the framework to export (typed in any case), or None."""
+    if framework is None:
+        return None
+    if store.read(q.FRAMEWORK_EXISTS, {"code": framework}):
+        return framework
+    return CodeResolver(store).require(NodeLabel.FRAMEWORK, framework)
 
 
 def _in_terms(descriptions: Iterable[Description], terms: Terms) -> list[Description]:

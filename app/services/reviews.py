@@ -12,7 +12,7 @@ from app.domain.identity import course_key, local_code, programme_key
 from app.graph.cypher import courses as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
-from app.services.audit import record_audit
+from app.services.audit import entry, write_audited
 from app.services.codes import CodeResolver
 from app.services.keys import now_iso
 
@@ -67,13 +67,16 @@ def review_node(store: GraphStore, principal: Principal, label: NodeLabel, insti
         own = codes.find(NodeLabel.PROGRAMME, programme_key(institution, programme))
         typed = course_key(institution, local_code(own), code) if own else typed
     key = codes.find(label, typed)
-    rows = store.write(q.review_node(label), {"code": key, "institution": institution,
-                                              "programme": None, "props": props}) if key else []
-    if not rows:
+    params = {"code": key, "institution": institution, "programme": None, "props": props}
+    found = store.read(q.review_node_before(label), params) if key else []
+    if not found:
         raise NotFound(label.value, "/".join(p for p in (institution, programme, code) if p))
     code = key  # type: ignore[assignment]
-    record_audit(store, principal, f"review_{decision}", label.value, code, rows[0]["before"],
-                 props, owner=f"institution:{institution}")
+    rows = write_audited(store, q.review_node(label), params, entry(
+        principal, f"review_{decision}", label.value, code, found[0]["before"], props,
+        owner=f"institution:{institution}"))
+    if not rows:
+        raise NotFound(label.value, "/".join(p for p in (institution, programme, code) if p))
     return {"kind": label.value, **{k: v for k, v in rows[0].items() if k != "before"}}
 
 
@@ -89,11 +92,14 @@ def review(store: GraphStore, principal: Principal, course: str, kind: str, targ
     course = codes.find(NodeLabel.COURSE, course) or course
     target_label = NodeLabel.COMPETENCY if kind == "develops" else NodeLabel.PICARD_STANDARD
     target = codes.find(target_label, target) or target
-    rows = store.write(q.review_mapping(REL[kind]), {"course": course, "target": target,
-                                                     "props": props})
+    params = {"course": course, "target": target, "props": props}
+    found = store.read(q.review_mapping_before(REL[kind]), params)
+    if not found:
+        raise NotFound("CourseMapping", f"{course}/{kind}/{target}")
+    rows = write_audited(store, q.review_mapping(REL[kind]), params, entry(
+        principal, f"review_{decision}", kind, f"{course}->{target}", found[0]["before"],
+        props, owner=f"institution:{found[0]['institution']}"))
     if not rows:
         raise NotFound("CourseMapping", f"{course}/{kind}/{target}")
     row = rows[0]
-    record_audit(store, principal, f"review_{decision}", kind, f"{course}->{target}",
-                 row["before"], props, owner=f"institution:{row['institution']}")
     return {"kind": kind, **{k: v for k, v in row.items() if k != "before"}}

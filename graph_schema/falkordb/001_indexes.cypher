@@ -37,3 +37,5 @@ CREATE INDEX FOR (n:ApiKey) ON (n.code);
 CREATE INDEX FOR (n:AuditEntry) ON (n.code);
 CREATE INDEX FOR (n:AuditEntry) ON (n.key_id);
 CREATE INDEX FOR (n:AuditEntry) ON (n.owner);
+CREATE INDEX FOR (n:ServiceMeta) ON (n.code);
+CREATE INDEX FOR (n:ServiceLock) ON (n.code);

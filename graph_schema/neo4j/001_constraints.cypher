@@ -22,3 +22,6 @@ CREATE CONSTRAINT administration_code IF NOT EXISTS FOR (n:Administration) REQUI
 // Service-internal nodes (API keys, audit trail): not in the full-text index.
 CREATE CONSTRAINT api_key_code IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.code IS UNIQUE;
 CREATE CONSTRAINT audit_entry_code IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.code IS UNIQUE;
+// Service metadata (the fixed base IRI) and locks held across workers (serialised uploads).
+CREATE CONSTRAINT service_meta_code IF NOT EXISTS FOR (n:ServiceMeta) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT service_lock_code IF NOT EXISTS FOR (n:ServiceLock) REQUIRE n.code IS UNIQUE;

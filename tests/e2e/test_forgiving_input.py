@@ -129,3 +129,13 @@ def test_uploads_and_the_cli_forgive_codes_and_store_them_canonically(
     assert "EXU" in title and "exu" not in title  # the canonical code answers
     counts = next(line for line in done.output.splitlines() if line.startswith("│ 2"))
     assert counts.split("│")[2].strip() == "2"  # both rows would be added
+
+
+def test_mapping_filters_and_exports_forgive_case(api: TestClient) -> None:
+    upper = api.get("/api/v1/mappings", params={"framework": "IE-NFQ", "limit": 1}).json()
+    lower = api.get("/api/v1/mappings", params={"framework": "ie-nfq", "limit": 1}).json()
+    assert lower["total"] == upper["total"] > 0
+    by_level = api.get("/api/v1/mappings", params={"level": "ie-nfq/8"}).json()
+    assert by_level["total"] > 0
+    export = api.get("/api/v1/export/mappings.sssom.tsv", params={"framework": "ie-nfq"})
+    assert export.status_code == 200 and "IE-NFQ" in export.text

@@ -110,9 +110,10 @@ def test_ownership_matrix(request: pytest.FixtureRequest, route: str, who: str) 
         _setup(store)
     else:
         store = request.getfixturevalue("refusal_store")
+    headers = _headers(store, who)  # its key's creation is audited: snapshot after it
     before = _snapshot(store)
     with client_for(store) as client:
-        response = _call(client, route, _headers(store, who))
+        response = _call(client, route, headers)
     assert response.status_code == expected, response.text
     if expected >= 400:
         assert response.headers["content-type"].startswith(PROBLEM)

@@ -44,7 +44,7 @@ def export_rdf(request: Request, store: Store, iris: Minter,
                            f"this resource is available as {', '.join(OFFERED)}", request)
         format = FORMAT_OF_MEDIA[media]  # type: ignore[assignment]
     assert format is not None
-    check_framework(store, framework)
+    framework = check_framework(store, framework)
     media, ext, _ = RDF_FORMATS[format]
     name = f"cqf-{scope.value}{'-' + framework if framework else ''}.{ext}"
     state = tracker(request.app.state).current(store)
@@ -62,7 +62,7 @@ def export_sssom(store: Store, request: Request,
                  framework: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
                  ) -> Response:
     """The level mappings with their provenance as SSSOM-compatible TSV."""
-    check_framework(store, framework)
+    framework = check_framework(store, framework)
     state = tracker(request.app.state).current(store)
     chunks = (c.encode("utf-8") for c in sssom(store, base_iri(request), framework))
     response = StreamingResponse(chunks, media_type="text/tab-separated-values; charset=utf-8",

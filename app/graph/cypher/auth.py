@@ -29,12 +29,6 @@ LIST_KEYS: LiteralString = (
     "k.revoked_at AS revoked_at ORDER BY k.created_at, k.code"
 )
 
-CREATE_AUDIT: LiteralString = (
-    "CREATE (a:AuditEntry {code: $code, at: $at, key_id: $key_id, role: $role, "
-    "action: $action, target_kind: $target_kind, target_code: $target_code, owner: $owner, "
-    "before: $before, after: $after}) RETURN a.code AS code"
-)
-
 _AUDIT_FILTER: LiteralString = (
     "MATCH (a:AuditEntry) WHERE ($key_id IS NULL OR a.key_id = $key_id "
     "OR ($owner IS NOT NULL AND a.owner = $owner)) "

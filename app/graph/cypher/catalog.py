@@ -184,5 +184,6 @@ FRAMEWORK_LEVEL_COUNTS = (
 
 NODE_COUNTS = "MATCH (n) RETURN labels(n)[0] AS label, count(n) AS total ORDER BY label"
 REL_COUNTS = "MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS total ORDER BY type"
-# Service metadata (the fixed base IRI) does not make a graph "not empty" for seeding.
-ANY_NODE = "MATCH (n) WHERE NOT n:ServiceMeta RETURN n.code AS code LIMIT 1"
+# Service metadata (the fixed base IRI, locks) does not make a graph "not empty" for seeding.
+ANY_NODE = ("MATCH (n) WHERE NOT n:ServiceMeta AND NOT n:ServiceLock "
+            "RETURN n.code AS code LIMIT 1")

@@ -131,7 +131,21 @@ def review_mapping(rel_type: str) -> str:
     )
 
 
+def review_mapping_before(rel_type: str) -> str:
+    target = _TARGETS[rel_type]
+    return (f"MATCH (c:Course {{code: $course}})-[r:{rel_type}]->(t:{target} {{code: $target}}) "
+            "RETURN properties(r) AS before, c.institution AS institution")
+
+
 _TARGETS = {"DEVELOPS": NodeLabel.COMPETENCY.value, "ALIGNS_WITH": NodeLabel.PICARD_STANDARD.value}
+
+
+def review_node_before(label: NodeLabel) -> str:
+    if label not in (NodeLabel.PROGRAMME, NodeLabel.COURSE):
+        raise ValueError(f"{label} is not reviewable")
+    return (f"MATCH (n:{label.value} {{code: $code}}) WHERE n.institution = $institution "
+            "AND ($programme IS NULL OR n.programme = $programme) "
+            "RETURN properties(n) AS before")
 
 
 def review_node(label: NodeLabel) -> str:

@@ -82,7 +82,9 @@ UPSERT_ADMINISTRATION = (
 
 ADMINISTRATION = "MATCH (a:Administration {code: $code}) RETURN properties(a) AS node"
 
-# One statement: the scale framework, its link to the administration, and every level.
+# One statement: the scale framework, its link to the administration, every level, and the
+# removal of the levels no longer listed ($drop; an aggregate joins the parts, as in
+# app/graph/cypher/courses.py).
 UPSERT_SCALE = (
     "MATCH (a:Administration {code: $administration}) "
     "MERGE (f:Framework {code: $framework}) SET f += $framework_props "
@@ -91,7 +93,9 @@ UPSERT_SCALE = (
     "WITH f UNWIND $levels AS level "
     "MERGE (l:Level {code: level.code}) SET l += level "
     "MERGE (l)-[:IN_FRAMEWORK]->(f) "
-    "RETURN count(l) AS written"
+    "WITH count(*) AS _ "
+    "UNWIND $drop AS code MATCH (old:Level {code: code}) DETACH DELETE old "
+    "WITH count(*) AS _ RETURN 1 AS done"
 )
 
 SCALE_LEVELS = (
@@ -100,4 +104,3 @@ SCALE_LEVELS = (
     "RETURN l.code AS code, count(m) AS mappings ORDER BY code"
 )
 
-DELETE_LEVELS = "UNWIND $codes AS code MATCH (l:Level {code: code}) DETACH DELETE l"

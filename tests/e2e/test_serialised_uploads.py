@@ -1,0 +1,66 @@
+"""Two bulk uploads for one institution at the same moment, through two API workers (two apps
+over one store): the second waits for the first (the lock lives in the store), so the final
+state is exactly one of the two files, never a mixture of both."""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi.testclient import TestClient
+
+from app.domain.identity import course_key
+from app.graph.port import GraphStore
+from tests.conftest import client_for
+
+URL = "/api/v1/institutions/EXU/mappings:bulk"
+HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"
+
+
+def _file(store: GraphStore, prefix: str, competencies: list[str]) -> str:
+    rows = [f"PROG-EXU-MSC,{prefix}-{i:02d},Course {prefix} {i},develops,{code},aware,,\n"
+            for i, code in enumerate(competencies)]
+    return HEADER + "".join(rows)
+
+
+def _state(store: GraphStore) -> set[tuple[str, str]]:
+    rows = store.read("MATCH (c:Course)-[r:DEVELOPS|ALIGNS_WITH]->(t) "
+                      "WHERE c.institution = 'EXU' RETURN c.code AS c, t.code AS t")
+    return {(r["c"], r["t"]) for r in rows}
+
+
+def _expected(text: str) -> set[tuple[str, str]]:
+    cells = [line.split(",") for line in text.splitlines()[1:]]
+    return {(course_key("EXU", c[0], c[1]), c[4]) for c in cells}
+
+
+def test_concurrent_uploads_of_one_institution_never_mix(writable_store: GraphStore,
+                                                         key_for) -> None:  # type: ignore[no-untyped-def]
+    headers = {**key_for("institution:EXU"), "content-type": "text/csv"}
+    codes = [r["code"] for r in writable_store.read(
+        "MATCH (c:Competency) RETURN c.code AS code ORDER BY code LIMIT 30")]
+    files = {"A": _file(writable_store, "SER-A", codes), "B": _file(writable_store, "SER-B",
+                                                                     codes[::-1])}
+    start = threading.Barrier(2)
+    answers: dict[str, int] = {}
+
+    def upload(name: str, client: TestClient) -> None:
+        start.wait()
+        answers[name] = client.post(URL, content=files[name].encode(), headers=headers
+                                    ).status_code
+
+    with client_for(writable_store) as first, client_for(writable_store) as second:
+        threads = [threading.Thread(target=upload, args=("A", first)),
+                   threading.Thread(target=upload, args=("B", second))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert set(answers.values()) <= {200, 409} and 200 in answers.values(), answers
+    final = _state(writable_store)
+    assert final in (_expected(files["A"]), _expected(files["B"])), (
+        f"a mixture: {len(final & _expected(files['A']))} rows of A and "
+        f"{len(final & _expected(files['B']))} rows of B")
+    if set(answers.values()) == {200}:  # both applied: the later one is the whole state
+        assert len(final) == len(codes)
+    leftover = writable_store.read("MATCH (l:ServiceLock) RETURN count(l) AS n")[0]["n"]
+    assert leftover == 0  # released after both
