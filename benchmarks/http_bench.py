@@ -242,13 +242,18 @@ class HttpBench:
                 latencies.append((time.perf_counter() - start) * 1000)
         return latencies, errors
 
-    def warm(self, base: str, calls: list[Call]) -> None:
-        """Load for a short while, unmeasured: with several workers, each fills its caches."""
-        if not self.no_wrk:
-            wrk.run(base, [(c.method, c.path, c.body) for c in calls], seconds=2,
-                    connections=CONNECTIONS)
-        else:
+    def warm(self, base: str, calls: list[Call], patience: float = 120) -> None:
+        """Load, unmeasured, until every connection got answers: with several workers, each
+        fills its own caches first (seconds at the ESCO-sized graph)."""
+        if self.no_wrk:
             self.single(base, calls, 1)
+            return
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
+            result = wrk.run(base, [(c.method, c.path, c.body) for c in calls], seconds=3,
+                             connections=CONNECTIONS)
+            if result.requests >= 4 * CONNECTIONS:
+                return
 
     def load(self, base: str, calls: list[Call]) -> tuple[float, float, int]:
         """(requests/s, p95 ms under load, errors)."""
