@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.domain.text import N_
+
 
 class DomainError(Exception):
     """Base of every error a client caused and may fix."""
@@ -92,7 +94,7 @@ class FieldProblem:
 @dataclass
 class InvalidInput(DomainError):
     problems: list[FieldProblem] = field(default_factory=list)
-    summary: str = "the request has invalid values"
+    summary: str = N_("the request has invalid values")
 
     def __str__(self) -> str:
         return f"{self.summary}: " + "; ".join(f"{p.location}: {p.message}" for p in self.problems)

@@ -5,6 +5,9 @@ The WCO criteria (domain reference §6): a curriculum must *substantially* cover
 Professional Standards, at bachelor level or higher; meeting only some individual elements is
 not enough. The element table of the 2019 Standards and the evidence requirements of the 2019
 Guidelines are not in the graph, so the data can refute readiness but never confirm it.
+
+The report holds codes and numbers, never sentences: ``app.services.coverage_text`` words them
+in English for the API, the explorer translates the same codes through its catalogues.
 """
 
 from __future__ import annotations
@@ -40,69 +43,63 @@ def element_coverage(standards: list[dict[str, Any]], alignments: list[dict[str,
         areas = [element(s) for s in standards
                  if s["kind"] == "knowledge_area" and s["tier"] == tier["code"]]
         own = element(tier)
-        tiers.append({**own, "covered": own["covered"] or any(a["covered"] for a in areas),
-                      "knowledge_areas": areas,
-                      "areas_covered": sum(a["covered"] for a in areas),
+        covered_areas = sum(a["covered"] for a in areas)
+        # A tier is covered only when every one of its knowledge areas is; a tier without
+        # areas in the graph can only be judged by direct alignment with the tier itself.
+        covered = covered_areas == len(areas) if areas else own["covered"]
+        tiers.append({**own, "covered": covered, "aligned_directly": own["covered"],
+                      "knowledge_areas": areas, "areas_covered": covered_areas,
                       "areas_total": len(areas),
                       "missing": [a["code"] for a in areas if not a["covered"]],
-                      "note": None if areas else
-                      "the graph holds no knowledge areas for this tier (element table not "
-                      "available), so only direct alignment with the tier can be shown"})
+                      "note_code": None if areas else "no_knowledge_areas"})
     themes = [element(s) for s in standards if s["kind"] == "theme"]
     return {"tiers": tiers, "themes_2019": themes,
             "missing_themes_2019": [t["code"] for t in themes if not t["covered"]]}
 
 
-def _criterion(name: str, verdict: str, detail: str) -> dict[str, str]:
-    return {"criterion": name, "verdict": verdict, "detail": detail}
+def _criterion(code: str, verdict: str, reason: str, **facts: Any) -> dict[str, Any]:
+    """One criterion as codes and numbers; the presentation words it (``criterion`` names
+    the criterion, ``reason`` the finding, ``facts`` fill the finding's placeholders)."""
+    return {"code": code, "verdict": verdict, "reason": reason, "facts": facts}
 
 
 def readiness(coverage: dict[str, Any], level: dict[str, Any] | None,
               eqf: list[dict[str, Any]]) -> dict[str, Any]:
-    criteria = [_level_criterion(level, eqf), _coverage_criterion(coverage)]
-    criteria += [
-        _criterion("customs-specific programme endorsed by the WCO", "cannot_judge",
-                   "recognition is a WCO decision on an application; the graph holds no "
-                   "application or approval data"),
-        _criterion("evidence requirements of the 2019 Guidelines", "cannot_judge",
-                   "the detailed evidence requirements of the Guidelines on Recognition of "
-                   "University Customs Curricula 2019 are not in the graph"),
-    ]
+    criteria = [_level_criterion(level, eqf), _coverage_criterion(coverage),
+                # recognition is a WCO decision on an application: no such data in the graph
+                _criterion("wco_endorsement", "cannot_judge", "wco_decision"),
+                # the Guidelines' detailed evidence requirements are not in the graph
+                _criterion("evidence_requirements", "cannot_judge", "evidence_not_in_graph")]
     verdicts = {c["verdict"] for c in criteria}
     overall = "not_ready" if "not_met" in verdicts else "cannot_judge"
-    return {"overall": overall, "criteria": criteria,
-            "statement": "The data can show that a programme falls short of a criterion; it "
-                         "cannot confirm that the WCO would recognise it."}
+    return {"overall": overall, "criteria": criteria, "statement_code": "refute_not_confirm"}
 
 
-def _level_criterion(level: dict[str, Any] | None, eqf: list[dict[str, Any]]) -> dict[str, str]:
-    name = "bachelor level or higher (EQF 6+)"
+def _level_criterion(level: dict[str, Any] | None, eqf: list[dict[str, Any]]) -> dict[str, Any]:
+    name = "bachelor_level"
     if not level or not level.get("level"):
-        return _criterion(name, "cannot_judge", "the programme has no level in the graph")
+        return _criterion(name, "cannot_judge", "no_level")
     if level.get("framework") == "EQF":
         ordinals = [int(level["ordinal"])]
     else:
         ordinals = [int(e["ordinal"]) for e in eqf if e.get("ordinal") is not None
                     and e["match_type"] in (_WITHIN_OUT if e["outgoing"] else _WITHIN_IN)]
     if not ordinals:
-        return _criterion(name, "cannot_judge", f"no accepted mapping places "
-                                                f"{level['level']} within an EQF level")
+        return _criterion(name, "cannot_judge", "no_eqf_mapping", level=level["level"])
     verdict = "met" if min(ordinals) >= BACHELOR_EQF else "not_met"
-    return _criterion(name, verdict, f"{level['level']} corresponds to EQF "
-                                     + ", ".join(str(o) for o in sorted(set(ordinals))))
+    return _criterion(name, verdict, "corresponds_to_eqf", level=level["level"],
+                      eqf=sorted(set(ordinals)))
 
 
-def _coverage_criterion(coverage: dict[str, Any]) -> dict[str, str]:
-    name = "substantial coverage of the Professional Standards (not only individual elements)"
-    known = [a for t in coverage["tiers"] for a in t["knowledge_areas"]]
+def _coverage_criterion(coverage: dict[str, Any]) -> dict[str, Any]:
+    name = "substantial_coverage"
+    tiers = coverage["tiers"]
+    known = [a for t in tiers for a in t["knowledge_areas"]]
     covered = sum(a["covered"] for a in known)
-    tiers_covered = sum(t["covered"] for t in coverage["tiers"])
-    if tiers_covered == 0:
-        return _criterion(name, "not_met", "no course of the programme aligns with any tier "
-                                           "or knowledge area")
-    return _criterion(name, "cannot_judge",
-                      f"{covered} of the {len(known)} knowledge areas in the graph are covered "
-                      f"and {tiers_covered} of {len(coverage['tiers'])} tiers; the graph holds "
-                      "only part of the Standards' elements (the 2008 list is cut off after "
-                      "item 8; the 2019 element table is missing), and 'substantial' has no "
-                      "published threshold")
+    if not covered and not any(t["aligned_directly"] for t in tiers):
+        return _criterion(name, "not_met", "nothing_aligned")
+    # 'substantial' has no published threshold and the graph holds only part of the
+    # Standards' elements, so partial data cannot settle it either way
+    return _criterion(name, "cannot_judge", "partial_elements", areas_covered=covered,
+                      areas_total=len(known), tiers_covered=sum(t["covered"] for t in tiers),
+                      tiers_total=len(tiers))

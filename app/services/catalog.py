@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.domain.text import N_
 from app.graph.cypher import catalog as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
@@ -129,7 +130,8 @@ class CatalogService:
     def search(self, text: str, kinds: list[NodeLabel] | None, limit: int) -> dict[str, Any]:
         terms = SEARCH_TERM.findall(text or "")[:MAX_SEARCH_TERMS]
         if not terms:
-            raise InvalidInput([FieldProblem("q", "give at least one word to search for", text)])
+            raise InvalidInput([FieldProblem(
+                "q", N_("give at least one word to search for"), text)])
         labels = [k.value for k in (kinds or list(NodeLabel))]
         hits = self.store.fulltext([t.lower() for t in terms], labels, limit)
         items = [{"kind": h["label"], "code": h["code"], "name": h["name"],

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.domain.text import N_
 from app.graph.cypher import codes as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
@@ -33,7 +34,7 @@ def parse_level_code(value: str, location: str = "level") -> tuple[str, str]:
     match = LEVEL_NOTATION.match(value or "")
     if not match:
         raise InvalidInput([FieldProblem(
-            location, "expected FRAMEWORK:LEVEL (or FRAMEWORK/LEVEL), e.g. EQF:6", value)])
+            location, N_("expected FRAMEWORK:LEVEL (or FRAMEWORK/LEVEL), e.g. EQF:6"), value)])
     return match["framework"], match["level"]
 
 

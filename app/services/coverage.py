@@ -11,6 +11,7 @@ from app.domain.identity import local_code, programme_key
 from app.graph.cypher import coverage as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
+from app.services import coverage_text
 from app.services.catalog import CatalogService
 from app.services.codes import CodeResolver
 from app.services.reviews import counted_statuses
@@ -35,14 +36,14 @@ def picard_coverage(store: GraphStore, institution: str, code: str,
                                       course_rank, rank_names)
     eqf = store.read(q.EQF_OF_LEVEL, {"level": programme["level"]}) if programme["level"] \
         else []
-    return {
+    return coverage_text.in_english({
         "programme": {"institution": institution, "code": code, "key": key,
                       "name": programme["name"],
                       "level": programme["level"], "status": programme["status"]},
         "counted_review_statuses": params["statuses"],
         **report,
         "readiness": picard.readiness(report, {**programme, "level": programme["level"]}, eqf),
-    }
+    })
 
 
 def _courses(store: GraphStore, label: NodeLabel, query: str, code: str,

@@ -17,8 +17,8 @@ _KNOWN = {label.value for label in CATALOGUE_LABELS}
 
 def facts_for(store: GraphStore, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
                                                                            dict[str, Any]]:
-    """``{(kind, code): {"name_fr": ..., "status": ...}}`` for ``(kind, code)`` pairs; kinds
-    that are not catalogue labels are ignored."""
+    """``{(kind, code): {"name": ..., "name_fr": ..., "status": ...}}`` for ``(kind, code)``
+    pairs; kinds that are not catalogue labels are ignored."""
     by_label: dict[str, set[str]] = defaultdict(set)
     for kind, code in refs:
         if kind in _KNOWN and code:
@@ -26,5 +26,6 @@ def facts_for(store: GraphStore, refs: Iterable[tuple[str, str]]) -> dict[tuple[
     facts: dict[tuple[str, str], dict[str, Any]] = {}
     for kind, codes in sorted(by_label.items()):
         for row in store.read(display_facts(NodeLabel(kind)), {"codes": sorted(codes)}):
-            facts[(kind, row["code"])] = {"name_fr": row["name_fr"], "status": row["status"]}
+            facts[(kind, row["code"])] = {"name": row["name"], "name_fr": row["name_fr"],
+                                          "status": row["status"]}
     return facts

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.domain import equivalence as eq
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.domain.text import N_
 from app.graph.cypher import mappings as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
@@ -21,7 +22,7 @@ from app.services.codes import CodeResolver, parse_level_code
 from app.services.entities import source_of
 from app.services.refresh import RefreshingCache
 
-PROPOSED_NOTICE = (
+PROPOSED_NOTICE = N_(
     "Proposed (not yet accepted) mappings were counted at your request; answers resting on "
     "them are not endorsed."
 )
@@ -220,7 +221,7 @@ class EquivalenceService:
                                           ordinals=graph.ordinals)
         except eq.SearchTooBroad as exc:
             raise InvalidInput([FieldProblem("paths", str(exc), paths)],
-                               "the search is too broad; give a target framework") from exc
+                               N_("the search is too broad; give a target framework")) from exc
         registry = SourceRegistry()
         items = [self._equivalence(e, graph, registry) for e in result.equivalences]
         illustrative = sum(1 for item in items if item["illustrative"])

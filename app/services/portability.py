@@ -10,6 +10,7 @@ from typing import Any
 from app.domain import equivalence as eq
 from app.domain import portability as pf
 from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
+from app.domain.text import N_
 from app.graph.cypher import portability as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
@@ -141,30 +142,30 @@ class PortabilityService:
         codes = CodeResolver(self.store)
         if (question.from_profile is None) == (question.competencies is None):
             raise InvalidInput([FieldProblem(
-                "body", "give exactly one of from_profile or competencies")])
+                "body", N_("give exactly one of from_profile or competencies"))])
         question = self._check_filters(question, problems, codes)
         if question.from_profile is not None:
             typed = question.from_profile
             code = typed if typed in pool.targets else codes.find(NodeLabel.JOB_PROFILE, typed)
             source = pool.targets.get(code or "")
             if source is None:
-                problems.append(FieldProblem("from_profile", "unknown job profile", typed))
+                problems.append(FieldProblem("from_profile", N_("unknown job profile"), typed))
             elif not source.requirements:
                 problems.append(FieldProblem("from_profile",
-                                             "this job profile has no requirements", typed))
+                                             N_("this job profile has no requirements"), typed))
             if problems:
                 raise InvalidInput(problems)
             return dict(source.requirements), code, question  # type: ignore[union-attr]
         given = question.competencies or {}
         if not given:
-            problems.append(FieldProblem("competencies", "the competency profile is empty"))
+            problems.append(FieldProblem("competencies", N_("the competency profile is empty")))
         misses = [c for c in given if c not in pool.competency_names]
         found = {c: c for c in given if c in pool.competency_names}
         found.update(codes.many(NodeLabel.COMPETENCY, misses) if misses else {})
         for code in sorted(given):
             if code not in found:
                 problems.append(FieldProblem(where("competencies", code),
-                                             "unknown competency code", code))
+                                             N_("unknown competency code"), code))
         canonical: dict[str, str] = {}
         for code, name in sorted(given.items()):
             try:
@@ -186,12 +187,12 @@ class PortabilityService:
         if administration:
             administration = codes.find(NodeLabel.ADMINISTRATION, administration)
             if administration is None:
-                problems.append(FieldProblem("administration", "unknown administration",
+                problems.append(FieldProblem("administration", N_("unknown administration"),
                                              question.administration))
         if family:
             family = codes.find(NodeLabel.JOB_FAMILY, family)
             if family is None:
-                problems.append(FieldProblem("job_family", "unknown job family",
+                problems.append(FieldProblem("job_family", N_("unknown job family"),
                                              question.job_family))
         return replace(question, administration=administration or question.administration,
                        job_family=family or question.job_family)
@@ -322,7 +323,7 @@ class PortabilityService:
                 "score_definition": SCORE_DEFINITION}
 
 
-SCORE_DEFINITION = (
+SCORE_DEFINITION = N_(
     "coverage = mean over the target's required competencies of a credit: 1 when held at or "
     "above the required proficiency, held_rank/required_rank when held below, 0 when not held "
     "(ranks: aware 1, trained 2, advanced 3, expert 4); rounded to 4 decimals."

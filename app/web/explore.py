@@ -8,6 +8,7 @@ from typing import Any
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore
 from app.services.catalog import CatalogService
+from app.web import attributes
 from app.web.pages import localise
 
 SEARCH_LIMIT = 50
@@ -22,6 +23,8 @@ def search(store: GraphStore, text: str, kind: NodeLabel | None) -> dict[str, An
 
 def browse(store: GraphStore, kind: NodeLabel) -> dict[str, Any]:
     page = CatalogService(store).list(kind, limit=BROWSE_LIMIT, offset=0)
+    for item in page["items"]:
+        item.setdefault("kind", kind.value)
     return {"items": page["items"], "total": page["total"]}
 
 
@@ -41,7 +44,8 @@ def entity(store: GraphStore, label: NodeLabel, code: str) -> dict[str, Any]:
                 refs.append(ref["other"])
             else:
                 refs.append(ref)
-    localise(store, refs)
+    detail["attribute_rows"] = attributes.rows(detail["kind"], detail["attributes"])
+    localise(store, refs + attributes.references(detail["attribute_rows"]))
     return detail
 
 

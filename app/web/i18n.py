@@ -34,19 +34,18 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
+from app.domain.text import N_
+from app.services.coverage_text import finding
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention pybabel extracts
-    """Marks a constant for extraction; it is translated where it is shown."""
-    return message
 
 
 @dataclass(frozen=True)
@@ -112,6 +111,10 @@ MATCH = {"exactMatch": N_("exact"), "closeMatch": N_("close"),
 PROFICIENCY = {"aware": N_("aware"), "trained": N_("trained"), "advanced": N_("advanced"),
                "expert": N_("expert")}
 VERDICT = {"met": N_("met"), "not_met": N_("not met"), "cannot_judge": N_("cannot judge")}
+METHOD = {"official_referencing": N_("official referencing"),
+          "comparison_study": N_("comparison study"), "expert_panel": N_("expert panel"),
+          "computed": N_("computed"), "illustrative": N_("illustrative")}
+REVIEW = {"accepted": N_("accepted"), "proposed": N_("proposed"), "rejected": N_("rejected")}
 # How a framework stands towards the EQF (``Framework.referencing_status``).
 REFERENCING = {
     "verified": N_("EQF referencing verified"),
@@ -191,6 +194,16 @@ class Translator:
             return None
         return None if item.get(f"name_{self.lang}") else SOURCE_LANGUAGE
 
+    def said(self, message: str | None) -> tuple[str, str | None]:
+        """A sentence a service wrote (an ``N_`` msgid) in this language, with ``"en"`` when
+        the catalogue has no translation and it stays English (for ``lang="en"``)."""
+        if not message:
+            return "", None
+        translated = self.gettext(message)
+        if self.lang == SOURCE_LANGUAGE or translated != message:
+            return translated, None
+        return message, SOURCE_LANGUAGE
+
     def vocab(self, table: Mapping[str, str], code: str | None) -> str:
         """A stored code shown as a word; an unknown code stays as written."""
         if not code:
@@ -225,6 +238,24 @@ class Translator:
     def verdict(self, verdict: str | None) -> str:
         return self.vocab(VERDICT, verdict)
 
+    def method(self, method: str | None) -> str:
+        return self.vocab(METHOD, method)
+
+    def review(self, status: str | None) -> str:
+        return self.vocab(REVIEW, status)
+
+    def reviews(self, statuses: list[str] | None) -> list[str]:
+        return [self.review(s) for s in statuses or []]
+
+    def join(self, items: list[str]) -> str:
+        """A list in this language's words (``A, B and C``, ``A, B et C``)."""
+        return format_list([str(i) for i in items], locale=self.locale) if items else ""
+
+    def finding(self, template: str, facts: Mapping[str, Any] | None = None) -> str:
+        """A message of the services (an ``N_`` msgid with ``%(name)s`` facts) in this
+        language, its numbers and lists written the locale's way."""
+        return finding(self.gettext(template), facts or {}, self.join, self.decimal)
+
     def decimal(self, value: float | int | None, pattern: str | None = None) -> str:
         """``10.0`` -> ``10.0`` in English, ``10,0`` in French."""
         if value is None:
@@ -236,6 +267,11 @@ class Translator:
         if value is None:
             return "\u2014"
         return format_percent(value, locale=self.locale)
+
+    def language_name_in_page(self, code: str) -> str:
+        """A language's name in the page's language (``en`` -> ``anglais``)."""
+        name = self.locale.languages.get(code.split("_")[0])
+        return name or code
 
     def language_name(self, code: str) -> str:
         """A language's name in that language (``Français``), for the language switch."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from app.domain.text import N_
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services import coverage as coverage_service
@@ -31,10 +32,13 @@ def all_items(catalog: CatalogService, label: NodeLabel, **filters: Any) -> list
 
 def localise(store: GraphStore, refs: list[dict[str, Any]], kind_key: str = "kind",
              code_key: str = "code") -> list[dict[str, Any]]:
-    """Adds ``name_fr`` and ``status``/``illustrative`` (when missing) to references."""
+    """Adds ``name``/``name_fr`` and ``status``/``illustrative`` (when missing) to
+    references, so a page can show a name where it was only given a code."""
     facts = facts_for(store, ((r.get(kind_key) or "", r.get(code_key) or "") for r in refs))
     for ref in refs:
         fact = facts.get((ref.get(kind_key) or "", ref.get(code_key) or ""), {})
+        if not ref.get("name"):
+            ref["name"] = fact.get("name")
         ref.setdefault("name_fr", fact.get("name_fr"))
         if ref.get("status") is None:
             ref["status"] = fact.get("status")
@@ -73,9 +77,30 @@ def equivalence_options(catalog: CatalogService,
     for group in by_framework.values():
         group.sort(key=lambda lv: (lv["attributes"].get("ordinal") is None,
                                    lv["attributes"].get("ordinal") or 0, lv["code"]))
+    for framework in frameworks:
+        framework.setdefault("kind", "Framework")
+    level_index = {}
+    for level in levels:
+        level.setdefault("kind", "Level")
+        level_index[level["code"]] = level
     return {"frameworks": frameworks, "levels": by_framework, "scale_owner": scale_owner,
             "groups": country_groups(frameworks, country_name),
-            "programmes": all_items(catalog, NodeLabel.PROGRAMME)}
+            "programmes": all_items(catalog, NodeLabel.PROGRAMME), "level_index": level_index,
+            "framework_index": {f["code"]: f for f in frameworks}}
+
+
+# Why there is no equivalence, by the reason's code (a code not here shows the service's
+# English detail, marked as English).
+NO_EQUIVALENCE = {
+    "no_level": N_("This programme has no level in the graph."),
+    "same_framework": N_("The target framework is the level's own framework; equivalence is "
+                         "asked between frameworks."),
+    "no_mappings": N_("This level has no mappings that count yet."),
+    "framework_unmapped": N_("The target framework has no mappings that count yet."),
+    "unreachable": N_("No chain of mappings connects this level to the target framework."),
+    "out_of_depth": N_("No path within the longest path chosen (%(depth)s mappings) reaches "
+                       "another framework."),
+}
 
 
 def equivalence_answer(store: GraphStore, cache: MappingGraphCache, options: dict[str, Any],
@@ -122,16 +147,16 @@ def equivalence_ladder(service: EquivalenceService, options: dict[str, Any],
             "left_levels": left, "right_levels": right, "links": links, "start": start}
 
 
-def ladder_drawing(data: dict[str, Any], label: Any, href: Any, match: Any) -> Any:
-    """Positions the ladder; ``label``, ``href`` and ``match`` localise names, links and
-    match types (they come from the page's language)."""
+def ladder_drawing(data: dict[str, Any], t: Any, href: Any) -> Any:
+    """Positions the ladder; ``t`` (the page's translator) names the levels, match types and
+    percentages in the page's language, ``href`` links each level."""
     def side(levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{"code": lv["code"], "label": label(lv), "href": href(lv),
-                 "ordinal": lv["attributes"].get("ordinal"),
+        return [{"code": lv["code"], "label": t.label(lv), "lang": t.label_lang(lv),
+                 "href": href(lv), "ordinal": lv["attributes"].get("ordinal"),
                  "illustrative": lv.get("illustrative")} for lv in levels]
 
-    links = [{**lk, "title": f"{lk['from']} \u2192 {lk['to']}: {match(lk['match_type'])}, "
-                             f"{round(lk['confidence'] * 100)}%"} for lk in data["links"]]
+    links = [{**lk, "title": f"{lk['from']} \u2192 {lk['to']}: {t.match(lk['match_type'])}, "
+                             f"{t.pct(lk['confidence'])}"} for lk in data["links"]]
     return ladder(side(data["left_levels"]), side(data["right_levels"]), links, data["start"])
 
 
@@ -144,7 +169,10 @@ def coverage_answer(store: GraphStore, programme: str, include_proposed: bool) -
     courses += [c for theme in report.get("themes_2019", []) for c in theme.get("courses", [])]
     for course in courses:
         course.setdefault("kind", "Course")
-    localise(store, courses)
+    programme = report["programme"]
+    programme["level_ref"] = {"kind": "Level", "code": programme["level"]} \
+        if programme.get("level") else None
+    localise(store, courses + ([programme["level_ref"]] if programme["level_ref"] else []))
     return report
 
 
@@ -186,6 +214,16 @@ def localise_portability(store: GraphStore, answer: dict[str, Any]) -> dict[str,
     for result in answer["results"]:
         training = result.get("training") or {}
         refs += training.get("courses", [])
+        level = result.get("level") or {}
+        result["level_ref"] = {"kind": "Level", "code": level["code"]} \
+            if level.get("code") else None
+        eqf = level.get("eqf") or {}
+        result["eqf_ref"] = {"kind": "Level", "code": eqf["level"]} if eqf.get("level") else None
+        refs += [r for r in (result["level_ref"], result["eqf_ref"]) if r]
+        for course in training.get("courses", []):
+            course["institution_ref"] = {"kind": "Institution", "code": course["institution"]} \
+                if course.get("institution") else None
+            refs += [course["institution_ref"]] if course["institution_ref"] else []
     localise(store, refs)
     gaps = [g for r in answer["results"]
             for g in r["gaps"] + (r.get("training") or {}).get("uncovered", [])]

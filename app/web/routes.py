@@ -17,13 +17,16 @@ from fastapi.templating import Jinja2Templates
 from jinja2.runtime import Context
 
 from app.api.rate_limit import LOOKUP, QUERY
-from app.domain.errors import DomainError, InvalidInput, NotFound, UnknownKind
+from app.domain.errors import DomainError, NotFound, UnknownKind
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore, StoreUnavailable
 from app.rdf.iris import parse_path
+from app.services import coverage_text
 from app.services.catalog import CatalogService
+from app.services.equivalence import PROPOSED_NOTICE
 from app.services.portability import PortabilityQuestion, PortabilityService
 from app.web import explore, pages, svg, urls
+from app.web.errors import page_error
 from app.web.i18n import N_, SOURCE_LANGUAGE, Languages, default_languages
 from app.web.static_files import static_url
 
@@ -114,20 +117,15 @@ def _attempt(context: dict[str, Any], build: Callable[[], T]) -> T | None:
     t = context["t"]
     try:
         return build()
-    except InvalidInput as exc:
-        context["error"] = {"status": 422, "detail": exc.summary, "errors": [
-            {"location": p.location, "message": p.message} for p in exc.problems]}
-    except NotFound as exc:
-        context["error"] = {"status": 404, "detail": str(exc), "errors": []}
     except DomainError as exc:
-        context["error"] = {"status": 400, "detail": str(exc), "errors": []}
+        context["error"] = page_error(t, exc)
     except StoreUnavailable:
         context["error"] = {"status": 503, "errors": [],
-                            "detail": t("The graph store did not answer; retry shortly.")}
+                            "detail": t(N_("The graph store did not answer; retry shortly."))}
     except Exception:  # noqa: BLE001 - logged; the page says only that the service failed
         log.exception("web.page.failed", path=context["request"].url.path)
         context["error"] = {"status": 500, "errors": [], "detail": t(
-            "The service failed to answer; the error was logged. Try again later.")}
+            N_("The service failed to answer; the error was logged. Try again later."))}
     return None
 
 
@@ -157,11 +155,11 @@ def equivalence(request: Request) -> HTMLResponse:
     store = _store(request)
     start, target = q.get("from") or "", q.get("to") or None
     depth, proposed = _int(q.get("depth"), 3, 1, 5), q.get("proposed") == "1"
-    context.update(start=start, target=target, depth=depth, proposed=proposed, answer=None)
+    context.update(start=start, target=target, depth=depth, proposed=proposed, answer=None,
+                   no_equivalence=pages.NO_EQUIVALENCE, proposed_notice=PROPOSED_NOTICE)
     t, lang = context["t"], context["lang"]
     context["svg_ladder"] = lambda data: pages.ladder_drawing(
-        data, lambda lv: f"{lv['attributes'].get('level') or lv['code']} · {t.label(lv)}",
-        lambda lv: _entity_href("Level", lv["code"], lang), lambda mt: t(f"match.{mt}"))
+        data, t, lambda lv: _entity_href("Level", lv["code"], lang))
     options = _attempt(context, lambda: pages.equivalence_options(CatalogService(store),
                                                                   t.country))
     context["options"] = options
@@ -200,9 +198,11 @@ def coverage(request: Request) -> HTMLResponse:
     context, q = _page(request, "coverage"), request.query_params
     store = _store(request)
     programme, proposed = q.get("programme") or "", q.get("proposed") == "1"
-    context.update(programme=programme, proposed=proposed, answer=None)
+    context.update(programme=programme, proposed=proposed, answer=None, texts=coverage_text)
     context["programmes"] = _attempt(context, lambda: pages.all_items(
         CatalogService(store), NodeLabel.PROGRAMME))
+    context["institutions"] = {i["code"]: i for i in _attempt(context, lambda: pages.all_items(
+        CatalogService(store), NodeLabel.INSTITUTION)) or []}
     if context["programmes"] is not None and programme:
         context["answer"] = _attempt(context, lambda: pages.coverage_answer(
             store, programme, proposed))
@@ -226,16 +226,17 @@ def search(request: Request) -> HTMLResponse:
 
 @router.get("/entity/{kind}/{rest:path}", dependencies=[LOOKUP], response_class=HTMLResponse)
 def entity_page(kind: str, rest: str, request: Request) -> HTMLResponse:
+    problem: NotFound | None = None
     try:
         label, code = parse_path(kind, rest)
-        problem = None if label else f"no {kind} with code '{rest}'"
+        problem = None if label else NotFound(kind, rest)
     except UnknownKind as exc:
-        label, code, problem = None, rest, str(exc)
+        label, code, problem = None, rest, exc
     except ValueError:
-        label, code, problem = None, rest, f"no {kind} with code '{rest}'"
-    if label is None:
+        label, code, problem = None, rest, NotFound(kind, rest)
+    if label is None or problem is not None:
         context = _page(request, "search")
-        context["error"] = {"status": 404, "detail": problem, "errors": []}
+        context["error"] = page_error(context["t"], problem or NotFound(kind, rest))
         context.update(detail=None, label=None, code=rest)
         return _render("entity.html", context)
     return render_entity_page(request, label, code)
@@ -253,7 +254,8 @@ def render_entity_page(request: Request, label: NodeLabel, code: str) -> HTMLRes
         t, lang = context["t"], context["lang"]
         context["detail"] = detail
         context["graph"] = svg.neighbourhood(t.label(detail), [
-            {**n, "label": t.label(n), "relation": t.relation(n["relation"]),
+            {**n, "label": t.label(n), "lang": t.label_lang(n),
+             "relation": t.relation(n["relation"]),
              "href": _entity_href(n["kind"], n["code"], lang)}
             for n in explore.neighbours(detail)])
     return _render("entity.html", context)

@@ -3,7 +3,6 @@ the side-by-side ladder of two frameworks and the neighbourhood of an entity. Pu
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,10 @@ LADDER_ROW = 36
 LADDER_HEAD = 24  # room for the column headings
 GRAPH_SIZE = (680, 440)
 GRAPH_MAX_NEIGHBOURS = 16
+GRAPH_ROW = 48  # vertical distance between neighbours of one column
+GRAPH_MARGIN = 28
+GRAPH_COLUMN_OFFSET = 130  # from the centre to each column of neighbours
+GRAPH_LABEL = 26  # characters of a neighbour's name before it is shortened (full in its title)
 
 
 def short(text: str, limit: int = 30) -> str:
@@ -31,6 +34,7 @@ class Box:
     href: str = ""
     selected: bool = False
     illustrative: bool = False
+    lang: str | None = None  # the label's language when it is not the page's
 
 
 @dataclass
@@ -66,7 +70,7 @@ def _column(levels: Sequence[dict[str, Any]], x: float, height: float,
         y = height - LADDER_ROW / 2 - i * step - LADDER_BOX[1] / 2
         boxes.append(Box(level["code"], short(level["label"]), level["label"], x, y,
                          level.get("href", ""), level["code"] in selected,
-                         bool(level.get("illustrative"))))
+                         bool(level.get("illustrative")), level.get("lang")))
     return boxes
 
 
@@ -106,6 +110,7 @@ class Node:
     y: float
     anchor: str
     illustrative: bool = False
+    lang: str | None = None  # the label's language when it is not the page's
 
 
 @dataclass
@@ -120,18 +125,25 @@ class Neighbourhood:
 
 
 def neighbourhood(centre_label: str, neighbours: Sequence[dict[str, Any]]) -> Neighbourhood:
-    """The entity in the centre and up to ``GRAPH_MAX_NEIGHBOURS`` neighbours on a circle.
-    ``neighbours``: kind, code, label, relation, href (illustrative optional)."""
-    width, height = GRAPH_SIZE
-    cx, cy = width / 2, height / 2
+    """The entity in the centre and up to ``GRAPH_MAX_NEIGHBOURS`` neighbours in two columns,
+    one each side, labels pointing outwards: rows are ``GRAPH_ROW`` apart, so no two labels
+    (a name of at most ``GRAPH_LABEL`` characters over its relation) can overlap, and each
+    label has the room between its node and the edge of the drawing.
+    ``neighbours``: kind, code, label, relation, href (illustrative, lang optional)."""
     shown = list(neighbours)[:GRAPH_MAX_NEIGHBOURS]
-    rx, ry = width / 2 - 190, height / 2 - 40
+    rows = max((len(shown) + 1) // 2, 1)
+    width = GRAPH_SIZE[0]
+    height = max(GRAPH_SIZE[1], rows * GRAPH_ROW + 2 * GRAPH_MARGIN)
+    cx, cy = width / 2, height / 2
+    top = cy - (rows - 1) * GRAPH_ROW / 2
     nodes = []
     for i, item in enumerate(shown):
-        angle = -math.pi / 2 + 2 * math.pi * i / max(len(shown), 1)
-        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
-        anchor = "middle" if abs(x - cx) < 20 else ("start" if x > cx else "end")
-        nodes.append(Node(item["kind"], item["code"], short(item["label"], 26),
+        right = i % 2 == 0  # alternate sides so both columns fill evenly
+        row = i // 2
+        x = cx + GRAPH_COLUMN_OFFSET if right else cx - GRAPH_COLUMN_OFFSET
+        y = top + row * GRAPH_ROW
+        nodes.append(Node(item["kind"], item["code"], short(item["label"], GRAPH_LABEL),
                           item["label"], item["relation"], item["href"], round(x, 1),
-                          round(y, 1), anchor, bool(item.get("illustrative"))))
-    return Neighbourhood(width, height, cx, cy, short(centre_label, 34), nodes, len(neighbours))
+                          round(y, 1), "start" if right else "end",
+                          bool(item.get("illustrative")), item.get("lang")))
+    return Neighbourhood(width, height, cx, cy, short(centre_label, 28), nodes, len(neighbours))

@@ -4,8 +4,10 @@ tests are skipped with the reason printed, never silently."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +27,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+HERE = Path(__file__).parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _skip(reason: str) -> None:
@@ -95,3 +99,26 @@ def page(browser: Any, explorer_url: str) -> Iterator[Any]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+def _axe_version_pinned() -> str:
+    return str(json.loads((HERE / "package.json").read_text())["devDependencies"]["axe-core"])
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core's browser bundle, the version pinned in ``tests/browser/package.json`` and
+    its lock file, installed by ``npm ci`` into ``tests/browser/node_modules`` the first
+    time (a fresh clone or CI). Without npm, the accessibility checks are skipped with the
+    reason printed."""
+    pinned = _axe_version_pinned()
+    installed = AXE.parent / "package.json"
+    if not AXE.exists() or json.loads(installed.read_text())["version"] != pinned:
+        npm = shutil.which("npm")
+        if npm is None:
+            _skip("npm is not installed: cannot install axe-core (apt-get install npm)")
+        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+                              cwd=HERE, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0 or not AXE.exists():
+            pytest.fail(f"npm ci for axe-core {pinned} failed: {done.stderr[-2000:]}")
+    return AXE.read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ def test_equivalence_from_irish_level_8_to_dutch_framework(page: Any, screenshot
     row.wait_for()
     assert "broad" in row.inner_text()
     assert "map:IE-NFQ:8>EQF:6" not in row.inner_text()  # ids stay out; the hops are shown
-    assert "IE-NFQ:8 → EQF:6" in row.inner_text()
+    assert "Irish NFQ level 8 IE-NFQ:8 → EQF level 6 EQF:6" in row.inner_text()  # names
     # each mapping's source, listed once below the table and referenced from the step
     first = row.locator("a.source-ref").first.get_attribute("href")
     listed = page.locator(first).evaluate("dt => dt.nextElementSibling.innerText")

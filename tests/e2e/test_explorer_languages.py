@@ -87,7 +87,8 @@ class _Text(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.chunks: list[str] = []
+        self.chunks: list[str] = []  # text in the page's language
+        self.attributes: list[str] = []  # attributes read aloud, in the page's language
         self.other: list[str] = []
         self._stack: list[tuple[str, str | None]] = []
         self._page_lang: str | None = None
@@ -103,10 +104,12 @@ class _Text(HTMLParser):
         if tag == "html":
             self._page_lang = values.get("lang")
         if tag not in VOID:
-            self._stack.append((tag, values.get("lang")))
+            # a code (``<code>``, ``translate="no"``) is in no language: set aside too
+            code = tag == "code" or values.get("translate") == "no"
+            self._stack.append((tag, "zxx" if code else values.get("lang")))
         spoken = [v for k, v in attrs if k in {"title", "aria-label", "alt", "placeholder"} and v]
-        (self.chunks if (values.get("lang") or self._lang()) == self._page_lang
-         else self.other).extend(spoken)
+        in_page_lang = (values.get("lang") or self._lang()) == self._page_lang
+        (self.attributes if in_page_lang else self.other).extend(spoken)
 
     def handle_endtag(self, tag: str) -> None:
         while self._stack:
@@ -119,10 +122,11 @@ class _Text(HTMLParser):
 
 
 def visible_text(html: str) -> str:
-    """The page's text in its own language, whitespace collapsed."""
+    """The page's text and spoken attributes in its own language, whitespace collapsed."""
     parser = _Text()
     parser.feed(html)
-    return " ".join(" ".join(parser.chunks).split())
+    # ASCII whitespace only: the no-break spaces of French typography are part of the text
+    return re.sub(r"[ \t\r\n\f]+", " ", " ".join(parser.chunks + parser.attributes)).strip()
 
 
 def _english_phrases() -> list[str]:
@@ -178,3 +182,93 @@ def test_static_files_are_served_with_caching_headers(api: TestClient) -> None:
     assert api.get("/static/nope.css").status_code == 404
     assert api.get("/static/../main.py").status_code == 404
     assert api.get("/static/%2e%2e/i18n.py").status_code == 404
+
+
+# Words that are English and never French: a text in the page's language that holds one is an
+# English sentence (or phrase) from the service, not translated.
+ENGLISH_ONLY = re.compile(
+    r"\b(the|of|and|is|are|has|have|with|which|this|that|from|for|to|not|no|by|or|only|was|"
+    r"been|be|its|it|when|none|any|all|one|level|levels|match|exact|close|broad|narrow|"
+    r"related|covered|verified|unverified|illustrative|accepted|proposed|rejected|trained|"
+    r"aware|advanced|true|false|yes|kind|group)\b", re.IGNORECASE)
+DATA = """MATCH (n) WHERE n.name IS NOT NULL AND n.name_fr IS NULL
+RETURN DISTINCT n.name AS text"""
+
+
+@pytest.fixture(scope="module")
+def english_labels(seeded_falkordb: GraphStore) -> list[str]:
+    """Names that exist only in English in the data, longest first."""
+    names = {str(r["text"]) for r in seeded_falkordb.read(DATA)}
+    return sorted(names, key=len, reverse=True)
+
+
+def english_left(html: str, labels: list[str]) -> list[str]:
+    """Text in the page's language that is English: a sentence the service did not translate,
+    or an English-only data label not marked ``lang="en"``. Data labels inside a translated
+    sentence or a spoken attribute (``Requiert : Integrity``) are expected and set aside."""
+    parser = _Text()
+    parser.feed(html)
+    whole = set(labels)
+    found = []
+    for chunk in parser.chunks + parser.attributes:
+        text = " ".join(chunk.split())
+        if chunk in parser.chunks and text in whole:
+            found.append(f"unmarked English label: {text}")
+            continue
+        for label in labels:
+            if label in text:
+                text = text.replace(label, " ")
+        text = re.sub(r"\S+\u2026", " ", text)  # a shortened label (full name in its title)
+        if ENGLISH_ONLY.search(text):
+            found.append(chunk)
+    return found
+
+
+def test_every_page_in_french_has_no_english_from_the_service(
+        api: TestClient, all_pages: dict[str, str], english_labels: list[str]) -> None:
+    """Every sentence, label, count, criterion and error on every page comes from the French
+    catalogue; data that exists only in English is marked ``lang="en"`` (set aside here)."""
+    found: dict[str, list[str]] = {}
+    for name, path in all_pages.items():
+        response = api.get(with_lang(path, "fr"))
+        assert (response.status_code == 200) == (name not in FAILING), name
+        assert '<html lang="fr">' in response.text
+        left = english_left(response.text, english_labels)
+        if left:
+            found[name] = left
+    report = "\n".join(f"{name}: {chunk!r}" for name, chunks in found.items() for chunk in chunks)
+    assert found == {}, f"English on French pages:\n{report}"
+
+
+def test_french_numbers_and_punctuation(api: TestClient) -> None:
+    portability = visible_text(api.get(
+        "/portability?profile=JP-AUDIT-OFFICER-PCA&lang=fr").text)
+    assert re.search(r"\d+,\d ECTS", portability)  # decimal comma
+    assert not re.search(r"\d+\.\d ECTS", portability)
+    assert re.search(r"\d+[\u00a0\u202f]%", portability)  # 95 %
+    assert re.search(r"Niveau[\u00a0\u202f]:", portability)
+    english = visible_text(api.get("/portability?profile=JP-AUDIT-OFFICER-PCA").text)
+    assert re.search(r"\d+\.\d ECTS", english) and "Level:" in english
+
+
+def test_the_sweep_would_see_english(api: TestClient, english_labels: list[str]) -> None:
+    """The detector is not blind: served as if it were French, the English page fails it (its
+    readiness sentences, counts and notes are all caught)."""
+    html = api.get("/coverage?programme=EXU/PROG-EXU-MSC").text.replace(
+        '<html lang="en">', '<html lang="fr">')
+    left = " ".join(english_left(html, english_labels))
+    assert "bachelor level or higher" in left and "knowledge areas covered" in left
+    assert "the graph holds no knowledge areas for this tier" in left
+
+
+def test_the_coverage_page_says_k_of_n_areas_per_tier(api: TestClient) -> None:
+    report = api.get("/api/v1/programmes/EXU/PROG-EXU-MSC/picard-coverage").json()
+    page = api.get("/coverage?programme=EXU/PROG-EXU-MSC").text
+    french = visible_text(api.get("/coverage?programme=EXU/PROG-EXU-MSC&lang=fr").text)
+    for tier in report["tiers"]:
+        state = re.search(rf'id="tier-{tier["code"]}".*?data-covered="(\w+)"', page, re.S)
+        assert state and state[1] == ("true" if tier["covered"] else "false")
+        if tier["areas_total"]:
+            assert (f"{tier['areas_covered']} of {tier['areas_total']} knowledge areas covered"
+                    in visible_text(page))
+            assert (f"sur {tier['areas_total']}" in french)

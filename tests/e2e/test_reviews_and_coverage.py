@@ -69,13 +69,20 @@ def test_accepted_and_rejected_mappings_change_the_answers(programme: TestClient
     assert areas["PS2008-K01"]["covered"] and areas["PS2008-K01"]["proficiency"] == "advanced"
     assert not areas["PS2008-K02"]["covered"]
     strategic = _strategic(report)
-    assert strategic["covered"] and strategic["areas_covered"] == 1
+    # one of eight areas covered: the tier is not (a tier needs all of its areas)
+    assert not strategic["covered"] and strategic["areas_covered"] == 1
     assert "PS2008-K02" in strategic["missing"] and strategic["areas_total"] == 8
+    assert strategic["areas"] == "1 of 8 areas"
     verdicts = {c["criterion"].split(" (")[0]: c["verdict"]
                 for c in report["readiness"]["criteria"]}
     assert verdicts["bachelor level or higher"] == "met"
     assert "cannot_judge" in verdicts.values()
     assert report["readiness"]["overall"] == "cannot_judge"
+    coverage = next(c for c in report["readiness"]["criteria"]
+                    if c["code"] == "substantial_coverage")
+    assert coverage["facts"] == {"areas_covered": 1, "areas_total": 8, "tiers_covered": 0,
+                                 "tiers_total": 2}
+    assert "tiers fully covered: 0 of 2" in coverage["detail"]
 
     developing = programme.get("/api/v1/competencies/OPS-P01/courses").json()["items"]
     assert "EXU/P-COV/C-A" in {c["code"] for c in developing}
@@ -131,9 +138,14 @@ def test_coverage_and_lookups_404_for_unknown_codes(api: TestClient) -> None:
 
 def test_seeded_programme_coverage_is_reported(api: TestClient) -> None:
     report = api.get("/api/v1/programmes/EXU/PROG-EXU-MSC/picard-coverage").json()
-    assert _strategic(report)["areas_covered"] >= 1
+    strategic = _strategic(report)
+    assert strategic["areas_covered"] >= 1
+    assert strategic["covered"] == (strategic["areas_covered"] == strategic["areas_total"])
+    assert strategic["areas"] == f"{strategic['areas_covered']} of {strategic['areas_total']} areas"
     operational = next(t for t in report["tiers"] if t["code"] == "OPERATIONAL")
     assert operational["note"] and operational["areas_total"] == 0
+    assert operational["note_code"] == "no_knowledge_areas"
+    assert operational["covered"] == operational["aligned_directly"]
     assert len(report["themes_2019"]) == 8
 
 
