@@ -9,11 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import runtime as runtime_mod
-from app.api import docs, middleware, problems
+from app.api import docs, http, middleware, problems
 from app.api import metrics as metrics_mod
 from app.api.rate_limit import RateLimiter
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
+from app.services import graph_state
 from app.services.careers_model import AnswerMemo, CareersModelCache
 from app.services.cqf_table import CqfTableMemo
 from app.services.equivalence import MappingGraphCache
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None,
     app.include_router(web_router)  # the web explorer at / (app/web)
     app.include_router(careers_pages)  # its CQF table and career pages
     web_static.mount(app)
+    http.install(app)  # HEAD on every GET route, complete Allow on 405 (after every router)
 
     return app
 
@@ -81,6 +83,7 @@ def drop_read_models(app: FastAPI) -> None:
     for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache,
                   app.state.careers_cache):
         cache.invalidate()
+    graph_state.tracker(app.state).forget()  # validators and the SPARQL snapshot: look again
 
 
 def app_from_env() -> FastAPI:
