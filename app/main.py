@@ -9,11 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import runtime as runtime_mod
-from app.api import docs, middleware, problems
+from app.api import docs, http, middleware, problems
 from app.api import metrics as metrics_mod
 from app.api.rate_limit import RateLimiter
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
+from app.services import graph_state
 from app.services.careers_model import AnswerMemo, CareersModelCache
 from app.services.case import CaseCache
 from app.services.cqf_table import CqfTableMemo
@@ -21,6 +22,7 @@ from app.services.equivalence import MappingGraphCache
 from app.services.portability import CandidateCache, OfferCache
 from app.settings import Settings
 from app.web import static_files as web_static
+from app.web.careers import router as careers_pages
 from app.web.routes import router as web_router
 
 DESCRIPTION = """Knowledge graph of the Customs Qualifications Framework: frameworks and levels
@@ -71,7 +73,9 @@ def create_app(settings: Settings | None = None,
     app.include_router(root_router)
     app.include_router(api_router)
     app.include_router(web_router)  # the web explorer at / (app/web)
+    app.include_router(careers_pages)  # its CQF table and career pages
     web_static.mount(app)
+    http.install(app)  # HEAD on every GET route, complete Allow on 405 (after every router)
 
     return app
 
@@ -81,6 +85,7 @@ def drop_read_models(app: FastAPI) -> None:
     for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache,
                   app.state.careers_cache, app.state.case_cache):
         cache.invalidate()
+    graph_state.tracker(app.state).forget()  # validators and the SPARQL snapshot: look again
 
 
 def app_from_env() -> FastAPI:

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.http import VARY, HeadersOnly, allowed_methods, is_negotiated
 from app.domain.errors import (
     Conflict,
     DomainError,
@@ -35,10 +36,14 @@ MEDIA_TYPE = "application/problem+json"
 
 def problem(status: int, slug: str, title: str, detail: str, request: Request,
             headers: Mapping[str, str] | None = None, **extra: Any) -> JSONResponse:
+    """The problem answer; on a route that negotiates on ``Accept`` it says ``Vary: Accept``
+    like the route's other answers, and to ``HEAD`` it is sent without its body."""
     body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail,
             "instance": request.url.path, **extra}
-    headers = {**({"Retry-After": "5"} if status == 503 else {}), **(headers or {})}
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+    headers = {**({"Retry-After": "5"} if status == 503 else {}),
+               **(VARY if is_negotiated(request) else {}), **(headers or {})}
+    response = JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+    return HeadersOnly(response) if request.method == "HEAD" else response  # type: ignore[return-value]
 
 
 _REQUEST_PARTS = ("body", "query", "path", "header", "cookie")
@@ -102,8 +107,10 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
             429: "rate-limited"}.get(exc.status_code, "http-error")
     title = {413: "Payload too large", 429: "Too many requests"}.get(exc.status_code,
                                                                      str(exc.detail))
-    return problem(exc.status_code, slug, title, str(exc.detail), request,
-                   headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # every method of every route of this path, not just one's
+        headers["Allow"] = allowed_methods(request)
+    return problem(exc.status_code, slug, title, str(exc.detail), request, headers=headers)
 
 
 async def _domain(request: Request, exc: DomainError) -> JSONResponse:

@@ -39,6 +39,16 @@ KIND_OF: dict[NodeLabel, str] = {
 }
 LABEL_OF: dict[str, NodeLabel] = {kind: label for label, kind in KIND_OF.items()}
 MAPPING_KIND = "mapping"
+# Resources minted besides the catalogue's entities (each dereferences too, app.services.linked).
+SOURCE_KIND, STATEMENT_KIND, RELEASE_KIND = "source", "statement", "release"
+MAPPING_SET_KIND, SCHEME_KIND, DATASET_KIND = "mapping-set", "scheme", "dataset"
+OTHER_KINDS = (SOURCE_KIND, STATEMENT_KIND, RELEASE_KIND, MAPPING_SET_KIND, SCHEME_KIND,
+               DATASET_KIND)
+LEGACY_MAPPING_SETS = "mappings"  # ``mappings/{version}.sssom.tsv``: the first mapping_set_id
+# SKOS concept schemes minted by the service (frameworks are schemes of their own levels).
+COMPETENCY_SCHEME, ESCO_SCHEME, PROFICIENCY_SCHEME = ("competencies", "esco-competencies",
+                                                      "proficiency-scale")
+CURRENT_DATASET = "current"
 # Institution-owned entities: their IRI has one segment per part of the scoped key.
 SCOPED_PARTS: dict[NodeLabel, int] = {NodeLabel.PROGRAMME: 2, NodeLabel.COURSE: 3}
 assert set(KIND_OF) == set(CATALOGUE_LABELS), "every catalogue label needs an IRI kind"
@@ -82,8 +92,25 @@ class Iris:
             f"{self.base}statement/{slug}/{_segment(from_code)}/{_segment(to_code)}")
 
     def source(self, key: tuple[object, ...]) -> URIRef:
-        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
-        return self.factory(f"{self.base}source/{digest}")  # type: ignore[return-value]
+        return self.factory(f"{self.base}source/{source_digest(key)}")  # type: ignore[return-value]
+
+    def other(self, kind: str, *segments: str) -> URIRef:
+        """A resource of one of ``OTHER_KINDS`` (schemes, releases, mapping sets, datasets)."""
+        path = "/".join(_segment(s) for s in segments)
+        return self.factory(f"{self.base}{kind}/{path}")  # type: ignore[return-value]
+
+    def path_of(self, iri: str) -> str:
+        """The IRI's path below the base (``competency/OPS-P01``), as minted (encoded)."""
+        return iri[len(self.base):]
+
+
+def source_digest(key: tuple[object, ...]) -> str:
+    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
+
+
+def statement_type(slug: str) -> str:
+    """``requires`` -> ``REQUIRES``, ``related-occupation`` -> ``RELATED_OCCUPATION``."""
+    return slug.upper().replace("-", "_")
 
 
 def label_of_kind(kind: str) -> NodeLabel | None:
@@ -93,7 +120,7 @@ def label_of_kind(kind: str) -> NodeLabel | None:
     if slug == MAPPING_KIND:
         return None
     if slug not in LABEL_OF:
-        raise UnknownKind(kind, "", tuple(sorted([*LABEL_OF, MAPPING_KIND])))
+        raise UnknownKind(kind, "", tuple(sorted([*LABEL_OF, MAPPING_KIND, *OTHER_KINDS])))
     return LABEL_OF[slug]
 
 

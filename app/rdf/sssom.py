@@ -41,6 +41,16 @@ def _curie(level_code: str) -> str:
     return f"cqflevel:{framework}/{level}"
 
 
+def mapping_date(props: Mapping[str, Any]) -> str | None:
+    """The SSSOM ``mapping_date``: the day the mapping was reviewed (its current review
+    status recorded), else the mapping's own date."""
+    for key in ("reviewed_at", "date"):
+        value = str(props.get(key) or "")
+        if len(value) >= 10 and value[4] == "-" and value[7] == "-":
+            return value[:10]
+    return None
+
+
 def _comment(props: Mapping[str, Any]) -> str | None:
     """The mapping's note, then the verbatim quote that states it with its language, so the
     claim can be checked from the TSV alone (``see_also`` holds the page it was read on)."""
@@ -54,7 +64,9 @@ def _comment(props: Mapping[str, Any]) -> str | None:
 
 def header(base_iri: str, version: str = "latest") -> str:
     lines = [
-        "mapping_set_id: " + base_iri + f"mappings/{version}.sssom.tsv",
+        # dereferenceable: /id/mapping-set/{version} (app.services.linked.mapping_set)
+        "mapping_set_id: " + base_iri + f"mapping-set/{version}",
+        f"mapping_set_version: {version}",
         "mapping_set_title: CQF level mappings",
         "license: https://www.apache.org/licenses/LICENSE-2.0",
         "curie_map:",
@@ -77,7 +89,7 @@ def rows(mappings: Iterable[Mapping[str, Any]]) -> str:
         values = (_curie(m["from_code"]), m.get("from_name"), f"skos:{p.get('match_type')}",
                   _curie(m["to_code"]), m.get("to_name"),
                   JUSTIFICATION.get(str(p.get("method")), "semapv:UnspecifiedMatching"),
-                  p.get("confidence"), p.get("asserted_by"), p.get("date"), _comment(p),
+                  p.get("confidence"), p.get("asserted_by"), mapping_date(p), _comment(p),
                   p.get("source_url"), other)
         out.append("\t".join(_cell(v) for v in values) + "\n")
     return "".join(out)

@@ -15,6 +15,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
+from app.rdf import schemes, sssom
 from app.rdf.iris import Iris
 from app.rdf.terms import RDFLIB, Terms, decimal_lexical
 from app.rdf.vocab import CQF
@@ -98,11 +99,13 @@ MAPPING_FIELDS: tuple[tuple[str, URIRef, str], ...] = (
     ("historical", CQF.historical, "bool"), ("note", SKOS.note, "en"),
     ("status", CQF.evidenceStatus, "str"),
 )
+REVIEWED = ("accepted", "rejected", "superseded")
 MATCH_TYPES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 # Namespace attributes resolved once (a DefinedNamespace lookup is slow in a hot loop).
 _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
 _QUALIFIED, _MAPPING, _SOURCE = CQF.QualifiedRelation, CQF.Mapping, CQF.Source
 _PROFICIENCY, _DERIVED_FROM = CQF.proficiency, PROV.wasDerivedFrom
+_REVIEW_DATE = CQF.reviewDate
 _EVIDENCE_QUOTE = CQF.evidenceQuote
 _CLASS: dict[NodeLabel, URIRef] = {label: CQF[label.value] for label in CATALOGUE_LABELS}
 _SOURCE_KEYS = ("source_document", "source_publisher", "source_year", "source_url")
@@ -178,8 +181,10 @@ def node(label: NodeLabel, props: Mapping[str, Any], iris: Iris, sources: Source
         pairs.append((t.const(_TYPE), t.const(SKOS_TYPE[label])))
     pairs += _pairs(props, COMMON + PROPERTIES.get(label, ()), t)
     pairs += (alignments or {}).get(str(props["code"]), [])
+    in_scheme, scheme_out = schemes.membership(label, props, iris, t)
+    pairs += in_scheme
     pairs += sources.link(props, out)
-    return [(t.iri(iris.entity(label, str(props["code"]))), _dedupe(pairs))] + out
+    return [(t.iri(iris.entity(label, str(props["code"]))), _dedupe(pairs))] + out + scheme_out
 
 
 def relationship(rel_type: str, from_label: NodeLabel, from_code: str, to_label: NodeLabel,
@@ -190,6 +195,8 @@ def relationship(rel_type: str, from_label: NodeLabel, from_code: str, to_label:
     subject = t.iri(iris.entity(from_label, from_code))
     obj = t.iri(iris.entity(to_label, to_code))
     out: list[Description] = [(subject, [(t.const(predicate), obj)])]
+    if rel_type == "IN_FRAMEWORK":  # a framework's levels: a flat scale, each a top concept
+        out += schemes.top_concept(subject, obj, t)
     if reified:
         props = props or {}
         pairs: list[Pair] = [(t.const(_TYPE), t.const(_QUALIFIED)),
@@ -235,6 +242,9 @@ def mapping(from_code: str, to_code: str, props: Mapping[str, Any], iris: Iris,
                          (t.const(_SUBJECT), subject), (t.const(_PREDICATE), predicate),
                          (t.const(_OBJECT), obj)]
     pairs += _pairs(props, MAPPING_FIELDS, t)
+    reviewed = sssom.mapping_date(props) if props.get("review_status") in REVIEWED else None
+    if reviewed:  # the SSSOM mapping_date of a reviewed mapping
+        pairs.append((t.const(_REVIEW_DATE), t.literal(reviewed, datatype=XSD.date)))
     pairs += evidence_quote(props, t)
     pairs += sources.link(props, out)
     out.append((t.iri(iris.mapping(str(props["id"]))), _dedupe(pairs)))

@@ -76,6 +76,7 @@ class CQF(DefinedNamespace):
     rank: URIRef  # rank
     referencingStatus: URIRef  # EQF referencing status
     referencingYear: URIRef  # EQF referencing year
+    reviewDate: URIRef  # review date
     reviewStatus: URIRef  # review status
     roleFamily: URIRef  # role family
     skillsDescriptor: URIRef  # skills descriptor

@@ -7,13 +7,14 @@ times, and the service seeds automatically only when the graph is empty.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import structlog
 
 from app.graph.cypher.catalog import ANY_NODE
-from app.graph.cypher.seed import merge_nodes, merge_relationships
+from app.graph.cypher.seed import STAMP_SEEDED_REVIEWS, merge_nodes, merge_relationships
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.seed.catalog import SeedBundle, load_seed_bundle
@@ -51,6 +52,7 @@ def write_bundle(store: GraphStore, bundle: SeedBundle, progress: Progress | Non
             written += len(batch)
             if progress:
                 progress(rel_set.type, len(batch))
+    store.write(STAMP_SEEDED_REVIEWS, {"now": datetime.now(UTC).isoformat(timespec="seconds")})
     log.info("seed.written", rows=written)
     return written
 

@@ -20,6 +20,7 @@ from app.services.careers_model import (
     CareersModelCache,
     Placements,
     Profile,
+    fingerprint,
     weakest,
 )
 from app.services.equivalence import MappingGraph, MappingGraphCache
@@ -97,9 +98,10 @@ class CareersService:
         graph = self.mappings.get(self.store)
         if self.memo is None:
             return build(model, graph)  # type: ignore[no-any-return]
-        found = self.memo.get(key, model, graph)
+        version = fingerprint(graph)
+        found = self.memo.get(key, model, version)
         if found is None:
-            found = self.memo.keep(key, build(model, graph), model, graph)
+            found = self.memo.keep(key, build(model, graph), model, version)
         return found  # type: ignore[no-any-return]
 
     def _profile_ref(self, model: CareersModel, profile: Profile, lang: str,

@@ -139,33 +139,66 @@ class CareersModelCache(RefreshingCache[CareersModel]):
 
 class AnswerMemo:
     """Derived answers (a table, a ladder, a plan) kept per question and tied to the read
-    models they were computed from (by weak reference, so an id reused after a reload can
-    never match): a reload of either cache (a change in the graph, see
-    ``app.services.refresh``) makes the next answer fresh. Bounded, least recently used out."""
+    models they were computed from: a reload of either cache (a change in the graph, see
+    ``app.services.refresh``) makes the next answer fresh. A source is an object (compared by
+    identity, through a weak reference so an id reused after a reload never matches) or a
+    plain value such as a content fingerprint (compared by equality). Bounded, least
+    recently used out."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._answers: OrderedDict[Hashable, tuple[tuple[weakref.ref[Any], ...], Any]] = \
-            OrderedDict()
+        self._answers: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = OrderedDict()
+
+    @staticmethod
+    def _token(source: object) -> Any:
+        return source if isinstance(source, int | str) else weakref.ref(source)
+
+    @staticmethod
+    def _matches(token: Any, source: object) -> bool:
+        if isinstance(token, weakref.ref):
+            return token() is source
+        return bool(token == source)
 
     def get(self, key: Hashable, *sources: object) -> Any | None:
         with self._lock:
             found = self._answers.get(key)
-            if found is None or len(found[0]) != len(sources) or any(
-                    ref() is not src for ref, src in zip(found[0], sources, strict=True)):
+            if found is None or len(found[0]) != len(sources) or not all(
+                    self._matches(t, s) for t, s in zip(found[0], sources, strict=True)):
                 return None
             self._answers.move_to_end(key)
             return found[1]
 
     def keep(self, key: Hashable, answer: Any, *sources: object) -> Any:
-        refs = tuple(weakref.ref(s) for s in sources)
+        tokens = tuple(self._token(s) for s in sources)
         with self._lock:
-            self._answers[key] = (refs, answer)
+            self._answers[key] = (tokens, answer)
             self._answers.move_to_end(key)
             while len(self._answers) > self.size:
                 self._answers.popitem(last=False)
         return answer
+
+
+_FINGERPRINTS: dict[int, tuple[weakref.ref[MappingGraph], int]] = {}
+_FINGERPRINT_LOCK = threading.Lock()
+
+
+def fingerprint(graph: MappingGraph) -> int:
+    """A content hash of a loaded mapping graph (its mappings and levels), computed once per
+    loaded graph. The mapping cache reloads a new graph object on every refresh even when
+    nothing changed; answers tied to this value survive such reloads, not a change."""
+    with _FINGERPRINT_LOCK:
+        found = _FINGERPRINTS.get(id(graph))
+        if found is not None and found[0]() is graph:
+            return found[1]
+    value = hash((frozenset(graph.index.edges.values()), frozenset(
+        (code, lv.get("ordinal"), lv.get("name"), lv.get("status"), lv.get("framework"))
+        for code, lv in graph.levels.items())))
+    with _FINGERPRINT_LOCK:
+        for key in [k for k, (ref, _) in _FINGERPRINTS.items() if ref() is None]:
+            del _FINGERPRINTS[key]
+        _FINGERPRINTS[id(graph)] = (weakref.ref(graph), value)
+    return value
 
 
 # --------------------------------------------------------------------------- placement

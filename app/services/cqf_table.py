@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from app.domain import careers as cr
 from app.domain.errors import FieldProblem, InvalidInput
 from app.graph.labels import NodeLabel
@@ -29,6 +31,7 @@ from app.services.careers_model import (
     CareersModelCache,
     Placements,
     equivalence_cells,
+    fingerprint,
     weakest,
 )
 from app.services.equivalence import MappingGraph, MappingGraphCache
@@ -121,15 +124,27 @@ class CqfTableService:
             raise InvalidInput(problems)
         return scale
 
+    def table_json(self, question: TableQuestion) -> bytes:
+        """The JSON answer serialised once per table (it lists every profile of each level:
+        at the ESCO size the serialisation would cost more than the cached table)."""
+        model = self.models.get(self.store)
+        version = fingerprint(self.mappings.get(self.store))
+        found = self.memo.get(("json", question), model, version)
+        if found is None:
+            found = self.memo.keep(("json", question), orjson.dumps(self.table(question)),
+                                   model, version)
+        return found  # type: ignore[no-any-return]
+
     def table(self, question: TableQuestion) -> dict[str, Any]:
         model = self.models.get(self.store)
         graph = self.mappings.get(self.store)
         scale = self._check(question, model, graph)
-        cached = self.memo.get(question, model, graph)
+        version = fingerprint(graph)
+        cached = self.memo.get(question, model, version)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         answer = _Builder(model, graph, question, scale).build()
-        return self.memo.keep(question, answer, model, graph)  # type: ignore[no-any-return]
+        return self.memo.keep(question, answer, model, version)  # type: ignore[no-any-return]
 
 
 class _Builder:

@@ -12,14 +12,15 @@ from app.domain.errors import NotFound
 from app.graph.cypher import rdf as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
-from app.rdf import triples
-from app.rdf.iris import Iris
+from app.rdf import schemes, triples
+from app.rdf.iris import SCHEME_KIND, Iris
 from app.rdf.ontology import level_alignments
+from app.rdf.terms import RDFLIB
 from app.rdf.triples import Description, Sources
 from app.rdf.writers import PREFIXES
 
 
-def _graph(descriptions: list[Description]) -> Graph:
+def graph_of(descriptions: list[Description]) -> Graph:
     graph = Graph(bind_namespaces="none")
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
@@ -37,9 +38,13 @@ def _label(value: Any) -> NodeLabel | None:
 
 
 def _relationships(store: GraphStore, iris: Iris, sources: Sources, label: NodeLabel,
-                   code: str) -> list[Description]:
+                   code: str, props: dict[str, Any]) -> list[Description]:
     out: list[Description] = []
-    for row in store.read(q.outgoing(label), {"code": code}):
+    rows = store.read(q.outgoing(label), {"code": code})
+    if label is NodeLabel.COMPETENCY and not any(r["type"] == "BROADER" for r in rows):
+        scheme = iris.other(SCHEME_KIND, schemes.competency_scheme(props))
+        out += schemes.top_concept(iris.entity(label, code), scheme, RDFLIB)
+    for row in rows:
         spec, other = triples.RELATIONSHIPS.get(row["type"]), _label(row["other_label"])
         if spec and other and (label, other) in spec[1]:
             out += triples.relationship(row["type"], label, code, other, row["other_code"],
@@ -59,12 +64,12 @@ def entity_document(store: GraphStore, iris: Iris, label: NodeLabel,
         raise NotFound(label.value, code)
     sources = Sources(iris)
     descriptions = triples.node(label, rows[0]["props"], iris, sources, level_alignments())
-    descriptions += _relationships(store, iris, sources, label, code)
+    descriptions += _relationships(store, iris, sources, label, code, rows[0]["props"])
     if label is NodeLabel.LEVEL:
         for row in store.read(q.LEVEL_MAPPINGS, {"code": code}):
             descriptions += triples.mapping(row["from_code"], row["to_code"], row["props"],
                                             iris, sources)
-    return iris.entity(label, code), _graph(descriptions)
+    return iris.entity(label, code), graph_of(descriptions)
 
 
 def mapping_document(store: GraphStore, iris: Iris, mapping_id: str) -> tuple[URIRef, Graph]:
@@ -74,7 +79,7 @@ def mapping_document(store: GraphStore, iris: Iris, mapping_id: str) -> tuple[UR
     row = rows[0]
     descriptions = triples.mapping(row["from_code"], row["to_code"], row["props"], iris,
                                    Sources(iris))
-    return iris.mapping(mapping_id), _graph(descriptions)
+    return iris.mapping(mapping_id), graph_of(descriptions)
 
 
 def mapping_json(store: GraphStore, iris: Iris, mapping_id: str) -> dict[str, Any]:

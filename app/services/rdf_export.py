@@ -14,9 +14,9 @@ import pyoxigraph as ox
 from app.graph.cypher import rdf as q
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore
+from app.rdf import schemes, triples
 from app.rdf import sssom as tsv
-from app.rdf import triples
-from app.rdf.iris import Iris
+from app.rdf.iris import SCHEME_KIND, Iris
 from app.rdf.ontology import level_alignments, ontology_descriptions
 from app.rdf.oxstream import serialized
 from app.rdf.terms import RDFLIB, NTriplesTerms, OxigraphTerms, Terms
@@ -24,6 +24,7 @@ from app.rdf.triples import Description, Sources
 from app.rdf.writers import PREFIXES, WRITERS
 from app.services.codes import CodeResolver
 
+L_COMPETENCY = NodeLabel.COMPETENCY
 PAGE_SIZE = 1000
 SOURCES_PER_PAGE = 50  # relationship pages: the edges of this many source nodes at most
 OnPage = Callable[[str, int], None]  # (what was read, how many graph rows)
@@ -119,6 +120,25 @@ def _mapping_pages(store: GraphStore, iris: Iris, sources: Sources, framework: s
             break
 
 
+def _scheme_pages(store: GraphStore, iris: Iris, terms: Terms,
+                  page_size: int) -> Iterator[Page]:
+    """The minted concept schemes, then the competencies that are top concepts of theirs."""
+    yield "ConceptScheme", 0, schemes.scheme_descriptions(iris, terms)
+    after = ""
+    while True:
+        rows = store.read(q.TOP_COMPETENCY_PAGE, {"after": after, "limit": page_size})
+        page: list[Description] = []
+        for row in rows:
+            concept = terms.iri(iris.entity(L_COMPETENCY, str(row["code"])))
+            scheme = terms.iri(iris.other(SCHEME_KIND, schemes.competency_scheme(row)))
+            page += schemes.top_concept(concept, scheme, terms)
+        if rows:
+            yield "top concepts", 0, page  # competencies, already counted as nodes
+            after = str(rows[-1]["code"])
+        if len(rows) < page_size:
+            break
+
+
 def data_pages(store: GraphStore, iris: Iris, framework: str | None = None,
                page_size: int = PAGE_SIZE, terms: Terms = RDFLIB) -> Iterator[Page]:
     """``(what, rows read, descriptions)`` per page: nodes, relationships, level mappings;
@@ -126,6 +146,8 @@ def data_pages(store: GraphStore, iris: Iris, framework: str | None = None,
     if terms is not RDFLIB:
         iris = iris.as_text()
     sources = Sources(iris, terms)
+    if framework is None:
+        yield from _scheme_pages(store, iris, terms, page_size)
     yield from _node_pages(store, iris, sources, framework, page_size)
     yield from _relationship_pages(store, iris, sources, framework, page_size)
     yield from _mapping_pages(store, iris, sources, framework, page_size)

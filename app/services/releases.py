@@ -125,7 +125,7 @@ def _write(path: Path, chunks: Iterable[str], count_lines: bool = False) -> dict
     return {"name": path.name, "bytes": size, "sha256": digest.hexdigest(), "lines": lines}
 
 
-def _download_base(base_iri: str, version: str) -> str:
+def download_base(base_iri: str, version: str) -> str:
     root = base_iri[:-3] if base_iri.endswith("/id/") else base_iri
     return f"{root}api/v1/releases/{version}/files/"
 
@@ -189,7 +189,7 @@ def _write_release(store: GraphStore, tmp: Path, version: str, base_iri: str,
                            for (a, b), n in sorted(counts.items())],
     }
     void = describe(info, f"{base_iri}release/{version}",
-                    _download_base(base_iri, version), files)
+                    download_base(base_iri, version), files)
     written = _write(tmp / VOID_FILE, [void.serialize(format="turtle")])
     files.append({"name": VOID_FILE, "format": "void", "media_type": "text/turtle",
                   "bytes": written["bytes"], "sha256": written["sha256"]})

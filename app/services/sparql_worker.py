@@ -1,10 +1,14 @@
 """The SPARQL worker process: evaluates queries on a read-only on-disk pyoxigraph store and
-renders the standard result formats. Kept lean (pyoxigraph and the negotiation helper only)
+renders the SPARQL 1.1 result formats. Kept lean (pyoxigraph and the negotiation helper only)
 so a worker starts quickly; the API side kills a worker whose query overruns its deadline.
 
 Protocol over a ``multiprocessing`` pipe: the parent sends ``(store path, query, accept,
-max results)``; the worker answers ``("ok", body, media type)`` or ``(error kind, detail)``
-with kind ``malformed`` or ``too-many``.
+max results, default graphs, named graphs)`` (graphs: IRIs, or None when the request named
+none); the worker answers ``("ok", body, media type)`` or ``(error kind, detail)`` with kind
+``malformed``, ``too-many`` or ``not-acceptable``.
+
+Negotiation (SPARQL 1.1 Protocol): SELECT and ASK as JSON, XML, CSV or TSV; CONSTRUCT and
+DESCRIBE as Turtle, N-Triples, RDF/XML or JSON-LD; nothing acceptable is ``not-acceptable``.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import (
     BlankNode,
+    DefaultGraph,
     Literal,
     NamedNode,
     QueryBoolean,
@@ -30,11 +35,18 @@ from pyoxigraph import (
 
 from app.rdf.negotiation import choose
 
-JSON, XML, CSV = ("application/sparql-results+json", "application/sparql-results+xml",
-                  "text/csv")
+JSON, XML, CSV, TSV = ("application/sparql-results+json", "application/sparql-results+xml",
+                       "text/csv", "text/tab-separated-values")
 TURTLE, NTRIPLES = "text/turtle", "application/n-triples"
-SELECT_MEDIA = [JSON, XML, CSV, "application/json"]
-GRAPH_MEDIA = [TURTLE, NTRIPLES]
+RDFXML, JSONLD = "application/rdf+xml", "application/ld+json"
+SELECT_MEDIA = [JSON, XML, CSV, TSV]
+GRAPH_MEDIA = [TURTLE, NTRIPLES, RDFXML, JSONLD]
+# Generic names clients send for the same formats (e.g. SPARQLWrapper's Accept lists).
+ALIASES = {"application/json": JSON, "application/xml": XML, "text/xml": XML,
+           "application/turtle": TURTLE, "application/x-turtle": TURTLE,
+           "application/x-json+ld": JSONLD}
+GRAPH_FORMATS = {TURTLE: RdfFormat.TURTLE, NTRIPLES: RdfFormat.N_TRIPLES,
+                 RDFXML: RdfFormat.RDF_XML, JSONLD: RdfFormat.JSON_LD}
 
 
 def _json_term(term: Any) -> dict[str, str]:
@@ -65,7 +77,16 @@ def _xml_term(term: Any) -> str:
     return f"<literal>{escape(str(term))}</literal>"
 
 
+def _tsv_term(term: Any) -> str:
+    """SPARQL 1.1 TSV: terms in their Turtle / N-Triples form (pyoxigraph's ``str``)."""
+    return "" if term is None else str(term).replace("\t", "\\t")
+
+
 def render_select(variables: list[str], rows: list[list[Any]], media: str) -> bytes:
+    if media == TSV:
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
     if media == CSV:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
@@ -87,6 +108,8 @@ def render_select(variables: list[str], rows: list[list[Any]], media: str) -> by
 
 
 def render_ask(value: bool, media: str) -> bytes:
+    if media == TSV:
+        return f"?_askResult\n{'true' if value else 'false'}\n".encode()
     if media == CSV:
         return f"_askResult\r\n{'true' if value else 'false'}\r\n".encode()
     if media == XML:
@@ -104,32 +127,47 @@ def _take(items: Iterator[Any], limit: int) -> list[Any]:
     return out
 
 
-def _media(accept: str | None, offered: list[str]) -> str:
-    media = choose(accept, offered) or offered[0]
-    return JSON if media == "application/json" else media
+def _media(accept: str | None, offered: list[str]) -> str | None:
+    """The offered format the client prefers (an alias counts as its format); the first
+    offered when the client states no preference; None when nothing offered is acceptable."""
+    media = choose(accept, offered + [a for a, m in ALIASES.items() if m in offered])
+    return ALIASES.get(media, media) if media else None
 
 
-def evaluate(store: Store, query: str, accept: str | None, limit: int) -> tuple[Any, ...]:
+def _dataset(default: tuple[str, ...] | None,
+             named: tuple[str, ...] | None) -> dict[str, Any]:
+    """Without ``default-graph-uri``/``named-graph-uri`` the store's one graph is the default
+    graph (and FROM clauses of the query apply); with them, exactly the graphs named."""
+    if default is None and named is None:
+        return {"use_default_graph_as_union": True}
+    return {"default_graph": [NamedNode(g) for g in default] if default else DefaultGraph(),
+            "named_graphs": [NamedNode(g) for g in named or ()]}
+
+
+def evaluate(store: Store, query: str, accept: str | None, limit: int,
+             default: tuple[str, ...] | None = None,
+             named: tuple[str, ...] | None = None) -> tuple[Any, ...]:
     try:
-        result = store.query(query)
+        result = store.query(query, **_dataset(default, named))
     except SyntaxError as exc:
         return ("malformed", str(exc).splitlines()[0][:300] if str(exc) else "syntax error")
+    offered = GRAPH_MEDIA if not isinstance(result, QueryBoolean | QuerySolutions) \
+        else SELECT_MEDIA
+    media = _media(accept, offered)
+    if media is None:
+        return ("not-acceptable", ", ".join(offered))
     if isinstance(result, QueryBoolean):
-        media = _media(accept, SELECT_MEDIA)
         return ("ok", render_ask(bool(result), media), media)
     if isinstance(result, QuerySolutions):
         names = [v.value for v in result.variables]
         rows = _take(iter(result), limit)
         if len(rows) > limit:
             return ("too-many", str(limit))
-        media = _media(accept, SELECT_MEDIA)
         return ("ok", render_select(names, [[s[n] for n in names] for s in rows], media), media)
     triples = _take(iter(result), limit)
     if len(triples) > limit:
         return ("too-many", str(limit))
-    media = _media(accept, GRAPH_MEDIA)
-    fmt = RdfFormat.TURTLE if media == TURTLE else RdfFormat.N_TRIPLES
-    return ("ok", serialize(triples, format=fmt) or b"", media)
+    return ("ok", serialize(triples, format=GRAPH_FORMATS[media]) or b"", media)
 
 
 def serve(conn: Connection) -> None:
@@ -137,12 +175,12 @@ def serve(conn: Connection) -> None:
     opened: tuple[str, Store] | None = None
     while True:
         try:
-            path, query, accept, limit = conn.recv()
+            path, query, accept, limit, default, named = conn.recv()
         except (EOFError, OSError):
             return
         try:
             if opened is None or opened[0] != path:
                 opened = (path, Store.read_only(path))
-            conn.send(evaluate(opened[1], query, accept, limit))
+            conn.send(evaluate(opened[1], query, accept, limit, default, named))
         except Exception as exc:  # noqa: BLE001 - reported as a generic failure, not leaked
             conn.send(("failed", type(exc).__name__))

@@ -60,6 +60,8 @@ templates = Jinja2Templates(env=_environment())
 NAV = ({"view": "equivalence", "path": "/equivalence", "label": N_("Level equivalence")},
        {"view": "portability", "path": "/portability", "label": N_("Portability")},
        {"view": "coverage", "path": "/coverage", "label": N_("Programme coverage")},
+       {"view": "cqf-table", "path": "/cqf-table", "label": N_("CQF table")},
+       {"view": "careers", "path": "/careers", "label": N_("Career paths")},
        {"view": "search", "path": "/search", "label": N_("Browse and search")})
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")

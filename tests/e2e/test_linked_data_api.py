@@ -136,3 +136,50 @@ def test_sssom_tsv_has_one_row_per_mapping(api: TestClient, seeded_falkordb) -> 
         f"skos:{t}" for t in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch",
                               "relatedMatch")}
     assert all(r["subject_id"].startswith("cqflevel:") for r in rows)
+
+
+def test_every_sssom_row_has_its_mapping_date(api: TestClient, seeded_falkordb) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    text = api.get("/api/v1/export/mappings.sssom.tsv").text
+    assert f"# mapping_set_id: {BASE}mapping-set/latest" in text.splitlines()
+    body = [line for line in text.splitlines() if not line.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(body)), delimiter="\t"))
+    reviewed = {r["id"]: str(r["at"])[:10] for r in seeded_falkordb.read(
+        "MATCH ()-[m:MAPS_TO]->() RETURN m.id AS id, m.reviewed_at AS at")}
+    assert rows and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["mapping_date"]) for r in rows)
+    for row in rows:
+        mapping_id = re.search(r"(?:^|;)id=([^;]+)", row["other"]).group(1)  # type: ignore[union-attr]
+        assert row["mapping_date"] == reviewed[mapping_id]
+
+
+def test_a_review_dates_the_mapping_in_sssom_and_rdf(writable_api: TestClient,
+                                                     key_for) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    admin = key_for("admin")
+    created = writable_api.post("/api/v1/mappings", headers=admin, json={
+        "from_level": "ADM-A-GRADES:G1", "to_level": "EQF:2", "match_type": "broadMatch",
+        "confidence": 0.5, "method": "expert_panel", "date": "2020-01-15",
+        "source": {"document": "review-date test", "year": 2020}})
+    assert created.status_code == 201, created.text
+    mapping_id = created.json()["id"]
+
+    def sssom_date() -> str:
+        text = writable_api.get("/api/v1/export/mappings.sssom.tsv").text
+        row = next(line for line in text.splitlines() if f"id={mapping_id}" in line)
+        return row.split("\t")[8]
+
+    assert sssom_date() == "2020-01-15"  # proposed: the mapping's own date, no review date
+    iri = f"/id/mapping/{mapping_id}"
+    graph = _graph(writable_api.get(iri, headers={"Accept": "text/turtle"}))
+    assert graph.value(next(graph.subjects(RDF.type, CQF.Mapping)), CQF.reviewDate) is None
+    reviewed = writable_api.post(f"/api/v1/mappings/{mapping_id}/review", headers=admin,
+                                 json={"decision": "accept"})
+    assert reviewed.status_code == 200
+    today = datetime.now(UTC).date().isoformat()
+    assert sssom_date() == today
+    response = writable_api.get(iri, headers={"Accept": "text/turtle"})
+    subject = next(_graph(response).subjects(RDF.type, CQF.Mapping))
+    assert str(_graph(response).value(subject, CQF.reviewDate)) == today

@@ -37,13 +37,25 @@ def _source(props: dict[str, Any], sources: set[tuple[Any, ...]]) -> int:
     return 1
 
 
+# SKOS schemes: each minted scheme has type, notation, English name and definition, publisher
+# (ESCO's also rdfs:seeAlso); a competency or proficiency level is in one scheme; a level,
+# a proficiency level and a competency without a broader one are top concepts (both ways).
+SCHEME_TRIPLES = 3 * 5 + 1
+IN_SCHEME = {"Competency": 1, "ProficiencyLevel": 1 + 2}
+
+
 def expected_data_triples(store: GraphStore) -> int:
-    total, sources = 0, set()  # type: ignore[var-annotated]
+    total, sources = SCHEME_TRIPLES, set()  # type: ignore[var-annotated]
+    total += 2 * store.read("MATCH (c:Competency) WHERE NOT (c)-[:BROADER]->(:Competency) "
+                            "RETURN count(c) AS n")[0]["n"]
+    total += 2 * store.read("MATCH (:Level)-[r:IN_FRAMEWORK]->(:Framework) "
+                            "RETURN count(r) AS n")[0]["n"]
     aligned = level_alignments()
     for label in CATALOGUE_LABELS:
         for row in store.read(f"MATCH (n:{label.value}) RETURN properties(n) AS p"):
             p = row["p"]
             total += 1 + (label in triples.SKOS_TYPE) + _source(p, sources)
+            total += IN_SCHEME.get(label.value, 0)
             total += _fields(p, triples.COMMON + triples.PROPERTIES.get(label, ()))
             if label.value == "Level":
                 total += len(aligned.get(p["code"], []))
@@ -61,6 +73,8 @@ def expected_data_triples(store: GraphStore) -> int:
     total += len({(r["a"], r["p"]["match_type"], r["b"]) for r in rows})
     for row in rows:
         total += 4 + _fields(row["p"], triples.MAPPING_FIELDS) + _source(row["p"], sources)
+        reviewed = row["p"].get("reviewed_at") or row["p"].get("date")
+        total += bool(row["p"].get("review_status") in triples.REVIEWED and reviewed)
         total += bool(row["p"].get("evidence_quote"))
     for src in sources:
         total += 1 + sum(1 for i, v in enumerate(src) if v not in (None, "") and

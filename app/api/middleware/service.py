@@ -51,7 +51,7 @@ DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect"})
 ALWAYS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
           (b"x-frame-options", b"DENY"))
 # POSTs that read (they change nothing): no read model to drop after them.
-QUERIES = re.compile(r"^/api/v1/(portability|sparql)$|^/sparql$")
+QUERIES = re.compile(r"^/api/v1/(portability|career-plans|sparql)$|^/sparql$")
 UNMATCHED = "<unmatched>"
 
 INTERNAL_ERROR = json.dumps({

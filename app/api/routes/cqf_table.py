@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from app.api.answers import JSONAnswer
 from app.api.deps import Store
 from app.api.problems import problem
 from app.api.rate_limit import QUERY
@@ -149,12 +148,14 @@ def cqf_table(request: Request, service: Tables, frameworks: Frameworks = None,
             return problem(406, "not-acceptable", "Not acceptable",
                            "offered: " + ", ".join(MEDIA.values()), request)
         format = FORMAT_OF[media]  # type: ignore[assignment]
-    answer = service.table(_question(request, frameworks, administration, lang))
+    question = _question(request, frameworks, administration, lang)
+    if format == "json":
+        return Response(service.table_json(question), media_type="application/json",
+                        headers={"Vary": "Accept"})
+    answer = service.table(question)
     if format == "csv":
         return _download(fmt.to_csv(answer, bom=bom), f"{fmt.CSV_MEDIA}; charset=utf-8", "csv")
-    if format == "xlsx":
-        return _download(fmt.to_xlsx(answer), fmt.XLSX_MEDIA, "xlsx")
-    return JSONAnswer(answer, headers={"Vary": "Accept"})
+    return _download(fmt.to_xlsx(answer), fmt.XLSX_MEDIA, "xlsx")
 
 
 class CsvwMetadata(BaseModel):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 
+from app.api.http import conditional
 from app.api.rate_limit import LOOKUP, QUERY
 from app.api.schemas import Problem
 from app.services import release_diff, releases
@@ -90,10 +93,15 @@ def list_releases(request: Request) -> dict[str, Any]:
     return {"items": items, "latest": items[-1]["version"] if items else None}
 
 
+def _created(manifest: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(manifest["created"])
+
+
 @router.get("/{version}", dependencies=[LOOKUP], response_model=Release, responses=NOT_FOUND)
-def get_release(version: Version, request: Request) -> dict[str, Any]:
-    """One release's manifest."""
-    return releases.manifest(_dir(request), version)
+def get_release(version: Version, request: Request) -> Response:
+    """One release's manifest (``ETag``, ``Last-Modified``: a release never changes)."""
+    manifest = releases.manifest(_dir(request), version)
+    return conditional(request, JSONResponse(manifest), last_modified=_created(manifest))
 
 
 @router.get("/{version}/files/{name}", dependencies=[QUERY],
@@ -102,11 +110,17 @@ def get_release(version: Version, request: Request) -> dict[str, Any]:
                       "application/ld+json": {}, "text/tab-separated-values": {}},
           "description": "the file, as written by the release"}, **NOT_FOUND})
 def release_file(version: Version, name: Annotated[str, PathParam(max_length=200)],
-                 request: Request) -> FileResponse:
-    """A file of the release; only names listed in the release's own manifest are served."""
+                 request: Request) -> Response:
+    """A file of the release; only names listed in the release's own manifest are served.
+    Its ``ETag`` is its SHA-256 (as in ``SHA256SUMS``)."""
     path, media = releases.release_file(_dir(request), version, name)
-    return FileResponse(path, media_type=media, filename=name,
-                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    manifest = releases.manifest(_dir(request), version)
+    sums = {f["name"]: f["sha256"] for f in manifest["files"]}
+    response = FileResponse(path, media_type=media, filename=name,
+                            headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    # The manifest and SHA256SUMS are not in their own list: small, hashed here.
+    etag = f'"{sums.get(name) or hashlib.sha256(path.read_bytes()).hexdigest()}"'
+    return conditional(request, response, etag, _created(manifest))
 
 
 @router.get("/{version}/diff/{other}", dependencies=[QUERY],

@@ -93,11 +93,13 @@ def _predecessor(profile: FamilyProfile, below: Sequence[FamilyProfile],
 
 def relevant_offers(gaps: Iterable[Gap],
                     by_competency: Mapping[str, Sequence[CourseOffer]]) -> list[CourseOffer]:
-    """The offers developing any gap's competency (the only ones the set cover can use)."""
+    """The offers closing at least one gap (the set cover's only candidates, so its plan is
+    the same as from every offer, without scanning them all for every gap)."""
     seen: dict[str, CourseOffer] = {}
     for gap in gaps:
         for offer in by_competency.get(gap.competency, ()):
-            seen.setdefault(offer.code, offer)
+            if offer.develops[gap.competency] >= gap.required:
+                seen.setdefault(offer.code, offer)
     return list(seen.values())
 
 

@@ -127,9 +127,10 @@ class _Training:
         found = self._memo.get(gaps)
         if found is None:
             seen: dict[str, CourseOffer] = {}
-            for gap in gaps:
+            for gap in gaps:  # only offers closing a gap can be picked
                 for offer in self.by_competency.get(gap.competency, ()):
-                    seen.setdefault(offer.code, offer)
+                    if offer.develops[gap.competency] >= gap.required:
+                        seen.setdefault(offer.code, offer)
             plan = recommend_training(gaps, seen.values())
             if self.unit == "courses":  # show the real ECTS while costing by count
                 plan = _with_offers(plan, self.offers)

@@ -99,3 +99,50 @@ MAPPING_BY_ID = (
     "RETURN a.code AS from_code, b.code AS to_code, properties(m) AS props"
 )
 FRAMEWORK_EXISTS = "MATCH (f:Framework {code: $code}) RETURN f.code AS code"
+
+# Competencies with no broader competency: the top concepts of their scheme.
+TOP_COMPETENCY_PAGE = (
+    "MATCH (c:Competency) WHERE c.code > $after "
+    "OPTIONAL MATCH (c)-[b:BROADER]->(:Competency) WITH c, count(b) AS broader "
+    "WHERE broader = 0 RETURN c.code AS code, c.group AS group ORDER BY c.code LIMIT $limit"
+)
+TOP_COMPETENCIES = (
+    "MATCH (c:Competency) OPTIONAL MATCH (c)-[b:BROADER]->(:Competency) "
+    "WITH c, count(b) AS broader WHERE broader = 0 "
+    "RETURN c.code AS code, c.group AS group ORDER BY c.code"
+)
+PROFICIENCY_CODES = "MATCH (p:ProficiencyLevel) RETURN p.code AS code ORDER BY p.rank, p.code"
+MAPPING_IDS = "MATCH (:Level)-[m:MAPS_TO]->(:Level) RETURN m.id AS id ORDER BY m.id"
+
+
+def statement(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> str:
+    """One qualified statement's properties (``rel_type`` from the whitelist)."""
+    if rel_type not in RELATIONSHIP_TYPES:
+        raise ValueError(f"unknown relationship type {rel_type}")
+    return (f"MATCH (a:{from_label.value} {{code: $from}})-[r:{rel_type}]->"
+            f"(b:{to_label.value} {{code: $to}}) RETURN properties(r) AS props")
+
+
+# --- sources: who cites each (document, publisher, year, url) ------------------------------
+
+_SOURCE_COLUMNS = ("x.source_document AS document, x.source_publisher AS publisher, "
+                   "x.source_year AS year, x.source_url AS url")
+
+
+def node_sources(label: NodeLabel) -> str:
+    return (f"MATCH (x:{label.value}) WHERE x.source_document IS NOT NULL "
+            f"RETURN x.code AS code, {_SOURCE_COLUMNS}")
+
+
+def relationship_sources(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> str:
+    if rel_type not in RELATIONSHIP_TYPES:
+        raise ValueError(f"unknown relationship type {rel_type}")
+    return (f"MATCH (a:{from_label.value})-[x:{rel_type}]->(b:{to_label.value}) "
+            f"WHERE x.source_document IS NOT NULL "
+            f"RETURN a.code AS from_code, b.code AS to_code, {_SOURCE_COLUMNS}")
+
+
+MAPPING_SOURCES = (
+    "MATCH (:Level)-[x:MAPS_TO]->(:Level) WHERE x.source_document IS NOT NULL "
+    f"RETURN x.id AS id, {_SOURCE_COLUMNS}"
+)

@@ -24,3 +24,14 @@ def merge_relationships(rel_type: str, from_label: NodeLabel, to_label: NodeLabe
         f"MATCH (b:{to_label.value} {{code: row.to}}) "
         f"MERGE (a)-[r:{rel_type}{key}]->(b) SET r += row.props RETURN count(r) AS written"
     )
+
+
+# A seeded mapping with a review status was reviewed when it entered the seed data and is
+# accepted into this graph when seeded: that moment is its review date (``reviewed_at``, the
+# SSSOM ``mapping_date``), set once, never moved by a later re-seed.
+STAMP_SEEDED_REVIEWS = (
+    "MATCH (:Level)-[m:MAPS_TO]->(:Level) "
+    "WHERE m.review_status IS NOT NULL AND m.reviewed_at IS NULL "
+    "SET m.reviewed_at = $now, m.reviewed_by = coalesce(m.reviewed_by, 'seed') "
+    "RETURN count(m) AS stamped"
+)

@@ -1,0 +1,200 @@
+"""HTTP semantics done with FastAPI's own mechanisms (no middleware layer):
+
+- ``install(app)``, called once every router is included: every GET route also answers
+  ``HEAD`` (the same status and headers, no body; a streamed body is never even started), and
+  the router's routes are indexed by their full path so that a 405 can name *every* method the
+  path takes in ``Allow`` (Starlette names only the first route that matched the path).
+- ``negotiated``: marks an endpoint whose answer depends on ``Accept``; every answer of such
+  an endpoint, errors included, carries ``Vary: Accept`` (see ``app.api.problems``).
+- ``conditional(...)``: ``ETag`` and ``Last-Modified`` on an answer, and ``304 Not Modified``
+  when the client's ``If-None-Match`` (or, without one, ``If-Modified-Since``) matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from collections.abc import Callable, Coroutine, Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, Response
+from fastapi.routing import APIRoute, request_response
+from starlette.routing import compile_path
+from starlette.types import Receive, Scope, Send
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+F = TypeVar("F", bound=Callable[..., Any])
+NEGOTIATED = "__cqf_negotiated__"
+VARY = {"Vary": "Accept"}
+# Headers a 304 repeats from the answer it stands for (RFC 9110, 15.4.5).
+KEPT_ON_304 = ("etag", "last-modified", "vary", "cache-control", "content-location",
+               "expires", "x-cqf-snapshot")
+
+
+# --- Vary ---------------------------------------------------------------------------------
+
+def negotiated(endpoint: F) -> F:
+    """Decorator (under ``@router.get``): this endpoint negotiates on ``Accept``."""
+    setattr(endpoint, NEGOTIATED, True)
+    return endpoint
+
+
+def is_negotiated(request: Request) -> bool:
+    return bool(getattr(request.scope.get("endpoint"), NEGOTIATED, False))
+
+
+# --- HEAD -----------------------------------------------------------------------------------
+
+class HeadersOnly(Response):
+    """The answer ``source`` would give, without its body: what ``HEAD`` sends."""
+
+    def __init__(self, source: Response) -> None:
+        self.status_code = source.status_code
+        self.background = source.background
+        self.body = b""
+        self.raw_headers = list(source.raw_headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code,
+                    "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": b""})
+        if self.background is not None:
+            await self.background()
+
+
+def _head_aware(make_handler: Callable[[], Handler]) -> Callable[[], Handler]:
+    def make() -> Handler:
+        handler = make_handler()
+
+        async def handle(request: Request) -> Response:
+            response = await handler(request)
+            if request.method != "HEAD" or isinstance(response, FileResponse):
+                return response  # a file answers HEAD itself (its headers come from stat)
+            return HeadersOnly(response)
+
+        return handle
+
+    return make
+
+
+def _get_operation_id(route: Any) -> str:
+    """FastAPI's default operation id, always the GET operation's (HEAD is not documented)."""
+    name = re.sub(r"\W", "_", f"{route.name}{route.path_format}")
+    methods = sorted(m for m in route.methods if m != "HEAD") or ["HEAD"]
+    return f"{name}_{methods[0].lower()}"
+
+
+def _routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """``(full path, route)`` for every route, included routers walked."""
+    for route in routes:
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            yield from _routes(original.routes, prefix + route.include_context.prefix)
+        elif getattr(route, "path", None) is not None:
+            yield prefix + route.path, route
+
+
+def _add_head(route: APIRoute, direct: bool) -> None:
+    route.methods.add("HEAD")
+    route.generate_unique_id_function = _get_operation_id  # type: ignore[assignment]
+    route.get_route_handler = _head_aware(route.get_route_handler)  # type: ignore[method-assign]
+    if direct:  # a route of the app itself built its ASGI app already: build it again
+        route.app = request_response(route.get_route_handler())
+
+
+def install(app: FastAPI) -> None:
+    direct = {id(r) for r in app.router.routes}
+    index: list[tuple[re.Pattern[str], set[str]]] = []
+    for path, route in _routes(app.router.routes):
+        methods = getattr(route, "methods", None)
+        if methods is None:
+            continue
+        if isinstance(route, APIRoute) and "GET" in methods and "HEAD" not in methods:
+            _add_head(route, id(route) in direct)
+        index.append((compile_path(path)[0], methods))
+    app.state.method_index = index
+    _document_without_head(app)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of this path takes (for ``Allow`` on a 405)."""
+    path = request.scope.get("path", "")
+    found: set[str] = set()
+    for regex, methods in getattr(request.app.state, "method_index", ()):
+        if regex.match(path):
+            found |= methods
+    return ", ".join(sorted(found))
+
+
+def _document_without_head(app: FastAPI) -> None:
+    """HEAD is implied by GET (RFC 9110): the OpenAPI document lists only the GET."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Duplicate Operation ID")
+                schema = build()
+            for operations in schema.get("paths", {}).values():
+                operations.pop("head", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+# --- ETag, Last-Modified, 304 ---------------------------------------------------------------
+
+def etag_of(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
+
+
+def _tags(header: str) -> set[str]:
+    return {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
+
+
+def not_modified(request: Request, etag: str | None, last_modified: datetime | None) -> bool:
+    """RFC 9110 13.2.2: If-None-Match (weak comparison) decides; without it,
+    If-Modified-Since (GET and HEAD only)."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = _tags(if_none_match)
+        return etag is not None and ("*" in tags or etag.removeprefix("W/") in tags)
+    since = request.headers.get("if-modified-since")
+    if since is None or last_modified is None or request.method not in ("GET", "HEAD"):
+        return False
+    try:
+        moment = parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return last_modified.replace(microsecond=0) <= moment
+
+
+def conditional(request: Request, response: Response, etag: str | None = None,
+                last_modified: datetime | None = None) -> Response:
+    """Adds ``ETag`` (by default the hash of the body) and ``Last-Modified``; answers 304
+    instead when the client already holds this representation."""
+    if etag is None and getattr(response, "body", None) is not None:
+        etag = etag_of(response.body)
+    if etag is not None:
+        response.headers["ETag"] = etag
+    if last_modified is not None:
+        response.headers["Last-Modified"] = http_date(last_modified)
+    if response.status_code == 200 and not_modified(request, etag, last_modified):
+        kept = {k: v for k, v in response.headers.items() if k.lower() in KEPT_ON_304}
+        return Response(status_code=304, headers=kept)
+    return response

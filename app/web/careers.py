@@ -1,0 +1,97 @@
+"""The explorer's CQF table and career pages: ``/cqf-table`` (the table, printable, with
+framework and administration pickers and a download menu) and ``/careers`` (a family's
+ladder with the delta of each step; a start and a target give the cheapest plan).
+
+Same pattern as ``app.web.routes``: state in the query string, one service call per answer,
+errors shown on the page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from app.api.rate_limit import QUERY
+from app.services.careers import CareersService, PlanQuestion
+from app.services.cqf_table import CqfTableService, TableQuestion
+from app.web.routes import _attempt, _int, _page, _render, _store
+
+router = APIRouter(include_in_schema=False)
+DATA_LANGS = ("en", "fr")
+
+
+def _data_lang(lang: str) -> str:
+    return lang if lang in DATA_LANGS else "en"
+
+
+def _options(request: Request) -> dict[str, Any]:
+    state = request.app.state
+    model = state.careers_cache.get(_store(request))
+    labels = model.labels
+    return {
+        "frameworks": sorted((r for (kind, _), r in labels.items()
+                              if kind == "Framework" and r.get("kind") == "national"),
+                             key=lambda r: r["code"]),
+        "administrations": sorted((r for (kind, _), r in labels.items()
+                                   if kind == "Administration"), key=lambda r: r["code"]),
+        "families": sorted((r for (kind, _), r in labels.items() if kind == "JobFamily"),
+                           key=lambda r: r["code"]),
+        "profiles": sorted(({"code": p.code, "name": p.name, "name_fr": p.name_fr}
+                            for p in model.profiles.values() if p.requirements),
+                           key=lambda r: r["code"]),
+    }
+
+
+def _downloads(frameworks: list[str], administration: str | None, lang: str) -> dict[str, str]:
+    query: dict[str, str] = {"lang": _data_lang(lang)}
+    if frameworks:
+        query["frameworks"] = ",".join(frameworks)
+    if administration:
+        query["administration"] = administration
+    base = "/api/v1/cqf-table"
+    return {"json": f"{base}?{urlencode({**query, 'format': 'json'})}",
+            "csv": f"{base}?{urlencode({**query, 'format': 'csv'})}",
+            "xlsx": f"{base}?{urlencode({**query, 'format': 'xlsx'})}",
+            "csvw": f"{base}.csv-metadata.json?{urlencode(query)}"}
+
+
+@router.get("/cqf-table", dependencies=[QUERY], response_class=HTMLResponse)
+def cqf_table(request: Request) -> HTMLResponse:
+    context, q = _page(request, "cqf-table"), request.query_params
+    state = request.app.state
+    frameworks = [f for f in q.getlist("fw") if f]
+    administration = q.get("administration") or None
+    context.update(frameworks=frameworks, administration=administration, answer=None,
+                   downloads=_downloads(frameworks, administration, context["lang"]))
+    context["options"] = _attempt(context, lambda: _options(request))
+    if context["options"] is not None:
+        service = CqfTableService(_store(request), state.careers_cache, state.mapping_cache,
+                                  state.cqf_table_memo)
+        context["answer"] = _attempt(context, lambda: service.table(TableQuestion(
+            tuple(frameworks), administration, _data_lang(context["lang"]))))
+    return _render("cqf_table.html", context)
+
+
+@router.get("/careers", dependencies=[QUERY], response_class=HTMLResponse)
+def careers(request: Request) -> HTMLResponse:
+    context, q = _page(request, "careers"), request.query_params
+    state = request.app.state
+    family, start, target = q.get("family") or "", q.get("from") or "", q.get("to") or ""
+    max_steps = _int(q.get("steps"), 4, 1, 6)
+    min_cov = _int(q.get("min"), 60, 0, 100)
+    context.update(family=family, start=start, target=target, max_steps=max_steps,
+                   min_cov=min_cov, ladder=None, plan=None)
+    context["options"] = _attempt(context, lambda: _options(request))
+    if context["options"] is None:
+        return _render("careers.html", context)
+    service = CareersService(_store(request), state.careers_cache, state.mapping_cache)
+    lang = _data_lang(context["lang"])
+    if family:
+        context["ladder"] = _attempt(context, lambda: service.career_path(family, lang))
+    if start and target:
+        context["plan"] = _attempt(context, lambda: service.plan(PlanQuestion(
+            target, from_profile=start, max_steps=max_steps, min_step_coverage=min_cov / 100,
+            lang=lang)))
+    return _render("careers.html", context)

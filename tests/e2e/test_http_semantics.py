@@ -1,0 +1,170 @@
+"""HTTP done right, route by route: HEAD on every GET route, 405 with the complete Allow,
+Vary: Accept on negotiated answers (errors included), canonical-IRI redirects, and
+ETag / Last-Modified / 304 on entity, export and release answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.graph.port import GraphStore
+from app.main import create_app
+from app.runtime import Runtime
+from app.services.releases import make_release
+from app.settings import Settings
+
+# Sample values for path parameters; a route answering 404 or 422 to them still has to
+# answer HEAD exactly as GET.
+SAMPLES = {"code": "EQF", "kind": "competency", "rest": "OPS-P01", "version": "1.0.0",
+           "other": "1.0.0", "name": "release.json", "sourced_id": "x", "profile": "x",
+           "framework": "EQF", "level": "6", "mapping_id": "x"}
+VOLATILE = {"x-request-id", "date"}
+BASE = "http://testserver/id/"  # the test client's own address: redirects can be followed
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@pytest.fixture(scope="module")
+def client(seeded_falkordb: GraphStore,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    releases = tmp_path_factory.mktemp("http-releases")
+    make_release(seeded_falkordb, releases, "1.0.0", BASE)
+    settings = Settings(releases_dir=releases, rate_limit_enabled=False, base_iri=BASE)
+    app = create_app(settings, runtime=Runtime(seeded_falkordb, schema_applied=True))
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _concrete(template: str) -> str:
+    return re.sub(r"\{(\w+)(:[^}]*)?\}", lambda m: SAMPLES.get(m.group(1), "x"), template)
+
+
+def _documented(client: TestClient) -> dict[str, set[str]]:
+    paths = client.get("/openapi.json").json()["paths"]
+    return {path: {m.upper() for m in ops} for path, ops in paths.items()}
+
+
+def test_head_answers_every_get_route_like_get_without_a_body(client: TestClient) -> None:
+    checked = 0
+    for template, methods in _documented(client).items():
+        if "GET" not in methods or template.startswith("/sparql"):
+            continue
+        path = _concrete(template)
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == get.status_code, path
+        assert head.content == b"", path
+        same = {k: v for k, v in get.headers.items() if k not in VOLATILE}
+        assert {k: v for k, v in head.headers.items() if k not in VOLATILE} == same, path
+        checked += 1
+    assert checked > 30
+    for page in ("/", "/docs", "/openapi.json"):  # not in the OpenAPI paths, GET all the same
+        assert client.head(page).status_code == 200 and client.head(page).content == b""
+
+
+def test_head_on_the_export_does_not_stream_it(client: TestClient) -> None:
+    head = client.head("/api/v1/export?format=turtle")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"].startswith("text/turtle") and head.headers["etag"]
+
+
+def test_405_names_every_method_of_the_path(client: TestClient) -> None:
+    for template, documented in _documented(client).items():
+        path = _concrete(template)
+        refused = next((m for m in METHODS if m not in documented), None)
+        if refused is None:
+            continue
+        response = client.request(refused, path)
+        if response.status_code != 405:  # a broader route (e.g. /id/{kind}/...) took it
+            continue
+        expected = documented | ({"HEAD"} if "GET" in documented else set())
+        assert set(response.headers["allow"].split(", ")) >= expected, path
+        assert response.headers["content-type"] == "application/problem+json"
+    mappings = client.delete("/api/v1/mappings")
+    assert mappings.status_code == 405
+    assert mappings.headers["allow"] == "GET, HEAD, POST"
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/id/competency/NOPE", 404), ("/id/unicorn/x", 404), ("/id/level/EQF/6", 406),
+    ("/api/v1/export?framework=NOPE", 404), ("/api/v1/export", 406),
+])
+def test_negotiated_errors_vary_on_accept(client: TestClient, path: str, status: int) -> None:
+    accept = "image/png" if status == 406 else "text/turtle"
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == status
+    assert "Accept" in response.headers["vary"]
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_405_on_a_negotiated_route_varies_too(client: TestClient) -> None:
+    response = client.delete("/id/competency/OPS-P01")
+    assert response.status_code == 405 and "Accept" in response.headers["vary"]
+    assert response.headers["allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize("asked, canonical", [
+    ("/id/competency/ESCO:inspect-cargo", "/id/competency/ESCO%3Ainspect-cargo"),
+    ("/id/competency/esco%3Ainspect-cargo", "/id/competency/ESCO%3Ainspect-cargo"),
+    ("/id/competency/ops-p01", "/id/competency/OPS-P01"),
+    ("/id/level/eqf/6", "/id/level/EQF/6"),
+    ("/id/framework/ie-nfq?format=turtle", "/id/framework/IE-NFQ?format=turtle"),
+])
+def test_non_canonical_iris_redirect_to_the_canonical_one(client: TestClient, asked: str,
+                                                          canonical: str) -> None:
+    response = client.get(asked, follow_redirects=False)
+    assert response.status_code in (301, 308)
+    assert response.headers["location"] == "http://testserver" + canonical
+    followed = client.get(asked.split("?")[0], headers={"Accept": "application/json"})
+    assert followed.status_code == 200
+    assert followed.json()["iri"] == "http://testserver" + canonical.split("?")[0]
+
+
+def test_canonical_iris_answer_directly(client: TestClient) -> None:
+    assert client.get("/id/competency/ESCO%3Ainspect-cargo",
+                      follow_redirects=False).status_code == 200
+    assert client.get("/id/competency/nope-nope", follow_redirects=False).status_code == 404
+
+
+def _revalidates(client: TestClient, path: str, accept: str = "*/*") -> str:
+    first = client.get(path, headers={"Accept": accept})
+    assert first.status_code == 200
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    again = client.get(path, headers={"Accept": accept, "If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    stale = client.get(path, headers={"Accept": accept, "If-None-Match": '"other"'})
+    assert stale.status_code == 200
+    if not etag.startswith("W/"):  # a strong validator: the very same bytes
+        assert stale.content == first.content
+    since = client.get(path, headers={"Accept": accept, "If-Modified-Since": modified})
+    assert since.status_code == 304
+    return etag
+
+
+def test_entities_export_and_releases_revalidate(client: TestClient) -> None:
+    turtle = _revalidates(client, "/id/competency/OPS-P01", "text/turtle")
+    assert _revalidates(client, "/id/competency/OPS-P01", "application/ld+json") != turtle
+    _revalidates(client, "/id/source/" + re.search(
+        r"/id/source/(\w+)", client.get("/id/competency/OPS-P01",
+                                        headers={"Accept": "text/turtle"}).text).group(1),
+        "text/turtle")
+    _revalidates(client, "/api/v1/export?format=ntriples&scope=data")
+    _revalidates(client, "/api/v1/export/mappings.sssom.tsv")
+    _revalidates(client, "/api/v1/releases/1.0.0")
+    _revalidates(client, "/api/v1/releases/1.0.0/files/cqf-1.0.0.ttl")
+    _revalidates(client, "/id/release/1.0.0", "text/turtle")
+
+
+def test_a_change_to_the_graph_changes_the_export_etag(writable_store: GraphStore) -> None:
+    app = create_app(Settings(), runtime=Runtime(writable_store, schema_applied=True))
+    with TestClient(app) as client:
+        before = client.get("/api/v1/export?format=ntriples").headers["etag"]
+        writable_store.write("CREATE (:Competency {code: 'NEW-01', name: 'New', "
+                             "status: 'illustrative', source_document: 'Illustrative test'})")
+        app.state.graph_state.forget()  # what the next check interval does
+        response = client.get("/api/v1/export?format=ntriples",
+                              headers={"If-None-Match": before})
+        assert response.status_code == 200 and response.headers["etag"] != before
+        assert "competency/NEW-01" in response.text

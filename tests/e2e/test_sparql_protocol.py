@@ -1,0 +1,117 @@
+"""The SPARQL 1.1 Protocol checked with a standard client nobody here wrote (SPARQLWrapper)
+against the real ``cqf serve``: the live graph by default, a release by graph IRI, every
+result format each query form allows, and HEAD through the real server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from app.graph.embedded import _free_loopback_port
+from tests.faults.test_service_killed import _wait_ready
+
+PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX cqf: <https://cqf-graph.org/ontology#>
+"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``cqf serve`` on a fresh embedded store (seeded on start), with release 1.0.0 made by
+    ``cqf release`` beside it; yields the service's root URL."""
+    root = tmp_path_factory.mktemp("sparql-served")
+    port = _free_loopback_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "CQF_DATA_DIR": str(root / "data"), "CQF_PORT": str(port),
+           "CQF_RELEASES_DIR": str(root / "releases"), "CQF_BASE_IRI": f"{base}/id/",
+           "CQF_LOG_LEVEL": "WARNING", "CQF_ENV": "development",
+           "CQF_RATE_LIMIT_ENABLED": "false"}
+    command = [sys.executable, "-c", "from app.cli import main; main()"]
+    process = subprocess.Popen(command + ["serve"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        _wait_ready(base, process)
+        subprocess.run(command + ["release", "1.0.0"], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _client(base: str, query: str, fmt: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(f"{base}/sparql")
+    client.setQuery(PREFIXES + query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+def _eqf(base: str) -> str:
+    return f"?l skos:inScheme <{base}/id/framework/EQF>"
+
+
+def test_select_and_ask_in_every_results_format(served: str) -> None:
+    select = f"SELECT ?l ?n WHERE {{ {_eqf(served)} ; skos:notation ?n }} ORDER BY ?n"
+    rows = _client(served, select, JSON).queryAndConvert()["results"]["bindings"]
+    assert len(rows) == 8 and rows[0]["l"]["value"].startswith(f"{served}/id/level/EQF/")
+    xml = _client(served, select, XML).queryAndConvert()
+    assert len(xml.getElementsByTagName("result")) == 8
+    csv_text = _client(served, select, CSV).queryAndConvert().decode()
+    assert csv_text.splitlines()[0] == "l,n" and len(csv_text.splitlines()) == 9
+    tsv_text = _client(served, select, TSV).queryAndConvert().decode()
+    assert tsv_text.splitlines()[0] == "?l\t?n" and len(tsv_text.splitlines()) == 9
+    ask = _client(served, "ASK { ?l a cqf:Level }", JSON).queryAndConvert()
+    assert ask["boolean"] is True
+    posted = _client(served, select, JSON)
+    posted.setMethod(POST)
+    assert len(posted.queryAndConvert()["results"]["bindings"]) == 8
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, RDFXML, JSONLD])
+def test_construct_in_graph_formats(served: str, fmt: str) -> None:
+    construct = f"CONSTRUCT {{ ?l skos:inScheme ?s }} WHERE {{ {_eqf(served)} ; skos:inScheme ?s }}"
+    result = _client(served, construct, fmt).queryAndConvert()
+    graph = result if isinstance(result, Graph) else Graph().parse(data=result,
+                                                                   format="turtle")
+    assert len(graph) == 8
+    assert (URIRef(f"{served}/id/level/EQF/6"), SKOS.inScheme,
+            URIRef(f"{served}/id/framework/EQF")) in graph
+
+
+def test_a_release_as_the_default_graph(served: str) -> None:
+    client = _client(served, "SELECT (COUNT(?l) AS ?n) WHERE { ?l a cqf:Level }", JSON)
+    live = int(client.queryAndConvert()["results"]["bindings"][0]["n"]["value"])
+    client.addDefaultGraph(f"{served}/id/release/1.0.0")
+    released = client.query()
+    assert released.info()["x-cqf-release"] == "1.0.0"
+    assert int(released.convert()["results"]["bindings"][0]["n"]["value"]) == live > 100
+
+
+def test_head_through_the_real_server(served: str) -> None:
+    for path in ("/id/level/EQF/6", "/api/v1/export?format=turtle", "/api/v1/frameworks"):
+        get, head = httpx.get(served + path), httpx.head(served + path)
+        assert head.status_code == get.status_code == 200, path
+        assert head.content == b"" and head.headers["content-type"] == \
+            get.headers["content-type"]
+
+
+def test_the_served_export_iris_dereference(served: str, tmp_path: Path) -> None:
+    """A crawler following the served export: a sample of each kind of IRI answers 200."""
+    text = httpx.get(served + "/api/v1/export?format=ntriples", timeout=60).text
+    seen: dict[str, str] = {}
+    for iri in Graph().parse(data=text, format="nt").all_nodes():
+        value = str(iri)
+        if value.startswith(f"{served}/id/"):
+            seen.setdefault(value.removeprefix(f"{served}/id/").split("/")[0], value)
+    assert {"source", "statement", "scheme", "level", "mapping"} <= set(seen)
+    for iri in seen.values():
+        assert httpx.get(iri, headers={"Accept": "text/turtle"}).status_code == 200, iri
