@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
@@ -18,6 +19,11 @@ from app.paths import SEED_DATA_DIR
 from app.runtime import Runtime
 from app.seed.loader import seed
 from app.settings import Settings
+
+# Property tests check what holds, not how fast: a per-example deadline only turns a busy CI
+# core into a false failure (seen when the whole suite ran beside other work).
+hypothesis_settings.register_profile("cqf", deadline=None)
+hypothesis_settings.load_profile("cqf")
 
 BACKENDS = ["falkordb", "neo4j"]
 _graph_names = itertools.count()
