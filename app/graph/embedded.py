@@ -53,7 +53,9 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process still runs: shared by the store owner check and by the SPARQL
+    snapshot sweep, which must not delete another live worker's snapshot."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -179,7 +181,7 @@ class EmbeddedFalkorDB:
         """Just became owner: a server still recorded as running lost its owner (a crash);
         stop it (only if it really is ours: command line names this directory)."""
         record = PidRecord.read(self.pid_file)
-        if record is not None and _alive(record.pid) and _serves_directory(record.pid,
+        if record is not None and pid_alive(record.pid) and _serves_directory(record.pid,
                                                                            self.data_dir):
             log.warning("embedded.orphan_stopped", pid=record.pid, data_dir=str(self.data_dir))
             self._terminate(record.pid)
@@ -197,7 +199,7 @@ class EmbeddedFalkorDB:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:  # held: an owner exists; its record says where it listens
             record = PidRecord.read(self.pid_file)
-            return record if record and _alive(record.pid) else None
+            return record if record and pid_alive(record.pid) else None
         finally:
             os.close(fd)
         return None
@@ -290,7 +292,7 @@ class EmbeddedFalkorDB:
             if not _serves_directory(pid, self.data_dir):
                 return False
         stopped = self._terminate(pid)
-        if self.owned or self._process is not None or not _alive(pid):
+        if self.owned or self._process is not None or not pid_alive(pid):
             self.pid_file.unlink(missing_ok=True)
         self._process = None
         self.release()
@@ -306,7 +308,7 @@ class EmbeddedFalkorDB:
             if self._process is not None and self._process.pid == pid:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     self._process.wait(timeout=0.05)
-            if not _alive(pid):
+            if not pid_alive(pid):
                 return True
             time.sleep(0.05)
         with contextlib.suppress(ProcessLookupError):

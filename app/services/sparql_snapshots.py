@@ -26,6 +26,7 @@ import structlog
 from pyoxigraph import NamedNode, RdfFormat
 from pyoxigraph import Store as OxStore
 
+from app.graph.embedded import pid_alive
 from app.services.releases import latest, manifest
 
 log = structlog.get_logger(__name__)
@@ -134,16 +135,6 @@ class LiveSnapshots:
         still read it) and those of processes that are gone (each API worker has its own)."""
         for path in self.root.glob(f"{LAYOUT}-live-*"):
             pid = path.name.split("-")[2]
-            if path in keep or (pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid))):
+            if path in keep or (pid.isdigit() and int(pid) != os.getpid() and pid_alive(int(pid))):
                 continue
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 
 from app import runtime as runtime_mod
 from app.domain.identity import course_key
-from app.graph.embedded import PidRecord, _alive, _free_loopback_port
+from app.graph.embedded import PidRecord, _free_loopback_port, pid_alive
 from app.graph.labels import NodeLabel
 from app.main import create_app
 from app.rdf.iris import Iris
@@ -284,7 +284,7 @@ def test_the_store_is_restarted_after_each_of_five_kills_and_loses_nothing(
             assert record is not None
             os.kill(record.pid, signal.SIGKILL)
             killed_at = time.monotonic()
-            while _alive(record.pid) and time.monotonic() - killed_at < 5:
+            while pid_alive(record.pid) and time.monotonic() - killed_at < 5:
                 time.sleep(0.01)
             _wait_recovered(served)
             times.append(round(time.monotonic() - killed_at, 3))

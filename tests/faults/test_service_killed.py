@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from app.graph.embedded import PidRecord, _alive, _free_loopback_port
+from app.graph.embedded import PidRecord, _free_loopback_port, pid_alive
 from app.graph.falkordb_store import FalkorDBStore
 
 MARKER = "MERGE (:Framework {code: 'SERVICE-KILL-MARKER', name: 'acknowledged before the kill'})"
@@ -41,7 +41,7 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 90
 def _wait_dead(pid: int, timeout: float = 10) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not pid_alive(pid):
             return True
         time.sleep(0.05)
     return False

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app import runtime as runtime_mod
-from app.graph.embedded import EmbeddedFalkorDB, PidRecord, StoreBusy, _alive
+from app.graph.embedded import EmbeddedFalkorDB, PidRecord, StoreBusy, pid_alive
 from app.settings import Settings
 
 OWNER_SCRIPT = """
@@ -29,7 +29,7 @@ time.sleep(600)
 def _wait_gone(pid: int, timeout: float = 15) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not pid_alive(pid):
             return True
         time.sleep(0.05)
     return False
@@ -60,7 +60,7 @@ def test_a_command_beside_an_owner_uses_its_store_and_never_stops_it(tmp_path: P
         guest.store.write("CREATE (:Framework {code: 'GUEST', name: 'written by a guest'})")
         guest.close()
         record = PidRecord.read(owner.pid_file)
-        assert record is not None and _alive(record.pid)
+        assert record is not None and pid_alive(record.pid)
         again = runtime_mod.connect(settings, runtime_mod.Mode.SHARE)
         assert again.store.read("MATCH (f:Framework {code: 'GUEST'}) RETURN f.code AS c")
         again.close()
