@@ -11,8 +11,9 @@ from fastapi import FastAPI
 from app import runtime as runtime_mod
 from app.api import docs, http, middleware, problems
 from app.api import metrics as metrics_mod
+from app.api.answers import AnswerCache
 from app.api.rate_limit import RateLimiter
-from app.api.router import api_router, root_router
+from app.api.router import api_router, linked_router, root_router
 from app.logs import configure_logging
 from app.services import graph_state
 from app.services.careers_model import AnswerMemo, CareersModelCache
@@ -60,6 +61,9 @@ def create_app(settings: Settings | None = None,
     app.state.careers_memo = AnswerMemo()
     app.state.offer_cache = OfferCache(settings.mapping_cache_seconds)
     app.state.case_cache = CaseCache(settings.mapping_cache_seconds)
+    # Serialised hot answers (lookups, equivalence, portability), valid per graph state;
+    # none when the read models are not cached either (refresh time 0).
+    app.state.answer_cache = AnswerCache() if settings.mapping_cache_seconds > 0 else None
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
@@ -72,6 +76,7 @@ def create_app(settings: Settings | None = None,
     middleware.install(app, settings, metrics, on_write=lambda: drop_read_models(app))
     app.include_router(root_router)
     app.include_router(api_router)
+    app.include_router(linked_router)
     app.include_router(web_router)  # the web explorer at / (app/web)
     app.include_router(careers_pages)  # its CQF table and career pages
     web_static.mount(app)
@@ -85,6 +90,8 @@ def drop_read_models(app: FastAPI) -> None:
     for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache,
                   app.state.careers_cache, app.state.case_cache):
         cache.invalidate()
+    if app.state.answer_cache is not None:
+        app.state.answer_cache.clear()
     graph_state.tracker(app.state).forget()  # validators and the SPARQL snapshot: look again
 
 

@@ -1,24 +1,135 @@
-"""JSON answers serialised once, by orjson, straight from the service's result.
+"""JSON answers serialised once, by orjson, straight from the service's result, and the hot
+read answers kept serialised per question while the graph they came from is unchanged.
 
-FastAPI validates a returned dict against the route's response model and then dumps the
-model (for a ``def`` route the validation also hops to the thread pool a second time). The
-hot routes (lookups, equivalence, portability) return ``JSONAnswer`` instead: their services
-already build every field of the declared model, the model stays on the route for the OpenAPI
-document, and the schema fuzz test (tests/e2e/test_fuzz_api.py) checks the answers against
-it. For the all-targets equivalence answer (hundreds of paths) this is most of the
-serialisation cost.
+``JSONAnswer``: FastAPI validates a returned dict against the route's response model and then
+dumps the model (for a ``def`` route the validation also hops to the thread pool a second
+time). The hot routes (lookups, equivalence, portability) return serialised bytes instead:
+their services already build every field of the declared model, the model stays on the route
+for the OpenAPI document, and the schema fuzz test (tests/e2e/test_fuzz_api.py) checks the
+answers against it.
+
+``cached_answer``: lookups, equivalence and portability answers are pure functions of the
+question and the graph. Each is kept as the bytes sent (``AnswerCache``), valid while
+
+- the graph-state token it was computed under is current (``app.services.graph_state``:
+  counts and the newest audit entry, read at most once per refresh time per process; a
+  write in this process looks again at once, another worker's write is seen within the
+  configured refresh time, ``CQF_MAPPING_CACHE_SECONDS``, at most 1 s);
+- the read models it was computed from are still the ones cached (compared by identity: a
+  reload of the mapping graph or the candidate index makes it fresh);
+- it is younger than ``max_age`` (a write that changes neither counts nor the audit trail,
+  such as a re-seed from another process, is seen within it).
+
+A hit costs no store call and no thread hop, so the routes are ``async``; a miss computes in
+the thread pool (the store call would block the event loop). Errors are never kept.
+Bounded in entries and bytes, least recently used out.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import orjson
+from fastapi import Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from app.graph.port import GraphStore
+from app.services import graph_state
 
 
 class JSONAnswer(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
+        if isinstance(content, bytes):
+            return content  # already serialised (a kept answer)
         return orjson.dumps(content)
+
+
+class ReadModel(Protocol):
+    """What a kept answer checks of a read model (``app.services.refresh.RefreshingCache``)."""
+
+    def peek(self, store: GraphStore) -> object | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    token: str
+    sources: tuple[weakref.ref[Any], ...]
+    at: float
+    body: bytes
+
+
+class AnswerCache:
+    def __init__(self, entries: int = 4096, max_bytes: int = 64 * 1024 * 1024,
+                 max_age: float = 60.0) -> None:
+        self.entries = entries
+        self.max_bytes = max_bytes
+        self.max_age = max_age
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[Hashable, _Kept] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: Hashable, token: str, sources: Sequence[object]) -> bytes | None:
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None:
+                return None
+            if kept.token != token or time.monotonic() - kept.at >= self.max_age \
+                    or len(kept.sources) != len(sources) \
+                    or any(ref() is not s for ref, s in zip(kept.sources, sources, strict=True)):
+                self._drop(key)
+                return None
+            self._kept.move_to_end(key)
+            return kept.body
+
+    def keep(self, key: Hashable, token: str, sources: Sequence[object], body: bytes) -> None:
+        if len(body) > self.max_bytes // 8:
+            return  # one answer never pushes out most of the others
+        kept = _Kept(token, tuple(weakref.ref(s) for s in sources), time.monotonic(), body)
+        with self._lock:
+            self._drop(key)
+            self._kept[key] = kept
+            self._bytes += len(body)
+            while len(self._kept) > self.entries or self._bytes > self.max_bytes:
+                self._drop(next(iter(self._kept)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def _drop(self, key: Hashable) -> None:
+        kept = self._kept.pop(key, None)
+        if kept is not None:
+            self._bytes -= len(kept.body)
+
+
+async def cached_answer(request: Request, key: Hashable, compute: Callable[[], Any],
+                        models: Sequence[ReadModel] = ()) -> Response:
+    """The answer to ``key``: kept bytes when still valid, else ``compute()`` (in the thread
+    pool) serialised and kept. ``models``: the read models ``compute`` answers from."""
+    state = request.app.state
+    cache: AnswerCache | None = getattr(state, "answer_cache", None)
+    if cache is None:
+        return JSONAnswer(orjson.dumps(await run_in_threadpool(compute)))
+    store: GraphStore = state.runtime.store
+    tracker = graph_state.tracker(state)
+    current = tracker.fresh() or await run_in_threadpool(tracker.current, store)
+    sources = [model.peek(store) for model in models]
+    body = cache.get(key, current.token, sources)
+    if body is None:
+        body = orjson.dumps(await run_in_threadpool(compute))
+        if all(s is not None for s in sources):  # else: loaded just now, keep it next time
+            cache.keep(key, current.token, sources, body)
+    return JSONAnswer(body)

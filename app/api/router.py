@@ -23,17 +23,22 @@ from app.api.routes import (
     sparql,
 )
 
+# FastAPI matches a request by trying the routes in the order they were included, each with a
+# regex and some bookkeeping of its own: a route near the end of ~120 cost a third of the
+# event loop's time on a kept answer (py-spy, docs/benchmarks.md). So the hot read routes come
+# first: health, then the lookups, equivalence and portability, then everything else (no
+# path of one router is also a path of another, so the order changes no answer).
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(catalog.router)
+api_router.include_router(equivalences.router)
+api_router.include_router(portability.router)
 api_router.include_router(keys.router)
 api_router.include_router(audit.router)
 api_router.include_router(courses.router)
 api_router.include_router(reviews.router)
 api_router.include_router(coverage.router)
-api_router.include_router(equivalences.router)
 api_router.include_router(mappings.router)
 api_router.include_router(administrations.router)
-api_router.include_router(portability.router)
 api_router.include_router(cqf_table.router)
 api_router.include_router(careers.router)
 api_router.include_router(export.router)
@@ -41,7 +46,9 @@ api_router.include_router(releases.router)
 
 root_router = APIRouter()
 root_router.include_router(health.router)
-root_router.include_router(case.v1p0)
-root_router.include_router(case.v1p1)
-root_router.include_router(linked_data.router)
-root_router.include_router(sparql.router)
+
+linked_router = APIRouter()  # CASE, /id/ documents and SPARQL: after the API
+linked_router.include_router(case.v1p0)
+linked_router.include_router(case.v1p1)
+linked_router.include_router(linked_data.router)
+linked_router.include_router(sparql.router)

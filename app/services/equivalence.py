@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, LiteralString
 
 from app.domain import equivalence as eq
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
@@ -82,9 +82,13 @@ class MappingGraphCache(RefreshingCache[MappingGraph]):
                          signature=mappings_signature)
 
 
+def counts(store: GraphStore, queries: tuple[LiteralString, ...]) -> tuple[int, ...]:
+    """A read model's signature: one count per query (each returns ``n``)."""
+    return tuple(rows[0]["n"] if (rows := store.read(query)) else 0 for query in queries)
+
+
 def mappings_signature(store: GraphStore) -> tuple[int, ...]:
-    rows = store.read(q.MAPPINGS_SIGNATURE)
-    return (rows[0]["levels"], rows[0]["mappings"], rows[0]["audits"]) if rows else (0, 0, 0)
+    return counts(store, q.MAPPINGS_SIGNATURE)
 
 
 def load_mapping_graph(store: GraphStore) -> MappingGraph:

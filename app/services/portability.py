@@ -15,7 +15,7 @@ from app.graph.cypher import portability as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.codes import CodeResolver
-from app.services.equivalence import MappingGraph, MappingGraphCache, weakest_evidence
+from app.services.equivalence import MappingGraph, MappingGraphCache, counts, weakest_evidence
 from app.services.equivalence import _step as path_step
 from app.services.refresh import RefreshingCache
 
@@ -49,8 +49,7 @@ def load_candidates(store: GraphStore) -> Candidates:
 
 
 def candidates_signature(store: GraphStore) -> tuple[int, ...]:
-    row = store.read(q.CANDIDATES_SIGNATURE)
-    return (row[0]["profiles"], row[0]["requirements"], row[0]["audits"]) if row else (0, 0, 0)
+    return counts(store, q.CANDIDATES_SIGNATURE)
 
 
 class CandidateCache(RefreshingCache[Candidates]):
@@ -100,8 +99,7 @@ def load_offers(store: GraphStore) -> Offers:
 
 
 def offers_signature(store: GraphStore) -> tuple[int, ...]:
-    row = store.read(q.OFFERS_SIGNATURE)
-    return (row[0]["courses"], row[0]["develops"], row[0]["audits"]) if row else (0, 0, 0)
+    return counts(store, q.OFFERS_SIGNATURE)
 
 
 class OfferCache(RefreshingCache[Offers]):

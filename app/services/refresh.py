@@ -62,15 +62,23 @@ class RefreshingCache(Generic[T]):
     def get(self, store: GraphStore) -> T:
         if self.ttl <= 0:
             return self._loader(store)
+        value = self.peek(store)
+        return value if value is not None else self._load(store)
+
+    def peek(self, store: GraphStore) -> T | None:
+        """The cached value (a stale one starts its background refresh, as ``get`` does), or
+        None when nothing is loaded: never loads on the calling thread, so an ``async`` route
+        may call it, e.g. to check that an answer it keeps still comes from this value."""
+        if self.ttl <= 0:
+            return None
         with self._lock:
             value = self._value
-            if value is not None:
-                if time.monotonic() - self._at >= self.ttl and not self._refreshing:
-                    self._refreshing = True
-                    threading.Thread(target=self._refresh, args=(store, self._generation),
-                                     name=f"{self.name}-refresh", daemon=True).start()
-                return value
-        return self._load(store)
+            if value is not None and time.monotonic() - self._at >= self.ttl \
+                    and not self._refreshing:
+                self._refreshing = True
+                threading.Thread(target=self._refresh, args=(store, self._generation),
+                                 name=f"{self.name}-refresh", daemon=True).start()
+            return value
 
     def _load(self, store: GraphStore) -> T:
         with self._load_lock:

@@ -1,7 +1,8 @@
 """``cqf serve --workers 2``: the parent starts the embedded store once and both workers use
-it; each worker caches the read models, and a write through one worker is seen through the
-other once its cache refreshes (``CQF_MAPPING_CACHE_SECONDS``), including a write that keeps
-every count the same (a review decision).
+it; each worker caches the read models and the serialised answers of its hot routes (lookups,
+equivalence, portability), and a write through one worker is seen through the other once its
+cache refreshes (``CQF_MAPPING_CACHE_SECONDS``), including a write that keeps every count the
+same (a review decision).
 
 Which worker answers a connection is read from Linux's /proc (the worker process holding
 the server side of that TCP connection), so the test talks to each worker on purpose.
@@ -197,3 +198,43 @@ def test_a_write_through_one_worker_is_seen_through_the_other(served) -> None:
     assert _uses(writer.call("GET", QUESTION)[1], mapping_id)
     # Same counts, different review status: the reader still sees it (audit trail signature).
     assert _eventually(reader, QUESTION, mapping_id)
+
+
+def _level_mapping(answer: dict, mapping_id: str) -> dict | None:
+    return next((m for m in answer["related"]["mappings"] if m["code"] == mapping_id), None)
+
+
+def _eventually_level(worker: Worker, path: str, mapping_id: str, review_status: str) -> bool:
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        status, answer = worker.call("GET", path)
+        assert status == 200, answer
+        found = _level_mapping(answer, mapping_id)
+        if found is not None and found["attributes"].get("review_status") == review_status:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_kept_lookup_answer_follows_a_write_through_the_other_worker(served) -> None:
+    (writer, reader), admin = served
+    level = "/api/v1/levels/HK-HKQF/2"
+    for worker in (writer, reader):  # both workers keep these answers before the write
+        for _ in range(2):
+            status, answer = worker.call("GET", level)
+            assert status == 200 and answer["code"] == "HK-HKQF:2"
+
+    status, created = writer.call("POST", "/api/v1/mappings", {
+        "from_level": "HK-HKQF:2", "to_level": "AU-AQF:3", "match_type": "closeMatch",
+        "confidence": 0.8, "method": "expert_panel",
+        "source": {"document": "multi-worker lookup test (illustrative)", "year": 2026}}, admin)
+    assert status == 201, created
+    mapping_id = created["id"]
+    # The writer dropped its kept answers at once; the reader sees it within its refresh.
+    assert _level_mapping(writer.call("GET", level)[1], mapping_id) is not None
+    assert _eventually_level(reader, level, mapping_id, "proposed")
+
+    status, reviewed = writer.call("POST", f"/api/v1/mappings/{mapping_id}/review",
+                                   {"decision": "accept"}, admin)
+    assert status == 200, reviewed
+    assert _eventually_level(reader, level, mapping_id, "accepted")

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
-from app.api.answers import JSONAnswer
-from app.api.deps import Catalog, Limit, Offset, Status, Text
+from app.api.answers import cached_answer
+from app.api.deps import Catalog, Limit, Offset, Status, Text, store_of
 from app.api.rate_limit import LOOKUP
 from app.api.schemas import EntityDetail, FrameworkPage, Page, Problem, SearchResult
 from app.domain.identity import programme_key
 from app.domain.referencing import REFERENCING_STATUSES
 from app.graph.labels import NodeLabel
-from app.services.catalog import parse_level_code
+from app.services.catalog import CatalogService, parse_level_code
 
 router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
 ERRORS = {404: {"model": Problem, "description": "unknown code"},
@@ -33,8 +34,9 @@ def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True)
 
     @router.get(f"/{path}/{{code}}", response_model=EntityDetail, tags=[tag], responses=ERRORS,
                 name=f"get_{path}")
-    def get_item(code: Code, catalog: Catalog) -> JSONAnswer:
-        return JSONAnswer(catalog.get(label, code))
+    async def get_item(code: Code, request: Request) -> Response:
+        return await cached_answer(request, ("entity", label, code),
+                                   lambda: CatalogService(store_of(request)).get(label, code))
 
 
 Country = Annotated[str | None, Query(
@@ -63,15 +65,17 @@ def list_framework_levels(code: Code, catalog: Catalog, limit: Limit = 50,
 
 @router.get("/levels/{framework}/{level}", response_model=EntityDetail, tags=["frameworks"],
             responses=ERRORS)
-def get_level(framework: Code, level: Code, catalog: Catalog) -> JSONAnswer:
-    return JSONAnswer(catalog.level(framework, level))
+async def get_level(framework: Code, level: Code, request: Request) -> Response:
+    return await cached_answer(request, ("level", framework, level),
+                               lambda: CatalogService(store_of(request)).level(framework, level))
 
 
 @router.get("/levels/{level_code}", response_model=EntityDetail, tags=["frameworks"],
             responses=ERRORS, summary="Get a level written FRAMEWORK:LEVEL, e.g. EQF:6")
-def get_level_by_code(level_code: Code, catalog: Catalog) -> JSONAnswer:
+async def get_level_by_code(level_code: Code, request: Request) -> Response:
     framework, level = parse_level_code(level_code, "level_code")
-    return JSONAnswer(catalog.level(framework, level))
+    return await cached_answer(request, ("level", framework, level),
+                               lambda: CatalogService(store_of(request)).level(framework, level))
 
 
 @router.get("/competencies", response_model=Page, tags=["competencies"], responses=ERRORS)

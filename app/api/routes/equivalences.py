@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.answers import JSONAnswer
+from app.api.answers import cached_answer
 from app.api.deps import Store
 from app.api.rate_limit import QUERY
 from app.api.schemas import Evidence, Problem, Source
@@ -93,7 +94,8 @@ class EquivalenceAnswer(BaseModel):
             response_model=EquivalenceAnswer, response_model_by_alias=True,
             responses={404: {"model": Problem}, 422: {"model": Problem}},
             summary="Equivalent levels in other frameworks, with the evidence path")
-def equivalences(
+async def equivalences(
+    request: Request,
     service: Equivalences,
     from_: Annotated[str, Query(alias="from", min_length=3, max_length=200,
                                 description="FRAMEWORK:LEVEL (e.g. IE-NFQ:8) or "
@@ -104,6 +106,10 @@ def equivalences(
     include: Annotated[Literal["proposed"] | None, Query(
         description="'proposed' also counts mappings not yet accepted")] = None,
     paths: Annotated[Literal["best", "all"], Query()] = "best",
-) -> JSONAnswer:
-    return JSONAnswer(service.equivalences(from_, to, depth=depth,
-                                           include_proposed=include is not None, paths=paths))
+) -> Response:
+    proposed = include is not None
+    return await cached_answer(
+        request, ("equivalences", from_, to, depth, proposed, paths),
+        lambda: service.equivalences(from_, to, depth=depth, include_proposed=proposed,
+                                     paths=paths),
+        [service.cache])

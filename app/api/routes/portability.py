@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.answers import JSONAnswer
+from app.api.answers import cached_answer
 from app.api.deps import Store
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
@@ -105,10 +107,15 @@ class GapAnswer(Coverage):
              response_model=PortabilityAnswer, response_model_exclude_none=False,
              responses={422: {"model": Problem}},
              summary="Job profiles an officer or a role could move to, ranked by coverage")
-def portability(body: PortabilityRequest, service: Portability) -> JSONAnswer:
+async def portability(body: PortabilityRequest, service: Portability,
+                      request: Request) -> Response:
     question = PortabilityQuestion(**body.model_dump(exclude={"include"}),
                                    include_proposed=body.include is not None)
-    return JSONAnswer(service.portability(question))
+    models = [service.candidates, service.mappings]
+    if question.with_training:
+        models.append(service.offers)
+    key = ("portability", orjson.dumps(body.model_dump(), option=orjson.OPT_SORT_KEYS))
+    return await cached_answer(request, key, lambda: service.portability(question), models)
 
 
 Code = Annotated[str, Path(min_length=1, max_length=200)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import LiteralString
+
 MAPPING_FIELDS = (
     "properties(m) AS mapping, a.code AS from_level, b.code AS to_level, "
     "a.framework AS from_framework, b.framework AS to_framework"
@@ -22,10 +24,14 @@ FRAMEWORK_REFERENCING = (
 
 # Cheap change check for the cached mapping graph (see app.services.refresh and
 # CANDIDATES_SIGNATURE in portability.py): counts, and the audit trail every API write extends.
-MAPPINGS_SIGNATURE = (
-    "MATCH (l:Level) WITH count(l) AS levels "
-    "OPTIONAL MATCH ()-[m:MAPS_TO]->() WITH levels, count(m) AS mappings "
-    "OPTIONAL MATCH (a:AuditEntry) RETURN levels, mappings, count(a) AS audits"
+# One statement per count: each is answered from the store's own counters (0.1-0.2 ms at the
+# ESCO-sized graph), where one statement chaining them with OPTIONAL MATCH walked every edge
+# (114 ms, every refresh of every worker). Each returns ``n``.
+AUDIT_COUNT: LiteralString = "MATCH (a:AuditEntry) RETURN count(a) AS n"
+MAPPINGS_SIGNATURE: tuple[LiteralString, ...] = (
+    "MATCH (l:Level) RETURN count(l) AS n",
+    "MATCH ()-[m:MAPS_TO]->() RETURN count(m) AS n",
+    AUDIT_COUNT,
 )
 
 LEVEL_EXISTS = "MATCH (l:Level {code: $code}) RETURN l.code AS code"

@@ -3,6 +3,10 @@ that develop competencies."""
 
 from __future__ import annotations
 
+from typing import LiteralString
+
+from app.graph.cypher.mappings import AUDIT_COUNT
+
 # One row per profile, with its requirements collected: the service builds its index once.
 PROFILE_REQUIREMENTS = (
     "MATCH (p:JobProfile) "
@@ -38,14 +42,14 @@ COURSE_OFFERS = (
 # Cheap change checks for the cached read models (see app.services.refresh): counts of what
 # they are built from, plus the audit trail's length, which every API write extends (so an
 # edit that keeps the counts, e.g. a proficiency changed through another worker, is seen).
-CANDIDATES_SIGNATURE = (
-    "MATCH (p:JobProfile) WITH count(p) AS profiles "
-    "OPTIONAL MATCH ()-[r:REQUIRES]->() WITH profiles, count(r) AS requirements "
-    "OPTIONAL MATCH (a:AuditEntry) RETURN profiles, requirements, count(a) AS audits"
+CANDIDATES_SIGNATURE: tuple[LiteralString, ...] = (  # one count each: see mappings.py
+    "MATCH (p:JobProfile) RETURN count(p) AS n",
+    "MATCH ()-[r:REQUIRES]->() RETURN count(r) AS n",
+    AUDIT_COUNT,
 )
 
-OFFERS_SIGNATURE = (
-    "MATCH (c:Course) WITH count(c) AS courses "
-    "OPTIONAL MATCH ()-[d:DEVELOPS]->() WITH courses, count(d) AS develops "
-    "OPTIONAL MATCH (a:AuditEntry) RETURN courses, develops, count(a) AS audits"
+OFFERS_SIGNATURE: tuple[LiteralString, ...] = (
+    "MATCH (c:Course) RETURN count(c) AS n",
+    "MATCH ()-[d:DEVELOPS]->() RETURN count(d) AS n",
+    AUDIT_COUNT,
 )
