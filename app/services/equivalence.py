@@ -8,6 +8,7 @@ within ``ttl`` seconds.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, LiteralString
@@ -60,6 +61,9 @@ class MappingGraph:
     index: eq.MappingIndex
     levels: dict[str, dict[str, Any]]
     referencing: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Answers derived from this graph alone (e.g. a level's best equivalent on a pivot):
+    # dropped with the graph when it is reloaded. Values are shared: never mutate them.
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def frameworks(self) -> frozenset[str]:

@@ -199,7 +199,9 @@ class PortabilityService:
     def portability(self, question: PortabilityQuestion) -> dict[str, Any]:
         pool = self.candidates.get(self.store)
         holder, source, question = self._holder(question, pool)
-        exclude = {c for c, t in pool.targets.items() if not self._selected(c, t, question, pool)}
+        exclude = {c for c, t in pool.targets.items()
+                   if not self._selected(c, t, question, pool)} \
+            if question.administration or question.job_family else set()
         if source:
             exclude.add(source)
         ranked = pf.rank_targets(holder, pool.index, min_coverage=question.min_coverage,
@@ -251,14 +253,21 @@ class PortabilityService:
 
     @staticmethod
     def _best(graph: MappingGraph, level: str, framework: str) -> dict[str, Any] | None:
+        """The best equivalent of ``level`` in ``framework``; kept with the loaded mapping
+        graph (a ranking places up to 100 targets on two pivots and the source's scale,
+        drawing on a few hundred distinct levels: a third of a cold answer's time)."""
+        key = ("best", level, framework)
+        if key in graph.memo:
+            return graph.memo[key]  # type: ignore[no-any-return]
         found = eq.find_equivalences(graph.index, level, framework, ordinals=graph.ordinals)
-        if not found.equivalences:
-            return None
-        best = found.equivalences[0]
-        return {"level": best.target, "match_type": best.match_type.value,
-                "confidence": round(best.confidence, 4), "hops": best.hops,
-                "evidence_status": weakest_evidence(best.path),
-                "path": [path_step(s) for s in best.path]}
+        best = found.equivalences[0] if found.equivalences else None
+        answer = None if best is None else {
+            "level": best.target, "match_type": best.match_type.value,
+            "confidence": round(best.confidence, 4), "hops": best.hops,
+            "evidence_status": weakest_evidence(best.path),
+            "path": [path_step(s) for s in best.path]}
+        graph.memo[key] = answer
+        return answer
 
     def _placement(self, level: str | None, graph: MappingGraph) -> dict[str, Any] | None:
         if level is None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from math import lcm
 from typing import Literal
 
 from app.domain.portability.proficiency import Proficiency, _as_profile
@@ -80,9 +81,13 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
             raise ValueError(f"duplicate course code: {course.code}")
         by_code[course.code] = course
 
+    # What each course closes, walking the few competencies it develops (not every gap for
+    # every course: that pairing was half of a with_training answer at the ESCO size).
+    need = {g.competency: g.required for g in wanted}
     closes: dict[str, frozenset[str]] = {}
     for code, course in by_code.items():
-        hit = frozenset(g.competency for g in wanted if course.closes(g))
+        hit = frozenset(comp for comp, level in course.develops.items()
+                        if (required := need.get(comp)) is not None and level >= required)
         if hit:
             closes[code] = hit
     candidates = sorted(closes)
@@ -96,22 +101,22 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
     coverable = frozenset().union(*closes.values()) if closes else frozenset()
     open_gaps = set(coverable)
     picked: list[str] = []
-    ratios: dict[tuple[str, int], Fraction] = {}  # cost per new gap, reused across rounds
+    # Costs as integers over a common denominator: cost per new gap compared exactly by
+    # cross-multiplying (a/n < b/m  <=>  a*m < b*n), without Fraction arithmetic per pair.
+    scale = lcm(*(cost[c].denominator for c in candidates)) if candidates else 1
+    whole = {c: cost[c].numerator * (scale // cost[c].denominator) for c in candidates}
     while open_gaps:
-        best: tuple[Fraction, int, str] | None = None
-        for c in candidates:
+        best, best_cost, best_new = "", 0, 0
+        for c in candidates:  # in code order: on a full tie the first code stays
             new = len(closes[c] & open_gaps)
             if not new:
                 continue
-            ratio = ratios.get((c, new))
-            if ratio is None:
-                ratio = ratios[(c, new)] = cost[c] / new
-            key = (ratio, -new, c)
-            if best is None or key < best:
-                best = key
-        assert best is not None  # every open gap is coverable
-        picked.append(best[2])
-        open_gaps -= closes[best[2]]
+            here, there = whole[c] * best_new, best_cost * new
+            if not best_new or here < there or (here == there and new > best_new):
+                best, best_cost, best_new = c, whole[c], new
+        assert best_new  # every open gap is coverable
+        picked.append(best)
+        open_gaps -= closes[best]
 
     # Drop courses whose gaps are all closed by the other kept courses, most expensive first.
     kept = list(picked)
