@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -57,6 +58,7 @@ assert set(KIND_OF) == set(CATALOGUE_LABELS), "every catalogue label needs an IR
 _UNRESERVED = re.compile(r"^[A-Za-z0-9_.~-]+$")
 
 
+@lru_cache(maxsize=65536)  # an export mints the same codes' segments over and over
 def _segment(text: str) -> str:
     return text if _UNRESERVED.match(text) else quote(text, safe="-_.~")
 
