@@ -11,7 +11,7 @@ answers against it.
 ``cached_answer``: lookups, equivalence and portability answers are pure functions of the
 question and the graph. Each is kept as the bytes sent (``AnswerCache``), valid while
 
-- the graph-state token it was computed under is current (``app.services.graph_state``:
+- the graph-state token it was computed under is current (``app.graph.state``:
   counts and the newest audit entry, read at most once per refresh time per process; a
   write in this process looks again at once, another worker's write is seen within the
   configured refresh time, ``CQF_MAPPING_CACHE_SECONDS``, at most 1 s);
@@ -40,8 +40,8 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from app.graph import state as graph_state
 from app.graph.port import GraphStore
-from app.services import graph_state
 
 
 class JSONAnswer(Response):
@@ -54,7 +54,7 @@ class JSONAnswer(Response):
 
 
 class ReadModel(Protocol):
-    """What a kept answer checks of a read model (``app.services.refresh.RefreshingCache``)."""
+    """What a kept answer checks of a read model (``app.graph.refresh_cache.RefreshingCache``)."""
 
     def peek(self, store: GraphStore) -> object | None: ...
 

@@ -17,6 +17,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import LiteralString
+
+# How long the audit trail is: every audited write adds one entry, so a read model's change
+# signature (``app.graph.refresh_cache.counts``) counts it beside what the model is built from.
+AUDIT_COUNT: LiteralString = "MATCH (a:AuditEntry) RETURN count(a) AS n"
 
 AUDIT_FIELDS = ("code", "at", "key_id", "role", "action", "target_kind", "target_code",
                 "owner", "before", "after")

@@ -1,0 +1,96 @@
+"""Which state of the graph an answer comes from: a token that changes whenever the graph
+does, and when this process first saw that state (its ``Last-Modified``).
+
+The token hashes node and relationship counts and the newest audit entry: every write made
+through the API leaves an audit entry, and creations and deletions change the counts. It is
+read at most once per ``ttl`` seconds per process, so a burst of requests costs one check.
+Used for the export's and the SPARQL snapshot's validators, and as the key of the serialised
+answers the hot read routes keep (``app.api.answers.AnswerCache``): an answer is reused only
+while the token it was computed under is current. Every audited write also creates a node, so
+it always changes the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.graph.cypher.operations import graph_state as q
+from app.graph.port import GraphStore
+
+
+@dataclass(frozen=True)
+class State:
+    token: str
+    changed_at: datetime
+
+
+def signature(store: GraphStore) -> tuple[Any, ...]:
+    nodes = store.read(q.NODE_COUNT)[0]["n"]
+    edges = store.read(q.EDGE_COUNT)[0]["n"]
+    audit = store.read(q.LAST_AUDIT)
+    return nodes, edges, audit[0]["at"] if audit else None
+
+
+class GraphStateTracker:
+    def __init__(self, ttl: float = 1.0) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._reading = threading.Lock()
+        self._state: State | None = None
+        self._checked = 0.0
+        self._generation = 0
+
+    def current(self, store: GraphStore) -> State:
+        found = self.fresh()
+        if found is not None:
+            return found
+        with self._reading:  # one reader at a time; the others take what it read
+            found = self.fresh()
+            if found is not None:
+                return found
+            return self._read(store)
+
+    def _read(self, store: GraphStore) -> State:
+        with self._lock:
+            generation = self._generation
+        sig = signature(store)
+        token = hashlib.sha256(repr(sig).encode()).hexdigest()[:16]
+        with self._lock:
+            if generation == self._generation:  # no write here since: good for ``ttl``
+                self._checked = time.monotonic()
+            if self._state is None or self._state.token != token:
+                # When this process first saw the state: never earlier than the change, so
+                # an If-Modified-Since can only cost a full answer, never hide a change.
+                self._state = State(token, datetime.now(UTC).replace(microsecond=0))
+            return self._state
+
+    def fresh(self) -> State | None:
+        """The state seen less than ``ttl`` ago, or None: never touches the store, so an
+        ``async`` route can call it on the event loop (and hop to a thread only on None)."""
+        with self._lock:
+            if self._state is not None and time.monotonic() - self._checked < self.ttl:
+                return self._state
+        return None
+
+    def forget(self) -> None:
+        """A write in this process: check again on the next call."""
+        with self._lock:
+            self._checked = 0.0
+            self._generation += 1
+
+
+def tracker(app_state: Any) -> GraphStateTracker:
+    found = getattr(app_state, "graph_state", None)
+    if found is None:
+        settings = getattr(app_state, "settings", None)
+        refresh = getattr(settings, "mapping_cache_seconds", 0.0) or 0.0
+        # Never slower than the configured refresh time of the read models (the cached
+        # answers key on this token): another worker's write is seen within it.
+        found = app_state.graph_state = GraphStateTracker(min(1.0, refresh) if refresh
+                                                          else 1.0)
+    return found
