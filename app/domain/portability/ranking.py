@@ -5,11 +5,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, filterfalse, repeat
-from operator import and_, truediv
+from itertools import compress, filterfalse
 
-from app.domain.portability.proficiency import Proficiency, _as_profile
-from app.domain.portability.scoring import _CREDIT, _UNITS, CoverageReport, coverage
+from app.domain.portability.proficiency import Proficiency, as_profile
+from app.domain.portability.scoring import CREDIT, UNITS, CoverageReport, coverage
 
 # --------------------------------------------------------------------------- ranking
 
@@ -30,7 +29,7 @@ class TargetRequirements:
     _ranks: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        profile = _as_profile(self.requirements)
+        profile = as_profile(self.requirements)
         object.__setattr__(self, "requirements", profile)
         object.__setattr__(self, "_ranks", {c: int(p) for c, p in profile.items()})
 
@@ -80,7 +79,7 @@ class TargetIndex:
             for c, lists in by_rank.items()
         }
         self._n = [len(t._ranks) for t in self.targets]
-        self._units = [_UNITS * n for n in self._n]  # the exact score's denominator
+        self._units = [UNITS * n for n in self._n]  # the exact score's denominator
         self._position = {t.code: pos for pos, t in enumerate(self.targets)}
         # Order of targets scoring 0 (nothing held): fewer gaps first, then code.
         self._zero_order = sorted(
@@ -89,6 +88,53 @@ class TargetIndex:
 
     def __len__(self) -> int:
         return len(self.targets)
+
+    def rank(
+        self,
+        table: dict[str, tuple[int, ...]],
+        min_coverage: float,
+        limit: int | None,
+        excluded: set[str] | frozenset[str],
+    ) -> list[_Row]:
+        """The ranking's first ``limit`` rows (``table``: see ``rank_targets``)."""
+        acc = [0] * len(self.targets)
+        for competency, row in table.items():
+            plist = self._postings.get(competency)
+            if plist is not None:
+                for rank, positions in plist:
+                    credit = row[rank]
+                    for pos in positions:
+                        acc[pos] += credit
+        # Every touched target has a non-zero accumulator (the held bit); the rest score 0.
+        touched = list(compress(range(len(acc)), acc))
+        if excluded:
+            skip = {self._position[c] for c in excluded if c in self._position}
+            touched = list(filterfalse(skip.__contains__, touched))
+        # Rows (tuples with the tie-breaks) only for the targets that can still be among the
+        # first ``limit``: an exact score at least the ``limit``-th best (ties at that score
+        # all kept, so the tie-breaks decide among them).
+        if limit is not None and len(touched) > limit:
+            units = self._units
+            exact = [(acc[pos] & _MASK) / units[pos] for pos in touched]
+            floor = sorted(exact, reverse=True)[limit - 1] if limit else float("inf")
+            touched = [pos for pos, score in zip(touched, exact, strict=True) if score >= floor]
+        targets, ns = self.targets, self._n
+        rows: list[_Row] = []
+        for pos in touched:
+            ranked = _row(acc[pos], ns[pos], targets[pos], min_coverage)
+            if ranked is not None:
+                rows.append(ranked)
+        chosen = _best(rows, limit)
+        if min_coverage <= 0.0 and (limit is None or len(chosen) < limit):
+            # Every touched target scores > 0, so targets sharing no competency with the
+            # holder (score 0) come after them, already in ranking order (fewer gaps, code).
+            for pos in self._zero_order:
+                if limit is not None and len(chosen) >= limit:
+                    break
+                t = targets[pos]
+                if not acc[pos] and t.code not in excluded:
+                    chosen.append(((-0.0, 0, ns[pos], t.code), t))
+        return chosen
 
 
 def _check_unique(targets: Sequence[TargetRequirements]) -> None:
@@ -108,7 +154,7 @@ _HELD = 1 << 48
 _MASK = (1 << 24) - 1
 _PACKED: tuple[tuple[int, ...], ...] = tuple(
     tuple(
-        0 if h == 0 or r == 0 else _CREDIT[h][r] + _HELD + (_MET if h >= r else 0) for r in range(5)
+        0 if h == 0 or r == 0 else CREDIT[h][r] + _HELD + (_MET if h >= r else 0) for r in range(5)
     )
     for h in range(5)
 )
@@ -132,12 +178,12 @@ def rank_targets(
         raise ValueError("min_coverage must be between 0 and 1")
     if limit is not None and limit < 0:
         raise ValueError("limit must be >= 0")
-    profile = _as_profile(holder)
+    profile = as_profile(holder)
     # Per holder competency: packed credit by required rank (see _PACKED).
     table = {c: _PACKED[p] for c, p in profile.items()}
     excluded = exclude if isinstance(exclude, set | frozenset) else set(exclude)
     if isinstance(targets, TargetIndex):
-        chosen = _rank_index(table, targets, min_coverage, limit, excluded)
+        chosen = targets.rank(table, min_coverage, limit, excluded)
     else:
         rows = _rows_from_list(table, targets, min_coverage, excluded)
         chosen = _best(rows, limit)
@@ -161,7 +207,7 @@ def _best(rows: list[_Row], limit: int | None) -> list[_Row]:
 def _row(packed: int, n: int, target: TargetRequirements, min_coverage: float) -> _Row | None:
     units = packed & _MASK
     met = (packed >> 24) & _MASK
-    exact = units / (_UNITS * n)
+    exact = units / (UNITS * n)
     if min_coverage and round(exact, 4) < min_coverage:
         return None
     return ((-exact, -met, n - met, target.code), target)
@@ -195,52 +241,3 @@ def _rows_from_list(
         if row is not None:
             rows.append(row)
     return rows
-
-
-def _rank_index(
-    table: dict[str, tuple[int, ...]],
-    index: TargetIndex,
-    min_coverage: float,
-    limit: int | None,
-    excluded: set[str] | frozenset[str],
-) -> list[_Row]:
-    acc = [0] * len(index.targets)
-    postings = index._postings
-    for competency, row in table.items():
-        plist = postings.get(competency)
-        if plist is not None:
-            for rank, positions in plist:
-                credit = row[rank]
-                for pos in positions:
-                    acc[pos] += credit
-    # Every touched target has a non-zero accumulator (the held bit); the rest score 0.
-    touched = list(compress(range(len(acc)), acc))
-    if excluded:
-        skip = {index._position[c] for c in excluded if c in index._position}
-        touched = list(filterfalse(skip.__contains__, touched))
-    # Exact scores of all touched targets at C speed; rows (tuples with the tie-breaks) only
-    # for those that can still be among the first ``limit``: a score at least the
-    # ``limit``-th best (ties at that score all kept, so the tie-breaks decide among them).
-    exact = list(map(truediv, map(and_, map(acc.__getitem__, touched), repeat(_MASK)),
-                     map(index._units.__getitem__, touched)))
-    if limit is not None and len(exact) > limit:
-        floor = sorted(exact, reverse=True)[limit - 1] if limit else float("inf")
-        touched = [pos for pos, score in zip(touched, exact, strict=True) if score >= floor]
-    targets = index.targets
-    ns = index._n
-    rows: list[_Row] = []
-    for pos in touched:
-        ranked = _row(acc[pos], ns[pos], targets[pos], min_coverage)
-        if ranked is not None:
-            rows.append(ranked)
-    chosen = _best(rows, limit)
-    if min_coverage <= 0.0 and (limit is None or len(chosen) < limit):
-        # Every touched target scores > 0, so targets sharing no competency with the holder
-        # (score 0) come after them, already in ranking order (fewer gaps, then code).
-        for pos in index._zero_order:
-            if limit is not None and len(chosen) >= limit:
-                break
-            t = targets[pos]
-            if not acc[pos] and t.code not in excluded:
-                chosen.append(((-0.0, 0, ns[pos], t.code), t))
-    return chosen

@@ -9,8 +9,8 @@ from functools import lru_cache
 from math import lcm
 from typing import Literal
 
-from app.domain.portability.proficiency import Proficiency, _as_profile
-from app.domain.portability.scoring import Gap, _gap_order
+from app.domain.portability.proficiency import Proficiency, as_profile
+from app.domain.portability.scoring import Gap, gap_order
 
 # --------------------------------------------------------------------------- training
 
@@ -31,7 +31,7 @@ class CourseOffer:
     def __post_init__(self) -> None:
         if self.ects is not None and not (self.ects >= 0):  # also refuses NaN
             raise ValueError(f"course {self.code}: ects must be >= 0, got {self.ects!r}")
-        object.__setattr__(self, "develops", _as_profile(self.develops))
+        object.__setattr__(self, "develops", as_profile(self.develops))
 
     def closes(self, gap: Gap) -> bool:
         level = self.develops.get(gap.competency)
@@ -61,6 +61,11 @@ class TrainingPlan:
 def _exact(ects: float) -> Fraction:
     # Decimal reading of the float, so 0.1 + 0.2 sums to 0.3 exactly.
     return Fraction(repr(float(ects)))
+
+
+def _cost(ects: float | None, unit: CostUnit) -> Fraction:
+    """A course's cost: its ECTS when every candidate has them, else one course."""
+    return _exact(ects) if unit == "ects" and ects is not None else Fraction(1)
 
 
 def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> TrainingPlan:
@@ -93,12 +98,9 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
     candidates = sorted(closes)
 
     unit: CostUnit = "ects" if all(by_code[c].ects is not None for c in candidates) else "courses"
-    cost: dict[str, Fraction] = {
-        c: _exact(by_code[c].ects) if unit == "ects" else Fraction(1)  # type: ignore[arg-type]
-        for c in candidates
-    }
+    cost: dict[str, Fraction] = {c: _cost(by_code[c].ects, unit) for c in candidates}
 
-    coverable = frozenset().union(*closes.values()) if closes else frozenset()
+    coverable: frozenset[str] = frozenset[str]().union(*closes.values())
     open_gaps = set(coverable)
     picked: list[str] = []
     # Costs as integers over a common denominator: cost per new gap compared exactly by
@@ -122,7 +124,7 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
     kept = list(picked)
     for c in sorted(picked, key=lambda c: (-cost[c], c)):
         others = [o for o in kept if o != c]
-        rest = frozenset().union(*(closes[o] for o in others)) if others else frozenset()
+        rest = frozenset[str]().union(*(closes[o] for o in others))
         if closes[c] <= rest:
             kept = others
 
@@ -131,12 +133,12 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
     for c in kept:
         mine = tuple(
             merged[comp]
-            for comp in sorted(closes[c] - attributed, key=lambda x: _gap_order(merged[x]))
+            for comp in sorted(closes[c] - attributed, key=lambda x: gap_order(merged[x]))
         )
         attributed |= closes[c]
         planned.append(PlannedCourse(by_code[c], mine, float(cost[c])))
 
-    uncovered = tuple(sorted((g for g in wanted if g.competency not in coverable), key=_gap_order))
+    uncovered = tuple(sorted((g for g in wanted if g.competency not in coverable), key=gap_order))
     return TrainingPlan(
         courses=tuple(planned),
         total_cost=float(sum((cost[c] for c in kept), Fraction(0))),

@@ -262,7 +262,7 @@ class PortabilityService:
         drawing on a few hundred distinct levels: a third of a cold answer's time)."""
         key = ("best", level, framework)
         if key in graph.memo:
-            return graph.memo[key]  # type: ignore[no-any-return]
+            return graph.memo[key]
         found = eq.find_equivalences(graph.index, level, framework, ordinals=graph.ordinals)
         best = found.equivalences[0] if found.equivalences else None
         answer = None if best is None else {

@@ -158,7 +158,7 @@ def _kept_step(step: eq.Step, graph: MappingGraph) -> tuple[dict[str, Any], tupl
         fields = _step_fields(step)
         source = fields.pop("source")
         found = graph.memo[key] = (fields, tuple(sorted(source.items())), source)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _registered_step(step: eq.Step, graph: MappingGraph,

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.answers import cached_answer
-from app.api.deps import Store
+from app.api.deps import store_of
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.services.careers.portability import PortabilityQuestion, PortabilityService
@@ -18,10 +18,14 @@ from app.services.careers.portability import PortabilityQuestion, PortabilitySer
 router = APIRouter(tags=["portability"])
 
 
-async def get_portability(request: Request, store: Store) -> PortabilityService:
+def portability_service(request: Request) -> PortabilityService:
     state = request.app.state
-    return PortabilityService(store, state.candidate_cache, state.mapping_cache,
+    return PortabilityService(store_of(request), state.candidate_cache, state.mapping_cache,
                               state.offer_cache)
+
+
+async def get_portability(request: Request) -> PortabilityService:
+    return portability_service(request)
 
 
 Portability = Annotated[PortabilityService, Depends(get_portability)]
@@ -107,8 +111,8 @@ class GapAnswer(Coverage):
              response_model=PortabilityAnswer, response_model_exclude_none=False,
              responses={422: {"model": Problem}},
              summary="Job profiles an officer or a role could move to, ranked by coverage")
-async def portability(body: PortabilityRequest, service: Portability,
-                      request: Request) -> Response:
+async def portability(body: PortabilityRequest, request: Request) -> Response:
+    service = portability_service(request)  # not a dependency: see equivalence_service
     question = PortabilityQuestion(**body.model_dump(exclude={"include"}),
                                    include_proposed=body.include is not None)
     models = [service.candidates, service.mappings]

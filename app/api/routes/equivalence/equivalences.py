@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.answers import cached_answer
-from app.api.deps import Store
+from app.api.deps import store_of
 from app.api.rate_limit import QUERY
 from app.api.schemas import Evidence, Problem, Source
 from app.domain.equivalence import DEFAULT_DEPTH, MAX_DEPTH
@@ -18,11 +18,10 @@ from app.services.equivalence.answers import EquivalenceService
 router = APIRouter(tags=["equivalence"])
 
 
-async def get_equivalence(request: Request, store: Store) -> EquivalenceService:
-    return EquivalenceService(store, request.app.state.mapping_cache)
-
-
-Equivalences = Annotated[EquivalenceService, Depends(get_equivalence)]
+def equivalence_service(request: Request) -> EquivalenceService:
+    """Built in the route, not as a dependency: on a kept answer FastAPI's dependency solving
+    was a measurable share of the request (docs/benchmarks.md)."""
+    return EquivalenceService(store_of(request), request.app.state.mapping_cache)
 
 
 class PathStep(BaseModel):
@@ -96,7 +95,6 @@ class EquivalenceAnswer(BaseModel):
             summary="Equivalent levels in other frameworks, with the evidence path")
 async def equivalences(
     request: Request,
-    service: Equivalences,
     from_: Annotated[str, Query(alias="from", min_length=3, max_length=200,
                                 description="FRAMEWORK:LEVEL (e.g. IE-NFQ:8) or "
                                             "programme:CODE")],
@@ -108,6 +106,7 @@ async def equivalences(
     paths: Annotated[Literal["best", "all"], Query()] = "best",
 ) -> Response:
     proposed = include is not None
+    service = equivalence_service(request)
     return await cached_answer(
         request, ("equivalences", from_, to, depth, proposed, paths),
         lambda: service.equivalences(from_, to, depth=depth, include_proposed=proposed,
