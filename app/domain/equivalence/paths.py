@@ -8,15 +8,8 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Literal, NamedTuple
 
-from app.domain.equivalence.match_types import (
-    _STRENGTH,
-    Direction,
-    MatchType,
-    ReviewStatus,
-    _clamp,
-    framework_of,
-    invert,
-)
+from app.domain.equivalence.match_types import _STRENGTH, Direction, _clamp, framework_of, invert
+from app.domain.vocab import MatchType, ReviewStatus
 
 # --------------------------------------------------------------------------- edges, paths
 

@@ -16,13 +16,13 @@ from app.domain.equivalence.match_types import (
     _N,
     _R,
     ContradictionReason,
-    MatchType,
     compose_all,
     framework_of,
     path_confidence,
     strength,
 )
 from app.domain.equivalence.paths import MappingEdge, MappingIndex, Step, _Arc, _ids, _rank_key
+from app.domain.vocab import MatchType
 
 # --------------------------------------------------------------------------- quality
 

@@ -13,9 +13,7 @@ from app.domain.equivalence.match_types import (
     DEFAULT_DEPTH,
     DEFAULT_MAX_PATHS,
     MAX_DEPTH,
-    MatchType,
     PathsMode,
-    ReviewStatus,
     SearchTooBroad,
     framework_of,
 )
@@ -29,6 +27,7 @@ from app.domain.equivalence.paths import (
     _rank_key,
 )
 from app.domain.equivalence.trust import order_by_trust
+from app.domain.vocab import MatchType, ReviewStatus
 
 # --------------------------------------------------------------------------- search
 

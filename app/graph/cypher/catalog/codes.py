@@ -4,7 +4,7 @@ every value is a parameter."""
 
 from __future__ import annotations
 
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 
 
 def exact(label: NodeLabel) -> str:

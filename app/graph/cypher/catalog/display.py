@@ -4,7 +4,7 @@ code."""
 
 from __future__ import annotations
 
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 
 
 def display_facts(label: NodeLabel) -> str:

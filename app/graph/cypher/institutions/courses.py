@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 
 INSTITUTION: LiteralString = "MATCH (i:Institution {code: $code}) RETURN properties(i) AS node"
 

@@ -9,7 +9,7 @@ Labels and types come only from the whitelists; every value is a parameter.
 
 from __future__ import annotations
 
-from app.graph.labels import RELATIONSHIP_TYPES, NodeLabel
+from app.domain.vocab import RELATIONSHIP_TYPES, NodeLabel
 
 # Which property ties a node to a framework, for ``framework=`` filtered exports.
 FRAMEWORK_KEY: dict[NodeLabel, str] = {NodeLabel.FRAMEWORK: "code", NodeLabel.LEVEL: "framework"}

@@ -3,7 +3,7 @@ atomic on both backends and re-running it changes nothing (MERGE on the key, SET
 
 from __future__ import annotations
 
-from app.graph.labels import RELATIONSHIP_TYPES, NodeLabel
+from app.domain.vocab import RELATIONSHIP_TYPES, NodeLabel
 
 
 def merge_nodes(label: NodeLabel) -> str:
