@@ -11,7 +11,7 @@ from app.domain import equivalence as eq
 from app.domain import portability as pf
 from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
 from app.domain.text import N_
-from app.domain.vocab import EvidenceStatus, NodeLabel, counted_review_statuses
+from app.domain.vocab import EvidenceStatus, MatchType, NodeLabel, counted_review_statuses
 from app.graph.cypher.careers import portability as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
@@ -274,7 +274,7 @@ class PortabilityService:
         placement: dict[str, Any] = {"code": level}
         for pivot in PIVOTS:
             own = eq.framework_of(level) == pivot
-            placement[pivot.lower()] = ({"level": level, "match_type": "exactMatch",
+            placement[pivot.lower()] = ({"level": level, "match_type": MatchType.EXACT.value,
                                          "confidence": 1.0, "hops": 0, "path": []}
                                         if own else self._best(graph, level, pivot))
         return placement

@@ -22,7 +22,7 @@ from app.domain import portability as pf
 from app.domain.careers.ladder import offers_by_competency, relevant_offers
 from app.domain.careers.plan import Providers
 from app.domain.careers.succession import HolderIndex
-from app.domain.vocab import ReviewStatus
+from app.domain.vocab import MatchType, ReviewStatus
 from app.graph.cypher.careers import paths as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
@@ -200,7 +200,7 @@ def fingerprint(graph: MappingGraph) -> int:
 def equivalence_cells(graph: MappingGraph, level: str, framework: str) -> list[dict[str, Any]]:
     """Every level of ``framework`` the engine finds for ``level``, best first, with path."""
     if eq.framework_of(level) == framework:
-        return [{"level": level, "match_type": "exactMatch", "confidence": 1.0, "hops": 0,
+        return [{"level": level, "match_type": MatchType.EXACT.value, "confidence": 1.0, "hops": 0,
                  "evidence_status": graph.levels.get(level, {}).get("status"), "path": []}]
     found = eq.find_equivalences(graph.index, level, framework, ordinals=graph.ordinals)
     return [{"level": e.target, "match_type": e.match_type.value,

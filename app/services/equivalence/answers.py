@@ -15,7 +15,7 @@ from typing import Any
 from app.domain import equivalence as eq
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
-from app.domain.vocab import EvidenceStatus, NodeLabel, counted_review_statuses
+from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, counted_review_statuses
 from app.graph.cypher.equivalence import mappings as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
@@ -37,7 +37,7 @@ def edge_from_row(row: dict[str, Any]) -> eq.MappingEdge:
     return eq.MappingEdge(
         id=m["id"], source=row["from_level"], target=row["to_level"],
         match_type=m["match_type"], confidence=m.get("confidence"),
-        review_status=m.get("review_status", "accepted"), method=m.get("method"),
+        review_status=m.get("review_status", ReviewStatus.ACCEPTED), method=m.get("method"),
         status=m.get("status"), source_document=m.get("source_document"),
         source_publisher=m.get("source_publisher"), source_year=m.get("source_year"),
         source_url=m.get("source_url"), asserted_by=m.get("asserted_by"), date=m.get("date"),
