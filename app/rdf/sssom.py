@@ -13,7 +13,7 @@ COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_l
            "comment", "see_also", "other")
 # The SEMAPV mapping justification of each method. SEMAPV has no term for an invented
 # (illustrative) mapping: it is written as unspecified, like a method the service does not know.
-JUSTIFICATION: dict[MappingMethod, str] = {
+JUSTIFICATION: dict[str, str] = {
     MappingMethod.OFFICIAL_REFERENCING: "semapv:ManualMappingCuration",
     MappingMethod.COMPARISON_STUDY: "semapv:ManualMappingCuration",
     MappingMethod.EXPERT_PANEL: "semapv:ManualMappingCuration",

@@ -111,23 +111,31 @@ def babel_locale(lang: str) -> Locale:
 
 # Vocabulary the data stores as codes, shown as words. Marked for extraction, translated on use.
 E, M, R = EvidenceStatus, MatchType, ReferencingStatus
-STATUS = {E.VERIFIED: N_("verified"), E.UNVERIFIED: N_("unverified"),
-          E.ILLUSTRATIVE: N_("illustrative")}
-MATCH = {M.EXACT: N_("exact"), M.CLOSE: N_("close"),
-         M.BROAD: N_("broad (the target is broader)"),
-         M.NARROW: N_("narrow (the target is narrower)"),
-         M.RELATED: N_("related only")}
+STATUS: dict[str, str] = {
+    E.VERIFIED: N_("verified"), E.UNVERIFIED: N_("unverified"),
+    E.ILLUSTRATIVE: N_("illustrative"),
+}
+MATCH: dict[str, str] = {
+    M.EXACT: N_("exact"), M.CLOSE: N_("close"),
+    M.BROAD: N_("broad (the target is broader)"),
+    M.NARROW: N_("narrow (the target is narrower)"),
+    M.RELATED: N_("related only"),
+}
 PROFICIENCY = {Proficiency.AWARE.code: N_("aware"), Proficiency.TRAINED.code: N_("trained"),
                Proficiency.ADVANCED.code: N_("advanced"), Proficiency.EXPERT.code: N_("expert")}
 VERDICT = {"met": N_("met"), "not_met": N_("not met"), "cannot_judge": N_("cannot judge")}
-METHOD = {MappingMethod.OFFICIAL_REFERENCING: N_("official referencing"),
-          MappingMethod.COMPARISON_STUDY: N_("comparison study"),
-          MappingMethod.EXPERT_PANEL: N_("expert panel"),
-          MappingMethod.COMPUTED: N_("computed"), MappingMethod.ILLUSTRATIVE: N_("illustrative")}
-REVIEW = {ReviewStatus.ACCEPTED: N_("accepted"), ReviewStatus.PROPOSED: N_("proposed"),
-          ReviewStatus.REJECTED: N_("rejected"), ReviewStatus.SUPERSEDED: N_("superseded")}
+METHOD: dict[str, str] = {
+    MappingMethod.OFFICIAL_REFERENCING: N_("official referencing"),
+    MappingMethod.COMPARISON_STUDY: N_("comparison study"),
+    MappingMethod.EXPERT_PANEL: N_("expert panel"),
+    MappingMethod.COMPUTED: N_("computed"), MappingMethod.ILLUSTRATIVE: N_("illustrative"),
+}
+REVIEW: dict[str, str] = {
+    ReviewStatus.ACCEPTED: N_("accepted"), ReviewStatus.PROPOSED: N_("proposed"),
+    ReviewStatus.REJECTED: N_("rejected"), ReviewStatus.SUPERSEDED: N_("superseded"),
+}
 # How a framework stands towards the EQF (``Framework.referencing_status``).
-REFERENCING = {
+REFERENCING: dict[str, str] = {
     R.VERIFIED: N_("EQF referencing verified"),
     R.PARTLY_VERIFIED: N_("EQF referencing partly verified"),
     R.UNVERIFIED: N_("EQF referencing unverified"),

@@ -55,7 +55,7 @@ class NewMapping:
     source_url: str | None = None
     date: str | None = None
     note: str | None = None
-    review_status: ReviewStatus = ReviewStatus.PROPOSED
+    review_status: str = ReviewStatus.PROPOSED
     evidence_quote: str | None = None
     evidence_language: str | None = None
 
