@@ -164,8 +164,7 @@ def _check_row(line: int, raw: dict[str, Any], ref: Reference,
     if raw.get("__not_an_object__"):
         bad("row", "expected an object with the mapping's fields")
         return None
-    # csv.DictReader files surplus cells under the key None, whatever the annotation says
-    unknown = [k for k in raw if k is not None and k not in CSV_COLUMNS]  # pyright: ignore[reportUnnecessaryComparison]
+    unknown = [k for k in raw if k is not None and k not in CSV_COLUMNS]  # pyright: ignore[reportUnnecessaryComparison]  (csv.DictReader files surplus cells under None)
     for name in unknown:
         bad(str(name), "unknown field")
     if None in raw:  # pyright: ignore[reportUnnecessaryContains]  (the surplus cells, above)
