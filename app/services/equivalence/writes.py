@@ -16,7 +16,7 @@ from typing import Any
 
 from app.domain.auth import Principal
 from app.domain.equivalence import MatchType, framework_of
-from app.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from app.graph.cypher.equivalence import mappings as q
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
@@ -164,16 +164,16 @@ class MappingWriter:
             raise NotFound("Administration", administration)
         owners = self._owners([framework])
         if framework in owners and owners[framework] != administration:
-            raise Conflict(f"the framework code {framework} is taken by another "
-                           "administration")
+            raise InvalidInput([FieldProblem("body.framework",
+                                             "this framework code is taken", framework)])
         self._check_levels(levels)
         existing = self.store.read(q.SCALE_LEVELS, {"framework": framework})
         wanted = {f"{framework}:{lv.level}" for lv in levels}
         dropped = [r for r in existing if r["code"] not in wanted]
         blocked = [r["code"] for r in dropped if r["mappings"]]
         if blocked:
-            raise Conflict("levels with mappings cannot be removed; retract their mappings "
-                           "first: " + ", ".join(blocked))
+            raise InvalidInput([FieldProblem("body.levels", "level has mappings; retract them "
+                                             "before removing the level", c) for c in blocked])
         rows = [{"code": f"{framework}:{lv.level}", "framework": framework, "level": lv.level,
                  "name": lv.name, "name_fr": lv.name_fr, "ordinal": lv.ordinal,
                  "description": lv.description, **_asserted(framework_props)} for lv in levels]
