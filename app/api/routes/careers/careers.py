@@ -120,7 +120,7 @@ def _one_start(schema: dict[str, Any]) -> None:
 class PlanRequest(BaseModel):
     """Exactly one of ``from_profile`` and ``competencies``."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_start)
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_one_start)
 
     target_profile: Text = Field(min_length=1, max_length=200)
     from_profile: Text | None = Field(None, max_length=200)

@@ -35,7 +35,7 @@ class PortabilityRequest(BaseModel):
     """Exactly one of ``from_profile`` and ``competencies`` (the service names what is
     wrong, every problem in one 422)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_start)
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_one_start)
 
     from_profile: Text | None = Field(None, max_length=200,
                                       description="start from a job profile's requirements")

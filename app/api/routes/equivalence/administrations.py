@@ -20,7 +20,7 @@ Code = AdministrationCode
 
 
 class AdministrationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: Text = Field(min_length=1, max_length=300)
     name_fr: Text | None = Field(None, max_length=300)
@@ -30,7 +30,7 @@ class AdministrationIn(BaseModel):
 
 
 class GradeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     level: str = Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9_.+-]+$")
     name: Text = Field(min_length=1, max_length=300)
@@ -40,7 +40,7 @@ class GradeIn(BaseModel):
 
 
 class ScaleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     framework: str | None = Field(None, max_length=100, pattern=FRAMEWORK_CODE,
                                   description="framework code; default <ADMIN>-GRADES")

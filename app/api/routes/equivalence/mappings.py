@@ -107,7 +107,7 @@ def get_mapping(mapping_id: MappingId, service: Mappings) -> dict:
 
 
 class SourceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     document: Text = Field(min_length=1, max_length=500)
     publisher: Text | None = Field(None, max_length=300)
@@ -129,7 +129,7 @@ class SourceIn(BaseModel):
 
 
 class MappingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     from_level: str = Field(min_length=3, max_length=200, pattern=STORED_LEVEL)
     to_level: str = Field(min_length=3, max_length=200, pattern=STORED_LEVEL)
@@ -147,7 +147,7 @@ class MappingIn(BaseModel):
 class ReviewIn(BaseModel):
     """Rejecting or superseding a mapping says why (the service names the missing reason)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=reason_required_for(
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=reason_required_for(
         "decision", ["accept"], ["reject", "supersede"]))
 
     decision: Literal["accept", "reject", "supersede"]

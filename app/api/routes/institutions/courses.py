@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import Store, WriteKey
 from app.api.params import LEVEL_CODE, PROFICIENCY, OwnCode, Text
@@ -29,6 +29,8 @@ Url = Annotated[str | None, Field(None, max_length=1000, pattern=r"^https?://\S+
 
 
 class InstitutionIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     name: Text = Field(min_length=1, max_length=300)
     name_fr: Text | None = Field(None, max_length=300)
     description: Text | None = Field(None, max_length=4000)
@@ -37,6 +39,8 @@ class InstitutionIn(BaseModel):
 
 
 class ProgrammeIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     name: Text = Field(min_length=1, max_length=300, description="title (English)")
     name_fr: Text | None = Field(None, max_length=300, description="title (French)")
     description: Text | None = Field(None, max_length=4000)
@@ -48,6 +52,8 @@ class ProgrammeIn(BaseModel):
 
 
 class DevelopsIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     competency: Text = Field(max_length=100)
     proficiency: str = Field(max_length=20, pattern=PROFICIENCY,
                              description="aware, trained, advanced or expert")
@@ -56,11 +62,15 @@ class DevelopsIn(BaseModel):
 
 
 class AlignsIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     standard: Text = Field(max_length=100, description="PICARD standard element code")
     evidence: Text | None = Field(None, max_length=2000)
 
 
 class CourseIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     name: Text = Field(min_length=1, max_length=300)
     name_fr: Text | None = Field(None, max_length=300)
     description: Text | None = Field(None, max_length=4000)
