@@ -17,7 +17,7 @@ from pathlib import Path
 
 import redis
 
-from app.graph.embedded import APPEND_DIR, EmbeddedFalkorDB, _free_loopback_port
+from app.graph.embedded import APPEND_DIR, EmbeddedFalkorDB, free_loopback_port
 
 SNAPSHOT = "dump.rdb"
 
@@ -65,7 +65,7 @@ def restore(snapshot: Path, data_dir: Path, timeout: float = 300) -> None:
         raise RuntimeError(f"{server.data_dir} is in use")
     try:
         shutil.copyfile(snapshot, server.data_dir / SNAPSHOT)
-        port = _free_loopback_port()
+        port = free_loopback_port()
         command = server.command(port)
         command[command.index("--appendonly") + 1] = "no"
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL,  # noqa: S603

@@ -41,7 +41,7 @@ LOCK_FILE = "store.lock"
 APPEND_DIR = "appendonlydir"
 
 
-def _free_loopback_port() -> int:
+def free_loopback_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -214,7 +214,7 @@ class EmbeddedFalkorDB:
         start``): the server itself inherits the lock and outlives this process."""
         if not self.try_acquire():
             raise StoreBusy(self.data_dir, PidRecord.read(self.pid_file))
-        port = port or _free_loopback_port()
+        port = port or free_loopback_port()
         try:
             self._spawn(port, detached)
         except BaseException:
@@ -243,13 +243,13 @@ class EmbeddedFalkorDB:
         assert self.owned, "only the owner restarts the server"
         if self._process is not None and self._process.poll() is None:
             self._terminate(self._process.pid)
-        port = self.port or _free_loopback_port()
+        port = self.port or free_loopback_port()
         try:
             self._spawn(port, detached=False)
         except RuntimeError:
             if self._process is not None and self._process.poll() is None:
                 raise
-            port = _free_loopback_port()  # the old port was taken meanwhile
+            port = free_loopback_port()  # the old port was taken meanwhile
             self._spawn(port, detached=False)
         return port
 

@@ -25,9 +25,8 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
-from app.domain.errors import FieldProblem, InvalidInput
 from app.graph.labels import NodeLabel
-from app.graph.port import ConstraintViolation, Row, StoreUnavailable
+from app.graph.port import ConstraintViolation, Row, StoreUnavailable, UnstorableText
 from app.graph.schema import cypher_statements, unique_constraints
 
 log = structlog.get_logger(__name__)
@@ -89,7 +88,7 @@ class FalkorDBStore:
 
     def _run(self, query: str, params: Mapping[str, Any] | None, read_only: bool) -> list[Row]:
         if params and _has_nul(params):
-            raise InvalidInput([FieldProblem("parameter", "text may not contain NUL (\\u0000)")])
+            raise UnstorableText
         try:
             run = self._graph.ro_query if read_only else self._graph.query
             result = run(query, dict(params or {}))
