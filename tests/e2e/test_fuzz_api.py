@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.graph.embedded import _free_loopback_port
+from app.graph.embedded import free_loopback_port
 
 CLI = [sys.executable, "-c", "from app.cli import main; main()"]
 ST = [sys.executable, "-c", "from schemathesis.cli import schemathesis; schemathesis()"]
@@ -41,7 +41,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     """A seeded ``cqf serve`` of this module's own (rate limits off: the fuzzer is one client
     sending thousands of requests on purpose) and an admin key for it."""
     data_dir = tmp_path_factory.mktemp("fuzz-data")
-    port = _free_loopback_port()
+    port = free_loopback_port()
     env = {**os.environ, "CQF_DATA_DIR": str(data_dir), "CQF_PORT": str(port),
            "CQF_RELEASES_DIR": str(data_dir / "releases"), "CQF_LOG_LEVEL": "WARNING",
            "CQF_ENV": "development", "CQF_RATE_LIMIT_ENABLED": "false"}
