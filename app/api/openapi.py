@@ -101,7 +101,7 @@ def declare(operation: dict[str, Any], method: str, traits: Traits | None) -> No
         if other_payload and code == "422":
             continue  # such routes answer 400 instead
         response = responses.setdefault(code, {"description": TITLES[code]})
-        if code in ("429", "503"):
+        if code in ("429", "503") and not _own_payload(response):
             response.setdefault("headers", {}).update(RETRY_AFTER)
     if other_payload:
         responses.pop("422", None)
@@ -110,8 +110,14 @@ def declare(operation: dict[str, Any], method: str, traits: Traits | None) -> No
                 responses[code]["content"] = {MEDIA_TYPE: {"schema": PROBLEM_REF}}
         return
     for code, response in responses.items():
-        if code[:1] in ("4", "5"):
+        if code[:1] in ("4", "5") and not _own_payload(response):
             response["content"] = {MEDIA_TYPE: {"schema": PROBLEM_REF}}
+
+
+def _own_payload(response: dict[str, Any]) -> bool:
+    """A route's own error model (``/health/ready`` answers 503 with its ``Health``)."""
+    refs = [c.get("schema", {}).get("$ref") for c in response.get("content", {}).values()]
+    return any(ref and ref != PROBLEM_REF["$ref"] for ref in refs)
 
 
 def declare_statuses(app: FastAPI, schema: dict[str, Any]) -> None:

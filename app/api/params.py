@@ -17,10 +17,11 @@ Two kinds of code:
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from app.domain.referencing import REFERENCING_STATUSES
 
@@ -39,6 +40,17 @@ MAX_PAGE = 500
 
 Text = Annotated[str, Field(pattern=NO_NUL)]
 """A free-text body field (lengths are the field's own)."""
+
+
+def _real_date(value: str) -> str:
+    datetime.date.fromisoformat(value)  # 2024-02-30 is refused, naming the field
+    return value
+
+
+IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                               json_schema_extra={"format": "date"}),
+                    AfterValidator(_real_date)]
+"""A calendar date, ``YYYY-MM-DD`` (kept as text: the graph stores it so)."""
 
 # --- path -------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.api.deps import Store, WriteKey
 from app.api.params import KeyId, Text
@@ -17,8 +17,6 @@ router = APIRouter(prefix="/keys", tags=["keys"])
 
 
 class KeyRequest(BaseModel):
-    model_config = ConfigDict(strict=True)
-
     role: str = Field(description="admin, reviewer, institution:{code} or administration:{code}",
                       max_length=120, pattern=ROLE_PATTERN.pattern)
     label: Text | None = Field(None, max_length=200, description="a note saying whose key it is")

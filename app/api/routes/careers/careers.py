@@ -120,7 +120,7 @@ def _one_start(schema: dict[str, Any]) -> None:
 class PlanRequest(BaseModel):
     """Exactly one of ``from_profile`` and ``competencies``."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_one_start)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_start)
 
     target_profile: Text = Field(min_length=1, max_length=200)
     from_profile: Text | None = Field(None, max_length=200)
@@ -128,8 +128,9 @@ class PlanRequest(BaseModel):
         None, max_length=2000,
         description="competencies held: code -> aware|trained|advanced|expert")
     # Ranges are checked by the service with the codes, so one 422 lists every problem.
-    min_step_coverage: float = Field(0.6, json_schema_extra={"minimum": 0, "maximum": 1})
-    max_steps: int = Field(4, json_schema_extra={"minimum": 1, "maximum": 6})
+    min_step_coverage: float = Field(0.6, strict=True,
+                                     json_schema_extra={"minimum": 0, "maximum": 1})
+    max_steps: int = Field(4, strict=True, json_schema_extra={"minimum": 1, "maximum": 6})
     lang: Literal["en", "fr"] = "en"
 
 

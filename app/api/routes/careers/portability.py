@@ -35,7 +35,7 @@ class PortabilityRequest(BaseModel):
     """Exactly one of ``from_profile`` and ``competencies`` (the service names what is
     wrong, every problem in one 422)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_one_start)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_start)
 
     from_profile: Text | None = Field(None, max_length=200,
                                       description="start from a job profile's requirements")
@@ -44,9 +44,9 @@ class PortabilityRequest(BaseModel):
         description="an officer's own profile: competency code -> aware|trained|advanced|expert")
     administration: Text | None = Field(None, max_length=100)
     job_family: Text | None = Field(None, max_length=100)
-    min_coverage: float = Field(0.0, ge=0.0, le=1.0)
-    limit: int = Field(10, ge=1, le=100)
-    with_training: bool = False
+    min_coverage: float = Field(0.0, ge=0.0, le=1.0, strict=True)
+    limit: int = Field(10, ge=1, le=100, strict=True)
+    with_training: bool = Field(False, strict=True)
     include: str | None = Field(None, pattern="^proposed$",
                                 description="'proposed' also counts proposed course mappings")
 

@@ -20,7 +20,7 @@ Code = AdministrationCode
 
 
 class AdministrationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     name: Text = Field(min_length=1, max_length=300)
     name_fr: Text | None = Field(None, max_length=300)
@@ -30,17 +30,18 @@ class AdministrationIn(BaseModel):
 
 
 class GradeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     level: str = Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9_.+-]+$")
     name: Text = Field(min_length=1, max_length=300)
     name_fr: Text | None = Field(None, max_length=300)
-    ordinal: int = Field(ge=0, le=1000, description="position on the scale, lowest first")
+    ordinal: int = Field(ge=0, le=1000, strict=True,
+                         description="position on the scale, lowest first")
     description: Text | None = Field(None, max_length=2000)
 
 
 class ScaleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     framework: str | None = Field(None, max_length=100, pattern=FRAMEWORK_CODE,
                                   description="framework code; default <ADMIN>-GRADES")
@@ -48,7 +49,7 @@ class ScaleIn(BaseModel):
     name_fr: Text | None = Field(None, max_length=300)
     source_document: Text = Field(min_length=1, max_length=500)
     source_publisher: Text | None = Field(None, max_length=300)
-    source_year: int | None = Field(None, ge=1900, le=2100)
+    source_year: int | None = Field(None, ge=1900, le=2100, strict=True)
     levels: list[GradeIn] = Field(min_length=1, max_length=200)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -12,6 +11,7 @@ from app.api.deps import Store, WriteKey
 from app.api.params import (
     NO_NUL,
     Include,
+    IsoDate,
     Limit,
     LongCodeQuery,
     MappingId,
@@ -107,11 +107,11 @@ def get_mapping(mapping_id: MappingId, service: Mappings) -> dict:
 
 
 class SourceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     document: Text = Field(min_length=1, max_length=500)
     publisher: Text | None = Field(None, max_length=300)
-    year: int | None = Field(None, ge=1900, le=2100)
+    year: int | None = Field(None, ge=1900, le=2100, strict=True)
     url: str | None = Field(None, max_length=1000, pattern=r"^https?://[^\x00]*$")
     quote: Text | None = Field(None, min_length=1, max_length=300, description=(
         "verbatim excerpt of the document that states the mapping (needs url and "
@@ -129,16 +129,15 @@ class SourceIn(BaseModel):
 
 
 class MappingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     from_level: str = Field(min_length=3, max_length=200, pattern=STORED_LEVEL)
     to_level: str = Field(min_length=3, max_length=200, pattern=STORED_LEVEL)
     match_type: MatchType
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(ge=0.0, le=1.0, strict=True)
     method: str = Field(pattern="^(" + "|".join(METHODS) + ")$")
     source: SourceIn
-    date: datetime.date | None = Field(None, strict=True,
-                                       description="when the mapping was asserted")
+    date: IsoDate | None = Field(None, description="when the mapping was asserted")
     note: Text | None = Field(None, max_length=2000)
     review_status: str = Field("proposed", pattern="^(proposed|accepted)$",
                                description="only an admin may assert 'accepted' directly")
@@ -147,7 +146,7 @@ class MappingIn(BaseModel):
 class ReviewIn(BaseModel):
     """Rejecting or superseding a mapping says why (the service names the missing reason)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=reason_required_for(
+    model_config = ConfigDict(extra="forbid", json_schema_extra=reason_required_for(
         "decision", ["accept"], ["reject", "supersede"]))
 
     decision: Literal["accept", "reject", "supersede"]
@@ -162,8 +161,7 @@ def create_mapping(body: MappingIn, principal: WriteKey, writer: Writer) -> dict
         from_level=body.from_level, to_level=body.to_level, match_type=body.match_type.value,
         confidence=body.confidence, method=body.method, source_document=body.source.document,
         source_publisher=body.source.publisher, source_year=body.source.year,
-        source_url=body.source.url, date=body.date.isoformat() if body.date else None,
-        note=body.note,
+        source_url=body.source.url, date=body.date, note=body.note,
         review_status=body.review_status, evidence_quote=body.source.quote,
         evidence_language=body.source.quote_language))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.api.deps import Store, WriteKey
 from app.api.params import LEVEL_CODE, PROFICIENCY, OwnCode, Text
@@ -29,31 +29,25 @@ Url = Annotated[str | None, Field(None, max_length=1000, pattern=r"^https?://\S+
 
 
 class InstitutionIn(BaseModel):
-    model_config = ConfigDict(strict=True)
-
     name: Text = Field(min_length=1, max_length=300)
     name_fr: Text | None = Field(None, max_length=300)
     description: Text | None = Field(None, max_length=4000)
     country: Text | None = Field(None, max_length=100)
-    incu_member: bool | None = None
+    incu_member: bool | None = Field(None, strict=True)
 
 
 class ProgrammeIn(BaseModel):
-    model_config = ConfigDict(strict=True)
-
     name: Text = Field(min_length=1, max_length=300, description="title (English)")
     name_fr: Text | None = Field(None, max_length=300, description="title (French)")
     description: Text | None = Field(None, max_length=4000)
     level: str | None = Field(None, max_length=60, pattern=LEVEL_CODE,
                               description="FRAMEWORK:LEVEL, e.g. IE-NFQ:9")
-    ects: float | None = Field(None, ge=0, le=600)
+    ects: float | None = Field(None, ge=0, le=600, strict=True)
     language: Language = None
     url: Url = None
 
 
 class DevelopsIn(BaseModel):
-    model_config = ConfigDict(strict=True)
-
     competency: Text = Field(max_length=100)
     proficiency: str = Field(max_length=20, pattern=PROFICIENCY,
                              description="aware, trained, advanced or expert")
@@ -62,19 +56,15 @@ class DevelopsIn(BaseModel):
 
 
 class AlignsIn(BaseModel):
-    model_config = ConfigDict(strict=True)
-
     standard: Text = Field(max_length=100, description="PICARD standard element code")
     evidence: Text | None = Field(None, max_length=2000)
 
 
 class CourseIn(BaseModel):
-    model_config = ConfigDict(strict=True)
-
     name: Text = Field(min_length=1, max_length=300)
     name_fr: Text | None = Field(None, max_length=300)
     description: Text | None = Field(None, max_length=4000)
-    ects: float | None = Field(None, ge=0, le=120)
+    ects: float | None = Field(None, ge=0, le=120, strict=True)
     language: Language = None
     url: Url = None
     develops: list[DevelopsIn] = Field(default_factory=list, max_length=500)

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/course-mappings", tags=["reviews"])
 
 
 class Decision(BaseModel):
-    model_config = ConfigDict(strict=True, json_schema_extra=reason_required_for(
+    model_config = ConfigDict(json_schema_extra=reason_required_for(
         "decision", ["accepted"], ["rejected"]))
 
     decision: Literal["accepted", "rejected"]
