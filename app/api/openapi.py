@@ -27,6 +27,8 @@ MEDIA_TYPE = "application/problem+json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying",
                                "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
+# Error schemas FastAPI or a route names that the service really answers as a Problem.
+GENERIC_ERRORS = frozenset({PROBLEM_REF["$ref"], "#/components/schemas/HTTPValidationError"})
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 TITLES = {
     "400": "Malformed request body (not JSON, or not UTF-8)",
@@ -117,7 +119,7 @@ def declare(operation: dict[str, Any], method: str, traits: Traits | None) -> No
 def _own_payload(response: dict[str, Any]) -> bool:
     """A route's own error model (``/health/ready`` answers 503 with its ``Health``)."""
     refs = [c.get("schema", {}).get("$ref") for c in response.get("content", {}).values()]
-    return any(ref and ref != PROBLEM_REF["$ref"] for ref in refs)
+    return any(ref and ref not in GENERIC_ERRORS for ref in refs)
 
 
 def declare_statuses(app: FastAPI, schema: dict[str, Any]) -> None:
