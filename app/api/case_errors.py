@@ -5,7 +5,7 @@ route class, so the rest of the API keeps its RFC 9457 problems.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import structlog
@@ -69,7 +69,7 @@ def case_route_class(wire: type[CaseWire]) -> type[APIRoute]:
     """A route class whose handlers answer every failure as ``wire``'s imsx_StatusInfo."""
 
     class CaseRoute(APIRoute):
-        def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
 
             async def answer(request: Request) -> Response:

@@ -13,7 +13,8 @@ from app.services.catalog.reads import CatalogService
 
 
 def store_of(request: Request) -> GraphStore:
-    return request.app.state.runtime.store
+    store: GraphStore = request.app.state.runtime.store
+    return store
 
 
 # Dependencies that do no I/O are ``async``: FastAPI runs sync ones in the thread pool, one

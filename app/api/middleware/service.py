@@ -31,6 +31,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from typing import Protocol
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -73,8 +74,14 @@ def security_headers(raw: list[tuple[bytes, bytes]], path: str) -> None:
         raw.append((b"content-security-policy", csp.encode()))
 
 
+class RequestObserver(Protocol):
+    """Where answered requests are counted (``app.api.metrics.Metrics``)."""
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None: ...
+
+
 class ServiceMiddleware:
-    def __init__(self, app: ASGIApp, *, metrics: object | None = None,
+    def __init__(self, app: ASGIApp, *, metrics: RequestObserver | None = None,
                  limit_bodies: bool = True, max_bytes: int = 1024 * 1024,
                  max_upload_bytes: int = 10 * 1024 * 1024,
                  on_write: Callable[[], None] | None = None) -> None:
