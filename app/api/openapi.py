@@ -24,6 +24,8 @@ from app.api.http import walk_routes
 from app.api.rate_limit import Cost, declared_costs
 
 MEDIA_TYPE = "application/problem+json"
+Responses = dict[int | str, dict[str, Any]]
+"""What a route adds to its declared answers (``responses=``), beyond the derived ones."""
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying",
                                "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
@@ -68,7 +70,7 @@ def route_traits(app: FastAPI) -> dict[tuple[str, str], Traits]:
         found = Traits(frozenset(declared_costs(route.dependant.dependencies)),
                        require_key in _calls(route.dependant))
         documented = path[:len(path) - len(route.path)] + route.path_format
-        for method in route.methods:
+        for method in route.methods or ():
             traits[(documented, method.lower())] = found
     return traits
 

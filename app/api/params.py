@@ -23,7 +23,9 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Query
 from pydantic import AfterValidator, Field
 
+from app.domain import vocab
 from app.domain.referencing import REFERENCING_STATUSES
+from app.domain.vocab import EvidenceStatus
 
 # Free text: anything but NUL. ECMA-262, Python and Rust regexes read it alike.
 NO_NUL = r"^[^\x00]*$"
@@ -72,9 +74,7 @@ CourseMappingKind = Annotated[Literal["develops", "aligns_with"], Path()]
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page size (at most 500)")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")]
-Status = Annotated[
-    Literal["verified", "unverified", "illustrative"] | None,
-    Query(description="evidence status")]
+Status = Annotated[EvidenceStatus | None, Query(description="evidence status")]
 Search = Annotated[str | None, Query(max_length=200, pattern=NO_NUL,
                                      description="case-insensitive substring")]
 Filter = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
@@ -84,8 +84,7 @@ FrameworkQuery = Annotated[str | None, Query(max_length=100, pattern=FRAMEWORK_C
                                              description="a framework's code")]
 Country = Annotated[str | None, Query(
     pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code (any case), e.g. AT")]
-ReferencingStatus = Annotated[str | None, Query(
-    pattern="^(" + "|".join(REFERENCING_STATUSES) + ")$",
+ReferencingStatus = Annotated[vocab.ReferencingStatus | None, Query(
     description="EQF referencing status: " + "; ".join(
         f"{k} = {v}" for k, v in REFERENCING_STATUSES.items()))]
 Include = Annotated[Literal["proposed"] | None,
@@ -114,7 +113,7 @@ def exactly_one_of(first: str, second: str) -> dict[str, Any]:
 NOT_BLANK = r"\S"
 
 
-def reason_required_for(field: str, free: list[str], explained: list[str]) -> dict[str, object]:
+def reason_required_for(field: str, free: list[str], explained: list[str]) -> dict[str, Any]:
     """``oneOf``: the ``explained`` decisions need a ``reason`` that is not blank; the
     ``free`` ones do not. The service checks it and names the field."""
     return {"oneOf": [
@@ -124,7 +123,7 @@ def reason_required_for(field: str, free: list[str], explained: list[str]) -> di
          "required": [field, "reason"]}]}
 
 
-PROFICIENCY = any_case("aware", "trained", "advanced", "expert")
+PROFICIENCY = any_case(*(p.name.lower() for p in vocab.Proficiency))
 """A proficiency name as the domain parses it (any case, blanks around it)."""
 
 

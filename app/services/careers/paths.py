@@ -13,6 +13,7 @@ from typing import Any
 from app.domain import careers as cr
 from app.domain import portability as pf
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.domain.vocab import PROFICIENCY_CODES, EvidenceStatus, weakest_status
 from app.graph.port import GraphStore
 from app.services.careers.read_model import (
     AnswerMemo,
@@ -21,7 +22,6 @@ from app.services.careers.read_model import (
     Placements,
     Profile,
     fingerprint,
-    weakest,
 )
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
 
@@ -68,8 +68,8 @@ def _training(model: CareersModel, plan: pf.TrainingPlan, lang: str) -> dict[str
 
 
 def _notice(statuses: list[str | None]) -> dict[str, Any]:
-    evidence = weakest(statuses)
-    illustrative = evidence == "illustrative"
+    evidence = weakest_status(statuses)
+    illustrative = evidence == EvidenceStatus.ILLUSTRATIVE
     return {"evidence_status": evidence, "illustrative": illustrative,
             "notice": ILLUSTRATIVE_NOTICE if illustrative else None}
 
@@ -209,14 +209,14 @@ class CareersService:
                       problems: list[FieldProblem]) -> dict[str, pf.Proficiency]:
         if not given:
             problems.append(FieldProblem("body.competencies", "the competency profile is empty"))
-        allowed = [p.code for p in pf.Proficiency]
+        allowed = list(PROFICIENCY_CODES)
         holder = {}
         for code, name in sorted(given.items()):
             if code not in model.competencies:
                 problems.append(FieldProblem(f"body.competencies.{code}",
                                              "unknown competency code", code))
             try:
-                holder[code] = pf.Proficiency.parse(name)
+                holder[code] = pf.parse_proficiency(name)
             except pf.UnknownProficiency:
                 problems.append(FieldProblem(
                     f"body.competencies.{code}",

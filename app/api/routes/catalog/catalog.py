@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from app.api.answers import JSONAnswer
 from app.api.deps import Catalog
+from app.api.openapi import Responses
 from app.api.params import (
     SOME_TEXT,
     Code,
@@ -23,11 +24,11 @@ from app.api.params import (
 from app.api.rate_limit import LOOKUP
 from app.api.schemas import EntityDetail, FrameworkPage, Page, SearchResult
 from app.domain.identity import programme_key
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 from app.services.catalog.reads import parse_level_code
 
 router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
-ERRORS = {404: {"description": "unknown code"}}
+ERRORS: Responses = {404: {"description": "unknown code"}}
 
 
 def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True) -> None:

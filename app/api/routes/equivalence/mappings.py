@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.deps import Store, WriteKey
+from app.api.openapi import Responses
 from app.api.params import (
     NO_NUL,
     Include,
@@ -22,18 +23,16 @@ from app.api.params import (
 from app.api.rate_limit import LOOKUP, QUERY, WRITE
 from app.api.schemas import Evidence, Source
 from app.api.schemas.equivalence import QualityAnswer
-from app.domain.equivalence import MatchType
+from app.domain.vocab import MappingMethod, MatchType, ReviewStatus
 from app.services.equivalence.records import MappingService
-from app.services.equivalence.writes import METHODS, MappingWriter, NewMapping
+from app.services.equivalence.writes import MappingWriter, NewMapping
 
 router = APIRouter(tags=["mappings"])
 # A level as stored (``FRAMEWORK:LEVEL``, exact case): a mapping names the levels it joins.
 STORED_LEVEL = r"^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_.+-]+$"
 Framework = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
-ReviewStatusQuery = Annotated[
-    str | None, Query(pattern="^(proposed|accepted|rejected|superseded)$")]
-MethodQuery = Annotated[str | None, Query(
-    pattern="^(official_referencing|comparison_study|expert_panel|computed|illustrative)$")]
+ReviewStatusQuery = Annotated[ReviewStatus | None, Query()]
+MethodQuery = Annotated[MappingMethod | None, Query()]
 
 
 async def get_mappings(store: Store) -> MappingService:
@@ -48,7 +47,7 @@ async def get_writer(request: Request, store: Store) -> MappingWriter:
 
 
 Writer = Annotated[MappingWriter, Depends(get_writer)]
-WRITE_ERRORS = {404: {"description": "unknown mapping, level or framework"}}
+WRITE_ERRORS: Responses = {404: {"description": "unknown mapping, level or framework"}}
 
 
 class MappingView(BaseModel):
@@ -135,11 +134,12 @@ class MappingIn(BaseModel):
     to_level: str = Field(min_length=3, max_length=200, pattern=STORED_LEVEL)
     match_type: MatchType
     confidence: float = Field(ge=0.0, le=1.0, strict=True)
-    method: str = Field(pattern="^(" + "|".join(METHODS) + ")$")
+    method: MappingMethod
     source: SourceIn
     date: IsoDate | None = Field(None, description="when the mapping was asserted")
     note: Text | None = Field(None, max_length=2000)
-    review_status: str = Field("proposed", pattern="^(proposed|accepted)$",
+    review_status: str = Field(ReviewStatus.PROPOSED.value,
+                               pattern=f"^({ReviewStatus.PROPOSED}|{ReviewStatus.ACCEPTED})$",
                                description="only an admin may assert 'accepted' directly")
 
 

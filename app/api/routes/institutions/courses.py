@@ -6,24 +6,26 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from app.api.deps import Store, WriteKey
+from app.api.openapi import Responses
 from app.api.params import LEVEL_CODE, PROFICIENCY, OwnCode, Text
 from app.api.rate_limit import LOOKUP, WRITE
 from app.api.routes.institutions.reviews import Decision
 from app.api.schemas import EntityDetail
 from app.api.schemas.institutions import Course, NodeReview, UploadReport, WrittenCourse
 from app.domain.errors import PayloadTooLarge
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 from app.services.institutions import courses, reviews
 from app.services.institutions import uploads as course_mappings
 
 router = APIRouter(tags=["institutions"])
 Code = OwnCode
-WRITE_ERRORS = {403: {"description": "the key does not own the target"}}
+WRITE_ERRORS: Responses = {403: {"description": "the key does not own the target"}}
 # A PUT answers 201 when it created the resource, 200 when it replaced it.
-PUT = {**WRITE_ERRORS, 201: {"description": "created"}}
+PUT: Responses = {**WRITE_ERRORS, 201: {"description": "created"}}
 Language = Annotated[str | None, Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")]
 Url = Annotated[str | None, Field(None, max_length=1000, pattern=r"^https?://\S+$")]
 
@@ -180,11 +182,5 @@ async def bulk_upload(institution: Code, request: Request, principal: WriteKey, 
                       dry_run: Annotated[bool, Query()] = False) -> dict:
     course_mappings.check_owner(principal, institution)
     data = await _read_limited(request)
-    return await _in_thread(course_mappings.upload, store, principal, institution, data,
-                            request.headers.get("content-type"), dry_run)
-
-
-async def _in_thread(fn, *args):  # type: ignore[no-untyped-def]
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(fn, *args)
+    return await run_in_threadpool(course_mappings.upload, store, principal, institution, data,
+                                   request.headers.get("content-type"), dry_run)

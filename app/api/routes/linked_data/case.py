@@ -82,7 +82,7 @@ def listing_parameters(wire_class: type[CaseWire]) -> list[dict[str, Any]]:
 
 
 # Documented by ``listing_parameters`` (FastAPI would document them as bare text).
-Listed = Query(include_in_schema=False)
+Listed = Annotated[str | None, Query(include_in_schema=False)]
 
 
 def case_router(wire_class: type[CaseWire]) -> APIRouter:
@@ -94,6 +94,7 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
         return CaseService(store, request.app.state.case_cache, wire_class(_root(request)))
 
     Service = Annotated[CaseService, Depends(service)]
+
     get = router.get
     ok = {"response_class": Response, "openapi_extra": IMSX_ONLY,
           "responses": {200: {"content": {JSON: {"schema": {"type": "object"}}}}}}
@@ -103,12 +104,12 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
              **IMSX_ONLY, "parameters": listing_parameters(wire_class)}})
     def get_all_cf_documents(
             request: Request, case: Service,
-            limit: Annotated[str | None, Listed] = None,
-            offset: Annotated[str | None, Listed] = None,
-            sort: Annotated[str | None, Listed] = None,
-            orderBy: Annotated[str | None, Listed] = None,  # noqa: N803
-            filter: Annotated[str | None, Listed] = None,  # noqa: A002,E501
-            fields: Annotated[list[str] | None, Listed] = None,
+            limit: Listed = None,
+            offset: Listed = None,
+            sort: Listed = None,
+            orderBy: Listed = None,  # noqa: N803
+            filter: Listed = None,  # noqa: A002,E501
+            fields: Annotated[list[str] | None, Query(include_in_schema=False)] = None,
     ) -> Response:
         params = {"limit": limit, "offset": offset, "sort": sort, "orderBy": orderBy,
                   "filter": filter, "fields": fields}
