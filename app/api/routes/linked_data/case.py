@@ -93,8 +93,6 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
     def service(request: Request, store: Store) -> CaseService:
         return CaseService(store, request.app.state.case_cache, wire_class(_root(request)))
 
-    Service = Annotated[CaseService, Depends(service)]
-
     get = router.get
     ok = {"response_class": Response, "openapi_extra": IMSX_ONLY,
           "responses": {200: {"content": {JSON: {"schema": {"type": "object"}}}}}}
@@ -103,7 +101,7 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
          dependencies=[LOOKUP], **{**ok, "openapi_extra": {
              **IMSX_ONLY, "parameters": listing_parameters(wire_class)}})
     def get_all_cf_documents(
-            request: Request, case: Service,
+            request: Request, case: Annotated[CaseService, Depends(service)],
             limit: Listed = None,
             offset: Listed = None,
             sort: Listed = None,
@@ -120,7 +118,8 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
             "X-Total-Count": str(page.total), "Link": _links(case.wire, page, kept)})
 
     def one(path: str, name: str, read: str, cost: Any = LOOKUP) -> None:
-        def endpoint(sourced_id: SourcedId, case: Service) -> Response:
+        def endpoint(sourced_id: SourcedId,
+                     case: Annotated[CaseService, Depends(service)]) -> Response:
             return Response(getattr(case, read)(sourced_id), media_type=JSON)
 
         endpoint.__name__ = name
@@ -137,7 +136,8 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
     one("CFLicenses", "getCFLicense", "license")
 
     def none(path: str, name: str, kind: str) -> None:
-        def endpoint(sourced_id: SourcedId, case: Service) -> Response:
+        def endpoint(sourced_id: SourcedId,
+                     case: Annotated[CaseService, Depends(service)]) -> Response:
             return Response(case.absent(kind, sourced_id), media_type=JSON)
 
         endpoint.__name__ = name

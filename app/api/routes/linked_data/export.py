@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
@@ -44,8 +44,7 @@ def export_rdf(request: Request, store: Store, iris: Minter,
         if media is None:
             return problem(406, "not-acceptable", "Not acceptable",
                            f"this resource is available as {', '.join(OFFERED)}", request)
-        format = FORMAT_OF_MEDIA[media]  # type: ignore[assignment]
-    assert format is not None
+        format = cast(Format, FORMAT_OF_MEDIA[media])  # negotiation offers only these formats
     framework = check_framework(store, framework)
     media, ext, _ = RDF_FORMATS[format]
     name = f"cqf-{scope.value}{'-' + framework if framework else ''}.{ext}"
