@@ -14,7 +14,7 @@ from app.api import metrics as metrics_mod
 from app.api.rate_limit import RateLimiter
 from app.api.router import api_router, root_router
 from app.logs import configure_logging
-from app.services import graph_state
+from app.services import graph_state, warmup
 from app.services.careers_model import AnswerMemo, CareersModelCache
 from app.services.case import CaseCache
 from app.services.cqf_table import CqfTableMemo
@@ -43,6 +43,9 @@ def create_app(settings: Settings | None = None,
             metrics_mod.instrument(app.state.runtime, app.state.metrics)
         if owned:
             app.state.runtime.supervise(settings)  # restarts an owned embedded store
+            # The served process builds its careers read models off the request path (a
+            # runtime handed in by a test is the test's to use as it likes).
+            warmup.start(app.state)
         try:
             yield
         finally:

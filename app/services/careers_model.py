@@ -63,6 +63,7 @@ class CareersModel:
     providers: Providers
     groups: dict[str, str] = field(default_factory=dict)  # competency -> group
     offer_index: dict[str, list[pf.CourseOffer]] = field(default_factory=dict)
+    course_status: dict[str, str | None] = field(default_factory=dict)  # evidence per course
 
     def training(self, gaps: tuple[pf.Gap, ...]) -> pf.TrainingPlan:
         """Portability's least-cost training, over the offers that can matter only."""
@@ -91,16 +92,17 @@ def _profile(row: dict[str, Any]) -> Profile:
                    tuple(sorted(row["families"])), reqs, statuses, frozenset(row["tasks"]))
 
 
-def _offers(store: GraphStore) -> tuple[pf.CourseOffer, ...]:
-    offers = []
+def _offers(store: GraphStore) -> tuple[tuple[pf.CourseOffer, ...], dict[str, str | None]]:
+    offers, statuses = [], {}
     for row in store.read(q.ACCEPTED_COURSES, {"review_statuses": ["accepted"]}):
+        statuses[row["code"]] = row.get("status")
         develops: dict[str, pf.Proficiency] = {}
         for code, proficiency in row["develops"]:
             level = pf.Proficiency.parse(proficiency)
             develops[code] = max(develops.get(code, level), level)
         offers.append(pf.CourseOffer(row["code"], row["name"], row["institution"],
                                      row["programme"], row["ects"], develops))
-    return tuple(offers)
+    return tuple(offers), statuses
 
 
 def load_model(store: GraphStore) -> CareersModel:
@@ -114,11 +116,11 @@ def load_model(store: GraphStore) -> CareersModel:
                                      administration=p.administration, level=p.level)
                for p in profiles.values()]
     index = pf.TargetIndex(targets)
-    offers = _offers(store)
+    offers, course_status = _offers(store)
     return CareersModel(profiles, competencies, labels, offers, index,
                         HolderIndex(targets), Providers(index),
                         {c: r["group"] for c, r in competencies.items() if r.get("group")},
-                        offers_by_competency(offers))
+                        offers_by_competency(offers), course_status)
 
 
 def model_signature(store: GraphStore) -> tuple[int, ...]:

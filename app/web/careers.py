@@ -86,7 +86,8 @@ def careers(request: Request) -> HTMLResponse:
     context["options"] = _attempt(context, lambda: _options(request))
     if context["options"] is None:
         return _render("careers.html", context)
-    service = CareersService(_store(request), state.careers_cache, state.mapping_cache)
+    service = CareersService(_store(request), state.careers_cache, state.mapping_cache,
+                             state.careers_memo)
     lang = _data_lang(context["lang"])
     if family:
         context["ladder"] = _attempt(context, lambda: service.career_path(family, lang))
