@@ -13,16 +13,18 @@ from app.api import docs, http, middleware, problems
 from app.api import metrics as metrics_mod
 from app.api.rate_limit import RateLimiter
 from app.api.router import api_router, root_router
+from app.graph import state as graph_state
 from app.logs import configure_logging
-from app.services import graph_state, warmup
-from app.services.careers_model import AnswerMemo, CareersModelCache
-from app.services.case import CaseCache
-from app.services.cqf_table import CqfTableMemo
-from app.services.equivalence import MappingGraphCache
-from app.services.portability import CandidateCache, OfferCache
+from app.services.careers import warmup
+from app.services.careers.cqf_table import CqfTableMemo
+from app.services.careers.portability import CandidateCache, OfferCache
+from app.services.careers.read_model import AnswerMemo, CareersModelCache
+from app.services.equivalence.answers import MappingGraphCache
+from app.services.linked_data.case import CaseCache
 from app.settings import Settings
 from app.web import static_files as web_static
 from app.web.careers import router as careers_pages
+from app.web.routes import render_entity_page
 from app.web.routes import router as web_router
 
 DESCRIPTION = """Knowledge graph of the Customs Qualifications Framework: frameworks and levels
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None,
     app.include_router(root_router)
     app.include_router(api_router)
     app.include_router(web_router)  # the web explorer at / (app/web)
+    app.state.entity_page = render_entity_page  # /id/... HTML is the explorer's page
     app.include_router(careers_pages)  # its CQF table and career pages
     web_static.mount(app)
     http.install(app)  # HEAD on every GET route, complete Allow on 405 (after every router)

@@ -25,8 +25,8 @@ from app.graph.neo4j_store import Neo4jStore
 from app.graph.port import GraphStore
 from app.graph.supervisor import StoreSupervisor
 from app.seed.loader import Progress, graph_is_empty, seed
-from app.services import identity
-from app.services.migrations import migrate_data
+from app.services.linked_data import identity
+from app.services.operations.migrations import migrate_data
 from app.settings import Backend, Settings
 
 log = structlog.get_logger(__name__)

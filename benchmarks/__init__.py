@@ -1,1 +1,1 @@
-"""Benchmark suites of CQF Graph (``python -m benchmarks`` or ``cqf bench``)."""
+"""Benchmark suites of CQF Graph (``python -m benchmarks``)."""

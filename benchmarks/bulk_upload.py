@@ -20,14 +20,15 @@ import time
 from pathlib import Path
 
 from app.domain.auth import Principal
-from app.graph.cypher.courses import APPLY_MAPPINGS
+from app.graph.cypher.institutions.courses import APPLY_MAPPINGS
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
 from app.graph.port import GraphStore
 from app.logs import configure_logging
 from app.paths import SEED_DATA_DIR
 from app.seed.loader import seed
-from app.services import course_mappings, courses
+from app.services.institutions import courses
+from app.services.institutions import uploads as course_mappings
 
 HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"
 ADMIN = Principal("bench", "admin")

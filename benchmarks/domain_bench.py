@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from app.domain import equivalence as eq
 from app.domain import portability as pf
 from app.graph.port import GraphStore
-from app.services.equivalence import load_mapping_graph
-from app.services.portability import load_candidates
+from app.services.careers.portability import load_candidates
+from app.services.equivalence.answers import load_mapping_graph
 from benchmarks.generator import Sample
 
 

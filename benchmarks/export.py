@@ -5,7 +5,7 @@
 
 Generates a graph (profiles, competencies, REQUIRES edges with proficiency and source) in an
 embedded FalkorDB, then for each format measures, in the same run, triples per second and
-peak Python heap (tracemalloc) of (a) ``app.services.rdf_export.export`` written to a null
+peak Python heap (tracemalloc) of (a) ``app.services.linked_data.export.export`` written to a null
 sink (hand-written N-Triples; Turtle, JSON-LD and RDF/XML through pyoxigraph on a helper
 thread), (b) the same pages as pyoxigraph terms streamed straight into
 ``pyoxigraph.serialize`` (for N-Triples: the serializer the hand-written writer is kept
@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from app.graph.cypher.seed import merge_nodes, merge_relationships
+from app.graph.cypher.operations.seed import merge_nodes, merge_relationships
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
 from app.graph.labels import NodeLabel
@@ -35,7 +35,7 @@ from app.graph.port import GraphStore
 from app.rdf.iris import Iris
 from app.rdf.terms import OxigraphTerms
 from app.rdf.writers import PREFIXES
-from app.services.rdf_export import Scope, data_pages, export
+from app.services.linked_data.export import Scope, data_pages, export
 
 ESCO = {"profiles": 3000, "competencies": 14000, "requires": 120000}
 FORMATS = {"ntriples": "nt", "turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml"}

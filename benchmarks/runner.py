@@ -35,7 +35,6 @@ REPRODUCE = """Reproduce (from the repository root, in the virtual environment):
     python -m benchmarks            # full mode: ESCO-sized graph, records this section
     python -m benchmarks --quick    # CI mode: graph at 1/10, prints, writes results/quick.json
     python -m benchmarks --only http --seed 7
-    cqf bench --quick               # the same through the CLI
 
 Each run starts its own embedded FalkorDB in a temporary directory, writes the project's seed
 data into one graph and generates the ESCO-sized graph into another

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.graph.cypher.seed import merge_nodes, merge_relationships
+from app.graph.cypher.operations.seed import merge_nodes, merge_relationships
 from app.graph.falkordb_store import FalkorDBStore
 from app.graph.labels import NodeLabel
 from benchmarks.generator import GeneratedGraph

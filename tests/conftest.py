@@ -132,8 +132,13 @@ def seeded_neo4j(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
 
 
 def client_for(store: GraphStore) -> TestClient:
+    """A client of the app over ``store``, without rate limits: every test client of the session
+    talks from the same address to the same embedded server, whose Redis holds the limits, so
+    they would share one bucket and throttle each other. Rate limits have their own tests
+    (tests/e2e/test_security.py, test_shared_rate_limits.py, ...) with their own settings."""
     runtime = Runtime(store, schema_applied=True)
-    return TestClient(create_app(Settings(), runtime=runtime), raise_server_exceptions=False)
+    return TestClient(create_app(Settings(rate_limit_enabled=False), runtime=runtime),
+                      raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="session")
@@ -162,7 +167,7 @@ def writable_api(writable_store: GraphStore) -> Iterator[TestClient]:
 @pytest.fixture
 def key_for(writable_store: GraphStore):  # type: ignore[no-untyped-def]
     """``key_for(role)`` -> request headers carrying a fresh API key with that role."""
-    from app.services.keys import create_key
+    from app.services.access.keys import create_key
 
     def make(role: str) -> dict[str, str]:
         return {"X-API-Key": create_key(writable_store, role)["key"]}

@@ -8,8 +8,8 @@ from fastapi import Depends, Query, Request
 
 from app.domain.auth import Principal
 from app.graph.port import GraphStore
-from app.services.catalog import CatalogService
-from app.services.keys import authenticate
+from app.services.access.keys import authenticate
+from app.services.catalog.reads import CatalogService
 
 MAX_PAGE = 500
 

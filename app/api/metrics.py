@@ -8,9 +8,8 @@ run one worker per container.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, LiteralString
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -25,7 +24,7 @@ from prometheus_client import (
 )
 
 from app.api.rate_limit import LOOKUP
-from app.graph.port import GraphStore, Row, StoreUnavailable
+from app.graph.metered import MeteredStore
 
 HTTP_BUCKETS = (.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
 STORE_BUCKETS = (.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5)
@@ -70,51 +69,14 @@ class Metrics:
         pair[0].inc()
         pair[1].observe(seconds)
 
+    def observe_statement(self, operation: str, seconds: float) -> None:
+        self.store_latency.labels(operation).observe(seconds)
+
+    def count_unavailable(self, operation: str) -> None:
+        self.store_errors.labels(operation).inc()
+
     def render(self) -> bytes:
         return generate_latest(self.registry)
-
-
-class MeteredStore:
-    """A GraphStore that times every statement; everything else passes through."""
-
-    def __init__(self, inner: GraphStore, metrics: Metrics) -> None:
-        self.inner = inner
-        self.metrics = metrics
-        self.backend = inner.backend
-
-    def _timed(self, operation: str, call: Callable[[], list[Row]]) -> list[Row]:
-        started = time.perf_counter()
-        try:
-            return call()
-        except StoreUnavailable:
-            self.metrics.store_errors.labels(operation).inc()
-            raise
-        finally:
-            self.metrics.store_latency.labels(operation).observe(time.perf_counter() - started)
-
-    def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return self._timed("read", lambda: self.inner.read(query, params))
-
-    def write(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return self._timed("write", lambda: self.inner.write(query, params))
-
-    def write_rows(self, query: LiteralString, rows: Sequence[Mapping[str, Any]]) -> list[Row]:
-        return self._timed("write_rows", lambda: self.inner.write_rows(query, rows))
-
-    def fulltext(self, terms: Sequence[str], labels: Sequence[str], limit: int) -> list[Row]:
-        return self._timed("fulltext", lambda: self.inner.fulltext(terms, labels, limit))
-
-    def apply_schema(self) -> list[str]:
-        return self.inner.apply_schema()
-
-    def ping(self) -> bool:
-        return self.inner.ping()
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def __getattr__(self, name: str) -> Any:  # adapter extras (address, ...) pass through
-        return getattr(self.inner, name)
 
 
 def instrument(runtime: Any, metrics: Metrics) -> None:

@@ -1,7 +1,7 @@
 """Dependencies of the linked-data routes: the IRI minter for the service's fixed base.
 
 The base never comes from the request (``Host``, ``X-Forwarded-Host``): see
-app/services/identity.py."""
+app/services/linked_data/identity.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.rdf.iris import Iris
-from app.services import identity
+from app.services.linked_data import identity
 
 
 def base_iri(request: Request) -> str:

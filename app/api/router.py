@@ -2,26 +2,14 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import (
-    administrations,
-    audit,
-    careers,
-    case,
-    catalog,
-    courses,
-    coverage,
-    cqf_table,
-    equivalences,
-    export,
-    health,
-    keys,
-    linked_data,
-    mappings,
-    portability,
-    releases,
-    reviews,
-    sparql,
-)
+from app.api.routes import health
+from app.api.routes.access import audit, keys
+from app.api.routes.careers import careers, cqf_table, portability
+from app.api.routes.catalog import catalog
+from app.api.routes.equivalence import administrations, equivalences, mappings
+from app.api.routes.institutions import courses, coverage, reviews
+from app.api.routes.linked_data import case, export, releases, sparql
+from app.api.routes.linked_data import documents as linked_data
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(catalog.router)

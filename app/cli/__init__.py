@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from app.cli import bench, db, export, identity, imports, keys, release, seed, serve
+from app.cli import db, export, identity, imports, keys, release, seed, serve
 
 app = typer.Typer(help="CQF Graph: the Customs Qualifications Framework knowledge graph.",
                   no_args_is_help=True)
@@ -19,7 +19,6 @@ app.add_typer(db.db_app, name="db")
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(imports.import_app, name="import")
 app.add_typer(identity.base_iri_app, name="base-iri")
-app.add_typer(bench.bench_app, name="bench")
 
 
 def main() -> None:

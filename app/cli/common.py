@@ -77,7 +77,7 @@ def open_store(settings: Settings | None = None, *, prepare: bool = False,
 def base_iri_for(runtime: runtime_mod.Runtime, settings: Settings, given: str | None) -> str:
     """The base IRI a command mints with: ``--base-iri``, else the service's own (the same
     ``cqf serve`` uses: configured, or fixed in the graph at first start)."""
-    from app.services import identity
+    from app.services.linked_data import identity
 
     if given:
         return identity.normalise(given)

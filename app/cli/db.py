@@ -23,7 +23,7 @@ def migrate() -> None:
     """Apply constraints and indexes, then bring stored data up to the current model (e.g.
     programme and course codes scoped by institution); idempotent, safe beside a running
     service."""
-    from app.services.migrations import migrate_data
+    from app.services.operations.migrations import migrate_data
 
     with open_store() as runtime:
         created = runtime.store.apply_schema()
@@ -100,7 +100,7 @@ def db_status() -> None:
         console.print(f"embedded FalkorDB on 127.0.0.1:{record.port}, owned by "
                       f"{record.describe()}")
     with open_store(settings) as runtime:
-        from app.graph.cypher.catalog import NODE_COUNTS
+        from app.graph.cypher.catalog.reads import NODE_COUNTS
 
         counts = Counter({r["label"]: r["total"] for r in runtime.store.read(NODE_COUNTS)})
     table = Table("label", "nodes", title=f"{settings.backend} store: up")

@@ -10,7 +10,7 @@ import typer
 
 from app.cli.common import base_iri_for, console, load_settings, open_store, progress_bar
 from app.rdf.iris import Iris
-from app.services.rdf_export import Scope, check_framework, export, export_size, sssom
+from app.services.linked_data.export import Scope, check_framework, export, export_size, sssom
 
 FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "sssom")
 

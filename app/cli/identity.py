@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from app.cli.common import console, load_settings, open_store
-from app.services import identity
+from app.services.linked_data import identity
 
 base_iri_app = typer.Typer(help="The base IRI of every minted identifier.",
                            no_args_is_help=True)

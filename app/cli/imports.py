@@ -15,7 +15,7 @@ from rich.table import Table
 from app.cli.common import console, open_store
 from app.domain.auth import Principal
 from app.domain.errors import InvalidInput
-from app.services import course_mappings
+from app.services.institutions import uploads as course_mappings
 
 import_app = typer.Typer(help="Import data files into the graph.", no_args_is_help=True)
 STEPS = ("read", "validate and compare", "write", "done")

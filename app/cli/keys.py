@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.common import console, open_store
-from app.services import keys
+from app.services.access import keys
 
 keys_app = typer.Typer(help="Manage API keys (stored only as hashes).", no_args_is_help=True)
 

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.common import base_iri_for, console, load_settings, open_store, progress_bar
-from app.services.rdf_export import export_size
-from app.services.releases import DUMPS, make_release
+from app.services.linked_data.export import export_size
+from app.services.linked_data.releases import DUMPS, make_release
 
 # Dumps that read the whole graph page by page and report it (SSSOM reads mappings only).
 RDF_DUMPS = sum(1 for fmt in DUMPS if fmt != "sssom")

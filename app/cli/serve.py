@@ -65,7 +65,7 @@ def worker_environment(settings: Settings, runtime: runtime_mod.Runtime) -> dict
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """Proxy headers (client address, scheme) are honoured only from the configured proxies
     (uvicorn otherwise trusts 127.0.0.1 by default); identifiers never come from them
-    anyway (app/services/identity.py)."""
+    anyway (app/services/linked_data/identity.py)."""
     trusted = ",".join(settings.trusted_proxies)
     return {"host": settings.host, "port": settings.port, "proxy_headers": bool(trusted),
             "forwarded_allow_ips": trusted or ""}

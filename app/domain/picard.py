@@ -6,8 +6,9 @@ Professional Standards, at bachelor level or higher; meeting only some individua
 not enough. The element table of the 2019 Standards and the evidence requirements of the 2019
 Guidelines are not in the graph, so the data can refute readiness but never confirm it.
 
-The report holds codes and numbers, never sentences: ``app.services.coverage_text`` words them
-in English for the API, the explorer translates the same codes through its catalogues.
+The report holds codes and numbers, never sentences:
+``app.services.institutions.coverage_text`` words them in English for the API, the explorer
+translates the same codes through its catalogues.
 """
 
 from __future__ import annotations

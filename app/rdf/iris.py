@@ -39,7 +39,8 @@ KIND_OF: dict[NodeLabel, str] = {
 }
 LABEL_OF: dict[str, NodeLabel] = {kind: label for label, kind in KIND_OF.items()}
 MAPPING_KIND = "mapping"
-# Resources minted besides the catalogue's entities (each dereferences too, app.services.linked).
+# Resources minted besides the catalogue's entities (each dereferences too,
+# app.services.linked_data.minted).
 SOURCE_KIND, STATEMENT_KIND, RELEASE_KIND = "source", "statement", "release"
 MAPPING_SET_KIND, SCHEME_KIND, DATASET_KIND = "mapping-set", "scheme", "dataset"
 OTHER_KINDS = (SOURCE_KIND, STATEMENT_KIND, RELEASE_KIND, MAPPING_SET_KIND, SCHEME_KIND,
@@ -127,7 +128,7 @@ def label_of_kind(kind: str) -> NodeLabel | None:
 def parse_path(kind: str, rest: str) -> tuple[NodeLabel | None, str]:
     """``(label, code)`` for ``/id/{kind}/{rest}`` (``rest`` already percent-decoded); label
     None for a mapping (code = its id). A level may be written ``level/EQF/6`` or
-    ``level/EQF:6``; the code is as typed (``app.services.codes`` finds the stored one).
+    ``level/EQF:6``; the code is as typed (``app.services.catalog.codes`` finds the stored one).
     Raises ``UnknownKind`` for an unknown kind and ValueError for a malformed path."""
     label = label_of_kind(kind)
     parts = rest.split("/") if rest else []

@@ -64,7 +64,7 @@ def _comment(props: Mapping[str, Any]) -> str | None:
 
 def header(base_iri: str, version: str = "latest") -> str:
     lines = [
-        # dereferenceable: /id/mapping-set/{version} (app.services.linked.mapping_set)
+        # dereferenceable: /id/mapping-set/{version} (app.services.linked_data.minted.mapping_set)
         "mapping_set_id: " + base_iri + f"mapping-set/{version}",
         f"mapping_set_version: {version}",
         "mapping_set_title: CQF level mappings",

@@ -1,6 +1,6 @@
 """The one hand-written RDF writer left: N-Triples, which measured faster than pyoxigraph's
 serializer over the same pages (Turtle, JSON-LD and RDF/XML are pyoxigraph's, see
-``app.services.rdf_export`` and docs/benchmarks.md); and the prefixes every format uses.
+``app.services.linked_data.export`` and docs/benchmarks.md); and the prefixes every format uses.
 
 The writer has ``header()``, ``chunk(descriptions)`` and ``footer()``; the export writes the
 header, then one chunk per page read from the store, then the footer. It takes descriptions

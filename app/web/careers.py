@@ -14,8 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.api.rate_limit import QUERY
-from app.services.careers import CareersService, PlanQuestion
-from app.services.cqf_table import CqfTableService, TableQuestion
+from app.services.careers.cqf_table import CqfTableService, TableQuestion
+from app.services.careers.paths import CareersService, PlanQuestion
 from app.web.routes import _attempt, _int, _page, _render, _store
 
 router = APIRouter(include_in_schema=False)

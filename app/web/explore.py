@@ -7,7 +7,7 @@ from typing import Any
 
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore
-from app.services.catalog import CatalogService
+from app.services.catalog.reads import CatalogService
 from app.web import attributes
 from app.web.pages import localise
 

@@ -41,7 +41,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from app.domain.text import N_
-from app.services.coverage_text import finding
+from app.services.institutions.coverage_text import finding
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"

@@ -9,10 +9,10 @@ from typing import Any
 from app.domain.text import N_
 from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
-from app.services import coverage as coverage_service
-from app.services.catalog import CatalogService
-from app.services.display import facts_for
-from app.services.equivalence import EquivalenceService, MappingGraphCache
+from app.services.catalog.display import facts_for
+from app.services.catalog.reads import CatalogService
+from app.services.equivalence.answers import EquivalenceService, MappingGraphCache
+from app.services.institutions import coverage as coverage_service
 from app.web.svg import ladder
 
 PAGE = 500

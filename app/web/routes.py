@@ -21,10 +21,10 @@ from app.domain.errors import DomainError, NotFound, UnknownKind
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore, StoreUnavailable
 from app.rdf.iris import parse_path
-from app.services import coverage_text
-from app.services.catalog import CatalogService
-from app.services.equivalence import PROPOSED_NOTICE
-from app.services.portability import PortabilityQuestion, PortabilityService
+from app.services.careers.portability import PortabilityQuestion, PortabilityService
+from app.services.catalog.reads import CatalogService
+from app.services.equivalence.answers import PROPOSED_NOTICE
+from app.services.institutions import coverage_text
 from app.web import explore, pages, svg, urls
 from app.web.errors import page_error
 from app.web.i18n import N_, SOURCE_LANGUAGE, Languages, default_languages

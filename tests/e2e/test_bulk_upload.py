@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.graph.port import GraphStore
-from app.services import course_mappings
+from app.services.institutions import uploads as course_mappings
 
 URL = "/api/v1/institutions/EXU/mappings:bulk"
 HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"

@@ -329,7 +329,7 @@ def test_identifiers_are_stable_across_re_seeds(checked: Checked,
 
 @pytest.fixture(scope="module")
 def writable(request: pytest.FixtureRequest) -> Iterator[tuple[TestClient, GraphStore, str]]:
-    from app.services.keys import create_key
+    from app.services.access.keys import create_key
 
     store = fresh_store(request, "falkordb")
     seed(store, SEED_DATA_DIR)
@@ -377,7 +377,7 @@ def test_another_process_write_moves_the_cache_signature(
         writable: tuple[TestClient, GraphStore, str]) -> None:
     """Another worker's write cannot call this process's invalidation; the cache's signature
     (checked on its background refresh) must see it."""
-    from app.services.case_build import case_signature
+    from app.services.linked_data.case_build import case_signature
 
     _, store, _ = writable
     before = case_signature(store)

@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from app.graph.port import GraphStore
 from app.main import create_app
 from app.runtime import Runtime
-from app.services.releases import make_release
+from app.services.linked_data.releases import make_release
 from app.settings import Settings
 
 BASE = "http://testserver/id/"

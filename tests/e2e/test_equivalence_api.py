@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.graph.cypher.mappings import CREATE_MAPPING
+from app.graph.cypher.equivalence.mappings import CREATE_MAPPING
 from app.graph.port import GraphStore
 from app.paths import SEED_DATA_DIR
 from app.seed.loader import seed

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from app.cli import app as cli
 from app.graph.port import GraphStore
-from app.services import identity
+from app.services.linked_data import identity
 from app.settings import Settings
 
 HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"

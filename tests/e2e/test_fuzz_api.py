@@ -26,7 +26,7 @@ from app.main import create_app
 from app.paths import SEED_DATA_DIR
 from app.runtime import Runtime
 from app.seed.loader import seed
-from app.services.keys import create_key
+from app.services.access.keys import create_key
 from app.settings import Settings
 from tests.conftest import fresh_store
 

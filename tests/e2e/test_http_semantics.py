@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from app.graph.port import GraphStore
 from app.main import create_app
 from app.runtime import Runtime
-from app.services.releases import make_release
+from app.services.linked_data.releases import make_release
 from app.settings import Settings
 
 # Sample values for path parameters; a route answering 404 or 422 to them still has to

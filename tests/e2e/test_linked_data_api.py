@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from app.rdf.vocab import CQF
-from app.services import identity
+from app.services.linked_data import identity
 from app.settings import Settings
 from tests.conftest import client_for
 

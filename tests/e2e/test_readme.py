@@ -288,7 +288,7 @@ def _generated(path: str) -> bool:
 
 
 def test_programme_fields_are_named_as_the_api_takes_them() -> None:
-    from app.api.routes.courses import CourseIn, ProgrammeIn
+    from app.api.routes.institutions.courses import CourseIn, ProgrammeIn
 
     row = next(r for _, rows in tables() for r in rows
                if "/institutions/{i}/programmes/{p}`" in r[0] + "`")

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from app.cli import app as cli
 from app.graph.port import GraphStore
-from app.services import identity
+from app.services.linked_data import identity
 from app.settings import Settings
 
 HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"
@@ -97,7 +97,7 @@ def test_iris_are_scoped_and_old_ones_redirect(api: TestClient) -> None:
 
 def test_case_identifiers_derive_from_the_full_key(writable_api: TestClient, two) -> None:
     from app.domain.case import case_id
-    from app.services.case_build import programme_id
+    from app.services.linked_data.case_build import programme_id
 
     ids = {}
     for inst in ("EXU", "UNI2"):

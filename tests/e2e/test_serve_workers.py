@@ -22,7 +22,7 @@ import pytest
 
 from app.graph.embedded import EmbeddedFalkorDB, _free_loopback_port
 from app.graph.falkordb_store import FalkorDBStore
-from app.services.keys import create_key
+from app.services.access.keys import create_key
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="finds the worker behind a connection through /proc")

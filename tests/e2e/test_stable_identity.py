@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from app.graph.port import GraphStore
 from app.main import create_app
 from app.runtime import Runtime
-from app.services import identity
-from app.services.releases import make_release
+from app.services.linked_data import identity
+from app.services.linked_data.releases import make_release
 from app.settings import Settings
 
 EVIL = "evil.example"

@@ -12,8 +12,8 @@ from app.domain.auth import Principal
 from app.graph.port import GraphStore
 from app.paths import SEED_DATA_DIR
 from app.seed.loader import seed
-from app.services import courses
-from app.services.keys import create_key, revoke_key
+from app.services.access.keys import create_key, revoke_key
+from app.services.institutions import courses
 from tests.conftest import client_for, fresh_store
 
 PROBLEM = "application/problem+json"

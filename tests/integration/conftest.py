@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.graph.port import GraphStore
-from app.services.releases import make_release
+from app.services.linked_data.releases import make_release
 
 RELEASE_BASE = "http://cqf.test/id/"
 

@@ -7,8 +7,8 @@ import pytest
 
 from app.domain.auth import Principal
 from app.graph.port import ConstraintViolation, GraphStore
-from app.services import audit, keys
-from app.services.mapping_writes import MappingWriter
+from app.services.access import audit, keys
+from app.services.equivalence.writes import MappingWriter
 
 ADMIN = Principal(key_id="atomic-test", role="admin")
 

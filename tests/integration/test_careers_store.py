@@ -9,10 +9,10 @@ import time
 import pytest
 
 from app.graph.port import GraphStore
-from app.services.careers import CareersService, PlanQuestion
-from app.services.careers_model import CareersModelCache
-from app.services.cqf_table import CqfTableMemo, CqfTableService, TableQuestion
-from app.services.equivalence import MappingGraphCache
+from app.services.careers.cqf_table import CqfTableMemo, CqfTableService, TableQuestion
+from app.services.careers.paths import CareersService, PlanQuestion
+from app.services.careers.read_model import CareersModelCache
+from app.services.equivalence.answers import MappingGraphCache
 
 
 def _answers(store: GraphStore) -> dict:
@@ -57,7 +57,7 @@ def test_cached_model_is_refreshed_when_requirements_change(writable_store: Grap
 
 
 def test_kept_answers_follow_a_reload_of_the_read_model(writable_store: GraphStore) -> None:
-    from app.services.careers_model import AnswerMemo
+    from app.services.careers.read_model import AnswerMemo
 
     cache = CareersModelCache(ttl=600)
     service = CareersService(writable_store, cache, MappingGraphCache(), AnswerMemo())

@@ -11,10 +11,11 @@ from app.domain.errors import InvalidInput, Unauthorized
 from app.graph.port import GraphStore
 from app.paths import SEED_DATA_DIR
 from app.seed.loader import seed
-from app.services import course_mappings, coverage, reviews
-from app.services.audit import read_audit
-from app.services.case_build import case_signature, load_case_graph
-from app.services.keys import authenticate, create_key, revoke_key
+from app.services.access.audit import read_audit
+from app.services.access.keys import authenticate, create_key, revoke_key
+from app.services.institutions import coverage, reviews
+from app.services.institutions import uploads as course_mappings
+from app.services.linked_data.case_build import case_signature, load_case_graph
 
 HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"
 FILE = (HEADER + "PROG-EXU-MSC,INT-1,Integration course,develops,OPS-P01,trained,lo,exam\n"

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 from app.cli import app as cli
 from app.graph.port import GraphStore
 from app.rdf.iris import Iris
-from app.services import identity
-from app.services.rdf_export import data_pages, export_size
+from app.services.linked_data import identity
+from app.services.linked_data.export import data_pages, export_size
 from app.settings import Settings
 from tests.conftest import fresh_store
 

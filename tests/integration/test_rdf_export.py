@@ -15,7 +15,7 @@ from app.graph.port import GraphStore
 from app.rdf.iris import Iris
 from app.rdf.ontology import ontology_graph
 from app.rdf.vocab import CQF
-from app.services.rdf_export import Scope, export
+from app.services.linked_data.export import Scope, export
 from tests.support.rdf_counts import expected_data_triples
 
 BASE = "http://cqf.test/id/"

@@ -11,7 +11,7 @@ from app.graph.port import GraphStore
 from app.rdf.iris import Iris
 from app.rdf.ontology import shapes_graph
 from app.rdf.vocab import CQF
-from app.services.rdf_export import Scope, export
+from app.services.linked_data.export import Scope, export
 
 BASE = "http://cqf.test/id/"
 

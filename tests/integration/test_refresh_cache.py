@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from app.graph.port import GraphStore
-from app.services.portability import candidates_signature, load_candidates
-from app.services.refresh import RefreshingCache
+from app.graph.refresh_cache import RefreshingCache
+from app.services.careers.portability import candidates_signature, load_candidates
 
 
 def _wait_for_refresh(cache: RefreshingCache, store: GraphStore) -> None:

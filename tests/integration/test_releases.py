@@ -15,8 +15,8 @@ from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.rdf.iris import Iris
 from app.rdf.void import DCAT3
-from app.services.rdf_export import Scope, export
-from app.services.releases import MappingsDropped, make_release
+from app.services.linked_data.export import Scope, export
+from app.services.linked_data.releases import MappingsDropped, make_release
 from tests.conftest import client_for
 from tests.integration.conftest import RELEASE_BASE
 
@@ -139,7 +139,7 @@ def test_unknown_or_traversing_names_are_404_problems(api_over, path: str) -> No
 
 def test_diff_names_added_removed_relabelled_relevelled_and_mapping_changes(
         writable_store: GraphStore, tmp_path: Path) -> None:
-    from app.services.release_diff import diff
+    from app.services.linked_data.release_diff import diff
 
     make_release(writable_store, tmp_path, "1.0", BASE)
     level = writable_store.read("MATCH (l:Level {code: 'EQF:6'}) RETURN l.ordinal AS o")[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.graph.cypher.catalog import NODE_COUNTS, REL_COUNTS
+from app.graph.cypher.catalog.reads import NODE_COUNTS, REL_COUNTS
 from app.graph.port import GraphStore
 from app.paths import SEED_DATA_DIR
 from app.seed.catalog import load_seed_bundle

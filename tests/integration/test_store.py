@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.graph.cypher.seed import merge_nodes
+from app.graph.cypher.operations.seed import merge_nodes
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
 from app.graph.labels import NodeLabel

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.graph.labels import CATALOGUE_LABELS
 from app.graph.port import GraphStore
-from app.services.catalog import CatalogService
+from app.services.catalog.reads import CatalogService
 from app.web import urls
 
 VIEWS: dict[str, str] = {

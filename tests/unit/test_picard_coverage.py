@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain import picard
-from app.services import coverage_text
+from app.services.institutions import coverage_text
 
 
 def _standards(areas: int) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ will be emitted.
 - A bug's 500 is answered here, so it too carries the request id and the security headers.
 - After a successful write (2xx to POST/PUT/PATCH/DELETE, queries excepted) ``on_write`` runs:
   the read models of this process are dropped at once; other workers see the change within
-  their refresh time (``app.services.refresh``).
+  their refresh time (``app.graph.refresh_cache``).
 """
 
 from __future__ import annotations

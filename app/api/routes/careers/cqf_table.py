@@ -1,0 +1,180 @@
+"""``GET /api/v1/cqf-table``: the CQF table of equivalence as JSON, CSV or XLSX, and its
+CSV on the Web metadata (the table is derived, so this is its linked-data door)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from app.api.deps import Store
+from app.api.problems import problem
+from app.api.rate_limit import QUERY
+from app.api.rdf_deps import base_iri
+from app.api.schemas import Problem
+from app.domain.errors import FieldProblem, InvalidInput
+from app.rdf.negotiation import choose
+from app.services.careers import cqf_table_formats as fmt
+from app.services.careers.cqf_table import CqfTableService, TableQuestion
+
+router = APIRouter(tags=["cqf-table"])
+
+Format = Literal["json", "csv", "xlsx"]
+MEDIA = {"json": "application/json", "csv": fmt.CSV_MEDIA, "xlsx": fmt.XLSX_MEDIA}
+FORMAT_OF = {m: f for f, m in MEDIA.items()}
+MAX_FRAMEWORKS = 12
+
+
+async def get_table_service(request: Request, store: Store) -> CqfTableService:
+    state = request.app.state
+    return CqfTableService(store, state.careers_cache, state.mapping_cache, state.cqf_table_memo)
+
+
+Tables = Annotated[CqfTableService, Depends(get_table_service)]
+Frameworks = Annotated[str | None, Query(
+    max_length=500, description="comma-separated national frameworks to add, e.g. IE-NFQ,NL-NLQF")]
+Administration = Annotated[str | None, Query(
+    max_length=100, description="an administration whose grade column to add, e.g. ADM-A")]
+Lang = Annotated[Literal["en", "fr"], Query(description="labels' language (French where the "
+                                                        "graph has it, English otherwise)")]
+
+
+class Label(BaseModel):
+    code: str
+    name: str | None
+    name_lang: str = Field(description="the language of name: fr only where the graph has it")
+
+
+class Equivalent(Label):
+    level: str = Field(description="the equivalent level's code (same as code)")
+    ordinal: int | None = None
+    match_type: str
+    confidence: float
+    hops: int
+    evidence_status: str | None
+    path: list[str] = Field(description="mapping ids along the path")
+
+
+class Cell(BaseModel):
+    values: list[dict[str, Any]]
+    derivation: str
+    evidence_status: str | None = Field(description="the weakest evidence in the cell")
+
+
+class EquivalenceCell(Cell):
+    values: list[Equivalent]  # type: ignore[assignment]
+
+
+class GroupCell(BaseModel):
+    typical_proficiency: str | None
+    requirements: int
+    profiles: int
+    top_competencies: list[dict[str, Any]]
+    evidence_status: str | None
+    derivation: str
+
+
+class LevelHead(Label):
+    ordinal: int | None
+    iri: str | None
+    evidence_status: str | None
+
+
+class TableRow(BaseModel):
+    level: LevelHead
+    eqf: EquivalenceCell
+    isced: EquivalenceCell
+    qf_ehea: EquivalenceCell
+    picard_tier: Cell
+    national: dict[str, EquivalenceCell]
+    administration: EquivalenceCell | None
+    job_profiles: Cell
+    generic_roles: Cell
+    tasks: Cell
+    competency_groups: dict[str, GroupCell]
+
+
+class CqfTable(BaseModel):
+    lang: str
+    frameworks: list[str]
+    administration: str | None
+    administration_scale: str | None
+    evidence_status: str | None
+    illustrative: bool
+    notice: str | None
+    groups: list[Label]
+    definitions: dict[str, str]
+    rows: list[TableRow]
+    total: int
+
+
+def _frameworks(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    codes = tuple(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))
+    if len(codes) > MAX_FRAMEWORKS:
+        raise InvalidInput([FieldProblem("frameworks",
+                                         f"at most {MAX_FRAMEWORKS} frameworks", text)])
+    return codes
+
+
+def _question(request: Request, frameworks: str | None, administration: str | None,
+              lang: str) -> TableQuestion:
+    return TableQuestion(_frameworks(frameworks), administration, lang, base_iri(request))
+
+
+def _download(body: bytes, media: str, ext: str) -> Response:
+    return Response(body, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="cqf-table.{ext}"', "Vary": "Accept"})
+
+
+@router.get("/cqf-table", dependencies=[QUERY], response_model=CqfTable,
+            summary="The CQF table of equivalence",
+            responses={200: {"content": {fmt.CSV_MEDIA: {}, fmt.XLSX_MEDIA: {}}},
+                       406: {"model": Problem}, 422: {"model": Problem}})
+def cqf_table(request: Request, service: Tables, frameworks: Frameworks = None,
+              administration: Administration = None, lang: Lang = "en",
+              format: Annotated[Format | None, Query(description="overrides Accept")] = None,
+              bom: Annotated[bool, Query(description="CSV: start with a UTF-8 byte-order mark "
+                                                     "(spreadsheets need it; CSVW readers "
+                                                     "are given the CSV without)")] = True,
+              ) -> Any:
+    if format is None:
+        media = choose(request.headers.get("accept"), list(MEDIA.values()))
+        if media is None:
+            return problem(406, "not-acceptable", "Not acceptable",
+                           "offered: " + ", ".join(MEDIA.values()), request)
+        format = FORMAT_OF[media]  # type: ignore[assignment]
+    question = _question(request, frameworks, administration, lang)
+    if format == "json":
+        return Response(service.table_json(question), media_type="application/json",
+                        headers={"Vary": "Accept"})
+    answer = service.table(question)
+    if format == "csv":
+        return _download(fmt.to_csv(answer, bom=bom), f"{fmt.CSV_MEDIA}; charset=utf-8", "csv")
+    return _download(fmt.to_xlsx(answer), fmt.XLSX_MEDIA, "xlsx")
+
+
+class CsvwMetadata(BaseModel):
+    model_config = {"extra": "allow"}
+
+    url: str
+    tableSchema: dict[str, Any]  # noqa: N815 - the CSVW term
+
+
+@router.get("/cqf-table.csv-metadata.json", dependencies=[QUERY], response_model=CsvwMetadata,
+            responses={200: {"content": {fmt.CSVW_MEDIA: {}}}, 422: {"model": Problem}},
+            summary="CSV on the Web (W3C CSVW) metadata of the CQF table's CSV")
+def cqf_table_csvw(request: Request, service: Tables, frameworks: Frameworks = None,
+                   administration: Administration = None, lang: Lang = "en") -> JSONResponse:
+    answer = service.table(_question(request, frameworks, administration, lang))
+    query = {"format": "csv", "bom": "false", "lang": lang}
+    if answer["frameworks"]:
+        query["frameworks"] = ",".join(answer["frameworks"])
+    if answer["administration"]:
+        query["administration"] = answer["administration"]
+    body = fmt.csvw_metadata(answer, "cqf-table?" + urlencode(query))
+    return JSONResponse(body, media_type=fmt.CSVW_MEDIA)

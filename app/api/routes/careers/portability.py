@@ -1,0 +1,122 @@
+"""Staff portability: ranked target roles with coverage, gaps and training; pairwise gaps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api.answers import JSONAnswer
+from app.api.deps import Store
+from app.api.rate_limit import QUERY
+from app.api.schemas import Problem
+from app.services.careers.portability import PortabilityQuestion, PortabilityService
+
+router = APIRouter(tags=["portability"])
+
+
+async def get_portability(request: Request, store: Store) -> PortabilityService:
+    state = request.app.state
+    return PortabilityService(store, state.candidate_cache, state.mapping_cache,
+                              state.offer_cache)
+
+
+Portability = Annotated[PortabilityService, Depends(get_portability)]
+
+
+class PortabilityRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    from_profile: str | None = Field(None, max_length=200,
+                                     description="start from a job profile's requirements")
+    competencies: dict[str, str] | None = Field(
+        None, max_length=2000,
+        description="an officer's own profile: competency code -> aware|trained|advanced|expert")
+    administration: str | None = Field(None, max_length=100)
+    job_family: str | None = Field(None, max_length=100)
+    min_coverage: float = Field(0.0, ge=0.0, le=1.0)
+    limit: int = Field(10, ge=1, le=100)
+    with_training: bool = False
+    include: str | None = Field(None, pattern="^proposed$",
+                                description="'proposed' also counts proposed course mappings")
+
+
+class Gap(BaseModel):
+    competency: str
+    name: str | None
+    required: str
+    held: str | None
+
+
+class TrainingCourse(BaseModel):
+    code: str
+    name: str | None
+    institution: str | None
+    programme: str | None
+    ects: float | None
+    cost: float
+    closes: list[dict[str, str]]
+
+
+class Training(BaseModel):
+    cost_unit: str
+    total_cost: float
+    courses: list[TrainingCourse]
+    uncovered: list[dict[str, Any]]
+
+
+class Coverage(BaseModel):
+    """Coverage of a target's requirements and the counts behind it (see the README)."""
+
+    coverage: float | None
+    required: int
+    met: int
+    partial: int
+    missing: int
+    gaps: list[Gap]
+
+
+class PortabilityResult(Coverage):
+    profile: dict[str, Any]
+    level: dict[str, Any] | None
+    equivalence_from_source: dict[str, Any] | None
+    training: Training | None = None
+
+
+class PortabilityAnswer(BaseModel):
+    from_profile: str | None
+    holder_size: int
+    score_definition: str
+    results: list[PortabilityResult]
+    total: int
+
+
+class GapAnswer(Coverage):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: dict[str, Any] = Field(alias="from")
+    to: dict[str, Any]
+    equivalence_from_source: dict[str, Any] | None
+    score_definition: str
+
+
+@router.post("/portability", dependencies=[QUERY],
+             response_model=PortabilityAnswer, response_model_exclude_none=False,
+             responses={422: {"model": Problem}},
+             summary="Job profiles an officer or a role could move to, ranked by coverage")
+def portability(body: PortabilityRequest, service: Portability) -> JSONAnswer:
+    question = PortabilityQuestion(**body.model_dump(exclude={"include"}),
+                                   include_proposed=body.include is not None)
+    return JSONAnswer(service.portability(question))
+
+
+Code = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+@router.get("/job-profiles/{a}/gap/{b}", dependencies=[QUERY], response_model=GapAnswer,
+            responses={404: {"model": Problem}}, tags=["jobs"],
+            summary="What someone in profile a lacks for profile b")
+def gap(a: Code, b: Code, service: Portability) -> dict[str, Any]:
+    answer = service.gap(a, b)
+    return {"from_": answer.pop("from"), **answer}

@@ -1,0 +1,128 @@
+"""Read routes of the catalogue: thin wrappers around ``CatalogService``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from app.api.answers import JSONAnswer
+from app.api.deps import Catalog, Limit, Offset, Status, Text
+from app.api.rate_limit import LOOKUP
+from app.api.schemas import EntityDetail, FrameworkPage, Page, Problem, SearchResult
+from app.domain.identity import programme_key
+from app.domain.referencing import REFERENCING_STATUSES
+from app.graph.labels import NodeLabel
+from app.services.catalog.reads import parse_level_code
+
+router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
+ERRORS = {404: {"model": Problem, "description": "unknown code"},
+          422: {"model": Problem, "description": "invalid parameters"}}
+Code = Annotated[str, Path(min_length=1, max_length=200)]
+Filter = Annotated[str | None, Query(max_length=100)]
+
+
+def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True) -> None:
+    """Register ``GET /{path}`` (paginated) and ``GET /{path}/{code}`` for a label."""
+    if with_list:
+        @router.get(f"/{path}", response_model=Page, tags=[tag], responses=ERRORS,
+                    name=f"list_{path}")
+        def list_items(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
+                       status: Status = None, q: Text = None) -> dict:
+            return catalog.list(label, limit=limit, offset=offset, status=status, text=q)
+
+    @router.get(f"/{path}/{{code}}", response_model=EntityDetail, tags=[tag], responses=ERRORS,
+                name=f"get_{path}")
+    def get_item(code: Code, catalog: Catalog) -> JSONAnswer:
+        return JSONAnswer(catalog.get(label, code))
+
+
+Country = Annotated[str | None, Query(
+    pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code (any case), e.g. AT")]
+ReferencingStatus = Annotated[str | None, Query(
+    pattern="^(" + "|".join(REFERENCING_STATUSES) + ")$",
+    description="EQF referencing status: " + "; ".join(
+        f"{k} = {v}" for k, v in REFERENCING_STATUSES.items()))]
+
+
+@router.get("/frameworks", response_model=FrameworkPage, tags=["frameworks"], responses=ERRORS)
+def list_frameworks(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
+                    status: Status = None, q: Text = None, kind: Filter = None,
+                    country: Country = None,
+                    referencing_status: ReferencingStatus = None) -> dict:
+    return catalog.frameworks(limit=limit, offset=offset, status=status, text=q, kind=kind,
+                              country=country, referencing_status=referencing_status)
+
+
+@router.get("/frameworks/{code}/levels", response_model=Page, tags=["frameworks"],
+            responses=ERRORS)
+def list_framework_levels(code: Code, catalog: Catalog, limit: Limit = 50,
+                          offset: Offset = 0) -> dict:
+    return catalog.framework_levels(code, limit=limit, offset=offset)
+
+
+@router.get("/levels/{framework}/{level}", response_model=EntityDetail, tags=["frameworks"],
+            responses=ERRORS)
+def get_level(framework: Code, level: Code, catalog: Catalog) -> JSONAnswer:
+    return JSONAnswer(catalog.level(framework, level))
+
+
+@router.get("/levels/{level_code}", response_model=EntityDetail, tags=["frameworks"],
+            responses=ERRORS, summary="Get a level written FRAMEWORK:LEVEL, e.g. EQF:6")
+def get_level_by_code(level_code: Code, catalog: Catalog) -> JSONAnswer:
+    framework, level = parse_level_code(level_code, "level_code")
+    return JSONAnswer(catalog.level(framework, level))
+
+
+@router.get("/competencies", response_model=Page, tags=["competencies"], responses=ERRORS)
+def list_competencies(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
+                      status: Status = None, q: Text = None, group: Filter = None) -> dict:
+    return catalog.list(NodeLabel.COMPETENCY, limit=limit, offset=offset, status=status, text=q,
+                        filters={"group": group})
+
+
+@router.get("/job-profiles", response_model=Page, tags=["jobs"], responses=ERRORS)
+def list_job_profiles(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
+                      status: Status = None, q: Text = None, administration: Filter = None,
+                      domain: Filter = None, generic_role: Filter = None) -> dict:
+    return catalog.list(NodeLabel.JOB_PROFILE, limit=limit, offset=offset, status=status,
+                        text=q, filters={"administration": administration, "domain": domain,
+                                         "generic_role": generic_role})
+
+
+@router.get("/picard-standards", response_model=Page, tags=["picard"], responses=ERRORS)
+def list_picard_standards(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
+                          status: Status = None, q: Text = None, kind: Filter = None,
+                          version: Filter = None, tier: Filter = None) -> dict:
+    return catalog.list(NodeLabel.PICARD_STANDARD, limit=limit, offset=offset, status=status,
+                        text=q, filters={"kind": kind, "version": version, "tier": tier})
+
+
+@router.get("/programmes/{institution}/{code}", response_model=EntityDetail,
+            tags=["institutions"], responses=ERRORS,
+            summary="A programme, identified by its institution and its own code")
+def get_programme(institution: Code, code: Code, catalog: Catalog) -> dict:
+    return catalog.get(NodeLabel.PROGRAMME, programme_key(institution, code))
+
+
+@router.get("/search", response_model=SearchResult, tags=["search"], responses=ERRORS)
+def search(catalog: Catalog, q: Annotated[str, Query(min_length=1, max_length=200)],
+           kind: Annotated[list[NodeLabel] | None, Query()] = None,
+           limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
+    return catalog.search(q, kind, limit)
+
+
+_add_resource("frameworks", NodeLabel.FRAMEWORK, "frameworks", with_list=False)
+_add_resource("competencies", NodeLabel.COMPETENCY, "competencies", with_list=False)
+_add_resource("competency-groups", NodeLabel.COMPETENCY_GROUP, "competencies")
+_add_resource("proficiency-levels", NodeLabel.PROFICIENCY_LEVEL, "competencies")
+_add_resource("job-families", NodeLabel.JOB_FAMILY, "jobs")
+_add_resource("job-profiles", NodeLabel.JOB_PROFILE, "jobs", with_list=False)
+_add_resource("tasks", NodeLabel.PROFESSIONAL_TASK, "jobs")
+_add_resource("functional-domains", NodeLabel.FUNCTIONAL_DOMAIN, "jobs")
+_add_resource("generic-roles", NodeLabel.GENERIC_ROLE, "jobs")
+_add_resource("occupations", NodeLabel.OCCUPATION, "jobs")
+_add_resource("picard-standards", NodeLabel.PICARD_STANDARD, "picard", with_list=False)
+_add_resource("institutions", NodeLabel.INSTITUTION, "institutions")
+_add_resource("programmes", NodeLabel.PROGRAMME, "institutions")
+_add_resource("administrations", NodeLabel.ADMINISTRATION, "administrations")

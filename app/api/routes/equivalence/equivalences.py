@@ -1,0 +1,109 @@
+"""GET /equivalences: what a level (or a programme's level) is worth in other frameworks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api.answers import JSONAnswer
+from app.api.deps import Store
+from app.api.rate_limit import QUERY
+from app.api.schemas import Evidence, Problem, Source
+from app.domain.equivalence import DEFAULT_DEPTH, MAX_DEPTH
+from app.services.equivalence.answers import EquivalenceService
+
+router = APIRouter(tags=["equivalence"])
+
+
+async def get_equivalence(request: Request, store: Store) -> EquivalenceService:
+    return EquivalenceService(store, request.app.state.mapping_cache)
+
+
+Equivalences = Annotated[EquivalenceService, Depends(get_equivalence)]
+
+
+class PathStep(BaseModel):
+    mapping_id: str
+    from_level: str
+    to_level: str
+    direction: Literal["forward", "backward"]
+    stored_match_type: str
+    walked_match_type: str
+    confidence: float | None
+    method: str | None
+    review_status: str
+    status: str | None
+    asserted_by: str | None
+    date: str | None
+    source_id: str = Field(description="the key of this step's source in the answer's "
+                                       "`sources` (each distinct source is listed once)")
+    note: str | None = Field(None, description="the mapping's note, e.g. which "
+                             "qualifications of the level it covers")
+    evidence: Evidence | None = Field(None, description=(
+        "the verbatim quote of the source that states this mapping, its language and the "
+        "page it was read on"))
+
+
+class LevelSummary(BaseModel):
+    code: str
+    name: str | None
+    framework: str
+    ordinal: int | None
+
+
+class EquivalenceItem(BaseModel):
+    level: LevelSummary
+    match_type: str
+    confidence: float
+    hops: int
+    evidence_status: str
+    illustrative: bool
+    path: list[PathStep]
+
+
+class NoEquivalenceReason(BaseModel):
+    kind: str
+    detail: str
+
+
+class EquivalenceAnswer(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    from_level: str | None
+    programme: dict[str, Any] | None
+    to: str | None
+    depth: int
+    paths: str
+    include_proposed: bool
+    counted_review_status: list[str]
+    notice: str | None = Field(description="set when proposed mappings were counted or any "
+                                           "answer rests on illustrative data")
+    frameworks: list[str] = Field(description="target frameworks in answer order: answers "
+                                              "are grouped by framework, most trusted first")
+    sources: dict[str, Source] = Field(description="each distinct source once, by id")
+    equivalences: list[EquivalenceItem]
+    total: int
+    no_equivalence: NoEquivalenceReason | None
+
+
+@router.get("/equivalences", dependencies=[QUERY],
+            response_model=EquivalenceAnswer, response_model_by_alias=True,
+            responses={404: {"model": Problem}, 422: {"model": Problem}},
+            summary="Equivalent levels in other frameworks, with the evidence path")
+def equivalences(
+    service: Equivalences,
+    from_: Annotated[str, Query(alias="from", min_length=3, max_length=200,
+                                description="FRAMEWORK:LEVEL (e.g. IE-NFQ:8) or "
+                                            "programme:CODE")],
+    to: Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$",
+                                    description="target framework; omitted = all")] = None,
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = DEFAULT_DEPTH,
+    include: Annotated[Literal["proposed"] | None, Query(
+        description="'proposed' also counts mappings not yet accepted")] = None,
+    paths: Annotated[Literal["best", "all"], Query()] = "best",
+) -> JSONAnswer:
+    return JSONAnswer(service.equivalences(from_, to, depth=depth,
+                                           include_proposed=include is not None, paths=paths))

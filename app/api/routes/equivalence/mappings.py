@@ -1,0 +1,177 @@
+"""Level-to-level mappings as first-class records: list, one with provenance, quality."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.api.deps import Limit, Offset, Store, WriteKey
+from app.api.rate_limit import LOOKUP, QUERY, WRITE
+from app.api.schemas import Evidence, Problem, Source
+from app.domain.equivalence import MatchType
+from app.services.equivalence.records import MappingService
+from app.services.equivalence.writes import METHODS, MappingWriter, NewMapping
+
+router = APIRouter(tags=["mappings"])
+Framework = Annotated[str | None, Query(max_length=100)]
+ReviewStatusQuery = Annotated[
+    str | None, Query(pattern="^(proposed|accepted|rejected|superseded)$")]
+MethodQuery = Annotated[str | None, Query(
+    pattern="^(official_referencing|comparison_study|expert_panel|computed|illustrative)$")]
+
+
+async def get_mappings(store: Store) -> MappingService:
+    return MappingService(store)
+
+
+Mappings = Annotated[MappingService, Depends(get_mappings)]
+
+
+async def get_writer(request: Request, store: Store) -> MappingWriter:
+    return MappingWriter(store, request.app.state.mapping_cache.invalidate)
+
+
+Writer = Annotated[MappingWriter, Depends(get_writer)]
+WRITE_ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
+                422: {"model": Problem}}
+MappingId = Annotated[str, Path(max_length=300)]
+
+
+class MappingView(BaseModel):
+    id: str
+    from_level: str
+    to_level: str
+    from_framework: str
+    to_framework: str
+    match_type: str
+    confidence: float | None = None
+    method: str | None = None
+    review_status: str | None = None
+    status: str | None = None
+    asserted_by: str | None = None
+    date: str | None = None
+    historical: bool | None = None
+    note: str | None = None
+    review_reason: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    owner: str | None = None
+    illustrative: bool
+    source: Source
+    evidence: Evidence | None = None
+
+
+class MappingPage(BaseModel):
+    items: list[MappingView]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class QualityAnswer(BaseModel):
+    include_proposed: bool
+    defect_count: int
+    unmapped_levels: list[dict[str, Any]]
+    contradictory_exact_matches: list[dict[str, Any]]
+    own_framework_cycles: list[dict[str, Any]]
+    fan_out: list[dict[str, Any]]
+
+
+@router.get("/mappings", dependencies=[LOOKUP],
+            response_model=MappingPage, responses={422: {"model": Problem}})
+def list_mappings(service: Mappings, limit: Limit = 50, offset: Offset = 0,
+                  from_framework: Framework = None, to_framework: Framework = None,
+                  framework: Framework = None, review_status: ReviewStatusQuery = None,
+                  method: MethodQuery = None,
+                  level: Annotated[str | None, Query(max_length=200)] = None) -> dict:
+    return service.list(limit=limit, offset=offset, from_framework=from_framework,
+                        to_framework=to_framework, framework=framework,
+                        review_status=review_status, method=method, level=level)
+
+
+@router.get("/mappings/quality", dependencies=[QUERY], response_model=QualityAnswer,
+            summary="Mapping defects: unmapped levels, contradictions, cycles, fan-out")
+def mapping_quality(service: Mappings, include: Annotated[
+        str | None, Query(pattern="^proposed$")] = None) -> dict:
+    return service.quality(include_proposed=include is not None)
+
+
+@router.get("/mappings/{mapping_id}", dependencies=[LOOKUP], response_model=MappingView,
+            responses={404: {"model": Problem}})
+def get_mapping(mapping_id: Annotated[str, Path(max_length=300)], service: Mappings) -> dict:
+    return service.get(mapping_id)
+
+
+class SourceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    document: str = Field(min_length=1, max_length=500)
+    publisher: str | None = Field(None, max_length=300)
+    year: int | None = Field(None, ge=1900, le=2100)
+    url: str | None = Field(None, max_length=1000, pattern=r"^https?://")
+    quote: str | None = Field(None, min_length=1, max_length=300, description=(
+        "verbatim excerpt of the document that states the mapping (needs url and "
+        "quote_language)"))
+    quote_language: str | None = Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                                       description="language tag of the quote, e.g. 'de'")
+
+    @model_validator(mode="after")
+    def _quote_is_checkable(self) -> SourceIn:
+        if self.quote and not (self.url and self.quote_language):
+            raise ValueError("a quote needs the url it was read on and its quote_language")
+        if self.quote_language and not self.quote:
+            raise ValueError("quote_language is given without a quote")
+        return self
+
+
+class MappingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    from_level: str = Field(min_length=3, max_length=200, pattern=r"^[A-Za-z][\w-]*:[\w.+-]+$")
+    to_level: str = Field(min_length=3, max_length=200, pattern=r"^[A-Za-z][\w-]*:[\w.+-]+$")
+    match_type: MatchType
+    confidence: float = Field(ge=0.0, le=1.0)
+    method: str = Field(pattern="^(" + "|".join(METHODS) + ")$")
+    source: SourceIn
+    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    note: str | None = Field(None, max_length=2000)
+    review_status: str = Field("proposed", pattern="^(proposed|accepted)$",
+                               description="only an admin may assert 'accepted' directly")
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: str = Field(pattern="^(accept|reject|supersede)$")
+    reason: str | None = Field(None, max_length=2000)
+
+
+@router.post("/mappings", dependencies=[WRITE],
+             response_model=MappingView, status_code=201, responses=WRITE_ERRORS,
+             summary="Propose a level mapping (admin, or an administration for its own scale)")
+def create_mapping(body: MappingIn, principal: WriteKey, writer: Writer) -> dict:
+    return writer.create(principal, NewMapping(
+        from_level=body.from_level, to_level=body.to_level, match_type=body.match_type.value,
+        confidence=body.confidence, method=body.method, source_document=body.source.document,
+        source_publisher=body.source.publisher, source_year=body.source.year,
+        source_url=body.source.url, date=body.date, note=body.note,
+        review_status=body.review_status, evidence_quote=body.source.quote,
+        evidence_language=body.source.quote_language))
+
+
+@router.post("/mappings/{mapping_id}/review", dependencies=[WRITE], response_model=MappingView,
+             responses=WRITE_ERRORS, summary="Accept, reject or supersede a mapping")
+def review_mapping(mapping_id: MappingId, body: ReviewIn, principal: WriteKey,
+                   writer: Writer) -> dict:
+    return writer.review(principal, mapping_id, body.decision, body.reason)
+
+
+@router.delete("/mappings/{mapping_id}", dependencies=[WRITE],
+               status_code=204, responses=WRITE_ERRORS,
+               summary="Retract a mapping (its asserting administration or an admin)")
+def retract_mapping(mapping_id: MappingId, principal: WriteKey, writer: Writer) -> Response:
+    writer.retract(principal, mapping_id)
+    return Response(status_code=204)

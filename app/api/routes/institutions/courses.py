@@ -1,0 +1,183 @@
+"""Write routes of institutions, programmes, courses and their mappings (keys required),
+the reads that go with them, and the bulk upload of an institution's mappings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from app.api.deps import Store, WriteKey
+from app.api.rate_limit import LOOKUP, WRITE
+from app.api.routes.institutions.reviews import Decision
+from app.api.schemas import Problem
+from app.domain.errors import PayloadTooLarge
+from app.graph.labels import NodeLabel
+from app.services.institutions import courses, reviews
+from app.services.institutions import uploads as course_mappings
+
+router = APIRouter(tags=["institutions"])
+Code = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+WRITE_ERRORS = {401: {"model": Problem, "description": "missing, unknown or revoked key"},
+                403: {"model": Problem, "description": "the key does not own the target"},
+                404: {"model": Problem}, 422: {"model": Problem}}
+Language = Annotated[str | None, Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")]
+Url = Annotated[str | None, Field(None, max_length=1000, pattern=r"^https?://\S+$")]
+
+
+class InstitutionIn(BaseModel):
+    name: str = Field(min_length=1, max_length=300)
+    name_fr: str | None = Field(None, max_length=300)
+    description: str | None = Field(None, max_length=4000)
+    country: str | None = Field(None, max_length=100)
+    incu_member: bool | None = None
+
+
+class ProgrammeIn(BaseModel):
+    name: str = Field(min_length=1, max_length=300, description="title (English)")
+    name_fr: str | None = Field(None, max_length=300, description="title (French)")
+    description: str | None = Field(None, max_length=4000)
+    level: str | None = Field(None, max_length=60, description="FRAMEWORK:LEVEL, e.g. IE-NFQ:9")
+    ects: float | None = Field(None, ge=0, le=600)
+    language: Language = None
+    url: Url = None
+
+
+class DevelopsIn(BaseModel):
+    competency: str = Field(max_length=100)
+    proficiency: str = Field(max_length=20, description="aware, trained, advanced or expert")
+    evidence: str | None = Field(None, max_length=2000, description="learning outcome text")
+    assessment: str | None = Field(None, max_length=2000)
+
+
+class AlignsIn(BaseModel):
+    standard: str = Field(max_length=100, description="PICARD standard element code")
+    evidence: str | None = Field(None, max_length=2000)
+
+
+class CourseIn(BaseModel):
+    name: str = Field(min_length=1, max_length=300)
+    name_fr: str | None = Field(None, max_length=300)
+    description: str | None = Field(None, max_length=4000)
+    ects: float | None = Field(None, ge=0, le=120)
+    language: Language = None
+    url: Url = None
+    develops: list[DevelopsIn] = Field(default_factory=list, max_length=500)
+    aligns_with: list[AlignsIn] = Field(default_factory=list, max_length=500)
+
+
+def _status(response: Response, created: bool) -> None:
+    response.status_code = 201 if created else 200
+
+
+@router.put("/institutions/{code}", dependencies=[WRITE], responses=WRITE_ERRORS,
+            summary="Create (admin) or update (admin or owner) an institution")
+def put_institution(code: Code, body: InstitutionIn, principal: WriteKey, store: Store,
+                    response: Response) -> dict:
+    entity, created = courses.put_institution(store, principal, code, body.model_dump())
+    _status(response, created)
+    return entity
+
+
+@router.get("/institutions/{institution}/programmes/{programme}", dependencies=[LOOKUP],
+            responses=WRITE_ERRORS)
+def get_programme(institution: Code, programme: Code, store: Store) -> dict:
+    return courses.get_programme(store, institution, programme)
+
+
+@router.put("/institutions/{institution}/programmes/{programme}", dependencies=[WRITE],
+            responses=WRITE_ERRORS)
+def put_programme(institution: Code, programme: Code, body: ProgrammeIn, principal: WriteKey,
+                  store: Store, response: Response) -> dict:
+    entity, created = courses.put_programme(store, principal, institution, programme,
+                                            body.model_dump())
+    _status(response, created)
+    return entity
+
+
+@router.delete("/institutions/{institution}/programmes/{programme}", dependencies=[WRITE],
+               status_code=204,
+               responses={**WRITE_ERRORS, 409: {"model": Problem}})
+def delete_programme(institution: Code, programme: Code, principal: WriteKey,
+                     store: Store) -> Response:
+    courses.delete_programme(store, principal, institution, programme)
+    return Response(status_code=204)
+
+
+@router.get("/institutions/{institution}/programmes/{programme}/courses/{course}",
+            dependencies=[LOOKUP], responses=WRITE_ERRORS)
+def get_course(institution: Code, programme: Code, course: Code, store: Store) -> dict:
+    return courses.get_course(store, institution, programme, course)
+
+
+@router.put("/institutions/{institution}/programmes/{programme}/courses/{course}",
+            dependencies=[WRITE], responses=WRITE_ERRORS,
+            summary="Create or replace a course with its DEVELOPS and ALIGNS_WITH mappings")
+def put_course(institution: Code, programme: Code, course: Code, body: CourseIn,
+               principal: WriteKey, store: Store, response: Response) -> dict:
+    fields = body.model_dump(exclude={"develops", "aligns_with"})
+    entity, created, report = courses.put_course(
+        store, principal, institution, programme, course, fields,
+        [d.model_dump() for d in body.develops], [a.model_dump() for a in body.aligns_with])
+    _status(response, created)
+    return {**entity, "changes": report}
+
+
+@router.delete("/institutions/{institution}/programmes/{programme}/courses/{course}",
+               dependencies=[WRITE], status_code=204, responses=WRITE_ERRORS)
+def delete_course(institution: Code, programme: Code, course: Code, principal: WriteKey,
+                  store: Store) -> Response:
+    courses.delete_course(store, principal, institution, programme, course)
+    return Response(status_code=204)
+
+
+@router.post("/institutions/{institution}/programmes/{programme}/review", dependencies=[WRITE],
+             responses=WRITE_ERRORS, summary="Accept or reject a programme (admin, reviewer)")
+def review_programme(institution: Code, programme: Code, body: Decision, principal: WriteKey,
+                     store: Store) -> dict:
+    return reviews.review_node(store, principal, NodeLabel.PROGRAMME, institution, programme,
+                               body.decision, body.reason)
+
+
+@router.post("/institutions/{institution}/programmes/{programme}/courses/{course}/review",
+             dependencies=[WRITE], responses=WRITE_ERRORS,
+             summary="Accept or reject a course (admin, reviewer)")
+def review_course(institution: Code, programme: Code, course: Code, body: Decision,
+                  principal: WriteKey, store: Store) -> dict:
+    return reviews.review_node(store, principal, NodeLabel.COURSE, institution, course,
+                               body.decision, body.reason, programme)
+
+
+async def _read_limited(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > course_mappings.MAX_BYTES:
+        raise PayloadTooLarge("10 MB")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > course_mappings.MAX_BYTES:
+            raise PayloadTooLarge("10 MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post("/institutions/{institution}/mappings:bulk", dependencies=[WRITE],
+             responses={**WRITE_ERRORS, 413: {"model": Problem}},
+             summary="Upload the institution's complete course mappings (CSV or JSON)",
+             openapi_extra={"requestBody": {"content": {
+                 "text/csv": {"schema": {"type": "string"}},
+                 "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+             }, "required": True}})
+async def bulk_upload(institution: Code, request: Request, principal: WriteKey, store: Store,
+                      dry_run: Annotated[bool, Query()] = False) -> dict:
+    course_mappings.check_owner(principal, institution)
+    data = await _read_limited(request)
+    return await _in_thread(course_mappings.upload, store, principal, institution, data,
+                            request.headers.get("content-type"), dry_run)
+
+
+async def _in_thread(fn, *args):  # type: ignore[no-untyped-def]
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(fn, *args)

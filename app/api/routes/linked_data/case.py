@@ -1,0 +1,119 @@
+"""1EdTech CASE read API, both versions: ``/ims/case/v1p0`` (CASE 1.0) and ``/ims/case/v1p1``
+(CASE 1.1), the twelve GET endpoints each specification defines. One router factory, one
+service, one model; only the wire class differs. Errors are imsx_StatusInfo
+(``app.api.case_errors``)."""
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from app.api.case_errors import ERROR_RESPONSES, case_route_class
+from app.api.deps import Store
+from app.api.rate_limit import LOOKUP, QUERY
+from app.api.rdf_deps import base_iri
+from app.domain.case import CaseError, Minor
+from app.domain.case.v1p0 import CaseV1p0
+from app.domain.case.v1p1 import CaseV1p1
+from app.domain.case.wire import CaseWire
+from app.services.linked_data import identity
+from app.services.linked_data.case import CaseService, Page
+
+JSON = "application/json"
+SourcedId = Annotated[str, Path(alias="sourcedId", description="the object's UUID")]
+IMSX_ONLY = {"x-error-payload": "imsx_StatusInfo"}  # app.api.problems leaves these alone
+
+
+def _root(request: Request) -> str:
+    return identity.service_root(base_iri(request))  # never the Host header
+
+
+def _links(wire: CaseWire, page: Page, params: dict[str, str]) -> str:
+    """RFC 8288 ``Link`` header: first, prev, next, last pages of getAllCFDocuments."""
+    limit, offset, total = page.query.limit, page.query.offset, page.total
+
+    def at(position: int) -> str:
+        query = urlencode({**params, "limit": limit, "offset": position}, doseq=True)
+        return f"<{wire.base}/CFDocuments?{query}>"
+
+    rels = [(0, "first")]
+    if offset > 0:
+        rels.append((max(0, offset - limit), "prev"))
+    if offset + limit < total:
+        rels.append((offset + limit, "next"))
+    rels.append(((max(total - 1, 0) // limit) * limit, "last"))
+    return ", ".join(f'{at(position)}; rel="{rel}"' for position, rel in rels)
+
+
+def case_router(wire_class: type[CaseWire]) -> APIRouter:
+    router = APIRouter(prefix=wire_class.path, tags=[f"CASE {wire_class.version}"],
+                       route_class=case_route_class(wire_class),
+                       responses=ERROR_RESPONSES)
+
+    def service(request: Request, store: Store) -> CaseService:
+        return CaseService(store, request.app.state.case_cache, wire_class(_root(request)))
+
+    Service = Annotated[CaseService, Depends(service)]
+    get = router.get
+    ok = {"response_class": Response, "openapi_extra": IMSX_ONLY,
+          "responses": {200: {"content": {JSON: {"schema": {"type": "object"}}}}}}
+
+    @get("/CFDocuments", operation_id=f"getAllCFDocuments_{wire_class.path[-4:]}",
+         dependencies=[LOOKUP], **ok)
+    def get_all_cf_documents(
+            request: Request, case: Service,
+            limit: Annotated[str | None, Query(description="page size (at least 1)")] = None,
+            offset: Annotated[str | None, Query(description="records to skip")] = None,
+            sort: Annotated[str | None, Query(description="CFDocument field")] = None,
+            orderBy: Annotated[str | None, Query(description="asc or desc")] = None,  # noqa: N803
+            filter: Annotated[str | None, Query(description="field OP 'value' [AND|OR ...]")] = None,  # noqa: A002,E501
+            fields: Annotated[list[str] | None, Query(description="fields to send")] = None,
+    ) -> Response:
+        params = {"limit": limit, "offset": offset, "sort": sort, "orderBy": orderBy,
+                  "filter": filter, "fields": fields}
+        page = case.documents(params)
+        kept = {k: v for k, v in request.query_params.multi_items()
+                if k in ("sort", "orderBy", "filter", "fields")}
+        return Response(page.body, media_type=JSON, headers={
+            "X-Total-Count": str(page.total), "Link": _links(case.wire, page, kept)})
+
+    def one(path: str, name: str, read: str, cost: Any = LOOKUP) -> None:
+        def endpoint(sourced_id: SourcedId, case: Service) -> Response:
+            return Response(getattr(case, read)(sourced_id), media_type=JSON)
+
+        endpoint.__name__ = name
+        get(f"/{path}/{{sourcedId}}", operation_id=f"{name}_{wire_class.path[-4:]}",
+            dependencies=[cost], **ok)(endpoint)
+
+    one("CFDocuments", "getCFDocument", "document")
+    # A whole framework (14,000 items at ESCO scale): limited like the other dumps.
+    one("CFPackages", "getCFPackage", "package", QUERY)
+    one("CFItems", "getCFItem", "item")
+    one("CFItemAssociations", "getCFItemAssociations", "item_associations")
+    one("CFAssociations", "getCFAssociation", "association")
+    one("CFItemTypes", "getCFItemType", "item_types")
+    one("CFLicenses", "getCFLicense", "license")
+
+    def none(path: str, name: str, kind: str) -> None:
+        def endpoint(sourced_id: SourcedId, case: Service) -> Response:
+            return Response(case.absent(kind, sourced_id), media_type=JSON)
+
+        endpoint.__name__ = name
+        get(f"/{path}/{{sourcedId}}", operation_id=f"{name}_{wire_class.path[-4:]}",
+            dependencies=[LOOKUP], **ok)(endpoint)
+
+    none("CFConcepts", "getCFConcept", "CFConcept")
+    none("CFSubjects", "getCFSubject", "CFSubject")
+    none("CFAssociationGroupings", "getCFAssociationGrouping", "CFAssociationGrouping")
+    none("CFRubrics", "getCFRubric", "CFRubric")
+
+    @get("/{rest:path}", include_in_schema=False, dependencies=[LOOKUP])
+    def unknown_endpoint(rest: str) -> Response:
+        raise CaseError(404, f"CASE {wire_class.version} defines no GET /{rest[:80]}",
+                        [("request", Minor.UNKNOWN_OBJECT)])
+
+    return router
+
+
+v1p0 = case_router(CaseV1p0)
+v1p1 = case_router(CaseV1p1)

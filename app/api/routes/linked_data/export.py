@@ -1,0 +1,72 @@
+"""``GET /api/v1/export``: the ontology and data as streamed RDF (format by query or Accept)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from app.api.deps import Store
+from app.api.http import conditional, etag_of, negotiated
+from app.api.problems import problem
+from app.api.rate_limit import QUERY
+from app.api.rdf_deps import Minter, base_iri
+from app.api.schemas import Problem
+from app.graph.state import tracker
+from app.rdf.negotiation import FORMAT_OF_MEDIA, RDF_FORMATS, choose
+from app.services.linked_data.export import Scope, check_framework, export, sssom
+
+router = APIRouter(tags=["linked data"])
+Format = Literal["turtle", "ntriples", "jsonld", "rdfxml"]
+OFFERED = [media for media, _, _ in RDF_FORMATS.values()]
+
+
+@router.get("/export", dependencies=[QUERY], responses={
+    200: {"content": {m: {} for m in OFFERED}, "description": "the RDF export, streamed"},
+    304: {"description": "not modified: the graph has not changed since the ETag given"},
+    404: {"model": Problem, "description": "unknown framework"},
+    406: {"model": Problem, "description": "no acceptable RDF format"}})
+@negotiated
+def export_rdf(request: Request, store: Store, iris: Minter,
+               format: Annotated[Format | None, Query(description="overrides Accept")] = None,
+               scope: Scope = Scope.ALL,
+               framework: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+               ) -> Response:
+    """Stream the ontology (``scope=ontology``), the data (``data``) or both (``all``) as
+    Turtle, N-Triples, JSON-LD or RDF/XML; ``framework=`` keeps one framework, its levels and
+    the mappings touching them. ``ETag`` names the graph state and the representation, so a
+    crawler's ``If-None-Match`` gets 304 until the graph changes."""
+    if format is None:
+        media = choose(request.headers.get("accept"), OFFERED)
+        if media is None:
+            return problem(406, "not-acceptable", "Not acceptable",
+                           f"this resource is available as {', '.join(OFFERED)}", request)
+        format = FORMAT_OF_MEDIA[media]  # type: ignore[assignment]
+    assert format is not None
+    framework = check_framework(store, framework)
+    media, ext, _ = RDF_FORMATS[format]
+    name = f"cqf-{scope.value}{'-' + framework if framework else ''}.{ext}"
+    state = tracker(request.app.state).current(store)
+    chunks = (c.encode("utf-8") for c in export(store, iris, format, scope, framework))
+    response = StreamingResponse(chunks, media_type=f"{media}; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Vary": "Accept"})
+    etag = etag_of(state.token, iris.base, format, scope.value, framework or "")
+    return conditional(request, response, etag, state.changed_at)
+
+
+@router.get("/export/mappings.sssom.tsv", dependencies=[QUERY], responses={
+    200: {"content": {"text/tab-separated-values": {}}},
+    404: {"model": Problem, "description": "unknown framework"}})
+def export_sssom(store: Store, request: Request,
+                 framework: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+                 ) -> Response:
+    """The level mappings with their provenance as SSSOM-compatible TSV."""
+    framework = check_framework(store, framework)
+    state = tracker(request.app.state).current(store)
+    chunks = (c.encode("utf-8") for c in sssom(store, base_iri(request), framework))
+    response = StreamingResponse(chunks, media_type="text/tab-separated-values; charset=utf-8",
+                                 headers={"Content-Disposition":
+                                          'attachment; filename="cqf-mappings.sssom.tsv"'})
+    etag = etag_of(state.token, base_iri(request), "sssom", framework or "")
+    return conditional(request, response, etag, state.changed_at)

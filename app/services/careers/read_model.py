@@ -1,0 +1,248 @@
+"""The read model behind the CQF table, career paths, plans and succession: every profile
+with its requirements and tasks, competency groups, labels and course offers, indexed once.
+
+Loaded through ``RefreshingCache`` (like portability's candidate index): a cheap signature
+(counts of profiles, requirements, tasks, course mappings) decides whether a background
+refresh reloads it; level mappings come from the equivalence engine's own cache. Profiles are
+placed on the CQF through the equivalence engine (grade-scale profiles through their
+administration's mappings).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.domain import equivalence as eq
+from app.domain import portability as pf
+from app.domain.careers.ladder import offers_by_competency, relevant_offers
+from app.domain.careers.plan import Providers
+from app.domain.careers.succession import HolderIndex
+from app.graph.cypher.careers import paths as q
+from app.graph.port import GraphStore
+from app.graph.refresh_cache import RefreshingCache
+from app.services.equivalence.answers import MappingGraph, weakest_evidence
+
+CQF = "CQF"
+EVIDENCE_ORDER = {"illustrative": 0, "unverified": 1, "verified": 2}
+
+
+def weakest(statuses: Any) -> str | None:
+    """The weakest evidence status among ``statuses`` (None when there are none)."""
+    found = [s or "illustrative" for s in statuses]
+    return min(found, key=lambda s: EVIDENCE_ORDER.get(s, 0)) if found else None
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    name: str
+    name_fr: str | None
+    status: str | None
+    administration: str | None
+    generic_role: str | None
+    level: str | None
+    families: tuple[str, ...]
+    requirements: dict[str, pf.Proficiency]
+    requirement_status: dict[str, str | None]
+    tasks: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CareersModel:
+    profiles: dict[str, Profile]
+    competencies: dict[str, dict[str, Any]]
+    labels: dict[tuple[str, str], dict[str, Any]]  # (label, code) -> name, name_fr, status
+    offers: tuple[pf.CourseOffer, ...]
+    index: pf.TargetIndex
+    holders: HolderIndex
+    providers: Providers
+    groups: dict[str, str] = field(default_factory=dict)  # competency -> group
+    offer_index: dict[str, list[pf.CourseOffer]] = field(default_factory=dict)
+    course_status: dict[str, str | None] = field(default_factory=dict)  # evidence per course
+
+    def training(self, gaps: tuple[pf.Gap, ...]) -> pf.TrainingPlan:
+        """Portability's least-cost training, over the offers that can matter only."""
+        return pf.recommend_training(gaps, relevant_offers(gaps, self.offer_index))
+
+    def label(self, kind: str, code: str, lang: str = "en") -> dict[str, Any]:
+        """``{code, name, name_lang}``: French where the graph has it and it was asked for."""
+        found = (self.competencies.get(code) if kind == "Competency"
+                 else self.labels.get((kind, code))) or {}
+        french = found.get("name_fr") if lang == "fr" else None
+        return {"code": code, "name": french or found.get("name"),
+                "name_lang": "fr" if french else "en"}
+
+    def family_members(self, family: str) -> list[Profile]:
+        return [p for p in self.profiles.values() if family in p.families]
+
+
+def _profile(row: dict[str, Any]) -> Profile:
+    reqs: dict[str, pf.Proficiency] = {}
+    statuses: dict[str, str | None] = {}
+    for code, proficiency, _group, status in row["reqs"]:
+        reqs[code] = pf.Proficiency.parse(proficiency)
+        statuses[code] = status
+    return Profile(row["code"], row["name"], row.get("name_fr"), row["status"],
+                   row["administration"], row["generic_role"], row["level"],
+                   tuple(sorted(row["families"])), reqs, statuses, frozenset(row["tasks"]))
+
+
+def _offers(store: GraphStore) -> tuple[tuple[pf.CourseOffer, ...], dict[str, str | None]]:
+    offers, statuses = [], {}
+    for row in store.read(q.ACCEPTED_COURSES, {"review_statuses": ["accepted"]}):
+        statuses[row["code"]] = row.get("status")
+        develops: dict[str, pf.Proficiency] = {}
+        for code, proficiency in row["develops"]:
+            level = pf.Proficiency.parse(proficiency)
+            develops[code] = max(develops.get(code, level), level)
+        offers.append(pf.CourseOffer(row["code"], row["name"], row["institution"],
+                                     row["programme"], row["ects"], develops))
+    return tuple(offers), statuses
+
+
+def load_model(store: GraphStore) -> CareersModel:
+    profiles = {p.code: p for p in map(_profile, store.read(q.PROFILES))}
+    competencies = {r["code"]: r for r in store.read(q.COMPETENCIES)}
+    labels: dict[tuple[str, str], dict[str, Any]] = {}
+    for query in q.LABELLED:
+        for row in store.read(query):
+            labels[(row["label"], row["code"])] = row
+    targets = [pf.TargetRequirements(p.code, p.name, p.requirements,
+                                     administration=p.administration, level=p.level)
+               for p in profiles.values()]
+    index = pf.TargetIndex(targets)
+    offers, course_status = _offers(store)
+    return CareersModel(profiles, competencies, labels, offers, index,
+                        HolderIndex(targets), Providers(index),
+                        {c: r["group"] for c, r in competencies.items() if r.get("group")},
+                        offers_by_competency(offers), course_status)
+
+
+def model_signature(store: GraphStore) -> tuple[int, ...]:
+    rows = store.read(q.SIGNATURE)
+    r = rows[0] if rows else {}
+    return tuple(int(r.get(k) or 0) for k in ("profiles", "requirements", "tasks", "develops",
+                                                  "levels"))
+
+
+class CareersModelCache(RefreshingCache[CareersModel]):
+    """Per-process cache of the careers read model, refreshed off the request path."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        super().__init__(load_model, ttl, "careers-model", signature=model_signature)
+
+
+# --------------------------------------------------------------------------- answers
+
+class AnswerMemo:
+    """Derived answers (a table, a ladder, a plan) kept per question and tied to the read
+    models they were computed from: a reload of either cache (a change in the graph, see
+    ``app.graph.refresh_cache``) makes the next answer fresh. A source is an object (compared by
+    identity, through a weak reference so an id reused after a reload never matches) or a
+    plain value such as a content fingerprint (compared by equality). Bounded, least
+    recently used out."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = OrderedDict()
+
+    @staticmethod
+    def _token(source: object) -> Any:
+        return source if isinstance(source, int | str) else weakref.ref(source)
+
+    @staticmethod
+    def _matches(token: Any, source: object) -> bool:
+        if isinstance(token, weakref.ref):
+            return token() is source
+        return bool(token == source)
+
+    def get(self, key: Hashable, *sources: object) -> Any | None:
+        with self._lock:
+            found = self._answers.get(key)
+            if found is None or len(found[0]) != len(sources) or not all(
+                    self._matches(t, s) for t, s in zip(found[0], sources, strict=True)):
+                return None
+            self._answers.move_to_end(key)
+            return found[1]
+
+    def keep(self, key: Hashable, answer: Any, *sources: object) -> Any:
+        tokens = tuple(self._token(s) for s in sources)
+        with self._lock:
+            self._answers[key] = (tokens, answer)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return answer
+
+
+_FINGERPRINTS: dict[int, tuple[weakref.ref[MappingGraph], int]] = {}
+_FINGERPRINT_LOCK = threading.Lock()
+
+
+def fingerprint(graph: MappingGraph) -> int:
+    """A content hash of a loaded mapping graph (its mappings and levels), computed once per
+    loaded graph. The mapping cache reloads a new graph object on every refresh even when
+    nothing changed; answers tied to this value survive such reloads, not a change."""
+    with _FINGERPRINT_LOCK:
+        found = _FINGERPRINTS.get(id(graph))
+        if found is not None and found[0]() is graph:
+            return found[1]
+    value = hash((frozenset(graph.index.edges.values()), frozenset(
+        (code, lv.get("ordinal"), lv.get("name"), lv.get("status"), lv.get("framework"))
+        for code, lv in graph.levels.items())))
+    with _FINGERPRINT_LOCK:
+        for key in [k for k, (ref, _) in _FINGERPRINTS.items() if ref() is None]:
+            del _FINGERPRINTS[key]
+        _FINGERPRINTS[id(graph)] = (weakref.ref(graph), value)
+    return value
+
+
+# --------------------------------------------------------------------------- placement
+
+def equivalence_cells(graph: MappingGraph, level: str, framework: str) -> list[dict[str, Any]]:
+    """Every level of ``framework`` the engine finds for ``level``, best first, with path."""
+    if eq.framework_of(level) == framework:
+        return [{"level": level, "match_type": "exactMatch", "confidence": 1.0, "hops": 0,
+                 "evidence_status": graph.levels.get(level, {}).get("status"), "path": []}]
+    found = eq.find_equivalences(graph.index, level, framework, ordinals=graph.ordinals)
+    return [{"level": e.target, "match_type": e.match_type.value,
+             "confidence": round(e.confidence, 4), "hops": e.hops,
+             "evidence_status": weakest_evidence(e.path),
+             "path": [s.edge.id for s in e.path]} for e in found.equivalences]
+
+
+def place_on_cqf(graph: MappingGraph, level: str | None) -> dict[str, Any] | None:
+    """Where a profile's level sits on the CQF: the engine's best equivalence, or None."""
+    if level is None:
+        return None
+    cells = equivalence_cells(graph, level, CQF)
+    if not cells:
+        return None
+    best = cells[0]
+    ordinal = graph.levels.get(best["level"], {}).get("ordinal")
+    return {**best, "ordinal": ordinal, "from_level": level}
+
+
+class Placements:
+    """CQF placements of levels, memoised per loaded mapping graph."""
+
+    def __init__(self, graph: MappingGraph) -> None:
+        self.graph = graph
+        self._memo: dict[str, dict[str, Any] | None] = {}
+
+    def of(self, level: str | None) -> dict[str, Any] | None:
+        if level is None:
+            return None
+        if level not in self._memo:
+            self._memo[level] = place_on_cqf(self.graph, level)
+        return self._memo[level]
+
+
+__all__ = ["AnswerMemo", "CareersModel", "CareersModelCache", "Placements", "Profile",
+           "equivalence_cells", "load_model", "place_on_cqf", "weakest"]

@@ -1,0 +1,264 @@
+"""Level-equivalence use cases: load the mapping graph, search it with the pure domain engine,
+and shape answers with the full evidence path.
+
+The mapping index is cached per process: equivalence questions are read-heavy and mappings
+change rarely. Writes in this process invalidate it at once; other API workers see a change
+within ``ttl`` seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from app.domain import equivalence as eq
+from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.domain.text import N_
+from app.graph.cypher.equivalence import mappings as q
+from app.graph.labels import NodeLabel
+from app.graph.port import GraphStore
+from app.graph.refresh_cache import RefreshingCache
+from app.services.catalog.codes import CodeResolver, parse_level_code
+from app.services.catalog.entities import source_of
+
+PROPOSED_NOTICE = N_(
+    "Proposed (not yet accepted) mappings were counted at your request; answers resting on "
+    "them are not endorsed."
+)
+ILLUSTRATIVE_RESULTS_NOTICE = (
+    "{n} of {total} answers rest on illustrative example data (written for this service, not "
+    "an official WCO, EU or national statement); they are marked \"illustrative\": true."
+)
+
+
+def edge_from_row(row: dict[str, Any]) -> eq.MappingEdge:
+    m = row["mapping"]
+    return eq.MappingEdge(
+        id=m["id"], source=row["from_level"], target=row["to_level"],
+        match_type=m["match_type"], confidence=m.get("confidence"),
+        review_status=m.get("review_status", "accepted"), method=m.get("method"),
+        status=m.get("status"), source_document=m.get("source_document"),
+        source_publisher=m.get("source_publisher"), source_year=m.get("source_year"),
+        source_url=m.get("source_url"), asserted_by=m.get("asserted_by"), date=m.get("date"),
+        note=m.get("note"), evidence_quote=m.get("evidence_quote"),
+        evidence_language=m.get("evidence_language"),
+    )
+
+
+def evidence_of(props: dict[str, Any]) -> dict[str, Any] | None:
+    """The verbatim quote that states a mapping, its language and the page it was read on;
+    None when the mapping keeps no quote."""
+    if not props.get("evidence_quote"):
+        return None
+    return {"quote": props["evidence_quote"], "language": props.get("evidence_language"),
+            "url": props.get("source_url")}
+
+
+@dataclass(frozen=True)
+class MappingGraph:
+    index: eq.MappingIndex
+    levels: dict[str, dict[str, Any]]
+    referencing: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @cached_property
+    def frameworks(self) -> frozenset[str]:
+        return frozenset(lv["framework"] for lv in self.levels.values())
+
+    @cached_property
+    def ordinals(self) -> dict[str, int]:
+        # Built once per loaded graph: portability asks for it up to 30 times per answer.
+        return {c: lv["ordinal"] for c, lv in self.levels.items() if lv["ordinal"] is not None}
+
+
+class MappingGraphCache(RefreshingCache[MappingGraph]):
+    """Holds the last loaded mapping graph; thread-safe, time-bounded, invalidated on writes,
+    refreshed in the background once older than ``ttl`` (see ``app.graph.refresh_cache``), and
+    then only reloaded when its signature changed (at the ESCO-sized graph a reload costs
+    about half a second of CPU; the signature one small query)."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        super().__init__(load_mapping_graph, ttl, "mapping-graph",
+                         signature=mappings_signature)
+
+
+def mappings_signature(store: GraphStore) -> tuple[int, ...]:
+    rows = store.read(q.MAPPINGS_SIGNATURE)
+    return (rows[0]["levels"], rows[0]["mappings"], rows[0]["audits"]) if rows else (0, 0, 0)
+
+
+def load_mapping_graph(store: GraphStore) -> MappingGraph:
+    edges = [edge_from_row(r) for r in store.read(q.ALL_MAPPINGS)]
+    levels = {r["code"]: r for r in store.read(q.ALL_LEVELS)}
+    referencing = {r["code"]: r for r in store.read(q.FRAMEWORK_REFERENCING)}
+    return MappingGraph(eq.MappingIndex.from_edges(edges), levels, referencing)
+
+
+def no_level_table(graph: MappingGraph, framework: str | None) -> dict[str, str] | None:
+    """Why a framework referenced to the EQF has no mapping in the graph: its referencing
+    year is known, its level table is not. None for any other framework."""
+    info = graph.referencing.get(framework or "", {})
+    if info.get("referencing_status") != "no_level_table":
+        return None
+    year = info.get("referencing_year")
+    when = f" in {year}" if year else ""
+    return {"kind": "no_level_table",
+            "detail": f"{framework} was referenced to the EQF{when}; the level table is not "
+                      "in the graph"}
+
+
+def explain(graph: MappingGraph, why: eq.NoEquivalence, start: str,
+            target: str | None) -> dict[str, str]:
+    """The domain's reason, or the framework's missing level table when that is the cause."""
+    if why.kind == "no_mappings":
+        return no_level_table(graph, eq.framework_of(start)) or {"kind": why.kind,
+                                                                 "detail": why.detail}
+    if why.kind in ("framework_unmapped", "unreachable"):
+        return no_level_table(graph, target) or {"kind": why.kind, "detail": why.detail}
+    return {"kind": why.kind, "detail": why.detail}
+
+
+class SourceRegistry:
+    """Each distinct source of an answer once, under a short id (``S1``, ``S2``... in order
+    of first use); path steps name the id instead of repeating the source."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[Any, ...], str] = {}
+        self.sources: dict[str, dict[str, Any]] = {}
+
+    def add(self, source: dict[str, Any]) -> str:
+        key = tuple(sorted(source.items()))
+        if key not in self.ids:
+            self.ids[key] = f"S{len(self.ids) + 1}"
+            self.sources[self.ids[key]] = source
+        return self.ids[key]
+
+
+def _step(step: eq.Step, registry: SourceRegistry | None = None) -> dict[str, Any]:
+    """A walked mapping; its source inline, or by id when a ``registry`` collects them."""
+    shaped = _step_fields(step)
+    if registry is not None:
+        shaped["source_id"] = registry.add(shaped.pop("source"))
+    return shaped
+
+
+def _step_fields(step: eq.Step) -> dict[str, Any]:
+    edge = step.edge
+    return {
+        "mapping_id": edge.id, "from_level": step.from_level, "to_level": step.to_level,
+        "direction": step.direction, "stored_match_type": edge.match_type.value,
+        "walked_match_type": step.walked_type.value, "confidence": edge.confidence,
+        "method": edge.method, "review_status": edge.review_status.value,
+        "status": edge.status, "asserted_by": edge.asserted_by, "date": edge.date,
+        "source": source_of(edge.__dict__), "note": edge.note,
+        "evidence": evidence_of(edge.__dict__),
+    }
+
+
+def weakest_evidence(steps: list[eq.Step]) -> str:
+    return eq.weakest_evidence(steps)
+
+
+def unlevelled_reason(levels: list[str] | None, level: dict[str, Any] | None,
+                      code: str) -> str | None:
+    """The framework's own reason for leaving ``code`` without equivalents, from its
+    ``unlevelled`` entries (``LEVEL: reason``), or None."""
+    wanted = {str((level or {}).get("level") or code.partition(":")[2]).lower(), code.lower()}
+    for entry in levels or []:
+        name, _, reason = str(entry).partition(":")
+        if name.strip().lower() in wanted and reason.strip():
+            return reason.strip()
+    return None
+
+
+class EquivalenceService:
+    def __init__(self, store: GraphStore, cache: MappingGraphCache) -> None:
+        self.store = store
+        self.cache = cache
+
+    def resolve_start(self, start: str) -> tuple[str | None, dict[str, Any] | None]:
+        """The start level code, and the programme it came from when ``programme:CODE``."""
+        if start[:10].lower() == "programme:":
+            code = CodeResolver(self.store).require(NodeLabel.PROGRAMME, start[10:])
+            rows = self.store.read(q.PROGRAMME_LEVEL, {"code": code})
+            if not rows:
+                raise NotFound("Programme", start[10:])
+            programme = {"code": code, "name": rows[0]["name"], "status": rows[0]["status"],
+                         "level": rows[0]["level"]}
+            return rows[0]["level"], programme
+        parse_level_code(start, "from")
+        if start in self.cache.get(self.store).levels:  # no store round trip when cached
+            return start, None
+        return CodeResolver(self.store).level(start, "from"), None
+
+    def _check_framework(self, code: str) -> str:
+        """The canonical framework code (any case)."""
+        if code in self.cache.get(self.store).frameworks:
+            return code
+        return CodeResolver(self.store).require(NodeLabel.FRAMEWORK, code)
+
+    def equivalences(self, start: str, target: str | None, *, depth: int,
+                     include_proposed: bool, paths: eq.PathsMode) -> dict[str, Any]:
+        level, programme = self.resolve_start(start)
+        if target is not None:
+            target = self._check_framework(target)
+        answer: dict[str, Any] = {
+            "from": f"programme:{programme['code']}" if programme else level,
+            "from_level": level, "programme": programme, "to": target,
+            "depth": depth, "paths": paths, "include_proposed": include_proposed,
+            "counted_review_status": ["accepted", "proposed"] if include_proposed
+            else ["accepted"],
+            "notice": PROPOSED_NOTICE if include_proposed else None,
+            "frameworks": [], "sources": {},
+        }
+        if level is None:
+            return {**answer, "equivalences": [], "total": 0, "no_equivalence": {
+                "kind": "no_level", "detail": f"programme {start} has no level recorded"}}
+        graph = self.cache.get(self.store)
+        try:
+            result = eq.find_equivalences(graph.index, level, target, max_depth=depth,
+                                          include_proposed=include_proposed, paths=paths,
+                                          ordinals=graph.ordinals)
+        except eq.SearchTooBroad as exc:
+            raise InvalidInput([FieldProblem("paths", str(exc), paths)],
+                               N_("the search is too broad; give a target framework")) from exc
+        registry = SourceRegistry()
+        items = [self._equivalence(e, graph, registry) for e in result.equivalences]
+        illustrative = sum(1 for item in items if item["illustrative"])
+        if illustrative:
+            notices = [answer["notice"], ILLUSTRATIVE_RESULTS_NOTICE.format(
+                n=illustrative, total=len(items))]
+            answer["notice"] = " ".join(n for n in notices if n)
+        answer["frameworks"] = list(dict.fromkeys(e.framework for e in result.equivalences))
+        answer["sources"] = registry.sources
+        return {**answer, "equivalences": items, "total": len(items),
+                "no_equivalence": self._why(result.no_equivalence, level, target, graph)}
+
+    def _why(self, why: eq.NoEquivalence | None, level: str, target: str | None,
+             graph: MappingGraph) -> dict[str, str] | None:
+        """Why nothing was found; the framework's own reason when it leaves the level
+        unlevelled (e.g. NZQCF level 8, unlevelled by agreement), or its missing level table
+        when it was referenced to the EQF without one in the graph."""
+        if why is None:
+            return None
+        if why.kind in ("no_mappings", "unreachable", "out_of_depth"):
+            rows = self.store.read(q.FRAMEWORK_UNLEVELLED, {"code": eq.framework_of(level)})
+            reason = unlevelled_reason(rows[0]["unlevelled"] if rows else None,
+                                       graph.levels.get(level), level)
+            if reason:
+                return {"kind": "unlevelled", "detail": f"{level}: {reason}; {why.detail}"}
+        return explain(graph, why, level, target)
+
+    @staticmethod
+    def _equivalence(found: eq.Equivalence, graph: MappingGraph,
+                     registry: SourceRegistry | None = None) -> dict[str, Any]:
+        target = graph.levels.get(found.target, {})
+        evidence = weakest_evidence(found.path)
+        return {
+            "level": {"code": found.target, "name": target.get("name"),
+                      "framework": found.framework, "ordinal": target.get("ordinal")},
+            "match_type": found.match_type.value, "confidence": round(found.confidence, 4),
+            "hops": found.hops, "evidence_status": evidence,
+            "illustrative": evidence == "illustrative",
+            "path": [_step(s, registry) for s in found.path],
+        }
