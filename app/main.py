@@ -40,11 +40,12 @@ def create_app(settings: Settings | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = runtime is None
-        app.state.runtime = runtime_mod.start(settings) if owned else runtime
+        running = runtime_mod.start(settings) if runtime is None else runtime
+        app.state.runtime = running
         if settings.metrics_enabled:
-            metrics_mod.instrument(app.state.runtime, app.state.metrics)
+            metrics_mod.instrument(running, app.state.metrics)
         if owned:
-            app.state.runtime.supervise(settings)  # restarts an owned embedded store
+            running.supervise(settings)  # restarts an owned embedded store
             # The served process builds its careers read models off the request path (a
             # runtime handed in by a test is the test's to use as it likes).
             warmup.start(app.state)
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None,
             yield
         finally:
             if owned:
-                app.state.runtime.close()
+                running.close()
 
     app = FastAPI(title="CQF Graph", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)

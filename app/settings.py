@@ -37,60 +37,65 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CQF_", env_file=".env", extra="ignore")
 
     backend: Backend = Field(
-        Backend.EMBEDDED,
+        default=Backend.EMBEDDED,
         description="embedded (FalkorDB child process), falkordb (external server) or neo4j",
     )
-    data_dir: Path = Field(Path("data"), description="embedded store's data directory")
-    graph_name: str = Field("cqf", pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
-    falkordb_url: str | None = Field(None, description="redis://host:port of an external FalkorDB")
-    neo4j_uri: str | None = Field(None, description="bolt://host:7687 or neo4j://cluster:7687")
+    data_dir: Path = Field(default=Path("data"), description="embedded store's data directory")
+    graph_name: str = Field(default="cqf", pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+    falkordb_url: str | None = Field(
+        default=None, description="redis://host:port of an external FalkorDB")
+    neo4j_uri: str | None = Field(default=None, description="bolt://host:7687 or neo4j://cluster:7687")
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
     neo4j_database: str = "neo4j"
-    store_timeout_seconds: float = Field(5.0, gt=0, le=300)
+    store_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     mapping_cache_seconds: float = Field(
-        5.0, ge=0, le=3600, description="how long an API worker reuses the mapping graph")
-    seed_on_start: bool = Field(True, description="seed the graph on start when it is empty")
-    seed_dir: Path = Field(SEED_DATA_DIR, description="directory of the seed CSV files")
+        default=5.0, ge=0, le=3600, description="how long an API worker reuses the mapping graph")
+    seed_on_start: bool = Field(
+        default=True, description="seed the graph on start when it is empty")
+    seed_dir: Path = Field(default=SEED_DATA_DIR, description="directory of the seed CSV files")
     base_iri: str | None = Field(
-        None, description="base for minted IRIs; unset: fixed in the graph at first start "
+        default=None, description="base for minted IRIs; unset: fixed in the graph at first start "
                           "from host and port (change it with `cqf base-iri set`)")
-    releases_dir: Path = Field(Path("data/releases"),
+    releases_dir: Path = Field(default=Path("data/releases"),
                                description="where `cqf release` writes versioned dump sets")
-    sparql_timeout_seconds: float = Field(10.0, gt=0, le=600,
+    sparql_timeout_seconds: float = Field(default=10.0, gt=0, le=600,
                                           description="longest a /sparql query may run")
-    sparql_max_results: int = Field(10000, ge=1, le=1_000_000,
+    sparql_max_results: int = Field(default=10000, ge=1, le=1_000_000,
                                     description="most rows (or triples) /sparql answers")
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="addresses whose X-Forwarded-For/-Proto are honoured (uvicorn's "
                     "forwarded-allow-ips); empty = none. Identifiers never come from headers")
     host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
+    port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "INFO"
     log_json: bool = True
     # --- security hygiene (see app/api/middleware/) ----------------------------------------
     env: Environment = Field(
-        Environment.DEVELOPMENT,
+        default=Environment.DEVELOPMENT,
         description="development or production; production refuses default or missing secrets")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="origins allowed by CORS (JSON list or comma-separated); empty = none")
     max_body_bytes: int = Field(
-        1024 * 1024, ge=1024, description="largest request body on write routes (bytes)")
+        default=1024 * 1024, ge=1024, description="largest request body on write routes (bytes)")
     max_upload_bytes: int = Field(
-        10 * 1024 * 1024, ge=1024, description="largest body of a bulk upload (bytes)")
+        default=10 * 1024 * 1024, ge=1024, description="largest body of a bulk upload (bytes)")
     rate_limit_enabled: bool = Field(
-        True, description="rate limits on the routes that declare a cost class")
+        default=True, description="rate limits on the routes that declare a cost class")
     rate_limit_writes_per_minute: float = Field(
-        300, gt=0, description="write requests per API key and per client address")
+        default=300, gt=0, description="write requests per API key and per client address")
     rate_limit_queries_per_minute: float = Field(
-        1200, gt=0, description="equivalence, portability and export requests per key/address")
+        default=1200, gt=0,
+        description="equivalence, portability and export requests per key/address")
     rate_limit_storage_url: str | None = Field(
-        None, description="redis:// URL where API workers share their rate limits (default: "
-                          "the store's Redis for CQF_BACKEND=falkordb, else process memory)")
-    rate_limit_burst: int = Field(60, ge=1, description="requests allowed at once in a bucket")
-    metrics_enabled: bool = Field(True, description="serve Prometheus metrics at /metrics")
+        default=None,
+        description="redis:// URL where API workers share their rate limits (default: "
+                    "the store's Redis for CQF_BACKEND=falkordb, else process memory)")
+    rate_limit_burst: int = Field(
+        default=60, ge=1, description="requests allowed at once in a bucket")
+    metrics_enabled: bool = Field(default=True, description="serve Prometheus metrics at /metrics")
 
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod

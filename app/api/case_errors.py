@@ -5,7 +5,7 @@ route class, so the rest of the API keeps its RFC 9457 problems.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import structlog
@@ -14,16 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException
 
+from app.api.problems import INTERNAL, problem_of
 from app.domain.case import CaseError, Minor
 from app.domain.case.wire import CaseWire
-from app.domain.errors import Forbidden, Unauthorized
-from app.graph.port import StoreUnavailable
 
 log = structlog.get_logger(__name__)
 BY_STATUS = {401: Minor.UNAUTHORISED_REQUEST, 403: Minor.FORBIDDEN, 404: Minor.UNKNOWN_OBJECT,
-             429: Minor.SERVER_BUSY}
+             429: Minor.SERVER_BUSY, 503: Minor.SERVER_BUSY}
 
 
 class ImsxCodeMinorField(BaseModel):
@@ -51,20 +49,14 @@ def _as_case_error(exc: Exception) -> tuple[CaseError, dict[str, str]]:
         names = [".".join(str(p) for p in e["loc"][1:]) or "request" for e in exc.errors()]
         return CaseError(400, "invalid values: " + ", ".join(names),
                          [(n, Minor.INVALID_SELECTION_FIELD) for n in names]), {}
-    if isinstance(exc, StoreUnavailable):
-        return CaseError(503, "the graph store did not answer; retry shortly",
-                         [("request", Minor.SERVER_BUSY)]), {"Retry-After": "5"}
-    if isinstance(exc, Unauthorized):
-        return CaseError(401, str(exc), [("request", Minor.UNAUTHORISED_REQUEST)]), {}
-    if isinstance(exc, Forbidden):
-        return CaseError(403, str(exc), [("request", Minor.FORBIDDEN)]), {}
-    if isinstance(exc, HTTPException):
-        minor = BY_STATUS.get(exc.status_code, Minor.INTERNAL_SERVER_ERROR)
-        return CaseError(exc.status_code, str(exc.detail), [("request", minor)]), \
-            dict(exc.headers or {})
-    log.exception("case.request_failed")
-    return CaseError(500, "the service failed to answer; the error was logged",
-                     [("request", Minor.INTERNAL_SERVER_ERROR)]), {}
+    # Everything else: the status and words of the service's one error mapping, spelt as imsx.
+    found = problem_of(exc)
+    if found is INTERNAL:
+        log.exception("case.request_failed")
+    headers = {**({"Retry-After": "5"} if found.status == 503 else {}), **found.headers}
+    return CaseError(found.status, found.detail,
+                     [("request", BY_STATUS.get(found.status, Minor.INTERNAL_SERVER_ERROR))]), \
+        headers
 
 
 def status_info(wire: type[CaseWire], exc: Exception) -> JSONResponse:
@@ -77,7 +69,7 @@ def case_route_class(wire: type[CaseWire]) -> type[APIRoute]:
     """A route class whose handlers answer every failure as ``wire``'s imsx_StatusInfo."""
 
     class CaseRoute(APIRoute):
-        def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
 
             async def answer(request: Request) -> Response:

@@ -15,7 +15,8 @@ MAX_PAGE = 500
 
 
 def store_of(request: Request) -> GraphStore:
-    return request.app.state.runtime.store
+    store: GraphStore = request.app.state.runtime.store
+    return store
 
 
 # Dependencies that do no I/O are ``async``: FastAPI runs sync ones in the thread pool, one

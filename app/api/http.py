@@ -99,9 +99,10 @@ def _routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
 
 
 def _add_head(route: APIRoute, direct: bool) -> None:
-    route.methods.add("HEAD")
-    route.generate_unique_id_function = _get_operation_id  # type: ignore[assignment]
-    route.get_route_handler = _head_aware(route.get_route_handler)  # type: ignore[method-assign]
+    route.methods = {*(route.methods or ()), "HEAD"}
+    route.generate_unique_id_function = _get_operation_id
+    # FastAPI builds a route's handler through this method; wrapping it is how HEAD is added
+    route.get_route_handler = _head_aware(route.get_route_handler)
     if direct:  # a route of the app itself built its ASGI app already: build it again
         route.app = request_response(route.get_route_handler())
 
@@ -144,7 +145,7 @@ def _document_without_head(app: FastAPI) -> None:
             app.openapi_schema = schema
         return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi
 
 
 # --- ETag, Last-Modified, 304 ---------------------------------------------------------------
@@ -189,7 +190,7 @@ def conditional(request: Request, response: Response, etag: str | None = None,
     """Adds ``ETag`` (by default the hash of the body) and ``Last-Modified``; answers 304
     instead when the client already holds this representation."""
     if etag is None and getattr(response, "body", None) is not None:
-        etag = etag_of(response.body)
+        etag = etag_of(bytes(response.body))
     if etag is not None:
         response.headers["ETag"] = etag
     if last_modified is not None:

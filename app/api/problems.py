@@ -6,27 +6,20 @@ field or row. Exception text from the store or from bugs never reaches a client.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.http import VARY, HeadersOnly, allowed_methods, is_negotiated
-from app.domain.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    PayloadTooLarge,
-    Unauthorized,
-    where,
-)
-from app.graph.port import StoreUnavailable
+from app.domain.errors import DomainError, FieldProblem, InvalidInput, Unauthorized, where
+from app.graph.port import StoreUnavailable, UnstorableText
 
 log = structlog.get_logger(__name__)
 
@@ -34,18 +27,32 @@ PROBLEM_BASE = "https://cqf-graph.org/problems/"
 MEDIA_TYPE = "application/problem+json"
 
 
-def problem(status: int, slug: str, title: str, detail: str, request: Request,
-            headers: Mapping[str, str] | None = None, **extra: Any) -> JSONResponse:
-    """The problem answer; on a route that negotiates on ``Accept`` it says ``Vary: Accept``
-    like the route's other answers, and to ``HEAD`` it is sent without its body."""
-    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail,
-            "instance": request.url.path, **extra}
-    headers = {**({"Retry-After": "5"} if status == 503 else {}),
-               **(VARY if is_negotiated(request) else {}), **(headers or {})}
-    response = JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
-    return HeadersOnly(response) if request.method == "HEAD" else response  # type: ignore[return-value]
+@dataclass(frozen=True)
+class Problem:
+    """What an error is, whoever answers it: the API's handlers and middleware (problem+json)
+    and the explorer's pages (HTML, app.web.errors) take the status and words from here."""
+
+    status: int
+    slug: str
+    title: str
+    detail: str
+    members: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def body(self, instance: str) -> dict[str, Any]:
+        return {"type": PROBLEM_BASE + self.slug, "title": self.title, "status": self.status,
+                "detail": self.detail, "instance": instance, **self.members}
 
 
+STORE_DOWN = Problem(503, "store-unavailable", "Graph store unavailable",
+                     "the graph store did not answer; retry shortly")
+INTERNAL = Problem(500, "internal-error", "Internal error",
+                   "the service failed to answer; the error was logged")
+# Framework errors (routing, rate limits, body limits) by status: slug and title.
+HTTP_PROBLEMS = {404: ("not-found", "Not found"), 405: ("method-not-allowed", None),
+                 413: ("payload-too-large", "Payload too large"),
+                 429: ("rate-limited", "Too many requests")}
+UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="cqf"'}
 _REQUEST_PARTS = ("body", "query", "path", "header", "cookie")
 
 
@@ -56,71 +63,68 @@ def _location(loc: tuple[Any, ...]) -> str:
     return where(*(f"item {p + 1}" if isinstance(p, int) else p for p in parts))
 
 
-async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [{"location": _location(e["loc"]), "message": e["msg"]} for e in exc.errors()]
-    names = ", ".join(e["location"] for e in errors)
-    return problem(422, "invalid-request", "Invalid request", f"invalid values: {names}",
-                   request, errors=errors)
+def as_invalid_input(exc: RequestValidationError) -> InvalidInput:
+    """FastAPI's validation errors as the domain's: one problem per offending field."""
+    problems = [FieldProblem(_location(e["loc"]), e["msg"]) for e in exc.errors()]
+    names = ", ".join(p.location for p in problems)
+    return InvalidInput(problems, summary=f"invalid values: {names}")
 
 
-async def _invalid(request: Request, exc: InvalidInput) -> JSONResponse:
-    errors = [{"location": p.location, "message": p.message,
-               **({"value": p.value} if isinstance(p.value, str | int | float) else {}),
-               **({"line": p.line} if p.line is not None else {}),
-               **({"column": p.column} if p.column is not None else {})}
-              for p in exc.problems]
-    return problem(422, "invalid-request", "Invalid request", str(exc), request, errors=errors)
+def problem_of(exc: BaseException) -> Problem:
+    """The one mapping from an exception to the problem answered for it. A bug's text, or
+    the store's, never reaches a client: those get fixed words."""
+    if isinstance(exc, RequestValidationError):
+        invalid = as_invalid_input(exc)
+        return Problem(invalid.status, invalid.slug, invalid.title, invalid.summary,
+                       invalid.members())
+    if isinstance(exc, InvalidInput):
+        return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members())
+    if isinstance(exc, DomainError):
+        return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
+                       UNAUTHORIZED_HEADERS if isinstance(exc, Unauthorized) else {})
+    if isinstance(exc, StoreUnavailable):
+        return STORE_DOWN
+    if isinstance(exc, UnstorableText):
+        return problem_of(InvalidInput([FieldProblem("parameter", str(exc))]))
+    if isinstance(exc, StarletteHTTPException):
+        slug, title = HTTP_PROBLEMS.get(exc.status_code, ("http-error", None))
+        return Problem(exc.status_code, slug, title or str(exc.detail), str(exc.detail),
+                       headers=dict(exc.headers or {}))
+    return INTERNAL
 
 
-async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
-    return problem(404, "not-found", "Not found", str(exc), request, kind=exc.kind,
-                   code=exc.code)
-
-
-async def _unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
-    response = problem(401, "unauthorized", "Unauthorized", str(exc), request)
-    response.headers["WWW-Authenticate"] = 'Bearer realm="cqf"'
-    return response
-
-
-async def _forbidden(request: Request, exc: Forbidden) -> JSONResponse:
-    return problem(403, "forbidden", "Forbidden", str(exc), request)
-
-
-async def _too_large(request: Request, exc: PayloadTooLarge) -> JSONResponse:
-    return problem(413, "payload-too-large", "Payload too large", str(exc), request,
-                   limit=exc.limit)
-
-
-async def _conflict(request: Request, exc: Conflict) -> JSONResponse:
-    return problem(409, "conflict", "Conflict", str(exc), request)
-
-
-async def _store_down(request: Request, exc: StoreUnavailable) -> JSONResponse:
-    log.warning("store.unavailable", path=request.url.path)
-    return problem(503, "store-unavailable", "Graph store unavailable",
-                   "the graph store did not answer; retry shortly", request)
-
-
-async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    slug = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large",
-            429: "rate-limited"}.get(exc.status_code, "http-error")
-    title = {413: "Payload too large", 429: "Too many requests"}.get(exc.status_code,
-                                                                     str(exc.detail))
-    headers = dict(exc.headers or {})
-    if exc.status_code == 405:  # every method of every route of this path, not just one's
+def answer(request: Request, found: Problem) -> Response:
+    """The problem+json response; on a route that negotiates on ``Accept`` it says
+    ``Vary: Accept`` like the route's other answers, and to ``HEAD`` it is sent without its
+    body. A 405 lists every method of every route of the path, not just one's."""
+    headers = {**({"Retry-After": "5"} if found.status == 503 else {}),
+               **(VARY if is_negotiated(request) else {}), **found.headers}
+    if found.status == 405:
         headers["Allow"] = allowed_methods(request)
-    return problem(exc.status_code, slug, title, str(exc.detail), request, headers=headers)
+    response = JSONResponse(found.body(request.url.path), status_code=found.status,
+                            media_type=MEDIA_TYPE, headers=headers)
+    # HEAD: the same status and headers, no body (HeadersOnly is a Response of its own).
+    return HeadersOnly(response) if request.method == "HEAD" else response
 
 
-async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-    return problem(400, "bad-request", "Bad request", str(exc), request)
+def problem(status: int, slug: str, title: str, detail: str, request: Request,
+            headers: Mapping[str, str] | None = None, **extra: Any) -> Response:
+    """A problem a route decides itself (content negotiation: 406, 415, ...)."""
+    return answer(request, Problem(status, slug, title, detail, extra, headers or {}))
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("request.failed", path=request.url.path)
-    return problem(500, "internal-error", "Internal error",
-                   "the service failed to answer; the error was logged", request)
+def body_bytes(found: Problem, instance: str) -> bytes:
+    """The problem+json body for ASGI code that answers before (or instead of) the app."""
+    return json.dumps(found.body(instance)).encode()
+
+
+async def _handle(request: Request, exc: Exception) -> Response:
+    found = problem_of(exc)
+    if found is STORE_DOWN:
+        log.warning("store.unavailable", path=request.url.path)
+    elif found is INTERNAL:
+        log.exception("request.failed", path=request.url.path)
+    return answer(request, found)
 
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -157,19 +161,12 @@ def document(app: FastAPI) -> None:
             app.openapi_schema = schema
         return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi
 
 
 def install(app: FastAPI) -> None:
     document(app)
-    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
-    app.add_exception_handler(InvalidInput, _invalid)  # type: ignore[arg-type]
-    app.add_exception_handler(NotFound, _not_found)  # type: ignore[arg-type]
-    app.add_exception_handler(Unauthorized, _unauthorized)  # type: ignore[arg-type]
-    app.add_exception_handler(Forbidden, _forbidden)  # type: ignore[arg-type]
-    app.add_exception_handler(PayloadTooLarge, _too_large)  # type: ignore[arg-type]
-    app.add_exception_handler(Conflict, _conflict)  # type: ignore[arg-type]
-    app.add_exception_handler(DomainError, _domain)  # type: ignore[arg-type]
-    app.add_exception_handler(StoreUnavailable, _store_down)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _unexpected)
+    # One handler: problem_of decides (FastAPI looks handlers up by class, so each root is named).
+    for root in (RequestValidationError, DomainError, StoreUnavailable, UnstorableText,
+                 StarletteHTTPException, Exception):
+        app.add_exception_handler(root, _handle)

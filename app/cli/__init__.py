@@ -3,8 +3,6 @@ store through ``app.cli.common.open_store``."""
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from app.cli import db, export, identity, imports, keys, release, seed, serve
@@ -26,4 +24,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from rich.table import Table
 from app.cli.common import console, load_settings, open_store
 from app.graph.backup import backup, restore
 from app.graph.embedded import EmbeddedFalkorDB, StoreBusy
+from app.services.operations.status import node_counts
 from app.settings import Backend
 
 db_app = typer.Typer(help="Manage the graph store.", no_args_is_help=True)
@@ -70,7 +70,8 @@ def db_backup(out: Annotated[Path, typer.Argument(help="snapshot file to write")
                       "(see README, Operating it)")
         raise typer.Exit(1)
     with open_store(settings) as runtime:
-        port = runtime.attached.port if runtime.attached else runtime.embedded.port  # type: ignore[union-attr]
+        owner = runtime.attached or runtime.embedded
+        port = owner.port if owner is not None else None
         assert port is not None
         size = backup(port, settings.data_dir / "falkordb", out)
     console.print(f"wrote {out} ({size:,} bytes)")
@@ -100,9 +101,7 @@ def db_status() -> None:
         console.print(f"embedded FalkorDB on 127.0.0.1:{record.port}, owned by "
                       f"{record.describe()}")
     with open_store(settings) as runtime:
-        from app.graph.cypher.catalog.reads import NODE_COUNTS
-
-        counts = Counter({r["label"]: r["total"] for r in runtime.store.read(NODE_COUNTS)})
+        counts = node_counts(runtime.store)
     table = Table("label", "nodes", title=f"{settings.backend} store: up")
     for label, total in sorted(counts.items()):
         table.add_row(str(label), str(total))

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from app.domain.errors import FieldProblem, InvalidInput
 from app.domain.identity import course_key, local_code
@@ -64,7 +64,8 @@ class Reference:
     competencies: Mapping[str, str]
     standards: Mapping[str, str]
     proficiencies: tuple[str, ...]  # in scale order (aware ... expert)
-    courses: Mapping[str, str] = field(default_factory=dict)  # existing courses' keys, folded
+    # existing courses' keys, folded
+    courses: Mapping[str, str] = field(default_factory=dict[str, str])
 
     def course_id(self, programme: str, course: str) -> str:
         """The stored key of the institution's course, or the key a new one gets."""
@@ -78,9 +79,9 @@ class Reference:
 
 @dataclass
 class Diff:
-    added: list[MappingRow] = field(default_factory=list)
-    changed: list[MappingRow] = field(default_factory=list)
-    removed: list[tuple[str, str, str]] = field(default_factory=list)
+    added: list[MappingRow] = field(default_factory=list[MappingRow])
+    changed: list[MappingRow] = field(default_factory=list[MappingRow])
+    removed: list[tuple[str, str, str]] = field(default_factory=list[tuple[str, str, str]])
     unchanged: int = 0
 
     def counts(self) -> dict[str, int]:
@@ -143,13 +144,16 @@ def parse_json(data: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
     except json.JSONDecodeError as exc:
         raise InvalidInput([FieldProblem("body", f"invalid JSON: {exc.msg}", line=exc.lineno)],
                            "the upload could not be read") from exc
-    items = doc.get("rows") if isinstance(doc, dict) else doc
+    parsed: object = doc
+    items: object = (cast(dict[str, Any], parsed).get("rows") if isinstance(parsed, dict)
+                     else parsed)
     if not isinstance(items, list):
         raise InvalidInput([FieldProblem("body", "expected a list of rows or {\"rows\": [...]}")])
-    if len(items) > max_rows:
+    listed = cast(list[Any], items)
+    if len(listed) > max_rows:
         raise TooManyRows(max_rows)
     return [(n, item if isinstance(item, dict) else {"__not_an_object__": True})
-            for n, item in enumerate(items, start=1)]
+            for n, item in enumerate(listed, start=1)]
 
 
 def _check_row(line: int, raw: dict[str, Any], ref: Reference,
@@ -160,10 +164,10 @@ def _check_row(line: int, raw: dict[str, Any], ref: Reference,
     if raw.get("__not_an_object__"):
         bad("row", "expected an object with the mapping's fields")
         return None
-    unknown = [k for k in raw if k is not None and k not in CSV_COLUMNS]
+    unknown = [k for k in raw if k is not None and k not in CSV_COLUMNS]  # pyright: ignore[reportUnnecessaryComparison]  (csv.DictReader files surplus cells under None)
     for name in unknown:
         bad(str(name), "unknown field")
-    if None in raw:
+    if None in raw:  # pyright: ignore[reportUnnecessaryContains]  (the surplus cells, above)
         bad("row", "more cells than the header has columns")
     row = {c: _clean(raw.get(c)) for c in CSV_COLUMNS}
     before = len(problems)
@@ -171,11 +175,13 @@ def _check_row(line: int, raw: dict[str, Any], ref: Reference,
         if row[column] is None:
             bad(column, "missing value")
     for column in ("programme", "course", "target"):
-        if row[column] and not CODE.match(row[column]):
-            bad(column, "not a valid code", row[column])
+        code = row[column]
+        if code and not CODE.match(code):
+            bad(column, "not a valid code", code)
     for column, limit in (("course_name", MAX_NAME), ("evidence", MAX_TEXT),
                           ("assessment", MAX_TEXT)):
-        if row[column] and len(row[column]) > limit:
+        text = row[column]
+        if text and len(text) > limit:
             bad(column, f"longer than {limit} characters")
     kind = (row["kind"] or "").lower() or None
     if kind and kind not in KINDS:
@@ -206,9 +212,10 @@ def _check_row(line: int, raw: dict[str, Any], ref: Reference,
             bad("proficiency", "an aligns_with row takes no proficiency", proficiency)
     if len(problems) > before:
         return None
-    return MappingRow(line, programme, course, row["course_name"], kind,  # type: ignore[arg-type]
-                      target, proficiency, row["evidence"], row["assessment"],  # type: ignore[arg-type]
-                      course_id)
+    # every missing or unknown value was reported above, so none is None here
+    assert programme is not None and kind is not None and target is not None
+    return MappingRow(line, programme, course, row["course_name"], kind,
+                      target, proficiency, row["evidence"], row["assessment"], course_id)
 
 
 def validate(rows: Iterable[tuple[int, dict[str, Any]]], ref: Reference) -> list[MappingRow]:
@@ -221,7 +228,7 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]], ref: Reference) -> list
     # A course named on any row (even a bad one) is not also reported nameless: each bad row
     # is reported once, for its own reason. (A course is its programme's: the same code under
     # two programmes is two courses.)
-    named = set()
+    named: set[str] = set()
     for _, raw in rows:
         programme, course = _clean(raw.get("programme")), _clean(raw.get("course"))
         if programme and course and _clean(raw.get("course_name")):
@@ -258,7 +265,7 @@ def diff(rows: list[MappingRow], current: Mapping[tuple[str, str, str], Mapping[
     scope; stored mappings the file no longer lists are removed (within ``scope`` courses
     when given, else all of ``current``)."""
     result = Diff()
-    listed = set()
+    listed: set[tuple[str, str, str]] = set()
     for row in rows:
         listed.add(row.key)
         stored = current.get(row.key)

@@ -1,9 +1,12 @@
-"""Domain errors. The API layer renders each as RFC 9457 problem+json in one place, so no
-HTTP concept leaks below it."""
+"""Domain errors, each naming its problem once: the stable slug clients branch on, the
+status and the title. The API renders them as RFC 9457 problem+json and the explorer as its
+error pages, both from these attributes (``app.api.problems``), so the two never disagree
+about what an error is; nothing else of HTTP is known here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from app.domain.text import N_
 
@@ -11,14 +14,28 @@ from app.domain.text import N_
 class DomainError(Exception):
     """Base of every error a client caused and may fix."""
 
+    slug: ClassVar[str] = "bad-request"
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Bad request"
+
+    def members(self) -> dict[str, object]:
+        """Facts of the problem beyond its detail sentence (problem+json extension members)."""
+        return {}
+
 
 @dataclass
 class NotFound(DomainError):
     kind: str
     code: str
+    slug: ClassVar[str] = "not-found"
+    status: ClassVar[int] = 404
+    title: ClassVar[str] = "Not found"
 
     def __str__(self) -> str:
         return f"no {self.kind} with code '{self.code}'"
+
+    def members(self) -> dict[str, object]:
+        return {"kind": self.kind, "code": self.code}
 
 
 @dataclass
@@ -37,6 +54,9 @@ class Forbidden(DomainError):
     the target exists."""
 
     reason: str = "this key may not change this resource"
+    slug: ClassVar[str] = "forbidden"
+    status: ClassVar[int] = 403
+    title: ClassVar[str] = "Forbidden"
 
     def __str__(self) -> str:
         return self.reason
@@ -47,6 +67,9 @@ class Unauthorized(DomainError):
     """No key, an unknown key or a revoked key."""
 
     reason: str = "a valid API key is required (X-API-Key or Authorization: Bearer)"
+    slug: ClassVar[str] = "unauthorized"
+    status: ClassVar[int] = 401
+    title: ClassVar[str] = "Unauthorized"
 
     def __str__(self) -> str:
         return self.reason
@@ -57,9 +80,16 @@ class PayloadTooLarge(DomainError):
     """An upload exceeds an explicit limit (bytes or rows)."""
 
     limit: str
+    what: str = "the upload"
+    slug: ClassVar[str] = "payload-too-large"
+    status: ClassVar[int] = 413
+    title: ClassVar[str] = "Payload too large"
 
     def __str__(self) -> str:
-        return f"the upload exceeds the limit of {self.limit}"
+        return f"{self.what} exceeds the limit of {self.limit}"
+
+    def members(self) -> dict[str, object]:
+        return {"limit": self.limit}
 
 
 @dataclass
@@ -67,6 +97,9 @@ class Conflict(DomainError):
     """The request is well-formed but contradicts the stored state."""
 
     reason: str
+    slug: ClassVar[str] = "conflict"
+    status: ClassVar[int] = 409
+    title: ClassVar[str] = "Conflict"
 
     def __str__(self) -> str:
         return self.reason
@@ -93,8 +126,19 @@ class FieldProblem:
 
 @dataclass
 class InvalidInput(DomainError):
-    problems: list[FieldProblem] = field(default_factory=list)
+    problems: list[FieldProblem] = field(default_factory=list[FieldProblem])
     summary: str = N_("the request has invalid values")
+    slug: ClassVar[str] = "invalid-request"
+    status: ClassVar[int] = 422
+    title: ClassVar[str] = "Invalid request"
 
     def __str__(self) -> str:
         return f"{self.summary}: " + "; ".join(f"{p.location}: {p.message}" for p in self.problems)
+
+    def members(self) -> dict[str, object]:
+        return {"errors": [{"location": p.location, "message": p.message,
+                            **({"value": p.value} if isinstance(p.value, str | int | float)
+                               else {}),
+                            **({"line": p.line} if p.line is not None else {}),
+                            **({"column": p.column} if p.column is not None else {})}
+                           for p in self.problems]}

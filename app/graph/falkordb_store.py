@@ -13,21 +13,21 @@ FalkorDB quirks absorbed here rather than in the domain queries:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, LiteralString
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Any, LiteralString, cast
+from urllib.parse import unquote, urlsplit
 
-import redis
 import structlog
-from falkordb import FalkorDB
+from falkordb import FalkorDB  # pyright: ignore[reportMissingTypeStubs]  (no type information)
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
-from app.domain.errors import FieldProblem, InvalidInput
 from app.graph.labels import NodeLabel
-from app.graph.port import ConstraintViolation, Row, StoreUnavailable
+from app.graph.port import ConstraintViolation, Row, StoreUnavailable, UnstorableText
 from app.graph.schema import cypher_statements, unique_constraints
 
 log = structlog.get_logger(__name__)
@@ -45,9 +45,10 @@ def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, Mapping):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        pairs = cast(Mapping[object, object], value).items()
+        return any(_has_nul(k) or _has_nul(v) for k, v in pairs)
     if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
+        return any(_has_nul(v) for v in cast(Sequence[object], value))
     return False
 
 
@@ -62,7 +63,7 @@ class FalkorDBStore:
         # An external server that goes away and comes back is thus reconnected on the next
         # statement, without restarting the service.
         self._graph_name = graph_name
-        self._options = {"password": password, "socket_timeout": timeout,
+        self._options: dict[str, Any] = {"password": password, "socket_timeout": timeout,
                          "socket_connect_timeout": timeout}
         self._connect(host, port)
 
@@ -83,24 +84,27 @@ class FalkorDBStore:
 
     @classmethod
     def from_url(cls, url: str, graph_name: str, timeout: float = 5.0) -> FalkorDBStore:
-        parsed = redis.connection.parse_url(url)
-        return cls(parsed.get("host", "127.0.0.1"), int(parsed.get("port", 6379)), graph_name,
-                   timeout, parsed.get("password"))
+        parts = urlsplit(url)
+        password = unquote(parts.password) if parts.password else None
+        return cls(parts.hostname or "127.0.0.1", parts.port or 6379, graph_name, timeout,
+                   password)
 
     def _run(self, query: str, params: Mapping[str, Any] | None, read_only: bool) -> list[Row]:
         if params and _has_nul(params):
-            raise InvalidInput([FieldProblem("parameter", "text may not contain NUL (\\u0000)")])
+            raise UnstorableText
         try:
             run = self._graph.ro_query if read_only else self._graph.query
-            result = run(query, dict(params or {}))
+            result: Any = run(query, dict(params or {}))
         except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
             raise StoreUnavailable(f"FalkorDB at {self.address} did not answer") from exc
         except ResponseError as exc:
             if "unique constraint violation" in str(exc).lower():
                 raise ConstraintViolation(str(exc)) from exc
             raise
-        names = [column[1] for column in result.header]
-        return [dict(zip(names, row, strict=True)) for row in result.result_set]
+        header: list[list[Any]] = result.header
+        rows: list[list[Any]] = result.result_set
+        names = [str(column[1]) for column in header]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self._run(query, params, read_only=True)
@@ -123,19 +127,21 @@ class FalkorDBStore:
 
     def apply_schema(self) -> list[str]:
         created: list[str] = []
+        graph: Any = self._graph
+        connection: Any = self._db.connection
         for statement in cypher_statements("falkordb"):
-            if self._idempotent(lambda s=statement: self._graph.query(s)):
+            if self._idempotent(partial(graph.query, statement)):
                 created.append(statement)
         for label, prop in unique_constraints():
             command = ("GRAPH.CONSTRAINT", "CREATE", self._graph_name, "UNIQUE", "NODE", label,
                        "PROPERTIES", "1", prop)
-            if self._idempotent(lambda c=command: self._db.connection.execute_command(*c)):
+            if self._idempotent(partial(connection.execute_command, *command)):
                 created.append(" ".join(command))
         log.info("schema.applied", backend=self.backend, created=len(created))
         return created
 
     @staticmethod
-    def _idempotent(action: Any) -> bool:
+    def _idempotent(action: Callable[[], object]) -> bool:
         try:
             action()
         except ResponseError as exc:
@@ -148,7 +154,8 @@ class FalkorDBStore:
 
     def ping(self) -> bool:
         try:
-            return bool(self._db.connection.ping())
+            connection: Any = self._db.connection
+            return bool(connection.ping())
         except (RedisConnectionError, RedisTimeoutError, OSError):
             return False
 

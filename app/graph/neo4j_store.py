@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, LiteralString
 
 import structlog
-from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
+from neo4j import GraphDatabase, Query, RoutingControl
+from neo4j.exceptions import ClientError, ConstraintError, ServiceUnavailable, SessionExpired
 
 from app.graph.port import ConstraintViolation, Row, StoreUnavailable
 from app.graph.schema import cypher_statements
@@ -32,24 +32,33 @@ class Neo4jStore:
 
     def __init__(self, uri: str, user: str, password: str, database: str,
                  timeout: float = 5.0) -> None:
-        self._driver = GraphDatabase.driver(
+        self._driver = GraphDatabase.driver(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
             uri, auth=(user, password), connection_timeout=timeout,
             connection_acquisition_timeout=timeout, max_transaction_retry_time=timeout,
         )
         self._database = database
         self._timeout = timeout
 
-    def _run(self, query: str, params: Mapping[str, Any] | None,
+    def _run(self, query: LiteralString, params: Mapping[str, Any] | None,
              routing: RoutingControl) -> list[Row]:
+        # The statement's own timeout, like FalkorDB's socket timeout: a runaway query costs
+        # ``timeout`` seconds and then StoreUnavailable, on either backend.
+        statement = Query(query, timeout=self._timeout)
         try:
-            records, _, _ = self._driver.execute_query(
-                query, dict(params or {}), database_=self._database, routing_=routing,
+            result: Any = self._driver.execute_query(
+                statement, dict(params or {}), database_=self._database, routing_=routing,
             )
+            records: list[Any] = result.records
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
             raise StoreUnavailable("Neo4j did not answer") from exc
         except ConstraintError as exc:
             raise ConstraintViolation(str(exc)) from exc
-        return [record.data() for record in records]
+        except ClientError as exc:
+            if "TransactionTimedOut" in (exc.code or ""):
+                raise StoreUnavailable(f"Neo4j stopped a statement after {self._timeout:g} s") \
+                    from exc
+            raise
+        return [dict(record.data()) for record in records]
 
     def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self._run(query, params, RoutingControl.READ)
@@ -71,11 +80,11 @@ class Neo4jStore:
             self._run(statement, None, RoutingControl.WRITE)
         self._run("CALL db.awaitIndexes(300)", None, RoutingControl.WRITE)
         log.info("schema.applied", backend=self.backend, statements=len(statements))
-        return statements
+        return [str(s) for s in statements]
 
     def ping(self) -> bool:
         try:
-            self._driver.verify_connectivity()
+            self._driver.verify_connectivity()  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
         except Exception:  # noqa: BLE001 - any failure means "not reachable"
             return False
         return True

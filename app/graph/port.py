@@ -16,6 +16,15 @@ class StoreUnavailable(RuntimeError):
     """The store did not answer (down, unreachable, or slower than the configured timeout)."""
 
 
+class UnstorableText(ValueError):
+    """A value the store cannot hold (FalkorDB's strings end at NUL): refused before anything
+    is written. The API refuses such text at its edge already; this is the store's own guard
+    for every other caller (CLI, seed files)."""
+
+    def __init__(self) -> None:
+        super().__init__("text may not contain NUL (\\u0000)")
+
+
 class ConstraintViolation(RuntimeError):
     """A write broke a uniqueness constraint; nothing of that statement was written."""
 

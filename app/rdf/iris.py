@@ -73,6 +73,10 @@ class Iris:
     def as_text(self) -> Iris:
         return Iris(self.base, str)
 
+    def _mint(self, iri: str) -> URIRef:
+        # as_text() mints plain str (all the N-Triples stream needs); URIRef is a str subclass
+        return self.factory(iri)  # type: ignore[return-value]  (see the comment above)
+
     def entity(self, label: NodeLabel, code: str) -> URIRef:
         if label is NodeLabel.LEVEL and ":" in code:
             framework, _, level = code.partition(":")
@@ -82,23 +86,23 @@ class Iris:
             path = "/".join(_segment(part) for part in identity.parts(code))
         else:
             path = _segment(code)
-        return self.factory(f"{self.base}{KIND_OF[label]}/{path}")  # type: ignore[return-value]
+        return self._mint(f"{self.base}{KIND_OF[label]}/{path}")
 
     def mapping(self, mapping_id: str) -> URIRef:
-        return self.factory(f"{self.base}{MAPPING_KIND}/{_segment(mapping_id)}")  # type: ignore[return-value]
+        return self._mint(f"{self.base}{MAPPING_KIND}/{_segment(mapping_id)}")
 
     def statement(self, rel_type: str, from_code: str, to_code: str) -> URIRef:
         slug = rel_type.lower().replace("_", "-")
-        return self.factory(  # type: ignore[return-value]
+        return self._mint(
             f"{self.base}statement/{slug}/{_segment(from_code)}/{_segment(to_code)}")
 
     def source(self, key: tuple[object, ...]) -> URIRef:
-        return self.factory(f"{self.base}source/{source_digest(key)}")  # type: ignore[return-value]
+        return self._mint(f"{self.base}source/{source_digest(key)}")
 
     def other(self, kind: str, *segments: str) -> URIRef:
         """A resource of one of ``OTHER_KINDS`` (schemes, releases, mapping sets, datasets)."""
         path = "/".join(_segment(s) for s in segments)
-        return self.factory(f"{self.base}{kind}/{path}")  # type: ignore[return-value]
+        return self._mint(f"{self.base}{kind}/{path}")
 
     def path_of(self, iri: str) -> str:
         """The IRI's path below the base (``competency/OPS-P01``), as minted (encoded)."""

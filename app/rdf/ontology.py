@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from functools import lru_cache
+from typing import Any
 
 from rdflib import Graph, URIRef
 
@@ -25,7 +26,7 @@ def ontology_graph() -> Graph:
 def ontology_descriptions() -> tuple[Description, ...]:
     """The ontology grouped by subject, in a stable order."""
     graph = ontology_graph()
-    by_subject: dict = defaultdict(list)
+    by_subject: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
     for s, p, o in sorted(graph):
         by_subject[s].append((p, o))
     return tuple(by_subject.items())

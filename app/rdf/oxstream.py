@@ -16,6 +16,7 @@ import codecs
 import queue
 import threading
 from collections.abc import Iterable, Iterator
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -64,7 +65,8 @@ def serialized(triples: Iterable[ox.Triple], fmt: ox.RdfFormat,
 
     def produce() -> None:
         try:
-            ox.serialize(triples, sink, fmt, prefixes=prefixes)
+            # pyoxigraph writes to any object with write(); it only annotates IO[bytes]
+            ox.serialize(triples, cast(IO[bytes], sink), fmt, prefixes=prefixes)
             sink.flush()
             sink.put(_DONE)
         except _Stopped:
@@ -85,7 +87,7 @@ def serialized(triples: Iterable[ox.Triple], fmt: ox.RdfFormat,
                 break
             if isinstance(item, BaseException):
                 raise item
-            text = decoder.decode(item)  # type: ignore[arg-type]
+            text = decoder.decode(cast(bytes, item))  # the producer puts bytes, _DONE or errors
             if text:
                 yield text
         tail = decoder.decode(b"", final=True)

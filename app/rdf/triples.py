@@ -175,7 +175,8 @@ class Sources:
 def node(label: NodeLabel, props: Mapping[str, Any], iris: Iris, sources: Sources,
          alignments: Mapping[str, list[Pair]] | None = None) -> list[Description]:
     """``alignments`` must be in the same term kind as ``sources.terms``."""
-    t, out = sources.terms, []
+    t = sources.terms
+    out: list[Description] = []
     pairs: list[Pair] = [(t.const(_TYPE), t.const(_CLASS.get(label) or CQF[label.value]))]
     if label in SKOS_TYPE:
         pairs.append((t.const(_TYPE), t.const(SKOS_TYPE[label])))

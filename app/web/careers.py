@@ -19,7 +19,7 @@ from app.api.rate_limit import QUERY
 from app.services.careers.cqf_table import CqfTableService, TableQuestion
 from app.services.careers.paths import CareersService, PlanQuestion
 from app.web.pages import PROFICIENCIES
-from app.web.routes import _attempt, _int, _page, _render, _store
+from app.web.routes import attempt, int_param, page_context, render, store_of
 
 router = APIRouter(include_in_schema=False)
 DATA_LANGS = ("en", "fr")
@@ -31,7 +31,7 @@ def _data_lang(lang: str) -> str:
 
 def _options(request: Request) -> dict[str, Any]:
     state = request.app.state
-    model = state.careers_cache.get(_store(request))
+    model = state.careers_cache.get(store_of(request))
     labels = model.labels
     return {
         "frameworks": sorted((r for (kind, _), r in labels.items()
@@ -77,41 +77,41 @@ def _downloads(frameworks: list[str], administration: str | None, lang: str) -> 
 
 @router.get("/cqf-table", dependencies=[QUERY], response_class=HTMLResponse)
 def cqf_table(request: Request) -> HTMLResponse:
-    context, q = _page(request, "cqf-table"), request.query_params
+    context, q = page_context(request, "cqf-table"), request.query_params
     state = request.app.state
     frameworks = [f for f in q.getlist("fw") if f]
     administration = q.get("administration") or None
     context.update(frameworks=frameworks, administration=administration, answer=None,
                    downloads=_downloads(frameworks, administration, context["lang"]))
-    context["options"] = _attempt(context, lambda: _options(request))
+    context["options"] = attempt(context, lambda: _options(request))
     if context["options"] is not None:
-        service = CqfTableService(_store(request), state.careers_cache, state.mapping_cache,
+        service = CqfTableService(store_of(request), state.careers_cache, state.mapping_cache,
                                   state.cqf_table_memo)
-        context["answer"] = _attempt(context, lambda: service.table(TableQuestion(
+        context["answer"] = attempt(context, lambda: service.table(TableQuestion(
             tuple(frameworks), administration, _data_lang(context["lang"]))))
-    return _render("cqf_table.html", context)
+    return render("cqf_table.html", context)
 
 
 @router.get("/careers", dependencies=[QUERY], response_class=HTMLResponse)
 def careers(request: Request) -> HTMLResponse:
-    context, q = _page(request, "careers"), request.query_params
+    context, q = page_context(request, "careers"), request.query_params
     state = request.app.state
     family, start, target = q.get("family") or "", q.get("from") or "", q.get("to") or ""
     held = {k[2:]: v for k, v in q.multi_items() if k.startswith("h.") and v}
     mode = q.get("mode") if q.get("mode") in ("profile", "competencies") else (
         "competencies" if held else "profile")
-    max_steps = _int(q.get("steps"), 4, 1, 6)
-    min_cov = _int(q.get("min"), 60, 0, 100)
+    max_steps = int_param(q.get("steps"), 4, 1, 6)
+    min_cov = int_param(q.get("min"), 60, 0, 100)
     context.update(family=family, start=start, target=target, max_steps=max_steps,
                    min_cov=min_cov, ladder=None, plan=None, mode=mode, held=held)
-    context["options"] = _attempt(context, lambda: _options(request))
+    context["options"] = attempt(context, lambda: _options(request))
     if context["options"] is None:
-        return _render("careers.html", context)
-    service = CareersService(_store(request), state.careers_cache, state.mapping_cache,
+        return render("careers.html", context)
+    service = CareersService(store_of(request), state.careers_cache, state.mapping_cache,
                              state.careers_memo)
     lang = _data_lang(context["lang"])
     if family:
-        context["ladder"] = _attempt(context, lambda: service.career_path(family, lang))
+        context["ladder"] = attempt(context, lambda: service.career_path(family, lang))
     if target and (mode == "competencies" or start):
         # Held competencies are a start of their own (an empty set is refused by the service,
         # which names the problem on the page).
@@ -119,5 +119,5 @@ def careers(request: Request) -> HTMLResponse:
             target, from_profile=start if mode == "profile" else None,
             competencies=held if mode == "competencies" else None, max_steps=max_steps,
             min_step_coverage=min_cov / 100, lang=lang)
-        context["plan"] = _attempt(context, lambda: service.plan(question))
-    return _render("careers.html", context)
+        context["plan"] = attempt(context, lambda: service.plan(question))
+    return render("careers.html", context)

@@ -1,5 +1,6 @@
 """A service error as the explorer shows it, in the page's language: the domain's error
-classes carry the facts (kind, code, field, message msgid), this module words them.
+classes carry the facts (kind, code, field, message msgid), this module words them; the
+status is the API's (``app.api.problems.problem_of``), so a page and an API answer agree.
 
 A message the catalogues do not hold (a service sentence with values built in) is shown as it
 is, marked ``lang="en"`` so a screen reader reads it in English."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.problems import problem_of
 from app.domain.errors import WHERE_SEPARATOR, DomainError, InvalidInput, NotFound, UnknownKind
 from app.domain.text import N_
 from app.rdf.iris import LABEL_OF
@@ -36,6 +38,7 @@ def _location(t: Translator, location: str) -> str:
 
 def page_error(t: Translator, exc: DomainError) -> dict[str, Any]:
     """``{"status", "detail", "detail_lang", "errors": [{"location", "message", "lang"}]}``."""
+    status = problem_of(exc).status
     if isinstance(exc, InvalidInput):
         detail, detail_lang = _message(t, exc.summary)
         errors = []
@@ -43,15 +46,15 @@ def page_error(t: Translator, exc: DomainError) -> dict[str, Any]:
             message, lang = _message(t, problem.message)
             errors.append({"location": _location(t, problem.location), "message": message,
                            "lang": lang})
-        return {"status": 422, "detail": detail, "detail_lang": detail_lang, "errors": errors}
+        return {"status": status, "detail": detail, "detail_lang": detail_lang, "errors": errors}
     if isinstance(exc, UnknownKind):
         kinds = [t.kind(LABEL_OF[k].value) if k in LABEL_OF else k for k in exc.allowed]
-        return {"status": 404, "detail": t(N_("unknown kind “%(kind)s”; pages exist for: "
+        return {"status": status, "detail": t(N_("unknown kind “%(kind)s”; pages exist for: "
                                               "%(kinds)s"), kind=exc.kind, kinds=t.join(kinds)),
                 "detail_lang": None, "errors": []}
     if isinstance(exc, NotFound):
-        return {"status": 404, "detail": t(N_("Not found: %(kind)s %(code)s"),
+        return {"status": status, "detail": t(N_("Not found: %(kind)s %(code)s"),
                                            kind=t.kind(exc.kind), code=exc.code),
                 "detail_lang": None, "errors": []}
     detail, detail_lang = _message(t, str(exc))
-    return {"status": 400, "detail": detail, "detail_lang": detail_lang, "errors": []}
+    return {"status": status, "detail": detail, "detail_lang": detail_lang, "errors": []}

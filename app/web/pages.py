@@ -56,7 +56,7 @@ def country_groups(frameworks: list[dict[str, Any]],
     by_country: dict[str | None, list[dict[str, Any]]] = {}
     for framework in frameworks:
         by_country.setdefault(framework["attributes"].get("country"), []).append(framework)
-    groups = [{"country": code, "name": country_name(code),
+    groups: list[dict[str, Any]] = [{"country": code, "name": country_name(code),
                "frameworks": sorted(items, key=lambda f: f["code"])}
               for code, items in by_country.items() if code]
     groups.sort(key=lambda g: (str(g["name"]).casefold(), g["country"]))
@@ -169,10 +169,10 @@ def coverage_answer(store: GraphStore, programme: str, include_proposed: bool) -
     courses += [c for theme in report.get("themes_2019", []) for c in theme.get("courses", [])]
     for course in courses:
         course.setdefault("kind", "Course")
-    programme = report["programme"]
-    programme["level_ref"] = {"kind": "Level", "code": programme["level"]} \
-        if programme.get("level") else None
-    localise(store, courses + ([programme["level_ref"]] if programme["level_ref"] else []))
+    studied: dict[str, Any] = report["programme"]
+    studied["level_ref"] = {"kind": "Level", "code": studied["level"]} \
+        if studied.get("level") else None
+    localise(store, courses + ([studied["level_ref"]] if studied["level_ref"] else []))
     return report
 
 

@@ -16,10 +16,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2.runtime import Context
 
+from app.api.problems import INTERNAL, problem_of
 from app.api.rate_limit import LOOKUP, QUERY
-from app.domain.errors import DomainError, NotFound, UnknownKind
+from app.domain.errors import DomainError, FieldProblem, InvalidInput, NotFound, UnknownKind
 from app.graph.labels import CATALOGUE_LABELS, NodeLabel
-from app.graph.port import GraphStore, StoreUnavailable
+from app.graph.port import GraphStore, StoreUnavailable, UnstorableText
 from app.rdf.iris import parse_path
 from app.services.careers.portability import PortabilityQuestion, PortabilityService
 from app.services.catalog.reads import CatalogService
@@ -69,7 +70,7 @@ T = TypeVar("T")
 
 # --- rendering ------------------------------------------------------------------------------
 
-def _store(request: Request) -> GraphStore:
+def store_of(request: Request) -> GraphStore:
     return request.app.state.runtime.store
 
 
@@ -96,7 +97,7 @@ def _language_switch(request: Request, languages: Languages, lang: str) -> list[
     return links
 
 
-def _page(request: Request, view: str) -> dict[str, Any]:
+def page_context(request: Request, view: str) -> dict[str, Any]:
     """What every page needs: language, translator, link builders, the language switch (the
     same URL, same state, other languages)."""
     languages = _languages(request)
@@ -114,30 +115,32 @@ def _entity_href(kind: str, code: str | None, lang: str) -> str | None:
     return urls.with_query(path, lang) if path else None
 
 
-def _attempt(context: dict[str, Any], build: Callable[[], T]) -> T | None:
+def attempt(context: dict[str, Any], build: Callable[[], T]) -> T | None:
     """Runs ``build``; an error is recorded in the context (shown as a message), not raised."""
     t = context["t"]
     try:
         return build()
     except DomainError as exc:
         context["error"] = page_error(t, exc)
-    except StoreUnavailable:
-        context["error"] = {"status": 503, "errors": [],
+    except UnstorableText as exc:
+        context["error"] = page_error(t, InvalidInput([FieldProblem("q", str(exc))]))
+    except StoreUnavailable as exc:
+        context["error"] = {"status": problem_of(exc).status, "errors": [],
                             "detail": t(N_("The graph store did not answer; retry shortly."))}
     except Exception:  # noqa: BLE001 - logged; the page says only that the service failed
         log.exception("web.page.failed", path=context["request"].url.path)
-        context["error"] = {"status": 500, "errors": [], "detail": t(
+        context["error"] = {"status": INTERNAL.status, "errors": [], "detail": t(
             N_("The service failed to answer; the error was logged. Try again later."))}
     return None
 
 
-def _render(template: str, context: dict[str, Any]) -> HTMLResponse:
+def render(template: str, context: dict[str, Any]) -> HTMLResponse:
     status = context["error"]["status"] if context.get("error") else 200
     return templates.TemplateResponse(context["request"], template, context,
                                       status_code=status)
 
 
-def _int(value: str | None, default: int, low: int, high: int) -> int:
+def int_param(value: str | None, default: int, low: int, high: int) -> int:
     try:
         return min(max(int(value or default), low), high)
     except ValueError:
@@ -148,82 +151,83 @@ def _int(value: str | None, default: int, low: int, high: int) -> int:
 
 @router.get("/", dependencies=[LOOKUP], response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    return _render("home.html", _page(request, "home"))
+    return render("home.html", page_context(request, "home"))
 
 
 @router.get("/equivalence", dependencies=[QUERY], response_class=HTMLResponse)
 def equivalence(request: Request) -> HTMLResponse:
-    context, q = _page(request, "equivalence"), request.query_params
-    store = _store(request)
+    context, q = page_context(request, "equivalence"), request.query_params
+    store = store_of(request)
     start, target = q.get("from") or "", q.get("to") or None
-    depth, proposed = _int(q.get("depth"), 3, 1, 5), q.get("proposed") == "1"
+    depth, proposed = int_param(q.get("depth"), 3, 1, 5), q.get("proposed") == "1"
     context.update(start=start, target=target, depth=depth, proposed=proposed, answer=None,
                    no_equivalence=pages.NO_EQUIVALENCE, proposed_notice=PROPOSED_NOTICE)
     t, lang = context["t"], context["lang"]
     context["svg_ladder"] = lambda data: pages.ladder_drawing(
         data, t, lambda lv: _entity_href("Level", lv["code"], lang))
-    options = _attempt(context, lambda: pages.equivalence_options(CatalogService(store),
+    options = attempt(context, lambda: pages.equivalence_options(CatalogService(store),
                                                                   t.country))
     context["options"] = options
     if options is not None and start:
-        context["answer"] = _attempt(context, lambda: pages.equivalence_answer(
+        context["answer"] = attempt(context, lambda: pages.equivalence_answer(
             store, request.app.state.mapping_cache, options, start, target, depth, proposed))
-    return _render("equivalence.html", context)
+    return render("equivalence.html", context)
 
 
 @router.get("/portability", dependencies=[QUERY], response_class=HTMLResponse)
 def portability(request: Request) -> HTMLResponse:
-    context, q = _page(request, "portability"), request.query_params
-    store, state = _store(request), request.app.state
+    context, q = page_context(request, "portability"), request.query_params
+    store, state = store_of(request), request.app.state
     held = {k[2:]: v for k, v in q.multi_items() if k.startswith("h.") and v}
     mode = q.get("mode") or ("competencies" if held else "profile")
     question = PortabilityQuestion(
         from_profile=(q.get("profile") or None) if mode == "profile" else None,
         competencies=held if mode == "competencies" else None,
         administration=q.get("administration") or None,
-        min_coverage=_int(q.get("min"), 0, 0, 100) / 100, limit=_int(q.get("limit"), 10, 1, 50),
+        min_coverage=int_param(q.get("min"), 0, 0, 100) / 100,
+        limit=int_param(q.get("limit"), 10, 1, 50),
         with_training=q.get("training", "1") == "1")
     asked = bool(question.from_profile or question.competencies)
     context.update(mode=mode, held=held, question=question, answer=None, asked=asked)
-    context["options"] = _attempt(context, lambda: pages.portability_options(
+    context["options"] = attempt(context, lambda: pages.portability_options(
         CatalogService(store)))
     if context["options"] is not None and asked:
         service = PortabilityService(store, state.candidate_cache, state.mapping_cache,
                                      state.offer_cache)
-        context["answer"] = _attempt(context, lambda: pages.localise_portability(
+        context["answer"] = attempt(context, lambda: pages.localise_portability(
             store, service.portability(question)))
-    return _render("portability.html", context)
+    return render("portability.html", context)
 
 
 @router.get("/coverage", dependencies=[QUERY], response_class=HTMLResponse)
 def coverage(request: Request) -> HTMLResponse:
-    context, q = _page(request, "coverage"), request.query_params
-    store = _store(request)
+    context, q = page_context(request, "coverage"), request.query_params
+    store = store_of(request)
     programme, proposed = q.get("programme") or "", q.get("proposed") == "1"
     context.update(programme=programme, proposed=proposed, answer=None, texts=coverage_text)
-    context["programmes"] = _attempt(context, lambda: pages.all_items(
+    context["programmes"] = attempt(context, lambda: pages.all_items(
         CatalogService(store), NodeLabel.PROGRAMME))
-    context["institutions"] = {i["code"]: i for i in _attempt(context, lambda: pages.all_items(
+    context["institutions"] = {i["code"]: i for i in attempt(context, lambda: pages.all_items(
         CatalogService(store), NodeLabel.INSTITUTION)) or []}
     if context["programmes"] is not None and programme:
-        context["answer"] = _attempt(context, lambda: pages.coverage_answer(
+        context["answer"] = attempt(context, lambda: pages.coverage_answer(
             store, programme, proposed))
-    return _render("coverage.html", context)
+    return render("coverage.html", context)
 
 
 @router.get("/search", dependencies=[LOOKUP], response_class=HTMLResponse)
 def search(request: Request) -> HTMLResponse:
-    context, q = _page(request, "search"), request.query_params
-    store = _store(request)
+    context, q = page_context(request, "search"), request.query_params
+    store = store_of(request)
     text, kind_name = (q.get("q") or "").strip(), q.get("kind") or ""
     kind = NodeLabel(kind_name) if kind_name in {k.value for k in CATALOGUE_LABELS} else None
     context.update(q=text, kind=kind.value if kind else "", kinds=explore.KINDS, answer=None,
                    listing=None)
     if text:
-        context["answer"] = _attempt(context, lambda: explore.search(store, text, kind))
+        context["answer"] = attempt(context, lambda: explore.search(store, text, kind))
     elif kind:
-        context["listing"] = _attempt(context, lambda: explore.browse(store, kind))
-    return _render("search.html", context)
+        context["listing"] = attempt(context, lambda: explore.browse(store, kind))
+    return render("search.html", context)
 
 
 @router.get("/entity/{kind}/{rest:path}", dependencies=[LOOKUP], response_class=HTMLResponse)
@@ -237,10 +241,10 @@ def entity_page(kind: str, rest: str, request: Request) -> HTMLResponse:
     except ValueError:
         label, code, problem = None, rest, NotFound(kind, rest)
     if label is None or problem is not None:
-        context = _page(request, "search")
+        context = page_context(request, "search")
         context["error"] = page_error(context["t"], problem or NotFound(kind, rest))
         context.update(detail=None, label=None, code=rest)
-        return _render("entity.html", context)
+        return render("entity.html", context)
     return render_entity_page(request, label, code)
 
 
@@ -248,10 +252,10 @@ def render_entity_page(request: Request, label: NodeLabel, code: str) -> HTMLRes
     """The HTML page of one catalogue entity (relationships, neighbourhood graph, sources).
     Callable from any route that has a label and a code, e.g. the ``/id/...`` HTML
     representation."""
-    context = _page(request, "search")
+    context = page_context(request, "search")
     context.update(label=label, code=code, detail=None,
                    iri=urls.id_path(label, code), api=urls.api_path(label, code))
-    detail = _attempt(context, lambda: explore.entity(_store(request), label, code))
+    detail = attempt(context, lambda: explore.entity(store_of(request), label, code))
     if detail is not None:
         t, lang = context["t"], context["lang"]
         context["detail"] = detail
@@ -260,4 +264,4 @@ def render_entity_page(request: Request, label: NodeLabel, code: str) -> HTMLRes
              "relation": t.relation(n["relation"]),
              "href": _entity_href(n["kind"], n["code"], lang)}
             for n in explore.neighbours(detail)])
-    return _render("entity.html", context)
+    return render("entity.html", context)

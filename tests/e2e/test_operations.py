@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 
 from app import runtime as runtime_mod
 from app.domain.identity import course_key
-from app.graph.embedded import PidRecord, _free_loopback_port, pid_alive
+from app.graph.embedded import PidRecord, free_loopback_port, pid_alive
 from app.graph.labels import NodeLabel
 from app.main import create_app
 from app.rdf.iris import Iris
@@ -89,7 +89,7 @@ def _wait_ready(served: Served, timeout: float = 120) -> None:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data_dir = tmp_path_factory.mktemp("ops-data")
-    port = _free_loopback_port()
+    port = free_loopback_port()
     env = {**os.environ, "CQF_DATA_DIR": str(data_dir), "CQF_PORT": str(port),
            "CQF_RELEASES_DIR": str(data_dir / "releases"), "CQF_LOG_LEVEL": "WARNING",
            "CQF_LOG_JSON": "true", "CQF_ENV": "development"}
@@ -180,7 +180,7 @@ def test_every_documented_cli_command_runs_beside_the_live_service(served: Serve
     served.still_serving("db stop")
 
     started = time.monotonic()
-    second = served.cli("serve", "--port", str(_free_loopback_port()), expect=1)
+    second = served.cli("serve", "--port", str(free_loopback_port()), expect=1)
     said = " ".join((second.stdout + second.stderr).split())
     assert str(served.data_dir / "falkordb") in said.replace(" ", "") or "falkordb" in said
     assert f"pid {served.process.pid}" in said

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from app.graph.embedded import EmbeddedFalkorDB, _free_loopback_port
+from app.graph.embedded import EmbeddedFalkorDB, free_loopback_port
 from app.graph.falkordb_store import FalkorDBStore
 from app.services.access.keys import create_key
 
@@ -107,7 +107,7 @@ def _pin_workers(port: int, pids: list[int]) -> dict[int, Worker]:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[Worker], dict]]:
     data_dir = tmp_path_factory.mktemp("workers")
-    port = _free_loopback_port()
+    port = free_loopback_port()
     env = {**os.environ, "CQF_DATA_DIR": str(data_dir), "CQF_PORT": str(port),
            "CQF_MAPPING_CACHE_SECONDS": str(REFRESH_SECONDS), "CQF_LOG_LEVEL": "WARNING",
            "CQF_RATE_LIMIT_ENABLED": "false"}

@@ -16,7 +16,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from app.graph.embedded import _free_loopback_port
+from app.graph.embedded import free_loopback_port
 from tests.faults.test_service_killed import _wait_ready
 
 PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -29,7 +29,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``cqf serve`` on a fresh embedded store (seeded on start), with release 1.0.0 made by
     ``cqf release`` beside it; yields the service's root URL."""
     root = tmp_path_factory.mktemp("sparql-served")
-    port = _free_loopback_port()
+    port = free_loopback_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "CQF_DATA_DIR": str(root / "data"), "CQF_PORT": str(port),
            "CQF_RELEASES_DIR": str(root / "releases"), "CQF_BASE_IRI": f"{base}/id/",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from app.graph.embedded import PidRecord, _free_loopback_port, pid_alive
+from app.graph.embedded import PidRecord, free_loopback_port, pid_alive
 from app.graph.falkordb_store import FalkorDBStore
 
 MARKER = "MERGE (:Framework {code: 'SERVICE-KILL-MARKER', name: 'acknowledged before the kill'})"
@@ -48,7 +48,7 @@ def _wait_dead(pid: int, timeout: float = 10) -> bool:
 
 
 def test_killed_service_leaves_no_orphan_and_restarts_cleanly(tmp_path: Path) -> None:
-    port = _free_loopback_port()
+    port = free_loopback_port()
     base = f"http://127.0.0.1:{port}"
     pid_file = tmp_path / "falkordb" / "falkordb.pid"
     first = _serve(tmp_path, port)

@@ -17,11 +17,11 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from app.api.middleware.body_limit import BodyLimitMiddleware
-from app.api.middleware.service import ServiceMiddleware
+from app.api.middleware.service import RequestObserver, ServiceMiddleware
 from app.settings import Settings
 
 
-def install(app: FastAPI, settings: Settings, metrics: object | None,
+def install(app: FastAPI, settings: Settings, metrics: RequestObserver | None,
             on_write: Callable[[], None] | None) -> None:
     """``add_middleware`` puts each new middleware outside the previous ones, so they are
     added innermost first."""

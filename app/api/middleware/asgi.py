@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from starlette.types import Scope, Send
 
-from app.api.problems import MEDIA_TYPE, PROBLEM_BASE
+from app.api.problems import MEDIA_TYPE, Problem, body_bytes
 
 
 def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key == name:
-            return value.decode("latin-1")
+            return str(value.decode("latin-1"))
     return None
 
 
-async def send_problem(send: Send, scope: Scope, status: int, slug: str, title: str,
-                       detail: str, headers: dict[str, str] | None = None,
-                       **extra: Any) -> None:
+async def send_problem(send: Send, scope: Scope, found: Problem) -> None:
     """Answer with RFC 9457 problem+json before (or instead of) the app."""
-    body = json.dumps({"type": PROBLEM_BASE + slug, "title": title, "status": status,
-                       "detail": detail, "instance": scope.get("path", ""), **extra}).encode()
+    body = body_bytes(found, scope.get("path", ""))
     raw = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
-    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
+    raw += [(k.lower().encode(), v.encode()) for k, v in found.headers.items()]
+    await send({"type": "http.response.start", "status": found.status, "headers": raw})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -33,7 +27,7 @@ def route_template(scope: Scope) -> str | None:
     """The matched route's full path template (``/api/v1/frameworks/{code}``), or None.
     FastAPI keeps an included router's routes relative to it: add the include prefix."""
     route = scope.get("route")
-    path = getattr(route, "path", None)
+    path: str | None = getattr(route, "path", None)
     if path is None:
         return None
     included = scope.get("fastapi", {}).get("included_router")

@@ -11,6 +11,8 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware.asgi import header, send_problem
+from app.api.problems import problem_of
+from app.domain.errors import PayloadTooLarge
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 UPLOAD_SUFFIX = ":bulk"
@@ -74,6 +76,5 @@ async def limited(app: ASGIApp, scope: Scope, receive: Receive, send: Send, limi
 
 
 async def _refuse(send: Send, scope: Scope, limit: int) -> None:
-    await send_problem(send, scope, 413, "payload-too-large", "Payload too large",
-                       f"the request body exceeds the limit of {limit} bytes",
-                       limit=f"{limit} bytes")
+    await send_problem(send, scope, problem_of(PayloadTooLarge(f"{limit} bytes",
+                                                              "the request body")))

@@ -26,18 +26,19 @@ will be emitted.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
+from typing import Protocol
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.middleware.asgi import header, route_template
+from app.api.middleware.asgi import header, route_template, send_problem
 from app.api.middleware.body_limit import WRITE_METHODS, limited
+from app.api.problems import INTERNAL
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 STRICT_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -54,10 +55,6 @@ ALWAYS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-ref
 QUERIES = re.compile(r"^/api/v1/(portability|career-plans|sparql)$|^/sparql$")
 UNMATCHED = "<unmatched>"
 
-INTERNAL_ERROR = json.dumps({
-    "type": "https://cqf-graph.org/problems/internal-error", "title": "Internal error",
-    "status": 500, "detail": "the service failed to answer; the error was logged",
-}).encode()
 
 
 def request_id_of(scope: Scope) -> str:
@@ -77,8 +74,14 @@ def security_headers(raw: list[tuple[bytes, bytes]], path: str) -> None:
         raw.append((b"content-security-policy", csp.encode()))
 
 
+class RequestObserver(Protocol):
+    """Where answered requests are counted (``app.api.metrics.Metrics``)."""
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None: ...
+
+
 class ServiceMiddleware:
-    def __init__(self, app: ASGIApp, *, metrics: object | None = None,
+    def __init__(self, app: ASGIApp, *, metrics: RequestObserver | None = None,
                  limit_bodies: bool = True, max_bytes: int = 1024 * 1024,
                  max_upload_bytes: int = 10 * 1024 * 1024,
                  on_write: Callable[[], None] | None = None) -> None:
@@ -127,12 +130,7 @@ class ServiceMiddleware:
                 if responded:
                     raise
                 self.log.exception("request.failed", path=path)
-                await send_with_headers({"type": "http.response.start", "status": 500,
-                                         "headers": [
-                                             (b"content-type", b"application/problem+json"),
-                                             (b"content-length",
-                                              str(len(INTERNAL_ERROR)).encode())]})
-                await send_with_headers({"type": "http.response.body", "body": INTERNAL_ERROR})
+                await send_problem(send_with_headers, scope, INTERNAL)
             finally:
                 self._after(scope, status, started, writes)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.domain.portability import CoverageReport, TargetRequirements, coverage
-from app.domain.portability.scoring import _CREDIT
+from app.domain.portability.scoring import CREDIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ def rank_successors(target: TargetRequirements, index: HolderIndex, *, limit: in
     for code, required in target.requirements.items():
         r = int(required)
         for pos, held in index._postings.get(code, ()):
-            units[pos] = units.get(pos, 0) + _CREDIT[held][r]
+            units[pos] = units.get(pos, 0) + CREDIT[held][r]
             if held >= r:
                 met[pos] = met.get(pos, 0) + 1
     n = len(target.requirements)

@@ -27,7 +27,7 @@ class CaseError(Exception):
 
     status: int
     description: str
-    problems: list[tuple[str, Minor]] = field(default_factory=list)
+    problems: list[tuple[str, Minor]] = field(default_factory=list[tuple[str, Minor]])
 
     def __str__(self) -> str:
         return self.description

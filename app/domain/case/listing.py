@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from app.domain.case.errors import CaseError, Minor
 
@@ -35,8 +35,9 @@ class Predicate:
     value: str
 
     def holds(self, record: Record) -> bool:
-        value = record.get(self.field)
-        values = value if isinstance(value, list) else [] if value is None else [value]
+        value: Any = record.get(self.field)
+        values = (cast(list[Any], value) if isinstance(value, list) else [] if value is None
+                  else [value])
         return any(_compare(str(v), self.op, self.value) for v in values
                    if not isinstance(v, dict))
 
@@ -72,10 +73,10 @@ class ListQuery:
         """The page of records this query selects, and how many the filter kept."""
         kept = [r for r in records if self.filter is None or self.filter.holds(r)]
         if self.sort is not None:
-            present = [r for r in kept if _sortable(r.get(self.sort)) is not None]
-            absent = [r for r in kept if _sortable(r.get(self.sort)) is None]
-            present.sort(key=lambda r: _sortable(r.get(self.sort)) or "",
-                         reverse=self.descending)
+            field = self.sort
+            present = [r for r in kept if _sortable(r.get(field)) is not None]
+            absent = [r for r in kept if _sortable(r.get(field)) is None]
+            present.sort(key=lambda r: _sortable(r.get(field)) or "", reverse=self.descending)
             kept = present + absent  # records without the field come last either way
         elif self.descending:
             kept = kept[::-1]
@@ -87,11 +88,10 @@ class ListQuery:
 
 
 def _sortable(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("title")
-    return None if value is None else str(value)
+    first: Any = cast(list[Any], value)[0] if isinstance(value, list) and value else (
+        None if isinstance(value, list) else value)
+    shown: Any = cast(dict[str, Any], first).get("title") if isinstance(first, dict) else first
+    return None if shown is None else str(shown)
 
 
 def _integer(name: str, raw: str | None, default: int, least: int,

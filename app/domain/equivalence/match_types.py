@@ -52,7 +52,7 @@ _E, _C, _B, _N, _R = (
     MatchType.RELATED,
 )
 
-_STRENGTH: dict[MatchType, int] = {_E: 4, _C: 3, _B: 2, _N: 2, _R: 1}
+STRENGTH: dict[MatchType, int] = {_E: 4, _C: 3, _B: 2, _N: 2, _R: 1}
 _INVERSE: dict[MatchType, MatchType] = {_E: _E, _C: _C, _B: _N, _N: _B, _R: _R}
 
 
@@ -73,14 +73,14 @@ def _composition_table() -> dict[tuple[MatchType, MatchType], MatchType]:
     return table
 
 
-_COMPOSE = _composition_table()
+COMPOSE = _composition_table()
 
 # t -> the types u such that, whatever follows, a path of type t stays at least as strong as a
 # path of type u (exact beats all; close beats all but exact; broad, narrow beat related).
-_AT_LEAST_AS_STRONG: dict[MatchType, frozenset[MatchType]] = {
+AT_LEAST_AS_STRONG: dict[MatchType, frozenset[MatchType]] = {
     t: frozenset(
         u for u in MatchType
-        if all(_STRENGTH[_COMPOSE[t, x]] >= _STRENGTH[_COMPOSE[u, x]] for x in MatchType)
+        if all(STRENGTH[COMPOSE[t, x]] >= STRENGTH[COMPOSE[u, x]] for x in MatchType)
     )
     for t in MatchType
 }
@@ -88,7 +88,7 @@ _AT_LEAST_AS_STRONG: dict[MatchType, frozenset[MatchType]] = {
 
 def strength(t: MatchType) -> int:
     """exact 4 > close 3 > broad = narrow 2 > related 1."""
-    return _STRENGTH[MatchType(t)]
+    return STRENGTH[MatchType(t)]
 
 
 def invert(t: MatchType) -> MatchType:
@@ -98,18 +98,18 @@ def invert(t: MatchType) -> MatchType:
 
 def compose(a: MatchType, b: MatchType) -> MatchType:
     """The type of ``A --a--> B --b--> C`` read from A to C (table in the module docstring)."""
-    return _COMPOSE[MatchType(a), MatchType(b)]
+    return COMPOSE[MatchType(a), MatchType(b)]
 
 
 def compose_all(types: Iterable[MatchType]) -> MatchType:
     """Compose a chain of types; the empty chain is ``exactMatch`` (a level is itself)."""
     result = _E
     for t in types:
-        result = _COMPOSE[result, MatchType(t)]
+        result = COMPOSE[result, MatchType(t)]
     return result
 
 
-def _clamp(confidence: float | None) -> float:
+def clamp(confidence: float | None) -> float:
     if confidence is None or math.isnan(confidence):
         return 0.0
     return min(1.0, max(0.0, float(confidence)))
@@ -117,13 +117,13 @@ def _clamp(confidence: float | None) -> float:
 
 def compose_confidence(a: float | None, b: float | None) -> float:
     """Confidence of two links in a row: the product (each clamped to 0..1, None as 0)."""
-    return _clamp(a) * _clamp(b)
+    return clamp(a) * clamp(b)
 
 
 def path_confidence(confidences: Iterable[float | None]) -> float:
     result = 1.0
     for c in confidences:
-        result *= _clamp(c)
+        result *= clamp(c)
     return result
 
 

@@ -9,11 +9,11 @@ from threading import Lock
 from typing import Literal, NamedTuple
 
 from app.domain.equivalence.match_types import (
-    _STRENGTH,
+    STRENGTH,
     Direction,
     MatchType,
     ReviewStatus,
-    _clamp,
+    clamp,
     framework_of,
     invert,
 )
@@ -92,7 +92,7 @@ class Equivalence:
 
     @property
     def rank_key(self) -> tuple[int, float, int, tuple[str, ...]]:
-        return _rank_key(self.match_type, self.confidence, self.hops, _ids(self.path))
+        return rank_key(self.match_type, self.confidence, self.hops, ids_of(self.path))
 
 
 @dataclass(frozen=True)
@@ -118,21 +118,21 @@ class EquivalenceResult:
         return bool(self.equivalences)
 
 
-def _ids(steps: Iterable[Step]) -> tuple[str, ...]:
+def ids_of(steps: Iterable[Step]) -> tuple[str, ...]:
     return tuple(s.edge.id for s in steps)
 
 
-def _rank_key(
+def rank_key(
     t: MatchType, confidence: float, hops: int, ids: tuple[str, ...]
 ) -> tuple[int, float, int, tuple[str, ...]]:
     """Smaller is better: strength desc, confidence desc, hops asc, edge ids asc."""
-    return (-_STRENGTH[t], -round(confidence, 9), hops, ids)
+    return (-STRENGTH[t], -round(confidence, 9), hops, ids)
 
 
 # --------------------------------------------------------------------------- index
 
 
-class _Arc(NamedTuple):
+class Arc(NamedTuple):
     """An edge seen from one of its ends."""
 
     step: Step
@@ -158,7 +158,7 @@ class MappingIndex:
 
     def __init__(self, edges: Sequence[MappingEdge]) -> None:
         self.edges: dict[str, MappingEdge] = {}
-        arcs: dict[bool, defaultdict[str, list[_Arc]]] = {
+        arcs: dict[bool, defaultdict[str, list[Arc]]] = {
             False: defaultdict(list),
             True: defaultdict(list),
         }
@@ -178,14 +178,14 @@ class MappingIndex:
                     continue
                 fwd = Step(edge, "forward", edge.match_type)
                 back = Step(edge, "backward", invert(edge.match_type))
-                conf = _clamp(edge.confidence)
+                conf = clamp(edge.confidence)
                 arcs[include_proposed][edge.source].append(
-                    _Arc(fwd, edge.target, framework_of(edge.target), conf)
+                    Arc(fwd, edge.target, framework_of(edge.target), conf)
                 )
                 arcs[include_proposed][edge.target].append(
-                    _Arc(back, edge.source, framework_of(edge.source), conf)
+                    Arc(back, edge.source, framework_of(edge.source), conf)
                 )
-        self._arcs: dict[bool, dict[str, tuple[_Arc, ...]]] = {
+        self._arcs: dict[bool, dict[str, tuple[Arc, ...]]] = {
             k: {level: tuple(a) for level, a in v.items()} for k, v in arcs.items()
         }
         self._frameworks: dict[bool, dict[str, frozenset[str]]] = {}
@@ -201,7 +201,7 @@ class MappingIndex:
     def from_edges(cls, edges: Iterable[MappingEdge]) -> MappingIndex:
         return cls(list(edges))
 
-    def arcs(self, level: str, include_proposed: bool = False) -> tuple[_Arc, ...]:
+    def arcs(self, level: str, include_proposed: bool = False) -> tuple[Arc, ...]:
         """The counted edges at ``level``, each as the step that walks away from it."""
         return self._arcs[include_proposed].get(level, ())
 

@@ -9,12 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from app.domain.equivalence.match_types import (
-    _B,
-    _C,
-    _COMPOSE,
-    _E,
-    _N,
-    _R,
+    COMPOSE,
     ContradictionReason,
     MatchType,
     compose_all,
@@ -22,7 +17,13 @@ from app.domain.equivalence.match_types import (
     path_confidence,
     strength,
 )
-from app.domain.equivalence.paths import MappingEdge, MappingIndex, Step, _Arc, _ids, _rank_key
+from app.domain.equivalence.paths import Arc, MappingEdge, MappingIndex, Step, ids_of, rank_key
+
+_B = MatchType.BROAD
+_C = MatchType.CLOSE
+_E = MatchType.EXACT
+_N = MatchType.NARROW
+_R = MatchType.RELATED
 
 # --------------------------------------------------------------------------- quality
 
@@ -97,10 +98,10 @@ class FanOut:
 
 @dataclass(frozen=True)
 class QualityReport:
-    unmapped: list[UnmappedLevel] = field(default_factory=list)
-    contradictory_exact: list[ExactContradiction] = field(default_factory=list)
-    cycles: list[FrameworkCycle] = field(default_factory=list)
-    fan_out: list[FanOut] = field(default_factory=list)
+    unmapped: list[UnmappedLevel] = field(default_factory=list[UnmappedLevel])
+    contradictory_exact: list[ExactContradiction] = field(default_factory=list[ExactContradiction])
+    cycles: list[FrameworkCycle] = field(default_factory=list[FrameworkCycle])
+    fan_out: list[FanOut] = field(default_factory=list[FanOut])
 
     @property
     def defect_count(self) -> int:
@@ -180,7 +181,7 @@ def _contradictory_exact(index: MappingIndex, inc: bool) -> list[ExactContradict
 def _fan_out(index: MappingIndex, inc: bool) -> list[FanOut]:
     found: list[FanOut] = []
     for level in _all_levels(index, inc):
-        groups: defaultdict[str, list[_Arc]] = defaultdict(list)
+        groups: defaultdict[str, list[Arc]] = defaultdict(list)
         for arc in index.arcs(level, inc):
             if arc.step.walked_type in (_E, _C, _B) and arc.to_framework != framework_of(level):
                 groups[arc.to_framework].append(arc)
@@ -238,7 +239,7 @@ def _cycle_witnesses(
         if hops >= depth:
             continue
         for arc in index.arcs(state[0], inc):
-            t = _COMPOSE[state[1], arc.step.walked_type]
+            t = COMPOSE[state[1], arc.step.walked_type]
             if t is _R or arc.to == start:
                 continue
             if arc.to_framework == framework:
@@ -249,9 +250,9 @@ def _cycle_witnesses(
                 parent[nxt] = (state, arc.step)
                 queue.append((nxt, hops + 1))
     return {
-        other: min(paths, key=lambda p: _rank_key(compose_all(s.walked_type for s in p),
+        other: min(paths, key=lambda p: rank_key(compose_all(s.walked_type for s in p),
                                                   path_confidence(s.edge.confidence for s in p),
-                                                  len(p), _ids(p)))
+                                                  len(p), ids_of(p)))
         for other, paths in reached.items()
     }
 
@@ -303,4 +304,4 @@ def _cycles(
 
 
 def _cycle_rank(c: FrameworkCycle) -> tuple[int, float, int, tuple[str, ...]]:
-    return _rank_key(c.match_type, c.confidence, len(c.path), _ids(c.path))
+    return rank_key(c.match_type, c.confidence, len(c.path), ids_of(c.path))

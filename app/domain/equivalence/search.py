@@ -7,9 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from app.domain.equivalence.match_types import (
-    _AT_LEAST_AS_STRONG,
-    _COMPOSE,
-    _E,
+    AT_LEAST_AS_STRONG,
+    COMPOSE,
     DEFAULT_DEPTH,
     DEFAULT_MAX_PATHS,
     MAX_DEPTH,
@@ -20,15 +19,17 @@ from app.domain.equivalence.match_types import (
     framework_of,
 )
 from app.domain.equivalence.paths import (
+    Arc,
     Equivalence,
     EquivalenceResult,
     MappingIndex,
     NoEquivalence,
     Step,
-    _Arc,
-    _rank_key,
+    rank_key,
 )
 from app.domain.equivalence.trust import order_by_trust
+
+_E = MatchType.EXACT
 
 # --------------------------------------------------------------------------- search
 
@@ -47,16 +48,16 @@ class _Partial:
         self.steps = steps
         self.ids = ids
         self.frameworks = frameworks
-        self.key = _rank_key(match_type, confidence, len(steps), ids)
+        self.key = rank_key(match_type, confidence, len(steps), ids)
 
     @property
     def hops(self) -> int:
         return len(self.steps)
 
-    def extend(self, arc: _Arc) -> _Partial:
+    def extend(self, arc: Arc) -> _Partial:
         return _Partial(
             arc.to,
-            _COMPOSE[self.match_type, arc.step.walked_type],
+            COMPOSE[self.match_type, arc.step.walked_type],
             self.confidence * arc.confidence,
             (*self.steps, arc.step),
             (*self.ids, arc.step.edge.id),
@@ -65,7 +66,7 @@ class _Partial:
 
     def dominates(self, other: _Partial) -> bool:
         """Every extension of ``other`` is a valid extension of ``self`` that ranks ahead."""
-        if (other.match_type not in _AT_LEAST_AS_STRONG[self.match_type]
+        if (other.match_type not in AT_LEAST_AS_STRONG[self.match_type]
                 or not self.frameworks <= other.frameworks):
             return False
         if self.key[1] > other.key[1] or self.hops > other.hops:  # key[1] = -confidence

@@ -11,9 +11,9 @@ follow the same key (then the level's ordinal and code, so the order is total).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from app.domain.equivalence.match_types import _STRENGTH, MatchType, framework_of
+from app.domain.equivalence.match_types import STRENGTH, MatchType, framework_of
 from app.domain.equivalence.paths import Step
 
 EVIDENCE_RANK: dict[str, int] = {"verified": 2, "unverified": 1, "illustrative": 0}
@@ -42,12 +42,15 @@ def weakest_evidence(steps: Iterable[Step]) -> str:
 def trust_key(match_type: MatchType, evidence: str, confidence: float,
               hops: int) -> tuple[int, int, float, int]:
     """Smaller is more trusted (see the module docstring)."""
-    return (-_STRENGTH[match_type], -EVIDENCE_RANK.get(evidence, 0), -round(confidence, 9),
+    return (-STRENGTH[match_type], -EVIDENCE_RANK.get(evidence, 0), -round(confidence, 9),
             hops)
 
 
-def order_by_trust(found: Sequence[Ranked],
-                   ordinals: Mapping[str, int] | None = None) -> list[Ranked]:
+RankedT = TypeVar("RankedT", bound=Ranked)
+
+
+def order_by_trust(found: Sequence[RankedT],
+                   ordinals: Mapping[str, int] | None = None) -> list[RankedT]:
     """``found`` grouped by framework and ordered by trust. Several paths to one level
     (``paths='all'``) stay together, behind the level's most trusted path."""
 

@@ -85,10 +85,9 @@ def parse_profile(profile: Mapping[str, str | Proficiency]) -> dict[str, Profici
     return out
 
 
-def _as_profile(profile: Mapping[str, str | Proficiency]) -> dict[str, Proficiency]:
-    if all(type(v) is Proficiency for v in profile.values()):
-        return dict(profile)  # type: ignore[arg-type]
-    return parse_profile(profile)
+def as_profile(profile: Mapping[str, str | Proficiency]) -> dict[str, Proficiency]:
+    held = {code: level for code, level in profile.items() if isinstance(level, Proficiency)}
+    return held if len(held) == len(profile) else parse_profile(profile)
 
 
 # The allowed names in scale order, as error messages list them.

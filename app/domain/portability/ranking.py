@@ -6,8 +6,8 @@ import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.domain.portability.proficiency import Proficiency, _as_profile
-from app.domain.portability.scoring import _CREDIT, _UNITS, CoverageReport, coverage
+from app.domain.portability.proficiency import Proficiency, as_profile
+from app.domain.portability.scoring import CREDIT, UNITS, CoverageReport, coverage
 
 # --------------------------------------------------------------------------- ranking
 
@@ -28,7 +28,7 @@ class TargetRequirements:
     _ranks: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        profile = _as_profile(self.requirements)
+        profile = as_profile(self.requirements)
         object.__setattr__(self, "requirements", profile)
         object.__setattr__(self, "_ranks", {c: int(p) for c, p in profile.items()})
 
@@ -97,7 +97,7 @@ _HELD = 1 << 48
 _MASK = (1 << 24) - 1
 _PACKED: tuple[tuple[int, ...], ...] = tuple(
     tuple(
-        0 if h == 0 or r == 0 else _CREDIT[h][r] + _HELD + (_MET if h >= r else 0) for r in range(5)
+        0 if h == 0 or r == 0 else CREDIT[h][r] + _HELD + (_MET if h >= r else 0) for r in range(5)
     )
     for h in range(5)
 )
@@ -121,7 +121,7 @@ def rank_targets(
         raise ValueError("min_coverage must be between 0 and 1")
     if limit is not None and limit < 0:
         raise ValueError("limit must be >= 0")
-    profile = _as_profile(holder)
+    profile = as_profile(holder)
     # Per holder competency: packed credit by required rank (see _PACKED).
     table = {c: _PACKED[p] for c, p in profile.items()}
     excluded = exclude if isinstance(exclude, set | frozenset) else set(exclude)
@@ -150,7 +150,7 @@ def _best(rows: list[_Row], limit: int | None) -> list[_Row]:
 def _row(packed: int, n: int, target: TargetRequirements, min_coverage: float) -> _Row | None:
     units = packed & _MASK
     met = (packed >> 24) & _MASK
-    exact = units / (_UNITS * n)
+    exact = units / (UNITS * n)
     if min_coverage and round(exact, 4) < min_coverage:
         return None
     return ((-exact, -met, n - met, target.code), target)

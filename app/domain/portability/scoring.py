@@ -6,20 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.domain.portability.proficiency import Proficiency, _as_profile
+from app.domain.portability.proficiency import Proficiency, as_profile
 
 # --------------------------------------------------------------------------- scoring
 
-_UNITS = 12  # credits are counted in twelfths: h/r is a whole number of twelfths for h,r<=4
-# _CREDIT[h][r]: credit (in twelfths) of holding rank h (0 = not held) against required rank r.
-_CREDIT: tuple[tuple[int, ...], ...] = tuple(
-    tuple(0 if r == 0 else (_UNITS if h >= r else _UNITS * h // r) for r in range(5))
+UNITS = 12  # credits are counted in twelfths: h/r is a whole number of twelfths for h,r<=4
+# CREDIT[h][r]: credit (in twelfths) of holding rank h (0 = not held) against required rank r.
+CREDIT: tuple[tuple[int, ...], ...] = tuple(
+    tuple(0 if r == 0 else (UNITS if h >= r else UNITS * h // r) for r in range(5))
     for h in range(5)
 )
 
 
 def _score(units: int, n: int) -> float:
-    return round(units / (_UNITS * n), 4)
+    return round(units / (UNITS * n), 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class Gap:
         return self.required.rank - (self.held.rank if self.held is not None else 0)
 
 
-def _gap_order(gap: Gap) -> tuple[int, str]:
+def gap_order(gap: Gap) -> tuple[int, str]:
     return (-gap.shortfall, gap.competency)
 
 
@@ -63,8 +63,8 @@ def coverage(
     holder: Mapping[str, Proficiency], requirements: Mapping[str, Proficiency]
 ) -> CoverageReport:
     """Score ``holder`` against ``requirements`` and list the gaps."""
-    holder = _as_profile(holder)
-    requirements = _as_profile(requirements)
+    holder = as_profile(holder)
+    requirements = as_profile(requirements)
     units = met = partial = 0
     gaps: list[Gap] = []
     for competency, required in requirements.items():
@@ -73,13 +73,13 @@ def coverage(
             gaps.append(Gap(competency, required, None))
         elif held >= required:
             met += 1
-            units += _UNITS
+            units += UNITS
         else:
             partial += 1
-            units += _CREDIT[held][required]
+            units += CREDIT[held][required]
             gaps.append(Gap(competency, required, held))
     n = len(requirements)
-    gaps.sort(key=_gap_order)
+    gaps.sort(key=gap_order)
     return CoverageReport(
         score=_score(units, n) if n else None,
         required=n,

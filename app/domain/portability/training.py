@@ -8,8 +8,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Literal
 
-from app.domain.portability.proficiency import Proficiency, _as_profile
-from app.domain.portability.scoring import Gap, _gap_order
+from app.domain.portability.proficiency import Proficiency, as_profile
+from app.domain.portability.scoring import Gap, gap_order
 
 # --------------------------------------------------------------------------- training
 
@@ -30,7 +30,7 @@ class CourseOffer:
     def __post_init__(self) -> None:
         if self.ects is not None and not (self.ects >= 0):  # also refuses NaN
             raise ValueError(f"course {self.code}: ects must be >= 0, got {self.ects!r}")
-        object.__setattr__(self, "develops", _as_profile(self.develops))
+        object.__setattr__(self, "develops", as_profile(self.develops))
 
     def closes(self, gap: Gap) -> bool:
         level = self.develops.get(gap.competency)
@@ -62,6 +62,11 @@ def _exact(ects: float) -> Fraction:
     return Fraction(repr(float(ects)))
 
 
+def _cost(ects: float | None, unit: CostUnit) -> Fraction:
+    """A course's cost: its ECTS when every candidate has them, else one course."""
+    return _exact(ects) if unit == "ects" and ects is not None else Fraction(1)
+
+
 def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> TrainingPlan:
     """Cheapest-first greedy set cover of ``gaps`` by ``courses``; see the module docstring.
 
@@ -88,12 +93,9 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
     candidates = sorted(closes)
 
     unit: CostUnit = "ects" if all(by_code[c].ects is not None for c in candidates) else "courses"
-    cost: dict[str, Fraction] = {
-        c: _exact(by_code[c].ects) if unit == "ects" else Fraction(1)  # type: ignore[arg-type]
-        for c in candidates
-    }
+    cost: dict[str, Fraction] = {c: _cost(by_code[c].ects, unit) for c in candidates}
 
-    coverable = frozenset().union(*closes.values()) if closes else frozenset()
+    coverable: frozenset[str] = frozenset[str]().union(*closes.values())
     open_gaps = set(coverable)
     picked: list[str] = []
     ratios: dict[tuple[str, int], Fraction] = {}  # cost per new gap, reused across rounds
@@ -117,7 +119,7 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
     kept = list(picked)
     for c in sorted(picked, key=lambda c: (-cost[c], c)):
         others = [o for o in kept if o != c]
-        rest = frozenset().union(*(closes[o] for o in others)) if others else frozenset()
+        rest = frozenset[str]().union(*(closes[o] for o in others))
         if closes[c] <= rest:
             kept = others
 
@@ -126,12 +128,12 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
     for c in kept:
         mine = tuple(
             merged[comp]
-            for comp in sorted(closes[c] - attributed, key=lambda x: _gap_order(merged[x]))
+            for comp in sorted(closes[c] - attributed, key=lambda x: gap_order(merged[x]))
         )
         attributed |= closes[c]
         planned.append(PlannedCourse(by_code[c], mine, float(cost[c])))
 
-    uncovered = tuple(sorted((g for g in wanted if g.competency not in coverable), key=_gap_order))
+    uncovered = tuple(sorted((g for g in wanted if g.competency not in coverable), key=gap_order))
     return TrainingPlan(
         courses=tuple(planned),
         total_cost=float(sum((cost[c] for c in kept), Fraction(0))),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import LiteralString, cast
 
 AUDIT_FIELDS = ("code", "at", "key_id", "role", "action", "target_kind", "target_code",
                 "owner", "before", "after")
@@ -29,7 +30,8 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def _top_level(text: str, needle: str) -> list[int]:
     """Positions of ``needle`` outside brackets and string literals."""
-    depth, quote, found = 0, "", []
+    depth, quote = 0, ""
+    found: list[int] = []
     i = 0
     while i < len(text):
         ch = text[i]
@@ -54,7 +56,7 @@ def _top_level(text: str, needle: str) -> list[int]:
 def _items(clause: str) -> list[tuple[str, str]]:
     starts = [0] + [p + 1 for p in _top_level(clause, ",")]
     ends = [p for p in _top_level(clause, ",")] + [len(clause)]
-    items = []
+    items: list[tuple[str, str]] = []
     for start, end in zip(starts, ends, strict=True):
         item = clause[start:end].strip()
         match = _ALIAS.match(item)
@@ -68,7 +70,14 @@ def _items(clause: str) -> list[tuple[str, str]]:
 
 
 @cache
-def audited(query: str) -> str:
+def audited(query: LiteralString) -> LiteralString:
+    """``query`` with its audit entry created in the same statement. The result is spliced
+    only from ``query`` itself and fixed text, so it is as literal as ``query`` (the type
+    checker cannot follow the splicing, hence the one cast)."""
+    return cast(LiteralString, _audited(query))
+
+
+def _audited(query: str) -> str:
     returns = _top_level(query, " RETURN ")
     if not returns:
         return f"{query} WITH count(*) AS __changed WHERE __changed > 0 {_CREATE}"

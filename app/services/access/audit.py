@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, LiteralString
 
 from app.domain.auth import Principal
 from app.graph.cypher.access import auth as q
@@ -32,12 +32,11 @@ def entry(principal: Principal, action: str, target_kind: str, target_code: str,
             "before": _dump(before), "after": _dump(after)}
 
 
-def write_audited(store: GraphStore, query: str, params: dict[str, Any],
+def write_audited(store: GraphStore, query: LiteralString, params: dict[str, Any],
                   audit: dict[str, Any]) -> list[Row]:
     """Run a write and create its audit entry in the same statement (app/graph/cypher/
     audited.py): both are stored or neither is, whatever fails and wherever it crashes."""
-    return store.write(audited(query),  # type: ignore[arg-type]
-                       {**params, **{f"audit_{k}": audit[k] for k in AUDIT_FIELDS}})
+    return store.write(audited(query), {**params, **{f"audit_{k}": audit[k] for k in AUDIT_FIELDS}})
 
 
 def _scope_of(principal: Principal) -> str | None:

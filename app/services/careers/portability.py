@@ -16,8 +16,12 @@ from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
 from app.services.catalog.codes import CodeResolver
-from app.services.equivalence.answers import MappingGraph, MappingGraphCache, weakest_evidence
-from app.services.equivalence.answers import _step as path_step
+from app.services.equivalence.answers import (
+    MappingGraph,
+    MappingGraphCache,
+    path_step,
+    weakest_evidence,
+)
 
 PIVOTS = ("CQF", "EQF")
 

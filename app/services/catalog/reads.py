@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import re
-from typing import Any
+from typing import Any, LiteralString
 
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
@@ -40,7 +41,7 @@ class CatalogService:
         self.store = store
         self.codes = CodeResolver(store)
 
-    def _read_code(self, query: str, label: NodeLabel, code: str) -> list[dict[str, Any]]:
+    def _read_code(self, query: LiteralString, label: NodeLabel, code: str) -> list[dict[str, Any]]:
         """Rows of ``query`` for the node with this code as typed: exact first, then the
         canonical code (any case, either level notation); NotFound names the code as typed."""
         rows = self.store.read(query, {"code": code})
@@ -127,7 +128,8 @@ class CatalogService:
         return self.list(NodeLabel.LEVEL, limit=limit, offset=offset,
                          filters={"framework": canonical})
 
-    def search(self, text: str, kinds: list[NodeLabel] | None, limit: int) -> dict[str, Any]:
+    def search(self, text: str, kinds: builtins.list[NodeLabel] | None,
+               limit: int) -> dict[str, Any]:
         terms = SEARCH_TERM.findall(text or "")[:MAX_SEARCH_TERMS]
         if not terms:
             raise InvalidInput([FieldProblem(

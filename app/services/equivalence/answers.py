@@ -134,7 +134,7 @@ class SourceRegistry:
         return self.ids[key]
 
 
-def _step(step: eq.Step, registry: SourceRegistry | None = None) -> dict[str, Any]:
+def path_step(step: eq.Step, registry: SourceRegistry | None = None) -> dict[str, Any]:
     """A walked mapping; its source inline, or by id when a ``registry`` collects them."""
     shaped = _step_fields(step)
     if registry is not None:
@@ -260,5 +260,5 @@ class EquivalenceService:
             "match_type": found.match_type.value, "confidence": round(found.confidence, 4),
             "hops": found.hops, "evidence_status": evidence,
             "illustrative": evidence == "illustrative",
-            "path": [_step(s, registry) for s in found.path],
+            "path": [path_step(s, registry) for s in found.path],
         }

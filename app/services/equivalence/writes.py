@@ -85,7 +85,7 @@ class MappingWriter:
             raise Forbidden("an administration key may only map levels of its own grade scale")
         if new.review_status != "proposed" and not principal.is_admin:
             raise Forbidden("only an admin may record a mapping as accepted directly")
-        props = {
+        props: dict[str, Any] = {
             "id": f"map:{uuid.uuid4().hex[:16]}", "match_type": MatchType(new.match_type).value,
             "confidence": new.confidence, "method": new.method,
             "review_status": new.review_status, "status": "unverified",

@@ -8,7 +8,7 @@ institution named in the path (403, before any lookup, so nothing leaks), then e
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, LiteralString
 
 from app.domain import identity
 from app.domain.auth import Principal
@@ -29,8 +29,10 @@ def _owner(institution: str) -> str:
 
 
 def _props(store: GraphStore, label: NodeLabel, code: str) -> dict[str, Any] | None:
-    query = {NodeLabel.PROGRAMME: q.PROGRAMME, NodeLabel.COURSE: q.COURSE,
-             NodeLabel.INSTITUTION: q.INSTITUTION}[label]
+    queries: dict[NodeLabel, LiteralString] = {
+        NodeLabel.PROGRAMME: q.PROGRAMME, NodeLabel.COURSE: q.COURSE,
+        NodeLabel.INSTITUTION: q.INSTITUTION}
+    query = queries[label]
     rows = store.read(query, {"code": code})
     return rows[0]["node"] if rows else None
 

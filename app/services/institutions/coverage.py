@@ -3,7 +3,7 @@ standard to the courses that develop or align with it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, LiteralString
 
 from app.domain import picard
 from app.domain.errors import NotFound
@@ -24,10 +24,10 @@ def picard_coverage(store: GraphStore, institution: str, code: str,
     key = codes.find(NodeLabel.PROGRAMME, programme_key(institution, code))
     rows = store.read(q.PROGRAMME_LEVEL, {"institution": institution, "code": key}) \
         if key else []
-    if not rows:
+    if key is None or not rows:
         raise NotFound("Programme", f"{institution}/{code}")
     programme = rows[0]
-    code = local_code(key)  # type: ignore[arg-type]
+    code = local_code(key)
     params = {"code": key, "statuses": counted_statuses(include_proposed)}
     rank_names = {r["rank"]: r["code"] for r in store.read(q.PROFICIENCY_NAMES)}
     course_rank = {r["course"]: r["rank"] for r in store.read(q.COURSE_TOP_PROFICIENCY, params)}
@@ -46,7 +46,7 @@ def picard_coverage(store: GraphStore, institution: str, code: str,
     })
 
 
-def _courses(store: GraphStore, label: NodeLabel, query: str, code: str,
+def _courses(store: GraphStore, label: NodeLabel, query: LiteralString, code: str,
              include_proposed: bool) -> dict[str, Any]:
     CatalogService(store).get(label, code)  # 404 for an unknown code
     items = store.read(query, {"code": code, "statuses": counted_statuses(include_proposed)})

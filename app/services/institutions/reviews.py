@@ -69,9 +69,9 @@ def review_node(store: GraphStore, principal: Principal, label: NodeLabel, insti
     key = codes.find(label, typed)
     params = {"code": key, "institution": institution, "programme": None, "props": props}
     found = store.read(q.review_node_before(label), params) if key else []
-    if not found:
+    if key is None or not found:
         raise NotFound(label.value, "/".join(p for p in (institution, programme, code) if p))
-    code = key  # type: ignore[assignment]
+    code = key
     rows = write_audited(store, q.review_node(label), params, entry(
         principal, f"review_{decision}", label.value, code, found[0]["before"], props,
         owner=f"institution:{institution}"))

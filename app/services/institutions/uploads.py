@@ -11,11 +11,11 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, LiteralString
 
 from app.domain import course_mappings as cm
 from app.domain.auth import Principal
-from app.domain.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge
+from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from app.domain.identity import course_key, local_code, programme_key
 from app.graph.cypher.institutions import courses as q
 from app.graph.labels import NodeLabel
@@ -93,7 +93,9 @@ def current_mappings(store: GraphStore, institution: str,
                      courses: list[str] | None) -> dict[tuple[str, str, str], dict[str, Any]]:
     params = {"institution": institution, "courses": courses}
     current: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for kind, query in (("develops", q.CURRENT_DEVELOPS), ("aligns_with", q.CURRENT_ALIGNS)):
+    reads: tuple[tuple[str, LiteralString], ...] = (("develops", q.CURRENT_DEVELOPS),
+                                                     ("aligns_with", q.CURRENT_ALIGNS))
+    for kind, query in reads:
         for r in store.read(query, params):
             current[(r["course"], kind, r["target"])] = r
     return current
@@ -244,6 +246,6 @@ def upload(store: GraphStore, principal: Principal, institution: str, data: byte
     check_owner(principal, institution)
     raw = parse_upload(data, content_type)
     if not raw:
-        raise InvalidInput([cm.FieldProblem("body", "the file has no rows")])
+        raise InvalidInput([FieldProblem("body", "the file has no rows")])
     return apply(store, principal, institution, raw, dry_run=dry_run,
                  digest=hashlib.sha256(data).hexdigest())

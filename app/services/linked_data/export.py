@@ -181,7 +181,7 @@ def _pages(store: GraphStore, iris: Iris, scope: Scope, framework: str | None, p
     """The ontology (when in scope), then the data, page by page, in ``terms``."""
     if scope in (Scope.ONTOLOGY, Scope.ALL):
         descriptions = ontology_descriptions()
-        yield descriptions if terms is RDFLIB else _in_terms(descriptions, terms)
+        yield list(descriptions) if terms is RDFLIB else _in_terms(descriptions, terms)
         if on_page:
             on_page("ontology", 0)
     if scope in (Scope.DATA, Scope.ALL):

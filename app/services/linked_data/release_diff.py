@@ -97,7 +97,7 @@ def diff(releases_dir: Path, version_a: str, version_b: str) -> dict[str, Any]:
         paths.append(releases_dir / version / nt)
     facts_a, facts_b = read_facts(paths[0]), read_facts(paths[1])
     ent_a, ent_b = _entities(facts_a), _entities(facts_b)
-    result = {
+    result: dict[str, Any] = {
         "from_version": version_a, "to_version": version_b,
         "added": [_entry(i, ent_b[i]) for i in sorted(ent_b.keys() - ent_a.keys())],
         "removed": [_entry(i, ent_a[i]) for i in sorted(ent_a.keys() - ent_b.keys())],

@@ -219,11 +219,11 @@ class SparqlEndpoint:
             reply = worker.ask(message, self.timeout)
         except TimeoutError as exc:
             worker.stop()
-            worker = None  # type: ignore[assignment]
+            worker = None
             raise QueryTimeout(self.timeout) from exc
         except (EOFError, OSError) as exc:  # the worker died (e.g. out of memory)
             worker.stop()
-            worker = None  # type: ignore[assignment]
+            worker = None
             raise Busy() from exc
         finally:
             self._idle.put(worker)

@@ -75,14 +75,14 @@ def release_snapshot(releases_dir: Path, version: str | None, lock: threading.Lo
     info = manifest(releases_dir, version) if version else latest(releases_dir)
     if info is None:
         raise LookupError("no release")
-    version = info["version"]
-    graph = f"{info['base_iri']}release/{version}"
-    path = releases_dir / ".sparql" / f"{LAYOUT}-release-{version}"
+    found: str = info["version"]
+    graph = f"{info['base_iri']}release/{found}"
+    path = releases_dir / ".sparql" / f"{LAYOUT}-release-{found}"
     with lock:
         if not path.is_dir():
             nt = next(f["name"] for f in info["files"] if f["format"] == "ntriples")
-            _load(path, graph, source=releases_dir / version / nt)
-    return Snapshot(path, graph, f"release {version}", version)
+            _load(path, graph, source=releases_dir / found / nt)
+    return Snapshot(path, graph, f"release {found}", found)
 
 
 class LiveSnapshots:

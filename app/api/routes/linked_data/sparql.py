@@ -12,7 +12,8 @@ from fastapi.responses import Response
 
 from app.api.deps import store_of
 from app.api.http import VARY, negotiated
-from app.api.problems import problem
+from app.api.problems import answer as answer_problem
+from app.api.problems import problem, problem_of
 from app.api.rate_limit import QUERY
 from app.api.rdf_deps import base_iri
 from app.api.schemas import Problem
@@ -91,7 +92,7 @@ def _answer(request: Request, text: str | None, fields: dict[str, list[str]]) ->
         snapshot = endpoint.snapshot(token, release, dataset)
         answer = endpoint.query(text, request.headers.get("accept"), snapshot, dataset)
     except SparqlError as exc:
-        return problem(exc.status, exc.slug, exc.title, str(exc), request)
+        return answer_problem(request, problem_of(exc))
     headers = {**VARY, SNAPSHOT_HEADER: snapshot.label}
     if snapshot.release:
         headers["X-CQF-Release"] = snapshot.release
@@ -100,8 +101,7 @@ def _answer(request: Request, text: str | None, fields: dict[str, list[str]]) ->
 
 
 def _refused(request: Request) -> Response:
-    exc = UpdateRefused()
-    return problem(exc.status, exc.slug, exc.title, str(exc), request)
+    return answer_problem(request, problem_of(UpdateRefused()))
 
 
 @router.get("/sparql", dependencies=[QUERY], responses=RESPONSES)

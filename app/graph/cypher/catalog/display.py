@@ -4,12 +4,15 @@ code."""
 
 from __future__ import annotations
 
+from typing import LiteralString
+
+from app.graph.cypher.identifiers import label_text
 from app.graph.labels import NodeLabel
 
 
-def display_facts(label: NodeLabel) -> str:
+def display_facts(label: NodeLabel) -> LiteralString:
     """``$codes`` -> code, name, name_fr, status; the label comes from the whitelist enum."""
     return (
-        f"MATCH (n:{NodeLabel(label).value}) WHERE n.code IN $codes "
+        f"MATCH (n:{label_text(label)}) WHERE n.code IN $codes "
         "RETURN n.code AS code, n.name AS name, n.name_fr AS name_fr, n.status AS status"
     )

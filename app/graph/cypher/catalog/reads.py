@@ -9,11 +9,13 @@ nodes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import LiteralString
 
-from app.graph.labels import RELATIONSHIP_TYPES, NodeLabel
+from app.graph.cypher.identifiers import label_text, rel_text
+from app.graph.labels import NodeLabel
 
 # Properties a list endpoint may filter on by exact value, per label.
-FILTERABLE: dict[NodeLabel, tuple[str, ...]] = {
+FILTERABLE: dict[NodeLabel, tuple[LiteralString, ...]] = {
     NodeLabel.FRAMEWORK: ("kind", "country", "referencing_status"),
     NodeLabel.COMPETENCY: ("group",),
     NodeLabel.JOB_PROFILE: ("administration", "domain", "generic_role"),
@@ -22,38 +24,48 @@ FILTERABLE: dict[NodeLabel, tuple[str, ...]] = {
 }
 
 # Ordering inside lists: levels by their ordinal, everything else by code.
-_ORDER = {NodeLabel.LEVEL: "n.framework, n.ordinal, n.code"}
+_ORDER: dict[NodeLabel, LiteralString] = {NodeLabel.LEVEL: "n.framework, n.ordinal, n.code"}
 
-_TEXT_MATCH = (
+_TEXT_MATCH: LiteralString = (
     "($q IS NULL OR toLower(n.name) CONTAINS $q OR toLower(coalesce(n.description, '')) "
     "CONTAINS $q OR toLower(n.code) CONTAINS $q)"
 )
 
 
-def _where(label: NodeLabel, filters: tuple[str, ...]) -> str:
-    allowed = FILTERABLE.get(label, ()) + (("framework",) if label is NodeLabel.LEVEL else ())
+def _where(label: NodeLabel, filters: tuple[str, ...]) -> LiteralString:
+    own: tuple[LiteralString, ...] = ("framework",) if label is NodeLabel.LEVEL else ()
+    allowed: tuple[LiteralString, ...] = FILTERABLE.get(label, ()) + own
     unknown = set(filters) - set(allowed)
     if unknown:
         raise ValueError(f"not filterable on {label}: {sorted(unknown)}")
-    clauses = ["($status IS NULL OR n.status = $status)", _TEXT_MATCH]
-    clauses += [f"n.{prop} = ${prop}" for prop in filters]
+    clauses: list[LiteralString] = ["($status IS NULL OR n.status = $status)", _TEXT_MATCH]
+    clauses.extend(f"n.{prop} = ${prop}" for prop in allowed if filters.count(prop))
     return " AND ".join(clauses)
 
 
-def list_nodes(label: NodeLabel, filters: tuple[str, ...] = ()) -> str:
+def list_nodes(label: NodeLabel, filters: tuple[str, ...] = ()) -> LiteralString:
     order = _ORDER.get(label, "n.code")
     return (
-        f"MATCH (n:{label.value}) WHERE {_where(label, filters)} "
+        f"MATCH (n:{label_text(label)}) WHERE {_where(label, filters)} "
         f"RETURN properties(n) AS node ORDER BY {order} SKIP $offset LIMIT $limit"
     )
 
 
-def count_nodes(label: NodeLabel, filters: tuple[str, ...] = ()) -> str:
-    return f"MATCH (n:{label.value}) WHERE {_where(label, filters)} RETURN count(n) AS total"
+def count_nodes(label: NodeLabel, filters: tuple[str, ...] = ()) -> LiteralString:
+    return (f"MATCH (n:{label_text(label)}) WHERE {_where(label, filters)} "
+            "RETURN count(n) AS total")
 
 
-def get_node(label: NodeLabel) -> str:
-    return f"MATCH (n:{label.value} {{code: $code}}) RETURN properties(n) AS node"
+def get_node(label: NodeLabel) -> LiteralString:
+    return f"MATCH (n:{label_text(label)} {{code: $code}}) RETURN properties(n) AS node"
+
+
+_DIGITS: tuple[LiteralString, ...] = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+
+
+def _numbered(prefix: LiteralString, i: int) -> LiteralString:
+    """``r0``, ``m12``, ...: a variable name numbered in literal text."""
+    return prefix + "".join(_DIGITS[int(d)] for d in str(i))
 
 
 @dataclass(frozen=True)
@@ -61,22 +73,20 @@ class Relation:
     """One relationship shown on an entity's detail: ``name`` is the key in the response.
     Relationship properties come back prefixed ``r_`` so they never clash with the node's."""
 
-    name: str
+    name: LiteralString
     rel_type: str
     outgoing: bool
     other: NodeLabel
-    rel_props: tuple[str, ...] = ()
+    rel_props: tuple[LiteralString, ...] = ()
 
-    def comprehension(self, i: int) -> str:
+    def comprehension(self, i: int) -> LiteralString:
         """A pattern comprehension listing the related entities of ``n`` as maps. Its
         variables are numbered: FalkorDB scopes them across the whole statement."""
-        if self.rel_type not in RELATIONSHIP_TYPES:
-            raise ValueError(f"unknown relationship type {self.rel_type}")
         left, right = ("-", "->") if self.outgoing else ("<-", "-")
-        r, m = f"r{i}", f"m{i}"
+        r, m = _numbered("r", i), _numbered("m", i)
         props = "".join(f", r_{p}: {r}.{p}" for p in self.rel_props)
         return (
-            f"[(n){left}[{r}:{self.rel_type}]{right}({m}:{self.other.value}) | "
+            f"[(n){left}[{r}:{rel_text(self.rel_type)}]{right}({m}:{label_text(self.other)}) | "
             f"{{code: {m}.code, name: {m}.name, status: {m}.status{props}}}] AS {self.name}"
         )
 
@@ -148,7 +158,7 @@ RELATIONS: dict[NodeLabel, tuple[Relation, ...]] = {
 }
 
 # Extra lists on a detail, beyond direct relationships.
-_EXTRA: dict[NodeLabel, tuple[str, ...]] = {
+_EXTRA: dict[NodeLabel, tuple[LiteralString, ...]] = {
     # Competency -> PICARD standards, through the courses that develop it and align with them.
     L.COMPETENCY: (
         "[(n)<-[:DEVELOPS]-(:Course)-[:ALIGNS_WITH]->(std:PicardStandard) | "
@@ -163,13 +173,14 @@ _EXTRA: dict[NodeLabel, tuple[str, ...]] = {
 }
 
 
-def detail(label: NodeLabel) -> str:
+def detail(label: NodeLabel) -> LiteralString:
     """One statement for an entity and everything its detail page lists: anchored on the
     ``code`` index, each relationship read as a pattern comprehension."""
     relations = RELATIONS.get(label, ())
-    lists = [r.comprehension(i) for i, r in enumerate(relations)] + list(_EXTRA.get(label, ()))
-    columns = "".join(f", {column}" for column in lists)
-    return f"MATCH (n:{label.value} {{code: $code}}) RETURN properties(n) AS node{columns}"
+    lists: list[LiteralString] = [r.comprehension(i) for i, r in enumerate(relations)]
+    lists.extend(_EXTRA.get(label, ()))
+    columns = "".join([f", {column}" for column in lists])
+    return f"MATCH (n:{label_text(label)} {{code: $code}}) RETURN properties(n) AS node{columns}"
 
 
 # Per framework: how many levels it has, and how many of them have an accepted mapping (either

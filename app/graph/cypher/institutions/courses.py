@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from app.graph.cypher.identifiers import label_text, rel_text
 from app.graph.labels import NodeLabel
 
 INSTITUTION: LiteralString = "MATCH (i:Institution {code: $code}) RETURN properties(i) AS node"
@@ -55,9 +56,10 @@ PROFICIENCIES: LiteralString = (
 )
 
 
-def known_codes(label: NodeLabel) -> str:
+def known_codes(label: NodeLabel) -> LiteralString:
     """Which of ``$codes`` exist under ``label`` (a whitelisted label)."""
-    return f"UNWIND $codes AS code MATCH (n:{label.value} {{code: code}}) RETURN n.code AS code"
+    return (f"UNWIND $codes AS code MATCH (n:{label_text(label)} {{code: code}}) "
+            "RETURN n.code AS code")
 
 
 _CURRENT_RETURN = (
@@ -116,44 +118,47 @@ _REVIEW_FILTER = (
 )
 
 
-def list_mappings(rel_type: str) -> str:
+def list_mappings(rel_type: str) -> LiteralString:
     target = _TARGETS[rel_type]
-    return (f"MATCH (c:Course)-[r:{rel_type}]->(t:{target}) " + _REVIEW_FILTER
+    return (f"MATCH (c:Course)-[r:{rel_text(rel_type)}]->(t:{target}) " + _REVIEW_FILTER
             + f"RETURN {_MAPPING_FIELDS} ORDER BY course, target")
 
 
-def review_mapping(rel_type: str) -> str:
+def review_mapping(rel_type: str) -> LiteralString:
     target = _TARGETS[rel_type]
     return (
-        f"MATCH (c:Course {{code: $course}})-[r:{rel_type}]->(t:{target} {{code: $target}}) "
+        f"MATCH (c:Course {{code: $course}})-[r:{rel_text(rel_type)}]->"
+        f"(t:{target} {{code: $target}}) "
         "WITH c, r, t, properties(r) AS before SET r += $props "
         f"RETURN before, {_MAPPING_FIELDS}"
     )
 
 
-def review_mapping_before(rel_type: str) -> str:
+def review_mapping_before(rel_type: str) -> LiteralString:
     target = _TARGETS[rel_type]
-    return (f"MATCH (c:Course {{code: $course}})-[r:{rel_type}]->(t:{target} {{code: $target}}) "
+    return (f"MATCH (c:Course {{code: $course}})-[r:{rel_text(rel_type)}]->"
+            f"(t:{target} {{code: $target}}) "
             "RETURN properties(r) AS before, c.institution AS institution")
 
 
-_TARGETS = {"DEVELOPS": NodeLabel.COMPETENCY.value, "ALIGNS_WITH": NodeLabel.PICARD_STANDARD.value}
+_TARGETS: dict[str, LiteralString] = {"DEVELOPS": label_text(NodeLabel.COMPETENCY),
+                                      "ALIGNS_WITH": label_text(NodeLabel.PICARD_STANDARD)}
 
 
-def review_node_before(label: NodeLabel) -> str:
+def review_node_before(label: NodeLabel) -> LiteralString:
     if label not in (NodeLabel.PROGRAMME, NodeLabel.COURSE):
         raise ValueError(f"{label} is not reviewable")
-    return (f"MATCH (n:{label.value} {{code: $code}}) WHERE n.institution = $institution "
+    return (f"MATCH (n:{label_text(label)} {{code: $code}}) WHERE n.institution = $institution "
             "AND ($programme IS NULL OR n.programme = $programme) "
             "RETURN properties(n) AS before")
 
 
-def review_node(label: NodeLabel) -> str:
+def review_node(label: NodeLabel) -> LiteralString:
     """Set the review state of a Programme or Course (whitelisted label)."""
     if label not in (NodeLabel.PROGRAMME, NodeLabel.COURSE):
         raise ValueError(f"{label} is not reviewable")
     return (
-        f"MATCH (n:{label.value} {{code: $code}}) WHERE n.institution = $institution "
+        f"MATCH (n:{label_text(label)} {{code: $code}}) WHERE n.institution = $institution "
         "AND ($programme IS NULL OR n.programme = $programme) "
         "WITH n, properties(n) AS before SET n += $props "
         "RETURN before, n.code AS code, n.review_status AS review_status, "

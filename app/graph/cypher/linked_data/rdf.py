@@ -9,46 +9,47 @@ Labels and types come only from the whitelists; every value is a parameter.
 
 from __future__ import annotations
 
-from app.graph.labels import RELATIONSHIP_TYPES, NodeLabel
+from typing import LiteralString
+
+from app.graph.cypher.identifiers import label_text, rel_text
+from app.graph.labels import NodeLabel
 
 # Which property ties a node to a framework, for ``framework=`` filtered exports.
-FRAMEWORK_KEY: dict[NodeLabel, str] = {NodeLabel.FRAMEWORK: "code", NodeLabel.LEVEL: "framework"}
+FRAMEWORK_KEY: dict[NodeLabel, LiteralString] = {NodeLabel.FRAMEWORK: "code",
+                                                  NodeLabel.LEVEL: "framework"}
 
 
-def _framework_clause(label: NodeLabel, alias: str) -> str:
+def _framework_clause(label: NodeLabel, alias: LiteralString) -> LiteralString:
     key = FRAMEWORK_KEY.get(label)
     return f" AND ($framework IS NULL OR {alias}.{key} = $framework)" if key else ""
 
 
-def node_page(label: NodeLabel) -> str:
+def node_page(label: NodeLabel) -> LiteralString:
     return (
-        f"MATCH (n:{label.value}) WHERE n.code > $after{_framework_clause(label, 'n')} "
+        f"MATCH (n:{label_text(label)}) WHERE n.code > $after{_framework_clause(label, 'n')} "
         "RETURN properties(n) AS props ORDER BY n.code LIMIT $limit"
     )
 
 
-def relationship_page(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> str:
-    if rel_type not in RELATIONSHIP_TYPES:
-        raise ValueError(f"unknown relationship type {rel_type}")
+def relationship_page(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> LiteralString:
     return (
-        f"MATCH (a:{from_label.value}) WHERE a.code > $after"
+        f"MATCH (a:{label_text(from_label)}) WHERE a.code > $after"
         f"{_framework_clause(from_label, 'a')} WITH a ORDER BY a.code LIMIT $limit "
-        f"OPTIONAL MATCH (a)-[r:{rel_type}]->(b:{to_label.value}) "
+        f"OPTIONAL MATCH (a)-[r:{rel_text(rel_type)}]->(b:{label_text(to_label)}) "
         "RETURN a.code AS from_code, b.code AS to_code, "
         "CASE WHEN r IS NULL THEN NULL ELSE properties(r) END AS props "
         "ORDER BY from_code, to_code"
     )
 
 
-def count_nodes(label: NodeLabel) -> str:
-    return (f"MATCH (n:{label.value}) WHERE true{_framework_clause(label, 'n')} "
+def count_nodes(label: NodeLabel) -> LiteralString:
+    return (f"MATCH (n:{label_text(label)}) WHERE true{_framework_clause(label, 'n')} "
             "RETURN count(n) AS total")
 
 
-def count_relationships(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> str:
-    if rel_type not in RELATIONSHIP_TYPES:
-        raise ValueError(f"unknown relationship type {rel_type}")
-    return (f"MATCH (a:{from_label.value})-[r:{rel_type}]->(:{to_label.value}) "
+def count_relationships(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> LiteralString:
+    return (f"MATCH (a:{label_text(from_label)})-[r:{rel_text(rel_type)}]->"
+            f"(:{label_text(to_label)}) "
             f"WHERE true{_framework_clause(from_label, 'a')} RETURN count(r) AS total")
 
 
@@ -67,21 +68,21 @@ MAPPING_PAGE = (
 
 # --- single-entity documents -------------------------------------------------------------
 
-def node_props(label: NodeLabel) -> str:
-    return f"MATCH (n:{label.value} {{code: $code}}) RETURN properties(n) AS props"
+def node_props(label: NodeLabel) -> LiteralString:
+    return f"MATCH (n:{label_text(label)} {{code: $code}}) RETURN properties(n) AS props"
 
 
-def outgoing(label: NodeLabel) -> str:
+def outgoing(label: NodeLabel) -> LiteralString:
     return (
-        f"MATCH (a:{label.value} {{code: $code}})-[r]->(b) WHERE type(r) <> 'MAPS_TO' "
+        f"MATCH (a:{label_text(label)} {{code: $code}})-[r]->(b) WHERE type(r) <> 'MAPS_TO' "
         "RETURN type(r) AS type, labels(b)[0] AS other_label, b.code AS other_code, "
         "properties(r) AS props ORDER BY type, other_code"
     )
 
 
-def incoming(label: NodeLabel) -> str:
+def incoming(label: NodeLabel) -> LiteralString:
     return (
-        f"MATCH (b)-[r]->(a:{label.value} {{code: $code}}) WHERE type(r) <> 'MAPS_TO' "
+        f"MATCH (b)-[r]->(a:{label_text(label)} {{code: $code}}) WHERE type(r) <> 'MAPS_TO' "
         "RETURN type(r) AS type, labels(b)[0] AS other_label, b.code AS other_code "
         "ORDER BY type, other_code"
     )
@@ -115,12 +116,10 @@ PROFICIENCY_CODES = "MATCH (p:ProficiencyLevel) RETURN p.code AS code ORDER BY p
 MAPPING_IDS = "MATCH (:Level)-[m:MAPS_TO]->(:Level) RETURN m.id AS id ORDER BY m.id"
 
 
-def statement(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> str:
+def statement(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> LiteralString:
     """One qualified statement's properties (``rel_type`` from the whitelist)."""
-    if rel_type not in RELATIONSHIP_TYPES:
-        raise ValueError(f"unknown relationship type {rel_type}")
-    return (f"MATCH (a:{from_label.value} {{code: $from}})-[r:{rel_type}]->"
-            f"(b:{to_label.value} {{code: $to}}) RETURN properties(r) AS props")
+    return (f"MATCH (a:{label_text(from_label)} {{code: $from}})-[r:{rel_text(rel_type)}]->"
+            f"(b:{label_text(to_label)} {{code: $to}}) RETURN properties(r) AS props")
 
 
 # --- sources: who cites each (document, publisher, year, url) ------------------------------
@@ -129,15 +128,15 @@ _SOURCE_COLUMNS = ("x.source_document AS document, x.source_publisher AS publish
                    "x.source_year AS year, x.source_url AS url")
 
 
-def node_sources(label: NodeLabel) -> str:
-    return (f"MATCH (x:{label.value}) WHERE x.source_document IS NOT NULL "
+def node_sources(label: NodeLabel) -> LiteralString:
+    return (f"MATCH (x:{label_text(label)}) WHERE x.source_document IS NOT NULL "
             f"RETURN x.code AS code, {_SOURCE_COLUMNS}")
 
 
-def relationship_sources(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> str:
-    if rel_type not in RELATIONSHIP_TYPES:
-        raise ValueError(f"unknown relationship type {rel_type}")
-    return (f"MATCH (a:{from_label.value})-[x:{rel_type}]->(b:{to_label.value}) "
+def relationship_sources(rel_type: str, from_label: NodeLabel,
+                         to_label: NodeLabel) -> LiteralString:
+    return (f"MATCH (a:{label_text(from_label)})-[x:{rel_text(rel_type)}]->"
+            f"(b:{label_text(to_label)}) "
             f"WHERE x.source_document IS NOT NULL "
             f"RETURN a.code AS from_code, b.code AS to_code, {_SOURCE_COLUMNS}")
 

@@ -3,26 +3,28 @@ atomic on both backends and re-running it changes nothing (MERGE on the key, SET
 
 from __future__ import annotations
 
-from app.graph.labels import RELATIONSHIP_TYPES, NodeLabel
+from typing import LiteralString
+
+from app.graph.cypher.identifiers import label_text, rel_text
+from app.graph.labels import NodeLabel
 
 
-def merge_nodes(label: NodeLabel) -> str:
+def merge_nodes(label: NodeLabel) -> LiteralString:
     return (
-        f"UNWIND $rows AS row MERGE (n:{label.value} {{code: row.code}}) SET n += row "
+        f"UNWIND $rows AS row MERGE (n:{label_text(label)} {{code: row.code}}) SET n += row "
         "RETURN count(n) AS written"
     )
 
 
-def merge_relationships(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> str:
-    if rel_type not in RELATIONSHIP_TYPES:
-        raise ValueError(f"unknown relationship type {rel_type}")
+def merge_relationships(rel_type: str, from_label: NodeLabel, to_label: NodeLabel) -> LiteralString:
     # Mappings are keyed by their id (two different mappings may join the same levels);
     # every other relationship is unique per (from, type, to).
     key = " {id: row.props.id}" if rel_type == "MAPS_TO" else ""
     return (
-        f"UNWIND $rows AS row MATCH (a:{from_label.value} {{code: row.from}}) "
-        f"MATCH (b:{to_label.value} {{code: row.to}}) "
-        f"MERGE (a)-[r:{rel_type}{key}]->(b) SET r += row.props RETURN count(r) AS written"
+        f"UNWIND $rows AS row MATCH (a:{label_text(from_label)} {{code: row.from}}) "
+        f"MATCH (b:{label_text(to_label)} {{code: row.to}}) "
+        f"MERGE (a)-[r:{rel_text(rel_type)}{key}]->(b) SET r += row.props "
+        "RETURN count(r) AS written"
     )
 
 
