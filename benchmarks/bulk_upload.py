@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from app.domain.auth import Principal
+from app.domain.vocab import PROFICIENCY_CODES
 from app.graph.cypher.institutions.courses import APPLY_MAPPINGS
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
@@ -32,7 +33,7 @@ from app.services.institutions import uploads as course_mappings
 
 HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessment\n"
 ADMIN = Principal("bench", "admin")
-LEVELS = ("aware", "trained", "advanced", "expert")
+LEVELS = PROFICIENCY_CODES
 
 
 def _prepare(store: GraphStore, programmes: int) -> tuple[list[str], list[str]]:

@@ -27,10 +27,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.operations.seed import merge_nodes, merge_relationships
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.rdf.iris import Iris
 from app.rdf.terms import OxigraphTerms

@@ -28,12 +28,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.vocab import PROFICIENCY_CODES
 from app.graph.port import GraphStore
 from app.seed.catalog import NodeSet, RelSet, SeedBundle
 from app.seed.loader import write_bundle
 
 SOURCE_DOCUMENT = "benchmark generator"
-PROFICIENCIES = ("aware", "trained", "advanced", "expert")
+PROFICIENCIES = PROFICIENCY_CODES
 PROFICIENCY_WEIGHTS = (0.15, 0.40, 0.30, 0.15)
 GROUPS = ("CV", "PROF", "OPS", "MGT", "ESCO")
 EQF_LEVELS = 8

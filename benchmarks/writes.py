@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.operations.seed import merge_nodes, merge_relationships
 from app.graph.falkordb_store import FalkorDBStore
-from app.graph.labels import NodeLabel
 from benchmarks.generator import GeneratedGraph
 
 BATCH = 1000

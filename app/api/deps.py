@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from app.domain.auth import Principal
+from app.domain.vocab import EvidenceStatus
 from app.graph.port import GraphStore
 from app.services.access.keys import authenticate
 from app.services.catalog.reads import CatalogService
@@ -33,10 +34,7 @@ Store = Annotated[GraphStore, Depends(get_store)]
 Catalog = Annotated[CatalogService, Depends(get_catalog)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page size (at most 500)")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")]
-Status = Annotated[
-    str | None,
-    Query(pattern="^(verified|unverified|illustrative)$", description="evidence status"),
-]
+Status = Annotated[EvidenceStatus | None, Query(description="evidence status")]
 Text = Annotated[str | None, Query(max_length=200, description="case-insensitive substring")]
 
 

@@ -15,6 +15,7 @@ from rich.table import Table
 from app.cli.common import console, open_store
 from app.domain.auth import Principal
 from app.domain.errors import InvalidInput
+from app.domain.vocab import RoleKind
 from app.services.institutions import uploads as course_mappings
 
 import_app = typer.Typer(help="Import data files into the graph.", no_args_is_help=True)
@@ -30,7 +31,7 @@ def import_mappings(
     """Apply FILE (CSV or JSON) as the institution's complete course mappings.
 
     Runs with operator (admin) rights, recorded in the audit trail as key ``cli``."""
-    principal = Principal(key_id="cli", role="admin")
+    principal = Principal(key_id="cli", role=RoleKind.ADMIN.value)
     try:
         with open_store(prepare=True, passthrough=(InvalidInput,)) as runtime, Progress(
                 TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),

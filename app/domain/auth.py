@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ROLE_PATTERN = re.compile(r"^(admin|reviewer|(institution|administration):[A-Za-z0-9_.:-]{1,100})$")
+from app.domain.vocab import SCOPED_ROLES, UNSCOPED_ROLES, RoleKind
+
+ROLE_PATTERN = re.compile(
+    "^(" + "|".join(UNSCOPED_ROLES) + "|(" + "|".join(SCOPED_ROLES) + r"):[A-Za-z0-9_.:-]{1,100})$")
 
 
 def valid_role(role: str) -> bool:
@@ -22,21 +25,21 @@ class Principal:
     key_id: str
     role: str  # "admin" | "reviewer" | "institution:{code}" | "administration:{code}"
 
-    def _scoped(self, kind: str) -> str | None:
+    def _scoped(self, kind: RoleKind) -> str | None:
         prefix = f"{kind}:"
         return self.role[len(prefix):] if self.role.startswith(prefix) else None
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == RoleKind.ADMIN
 
     @property
     def institution(self) -> str | None:
-        return self._scoped("institution")
+        return self._scoped(RoleKind.INSTITUTION)
 
     @property
     def administration(self) -> str | None:
-        return self._scoped("administration")
+        return self._scoped(RoleKind.ADMINISTRATION)
 
     def may_write_institution(self, code: str) -> bool:
         own = self.institution
@@ -46,4 +49,4 @@ class Principal:
         return self.is_admin or self.administration == code
 
     def may_review(self) -> bool:
-        return self.is_admin or self.role == "reviewer"
+        return self.is_admin or self.role == RoleKind.REVIEWER

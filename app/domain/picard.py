@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from app.domain.vocab import MatchType, PicardKind
+
 BACHELOR_EQF = 6
 # "level L sits within EQF n": L exact/close/broad-matches EQF n (EQF n is as broad or
 # broader), read from L; walked from the EQF side the broad/narrow roles swap.
-_WITHIN_OUT = ("exactMatch", "closeMatch", "broadMatch")
-_WITHIN_IN = ("exactMatch", "closeMatch", "narrowMatch")
+_WITHIN_OUT = (MatchType.EXACT, MatchType.CLOSE, MatchType.BROAD)
+_WITHIN_IN = (MatchType.EXACT, MatchType.CLOSE, MatchType.NARROW)
 
 
 def element_coverage(standards: list[dict[str, Any]], alignments: list[dict[str, Any]],
@@ -40,9 +42,9 @@ def element_coverage(standards: list[dict[str, Any]], alignments: list[dict[str,
                 "proficiency": rank_names.get(max(ranks, default=0)), "courses": courses}
 
     tiers: list[dict[str, Any]] = []
-    for tier in (s for s in standards if s["kind"] == "tier"):
+    for tier in (s for s in standards if s["kind"] == PicardKind.TIER):
         areas = [element(s) for s in standards
-                 if s["kind"] == "knowledge_area" and s["tier"] == tier["code"]]
+                 if s["kind"] == PicardKind.KNOWLEDGE_AREA and s["tier"] == tier["code"]]
         own = element(tier)
         covered_areas = sum(a["covered"] for a in areas)
         # A tier is covered only when every one of its knowledge areas is; a tier without

@@ -1,16 +1,19 @@
-"""How a framework stands towards the EQF: the vocabulary of ``Framework.referencing_status``.
+"""What each value of ``Framework.referencing_status`` (``app.domain.vocab.ReferencingStatus``)
+means.
 
-One place for the values, so the seed catalog that checks them, the API that filters on them
+One place for the meanings, so the seed catalog that checks them, the API that filters on them
 and the explorer that shows them cannot disagree.
 """
 
 from __future__ import annotations
 
-REFERENCING_STATUSES: dict[str, str] = {
-    "verified": "referenced to the EQF; every seeded EQF mapping is verified",
-    "partly_verified": "referenced to the EQF; its EQF mappings are partly verified",
-    "unverified": "referenced to the EQF; no seeded EQF mapping is verified",
-    "no_level_table": "referenced to the EQF (year known); the level table is not in the graph",
-    "comparison": "compared with the EQF in a joint study, not referenced",
-    "none": "no EQF link is seeded",
+from app.domain.vocab import ReferencingStatus as R
+
+REFERENCING_STATUSES: dict[R, str] = {
+    R.VERIFIED: "referenced to the EQF; every seeded EQF mapping is verified",
+    R.PARTLY_VERIFIED: "referenced to the EQF; its EQF mappings are partly verified",
+    R.UNVERIFIED: "referenced to the EQF; no seeded EQF mapping is verified",
+    R.NO_LEVEL_TABLE: "referenced to the EQF (year known); the level table is not in the graph",
+    R.COMPARISON: "compared with the EQF in a joint study, not referenced",
+    R.NONE: "no EQF link is seeded",
 }

@@ -26,7 +26,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 from app.graph.port import ConstraintViolation, Row, StoreUnavailable, UnstorableText
 from app.graph.schema import cypher_statements, unique_constraints
 

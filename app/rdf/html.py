@@ -8,6 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from app.domain.vocab import EvidenceStatus
 from app.rdf.writers import PREFIXES
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
@@ -40,7 +41,7 @@ def render(graph: Graph, subject: URIRef, alternates: dict[str, str]) -> str:
     incoming = "".join(f"<tr><td>{_cell(s)}</td><td>{escape(_short(str(p)))}</td></tr>"
                        for s, p in sorted(graph.subject_predicates(subject)))
     notice = ""
-    if any(str(o) == "illustrative" for o in graph.objects(subject, None)):
+    if any(str(o) == EvidenceStatus.ILLUSTRATIVE for o in graph.objects(subject, None)):
         notice = ('<p class="notice">Illustrative example data written for this service; '
                   "not an official WCO, EU or national statement.</p>")
     links = " · ".join(f'<a href="{escape(href)}">{escape(media)}</a>'

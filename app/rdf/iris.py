@@ -17,7 +17,7 @@ from rdflib import URIRef
 
 from app.domain import identity
 from app.domain.errors import UnknownKind
-from app.graph.labels import CATALOGUE_LABELS, NodeLabel
+from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 
 KIND_OF: dict[NodeLabel, str] = {
     NodeLabel.FRAMEWORK: "framework",

@@ -19,7 +19,7 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 from app.rdf.iris import COMPETENCY_SCHEME, ESCO_SCHEME, PROFICIENCY_SCHEME, SCHEME_KIND, Iris
 from app.rdf.terms import Terms
 

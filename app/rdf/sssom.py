@@ -6,14 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from app.domain.vocab import MappingMethod
+
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
            "mapping_justification", "confidence", "author_label", "mapping_date",
            "comment", "see_also", "other")
-JUSTIFICATION = {
-    "official_referencing": "semapv:ManualMappingCuration",
-    "comparison_study": "semapv:ManualMappingCuration",
-    "expert_panel": "semapv:ManualMappingCuration",
-    "computed": "semapv:CompositeMatching",
+# The SEMAPV mapping justification of each method. SEMAPV has no term for an invented
+# (illustrative) mapping: it is written as unspecified, like a method the service does not know.
+JUSTIFICATION: dict[str, str] = {
+    MappingMethod.OFFICIAL_REFERENCING: "semapv:ManualMappingCuration",
+    MappingMethod.COMPARISON_STUDY: "semapv:ManualMappingCuration",
+    MappingMethod.EXPERT_PANEL: "semapv:ManualMappingCuration",
+    MappingMethod.COMPUTED: "semapv:CompositeMatching",
+    MappingMethod.ILLUSTRATIVE: "semapv:UnspecifiedMatching",
 }
 
 

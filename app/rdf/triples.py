@@ -14,7 +14,7 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from app.graph.labels import CATALOGUE_LABELS, NodeLabel
+from app.domain.vocab import CATALOGUE_LABELS, MatchType, NodeLabel, ReviewStatus
 from app.rdf import schemes, sssom
 from app.rdf.iris import Iris
 from app.rdf.terms import RDFLIB, Terms, decimal_lexical
@@ -99,8 +99,9 @@ MAPPING_FIELDS: tuple[tuple[str, URIRef, str], ...] = (
     ("historical", CQF.historical, "bool"), ("note", SKOS.note, "en"),
     ("status", CQF.evidenceStatus, "str"),
 )
-REVIEWED = ("accepted", "rejected", "superseded")
-MATCH_TYPES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+# A mapping whose review is over has a review date (a proposed one has none yet).
+REVIEWED = frozenset(ReviewStatus) - {ReviewStatus.PROPOSED}
+_MATCH_TYPES = frozenset(MatchType)
 # Namespace attributes resolved once (a DefinedNamespace lookup is slow in a hot loop).
 _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
 _QUALIFIED, _MAPPING, _SOURCE = CQF.QualifiedRelation, CQF.Mapping, CQF.Source
@@ -214,7 +215,7 @@ def relationship(rel_type: str, from_label: NodeLabel, from_code: str, to_label:
 
 
 def match_predicate(match_type: str) -> URIRef:
-    return SKOS[match_type] if match_type in MATCH_TYPES else SKOS.relatedMatch
+    return SKOS[match_type] if match_type in _MATCH_TYPES else SKOS.relatedMatch
 
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")

@@ -6,6 +6,11 @@ validated data. Validation happens here, while reading, because a bad row (an un
 dangling code, a confidence of 1.5) must be caught with its file and line number before it
 reaches a graph where it would be much harder to trace.
 
+Each file is read with the pydantic model of its table (``app.seed.rows``, built on the
+domain's vocabulary); this module adds the checks that need more than one row: unique codes,
+references to seeded nodes, unique mapping ids, and a framework's referencing status against
+its EQF mappings.
+
 Relationships that merely restate a node property (a Level's `framework`, a Competency's
 `group`, ...) are derived from that property instead of being kept in a second file, so the two
 can never disagree. See `seed_data/README.md` for the file-by-file description.
@@ -14,61 +19,25 @@ can never disagree. See `seed_data/README.md` for the file-by-file description.
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from app.domain.identity import course_key, programme_key
-from app.domain.referencing import REFERENCING_STATUSES
-
-STATUSES = frozenset({"verified", "unverified", "illustrative"})
-MATCH_TYPES = frozenset({"exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"})
-METHODS = frozenset(
-    {"official_referencing", "comparison_study", "expert_panel", "computed", "illustrative"}
+from app.domain.vocab import (
+    EvidenceStatus,
+    MappingMethod,
+    NodeLabel,
+    ReferencingStatus,
+    RelationshipType,
 )
-REVIEW_STATUSES = frozenset({"proposed", "accepted", "rejected", "superseded"})
-PROFICIENCIES = frozenset({"aware", "trained", "advanced", "expert"})
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-MAX_QUOTE = 300
+from app.seed import rows as r
 
-COMMON_NODE_COLUMNS: dict[str, str] = {
-    "code": "str",
-    "name": "str",
-    "name_fr": "str",
-    "description": "str",
-    "description_fr": "str",
-}
-SOURCE_COLUMNS: dict[str, str] = {
-    "status": "str",
-    "source_document": "str",
-    "source_publisher": "str",
-    "source_year": "int",
-    "source_url": "str",
-}
-LIST_SEPARATOR = ";"
-
-# Allowed values of enumerated columns, checked for nodes and relationships alike.
-VOCABULARIES: dict[str, frozenset[str]] = {
-    "status": STATUSES,
-    "match_type": MATCH_TYPES,
-    "method": METHODS,
-    "review_status": REVIEW_STATUSES,
-    "proficiency": PROFICIENCIES,
-    "description_status": STATUSES,
-}
-LABEL_VOCABULARIES: dict[tuple[str, str], frozenset[str]] = {
-    ("Framework", "kind"): frozenset(
-        {"meta", "classification", "qualifications_framework", "national", "grade_scale", "cqf"}
-    ),
-    ("Framework", "referencing_status"): frozenset(REFERENCING_STATUSES),
-    ("Occupation", "kind"): frozenset({"isco_group", "esco_occupation"}),
-    ("PicardStandard", "kind"): frozenset({"tier", "knowledge_area", "theme", "proposed_theme"}),
-    ("PicardStandard", "version"): frozenset({"2008", "2019", "next"}),
-}
+L, T = NodeLabel, RelationshipType
 
 
 class SeedDataError(ValueError):
@@ -85,7 +54,7 @@ class SeedDataError(ValueError):
 class NodeSet:
     """All seeded nodes of one label, in file order."""
 
-    label: str
+    label: NodeLabel
     rows: list[dict[str, Any]]
 
 
@@ -93,9 +62,9 @@ class NodeSet:
 class RelSet:
     """All seeded relationships of one (type, from label, to label) triple, in file order."""
 
-    type: str
-    from_label: str
-    to_label: str
+    type: RelationshipType
+    from_label: NodeLabel
+    to_label: NodeLabel
     rows: list[dict[str, Any]]
 
 
@@ -128,7 +97,7 @@ class SeedBundle:
             counts.update(row["status"] for row in ns.rows)
         for rs in self.rels:
             counts.update(r["props"]["status"] for r in rs.rows if "status" in r["props"])
-        return {s: counts[s] for s in sorted(STATUSES)}
+        return {s.value: counts[s] for s in sorted(EvidenceStatus)}
 
     def node_set(self, label: str) -> NodeSet:
         """The NodeSet of a label (KeyError if the label has no seed data)."""
@@ -144,213 +113,98 @@ class SeedBundle:
 
 @dataclass(frozen=True)
 class NodeFile:
-    """How to read one node file: its label and the label-specific columns with types."""
+    """One node file and the model of its rows (which names the label)."""
 
     file: str
-    label: str
-    extra: dict[str, str] = field(default_factory=dict)
-
-    def columns(self) -> dict[str, str]:
-        return {**COMMON_NODE_COLUMNS, **self.extra, **SOURCE_COLUMNS}
+    model: type[r.NodeRow]
 
 
 @dataclass(frozen=True)
 class RelFile:
-    """How to read one relationship file; `sourced` files carry status and source columns."""
+    """One relationship file: its type, the labels it joins and the model of its rows."""
 
     file: str
-    type: str
-    from_label: str
-    to_label: str
-    props: dict[str, str] = field(default_factory=dict)
-    sourced: bool = True
-
-    def columns(self) -> dict[str, str]:
-        cols = {"from": "str", "to": "str", **self.props}
-        return {**cols, **SOURCE_COLUMNS} if self.sourced else cols
+    type: RelationshipType
+    from_label: NodeLabel
+    to_label: NodeLabel
+    model: type[r.LinkRow] = r.LinkRow
 
 
 @dataclass(frozen=True)
 class DerivedRel:
     """A relationship read from a node property that holds the target's code."""
 
-    type: str
-    from_label: str
+    type: RelationshipType | None
+    from_label: NodeLabel
     prop: str
-    to_label: str
+    to_label: NodeLabel
 
-
-_LEVEL = {
-    "framework": "str",
-    "level": "str",
-    "ordinal": "int",
-    "knowledge": "str",
-    "skills": "str",
-    "autonomy": "str",
-    "qualification_examples": "list",
-}
-_COMPETENCY = {"group": "str", "trade_only": "bool", "uri": "str"}
-_MAPS_TO = {
-    "id": "str",
-    "match_type": "str",
-    "confidence": "float",
-    "method": "str",
-    "asserted_by": "str",
-    "review_status": "str",
-    "date": "date",
-    "historical": "bool",
-    "note": "str",
-}
-# National referencing mappings also keep their evidence: the verbatim quote and its language.
-_MAPS_TO_NQF = {**_MAPS_TO, "evidence_quote": "str", "evidence_language": "str"}
 
 NODE_FILES: tuple[NodeFile, ...] = (
-    NodeFile(
-        "frameworks.csv",
-        "Framework",
-        {
-            "kind": "str",
-            "jurisdiction": "str",
-            "historical": "bool",
-            "unlevelled": "list",
-            "country": "str",
-            "referencing_status": "str",
-            "referencing_year": "int",
-        },
-    ),
-    NodeFile("levels_eqf.csv", "Level", _LEVEL),
-    NodeFile("levels_isced.csv", "Level", _LEVEL),
-    NodeFile("levels_qf_ehea.csv", "Level", _LEVEL),
-    NodeFile("levels_national.csv", "Level", _LEVEL),
-    NodeFile("levels_cqf.csv", "Level", _LEVEL),
-    NodeFile("levels_grade_scales.csv", "Level", _LEVEL),
-    NodeFile(
-        "proficiency_levels.csv", "ProficiencyLevel", {"rank": "int", "description_status": "str"}
-    ),
-    NodeFile("competency_groups.csv", "CompetencyGroup"),
-    NodeFile("competencies_operational.csv", "Competency", _COMPETENCY),
-    NodeFile("competencies_placeholder_illustrative.csv", "Competency", _COMPETENCY),
-    NodeFile("competencies_esco.csv", "Competency", _COMPETENCY),
-    NodeFile("occupations.csv", "Occupation", {"kind": "str", "uri": "str", "isco_code": "str"}),
-    NodeFile("functional_domains.csv", "FunctionalDomain"),
-    NodeFile("generic_roles.csv", "GenericRole", {"role_family": "str"}),
-    NodeFile("job_families.csv", "JobFamily", {"anchor": "str"}),
-    NodeFile("professional_tasks.csv", "ProfessionalTask"),
-    NodeFile("administrations.csv", "Administration", {"country": "str", "scale": "str"}),
-    NodeFile(
-        "job_profiles.csv",
-        "JobProfile",
-        {"domain": "str", "generic_role": "str", "administration": "str"},
-    ),
-    NodeFile(
-        "picard_standards.csv", "PicardStandard", {"kind": "str", "version": "str", "tier": "str"}
-    ),
-    NodeFile("institutions.csv", "Institution", {"country": "str", "incu_member": "bool"}),
-    NodeFile(
-        "programmes.csv",
-        "Programme",
-        {"institution": "str", "level": "str", "ects": "float", "language": "str", "url": "str"},
-    ),
-    NodeFile(
-        "courses.csv",
-        "Course",
-        {
-            "institution": "str",
-            "programme": "str",
-            "ects": "float",
-            "language": "str",
-            "url": "str",
-        },
-    ),
+    NodeFile("frameworks.csv", r.FrameworkRow),
+    NodeFile("levels_eqf.csv", r.LevelRow),
+    NodeFile("levels_isced.csv", r.LevelRow),
+    NodeFile("levels_qf_ehea.csv", r.LevelRow),
+    NodeFile("levels_national.csv", r.LevelRow),
+    NodeFile("levels_cqf.csv", r.LevelRow),
+    NodeFile("levels_grade_scales.csv", r.LevelRow),
+    NodeFile("proficiency_levels.csv", r.ProficiencyLevelRow),
+    NodeFile("competency_groups.csv", r.CompetencyGroupRow),
+    NodeFile("competencies_operational.csv", r.CompetencyRow),
+    NodeFile("competencies_placeholder_illustrative.csv", r.CompetencyRow),
+    NodeFile("competencies_esco.csv", r.CompetencyRow),
+    NodeFile("occupations.csv", r.OccupationRow),
+    NodeFile("functional_domains.csv", r.FunctionalDomainRow),
+    NodeFile("generic_roles.csv", r.GenericRoleRow),
+    NodeFile("job_families.csv", r.JobFamilyRow),
+    NodeFile("professional_tasks.csv", r.ProfessionalTaskRow),
+    NodeFile("administrations.csv", r.AdministrationRow),
+    NodeFile("job_profiles.csv", r.JobProfileRow),
+    NodeFile("picard_standards.csv", r.PicardStandardRow),
+    NodeFile("institutions.csv", r.InstitutionRow),
+    NodeFile("programmes.csv", r.ProgrammeRow),
+    NodeFile("courses.csv", r.CourseRow),
 )
 
 REL_FILES: tuple[RelFile, ...] = (
-    RelFile("mappings_nqf_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO_NQF),
-    RelFile("mappings_qf_ehea_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
-    RelFile("mappings_isced_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
-    RelFile("mappings_cqf_eqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
-    RelFile("mappings_grades_cqf.csv", "MAPS_TO", "Level", "Level", _MAPS_TO),
-    RelFile(
-        "occupation_in_isco_group.csv", "IN_ISCO_GROUP", "Occupation", "Occupation", sourced=False
-    ),
-    RelFile("task_in_family.csv", "IN_FAMILY", "ProfessionalTask", "JobFamily", sourced=False),
-    RelFile("job_profile_in_family.csv", "IN_FAMILY", "JobProfile", "JobFamily", sourced=False),
-    RelFile("job_profile_at_level.csv", "AT_LEVEL", "JobProfile", "Level", sourced=False),
-    RelFile("requires.csv", "REQUIRES", "JobProfile", "Competency", {"proficiency": "str"}),
-    RelFile("performs.csv", "PERFORMS", "JobProfile", "ProfessionalTask"),
-    RelFile("draws_on.csv", "DRAWS_ON", "ProfessionalTask", "Competency"),
-    RelFile("related_occupation.csv", "RELATED_OCCUPATION", "JobFamily", "Occupation"),
-    RelFile(
-        "recognised_against.csv",
-        "RECOGNISED_AGAINST",
-        "Programme",
-        "PicardStandard",
-        {"date": "date", "note": "str"},
-    ),
-    RelFile(
-        "develops.csv",
-        "DEVELOPS",
-        "Course",
-        "Competency",
-        {"proficiency": "str", "evidence": "str", "assessment": "str", "review_status": "str"},
-    ),
-    RelFile("aligns_with.csv", "ALIGNS_WITH", "Course", "PicardStandard", {"review_status": "str"}),
+    RelFile("mappings_nqf_eqf.csv", T.MAPS_TO, L.LEVEL, L.LEVEL, r.ReferencingMappingRow),
+    RelFile("mappings_qf_ehea_eqf.csv", T.MAPS_TO, L.LEVEL, L.LEVEL, r.MappingRow),
+    RelFile("mappings_isced_eqf.csv", T.MAPS_TO, L.LEVEL, L.LEVEL, r.MappingRow),
+    RelFile("mappings_cqf_eqf.csv", T.MAPS_TO, L.LEVEL, L.LEVEL, r.MappingRow),
+    RelFile("mappings_grades_cqf.csv", T.MAPS_TO, L.LEVEL, L.LEVEL, r.MappingRow),
+    RelFile("occupation_in_isco_group.csv", T.IN_ISCO_GROUP, L.OCCUPATION, L.OCCUPATION),
+    RelFile("task_in_family.csv", T.IN_FAMILY, L.PROFESSIONAL_TASK, L.JOB_FAMILY),
+    RelFile("job_profile_in_family.csv", T.IN_FAMILY, L.JOB_PROFILE, L.JOB_FAMILY),
+    RelFile("job_profile_at_level.csv", T.AT_LEVEL, L.JOB_PROFILE, L.LEVEL),
+    RelFile("requires.csv", T.REQUIRES, L.JOB_PROFILE, L.COMPETENCY, r.RequiresRow),
+    RelFile("performs.csv", T.PERFORMS, L.JOB_PROFILE, L.PROFESSIONAL_TASK, r.SourcedLinkRow),
+    RelFile("draws_on.csv", T.DRAWS_ON, L.PROFESSIONAL_TASK, L.COMPETENCY, r.SourcedLinkRow),
+    RelFile("related_occupation.csv", T.RELATED_OCCUPATION, L.JOB_FAMILY, L.OCCUPATION,
+            r.SourcedLinkRow),
+    RelFile("recognised_against.csv", T.RECOGNISED_AGAINST, L.PROGRAMME, L.PICARD_STANDARD,
+            r.RecognisedAgainstRow),
+    RelFile("develops.csv", T.DEVELOPS, L.COURSE, L.COMPETENCY, r.DevelopsRow),
+    RelFile("aligns_with.csv", T.ALIGNS_WITH, L.COURSE, L.PICARD_STANDARD, r.AlignsWithRow),
 )
 
 DERIVED_RELS: tuple[DerivedRel, ...] = (
-    DerivedRel("IN_FRAMEWORK", "Level", "framework", "Framework"),
-    DerivedRel("IN_GROUP", "Competency", "group", "CompetencyGroup"),
-    DerivedRel("IN_DOMAIN", "JobProfile", "domain", "FunctionalDomain"),
-    DerivedRel("HAS_ROLE", "JobProfile", "generic_role", "GenericRole"),
-    DerivedRel("IN_ADMINISTRATION", "JobProfile", "administration", "Administration"),
-    DerivedRel("USES_SCALE", "Administration", "scale", "Framework"),
-    DerivedRel("PART_OF", "PicardStandard", "tier", "PicardStandard"),
-    DerivedRel("OFFERED_BY", "Programme", "institution", "Institution"),
-    DerivedRel("AT_LEVEL", "Programme", "level", "Level"),
-    DerivedRel("PART_OF", "Course", "programme", "Programme"),
+    DerivedRel(T.IN_FRAMEWORK, L.LEVEL, "framework", L.FRAMEWORK),
+    DerivedRel(T.IN_GROUP, L.COMPETENCY, "group", L.COMPETENCY_GROUP),
+    DerivedRel(T.IN_DOMAIN, L.JOB_PROFILE, "domain", L.FUNCTIONAL_DOMAIN),
+    DerivedRel(T.HAS_ROLE, L.JOB_PROFILE, "generic_role", L.GENERIC_ROLE),
+    DerivedRel(T.IN_ADMINISTRATION, L.JOB_PROFILE, "administration", L.ADMINISTRATION),
+    DerivedRel(T.USES_SCALE, L.ADMINISTRATION, "scale", L.FRAMEWORK),
+    DerivedRel(T.PART_OF, L.PICARD_STANDARD, "tier", L.PICARD_STANDARD),
+    DerivedRel(T.OFFERED_BY, L.PROGRAMME, "institution", L.INSTITUTION),
+    DerivedRel(T.AT_LEVEL, L.PROGRAMME, "level", L.LEVEL),
+    DerivedRel(T.PART_OF, L.COURSE, "programme", L.PROGRAMME),
 )
 
 # Code-valued properties that are checked but not turned into edges (the graph model has no
 # Course -> Institution relationship; the course reaches its institution through its programme).
 CHECKED_REFERENCES: tuple[DerivedRel, ...] = (
-    DerivedRel("", "Course", "institution", "Institution"),
+    DerivedRel(None, L.COURSE, "institution", L.INSTITUTION),
 )
-
-
-# ----------------------------------------------------------------------------- cell parsing
-
-
-def _parse_bool(raw: str) -> bool:
-    lowered = raw.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    raise ValueError(f"expected true or false, got {raw!r}")
-
-
-def _parse_date(raw: str) -> str:
-    dt.date.fromisoformat(raw)  # raises ValueError on a non-ISO date
-    return raw
-
-
-def _parse_list(raw: str) -> list[str]:
-    return [part.strip() for part in raw.split(LIST_SEPARATOR) if part.strip()]
-
-
-_PARSERS = {
-    "str": str,
-    "int": int,
-    "float": float,
-    "bool": _parse_bool,
-    "date": _parse_date,
-    "list": _parse_list,
-}
-
-
-def _convert(raw: str | None, kind: str) -> Any:
-    """Turn one CSV cell into its typed value; empty cells become None."""
-    if raw is None or raw.strip() == "":
-        return None
-    return _PARSERS[kind](raw.strip() if kind != "str" else raw)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -358,25 +212,34 @@ def _convert(raw: str | None, kind: str) -> Any:
 
 @dataclass(frozen=True)
 class _Row:
-    """A typed row plus where it came from, so later checks can still cite file and line."""
+    """A validated row plus where it came from, so later checks can still cite file and line."""
 
     values: dict[str, Any]
     file: str
     line: int
 
 
-def _read_rows(path: Path, columns: dict[str, str]) -> Iterator[_Row]:
-    """Yield typed rows of a CSV file whose header must hold exactly `columns`."""
+def _read_rows(path: Path, model: type[r.SeedRow]) -> Iterator[_Row]:
+    """Yield the validated rows of a CSV file whose header must hold exactly the model's
+    columns."""
     if not path.is_file():
         raise SeedDataError(path.name, None, "file is missing")
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        _check_header(path.name, reader.fieldnames, columns)
+        _check_header(path.name, reader.fieldnames, model.columns())
         for raw in reader:
-            yield _Row(_typed(path.name, reader.line_num, raw, columns), path.name, reader.line_num)
+            if None in raw:  # csv puts surplus cells under the key None
+                raise SeedDataError(path.name, reader.line_num,
+                                    "row has more cells than the header")
+            try:
+                row = model.model_validate(raw)
+            except ValidationError as exc:
+                raise SeedDataError(path.name, reader.line_num,
+                                    "; ".join(_messages(model, exc))) from None
+            yield _Row(row.as_props(), path.name, reader.line_num)
 
 
-def _check_header(file: str, header: list[str] | None, columns: dict[str, str]) -> None:
+def _check_header(file: str, header: list[str] | None, columns: list[str]) -> None:
     """Refuse missing columns (data would be lost) and unknown ones (likely typos)."""
     found = list(header or [])
     missing = [c for c in columns if c not in found]
@@ -385,124 +248,51 @@ def _check_header(file: str, header: list[str] | None, columns: dict[str, str]) 
         raise SeedDataError(file, 1, f"header mismatch: missing {missing}, unknown {unknown}")
 
 
-def _typed(file: str, line: int, raw: dict[str | Any, Any], columns: dict[str, str]) -> dict:
-    if None in raw:  # csv puts surplus cells under the key None
-        raise SeedDataError(file, line, "row has more cells than the header")
-    values: dict[str, Any] = {}
-    for column, kind in columns.items():
-        try:
-            values[column] = _convert(raw.get(column), kind)
-        except ValueError as exc:
-            raise SeedDataError(file, line, f"column {column!r}: {exc}") from exc
-    return values
-
-
-# ----------------------------------------------------------------------------- row checks
-
-
-def _check_vocabularies(row: _Row, label: str | None) -> None:
-    for column, value in row.values.items():
-        allowed = VOCABULARIES.get(column) or LABEL_VOCABULARIES.get((label or "", column))
-        if allowed is not None and value is not None and value not in allowed:
-            raise SeedDataError(row.file, row.line, f"{column} {value!r} not in {sorted(allowed)}")
-
-
-def _check_sourced(row: _Row) -> None:
-    """Every sourced row states its evidence level and the document it rests on."""
-    if row.values.get("status") is None:
-        raise SeedDataError(row.file, row.line, f"status is empty (allowed {sorted(STATUSES)})")
-    if not row.values.get("source_document"):
-        raise SeedDataError(row.file, row.line, "source_document is empty")
-
-
-def _check_confidence(row: _Row) -> None:
-    confidence = row.values.get("confidence")
-    if confidence is not None and not 0.0 <= confidence <= 1.0:
-        raise SeedDataError(row.file, row.line, f"confidence {confidence} outside 0..1")
-
-
-def _check_evidence(row: _Row) -> None:
-    """A quote is verbatim evidence: it says in which language it is written and where it was
-    read, and stays a quote (short), not a copy of the source."""
-    quote, language = row.values.get("evidence_quote"), row.values.get("evidence_language")
-    if quote is None and language is None:
-        return
-    if quote is None or language is None:
-        raise SeedDataError(row.file, row.line, "evidence_quote and evidence_language go "
-                            "together")
-    if not LANGUAGE_TAG.match(language):
-        raise SeedDataError(row.file, row.line, f"evidence_language {language!r} is not a "
-                            "language tag such as 'en' or 'sl'")
-    if len(quote) > MAX_QUOTE:
-        raise SeedDataError(row.file, row.line, f"evidence_quote longer than {MAX_QUOTE}")
-    if not row.values.get("source_url"):
-        raise SeedDataError(row.file, row.line, "an evidence_quote needs its source_url")
-
-
-def _check_framework_row(row: _Row) -> None:
-    """A national framework says where it is and how it stands towards the EQF."""
-    values = row.values
-    country = values.get("country")
-    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
-        raise SeedDataError(row.file, row.line, f"country {country!r} is not an ISO 3166 "
-                            "alpha-2 code")
-    if values.get("kind") == "national" and not (country and values.get("referencing_status")):
-        raise SeedDataError(row.file, row.line, "a national framework needs country and "
-                            "referencing_status")
-    if values.get("referencing_status") == "no_level_table" and not values.get(
-            "referencing_year"):
-        raise SeedDataError(row.file, row.line, "no_level_table needs the referencing_year")
-
-
-def _check_node_row(row: _Row, label: str) -> None:
-    if not row.values.get("code"):
-        raise SeedDataError(row.file, row.line, "code is empty")
-    if not row.values.get("name"):
-        raise SeedDataError(row.file, row.line, "name is empty")
-    _check_sourced(row)
-    _check_vocabularies(row, label)
-    if label == "Framework":
-        _check_framework_row(row)
-
-
-def _check_rel_row(row: _Row, spec: RelFile) -> None:
-    if not row.values.get("from") or not row.values.get("to"):
-        raise SeedDataError(row.file, row.line, "from and to must both be set")
-    if spec.sourced:
-        _check_sourced(row)
-    _check_vocabularies(row, None)
-    _check_confidence(row)
-    _check_evidence(row)
+def _messages(model: type[r.SeedRow], exc: ValidationError) -> Iterator[str]:
+    """One sentence per problem, naming the column, the value and (for a closed list) the
+    allowed values."""
+    for error in exc.errors(include_url=False):
+        context = error.get("ctx") or {}
+        if error["type"] == r.RULE:
+            yield str(context["message"])
+            continue
+        column = str(error["loc"][0]) if error["loc"] else ""
+        allowed = context.get("allowed") or r.allowed_values(model, column)
+        if error["type"] in ("enum", r.VOCABULARY) and allowed:
+            yield f"{column} {error['input']!r} not in {list(allowed)}"
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            yield f"column {column!r}: {message}"
 
 
 # ----------------------------------------------------------------------------- assembly
 
 
-def _load_nodes(directory: Path) -> dict[str, list[_Row]]:
+def _load_nodes(directory: Path) -> dict[NodeLabel, list[_Row]]:
     """Read every node file, grouped by label in declaration order, with unique codes."""
-    by_label: dict[str, list[_Row]] = {}
+    by_label: dict[NodeLabel, list[_Row]] = {}
     seen: dict[tuple[str, str], _Row] = {}
     for spec in NODE_FILES:
-        for row in _read_rows(directory / spec.file, spec.columns()):
-            _check_node_row(row, spec.label)
-            key = (spec.label, row.values["code"])
+        label = spec.model.label
+        for row in _read_rows(directory / spec.file, spec.model):
+            key = (label, row.values["code"])
             if key in seen:
                 first = seen[key]
                 raise SeedDataError(
                     row.file,
                     row.line,
-                    f"duplicate {spec.label} code {key[1]!r} (first at {first.file}:{first.line})",
+                    f"duplicate {label} code {key[1]!r} (first at {first.file}:{first.line})",
                 )
             seen[key] = row
-            by_label.setdefault(spec.label, []).append(row)
+            by_label.setdefault(label, []).append(row)
     return by_label
 
 
 # Labels whose codes belong to an institution: scoped into a key (``app.domain.identity``).
-SCOPED_LABELS = ("Programme", "Course")
+SCOPED_LABELS = (L.PROGRAMME, L.COURSE)
 
 
-def _scope_owned_codes(nodes: dict[str, list[_Row]]) -> dict[str, dict[str, str]]:
+def _scope_owned_codes(nodes: dict[NodeLabel, list[_Row]]) -> dict[str, dict[str, str]]:
     """Programmes and courses are keyed ``INSTITUTION/PROGRAMME[/COURSE]``; the file's code
     becomes ``local_code``. Returns, per label, each local code's key, for the relationship
     files that name them by the code the institution uses (a code two owners share there
@@ -511,7 +301,7 @@ def _scope_owned_codes(nodes: dict[str, list[_Row]]) -> dict[str, dict[str, str]
     for label in SCOPED_LABELS:
         for row in nodes.get(label, []):
             values, code = row.values, row.values["code"]
-            if label == "Programme":
+            if label == L.PROGRAMME:
                 key = programme_key(str(values.get("institution")), code)
             else:
                 key = course_key(str(values.get("institution")), str(values.get("programme")),
@@ -524,7 +314,7 @@ def _scope_owned_codes(nodes: dict[str, list[_Row]]) -> dict[str, dict[str, str]
     return local
 
 
-def _codes(nodes: dict[str, list[_Row]]) -> dict[str, set[str]]:
+def _codes(nodes: dict[NodeLabel, list[_Row]]) -> dict[str, set[str]]:
     return {label: {r.values["code"] for r in rows} for label, rows in nodes.items()}
 
 
@@ -538,8 +328,7 @@ def _load_rel_file(directory: Path, spec: RelFile, codes: dict[str, set[str]],
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     local = local or {}
-    for row in _read_rows(directory / spec.file, spec.columns()):
-        _check_rel_row(row, spec)
+    for row in _read_rows(directory / spec.file, spec.model):
         frm, to = row.values["from"], row.values["to"]
         frm = local.get(spec.from_label, {}).get(frm, frm)
         to = local.get(spec.to_label, {}).get(to, to)
@@ -554,7 +343,7 @@ def _load_rel_file(directory: Path, spec: RelFile, codes: dict[str, set[str]],
 
 
 def _derive(
-    spec: DerivedRel, nodes: dict[str, list[_Row]], codes: dict[str, set[str]]
+    spec: DerivedRel, nodes: dict[NodeLabel, list[_Row]], codes: dict[str, set[str]]
 ) -> list[dict[str, Any]]:
     """Relationships implied by a node property; a dangling code is reported on the node row."""
     rows: list[dict[str, Any]] = []
@@ -562,7 +351,7 @@ def _derive(
         target = node.values.get(spec.prop)
         if target is None:
             continue
-        if spec.from_label == "Course" and spec.to_label == "Programme":
+        if spec.from_label == L.COURSE and spec.to_label == L.PROGRAMME:
             target = programme_key(str(node.values.get("institution")), target)
         _check_endpoint(node, codes, spec.to_label, target, spec.prop)
         rows.append({"from": node.values["code"], "to": target, "props": {}})
@@ -571,7 +360,7 @@ def _derive(
 
 def _merge(sets: Iterable[RelSet]) -> list[RelSet]:
     """One RelSet per (type, from, to) triple, in first-seen order, so loaders batch simply."""
-    merged: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    merged: dict[tuple[RelationshipType, NodeLabel, NodeLabel], list[dict[str, Any]]] = {}
     for rs in sets:
         merged.setdefault((rs.type, rs.from_label, rs.to_label), []).extend(rs.rows)
     return [RelSet(t, f, to, rows) for (t, f, to), rows in merged.items()]
@@ -586,36 +375,43 @@ def _check_unknown_files(directory: Path) -> None:
 
 
 def _check_unique_map_ids(rels: list[RelSet]) -> None:
-    ids = Counter(r["props"]["id"] for rs in rels if rs.type == "MAPS_TO" for r in rs.rows)
+    ids = Counter(r["props"]["id"] for rs in rels if rs.type == T.MAPS_TO for r in rs.rows)
     duplicates = sorted(i for i, n in ids.items() if n > 1)
     if duplicates:
         raise SeedDataError("mappings_*.csv", None, f"duplicate MAPS_TO ids {duplicates}")
 
 
+_EVIDENCE_OF_STATUS = {
+    ReferencingStatus.VERIFIED: {EvidenceStatus.VERIFIED},
+    ReferencingStatus.UNVERIFIED: {EvidenceStatus.UNVERIFIED},
+    ReferencingStatus.PARTLY_VERIFIED: {EvidenceStatus.VERIFIED, EvidenceStatus.UNVERIFIED},
+}
+
+
 def _referencing_mismatch(status: str, mappings: list[dict[str, Any]]) -> str | None:
     evidence = {m["props"]["status"] for m in mappings}
-    if status in ("none", "no_level_table"):
+    if status in (ReferencingStatus.NONE, ReferencingStatus.NO_LEVEL_TABLE):
         return f"{len(mappings)} EQF mappings seeded" if mappings else None
     if not mappings:
         return "no EQF mapping seeded"
-    if status == "comparison":
+    if status == ReferencingStatus.COMPARISON:
         methods = {m["props"]["method"] for m in mappings}
-        return None if methods == {"comparison_study"} else f"methods {sorted(methods)}"
-    expected = {"verified": {"verified"}, "unverified": {"unverified"},
-                "partly_verified": {"verified", "unverified"}}[status]
+        return None if methods == {MappingMethod.COMPARISON_STUDY} else \
+            f"methods {sorted(methods)}"
+    expected = _EVIDENCE_OF_STATUS[ReferencingStatus(status)]
     return None if evidence == expected else f"mapping evidence {sorted(evidence)}"
 
 
-def _check_referencing(nodes: dict[str, list[_Row]], rels: list[RelSet]) -> None:
+def _check_referencing(nodes: dict[NodeLabel, list[_Row]], rels: list[RelSet]) -> None:
     """A framework's ``referencing_status`` restates what its EQF mappings show; checked here
     so the two cannot drift apart."""
-    framework_of = {r.values["code"]: r.values["framework"] for r in nodes.get("Level", [])}
+    framework_of = {r.values["code"]: r.values["framework"] for r in nodes.get(L.LEVEL, [])}
     to_eqf: dict[str, list[dict[str, Any]]] = {}
     for rs in rels:
-        for m in rs.rows if rs.type == "MAPS_TO" else ():
+        for m in rs.rows if rs.type == T.MAPS_TO else ():
             if framework_of.get(m["to"]) == "EQF":
                 to_eqf.setdefault(framework_of.get(m["from"], ""), []).append(m)
-    for row in nodes.get("Framework", []):
+    for row in nodes.get(L.FRAMEWORK, []):
         status = row.values.get("referencing_status")
         if status is None:
             continue
@@ -644,7 +440,8 @@ def load_seed_bundle(directory: Path) -> SeedBundle:
         for s in REL_FILES
     ]
     rel_sets += [
-        RelSet(d.type, d.from_label, d.to_label, _derive(d, nodes, codes)) for d in DERIVED_RELS
+        RelSet(d.type, d.from_label, d.to_label, _derive(d, nodes, codes))
+        for d in DERIVED_RELS if d.type is not None
     ]
     for ref in CHECKED_REFERENCES:
         _derive(ref, nodes, codes)

@@ -13,9 +13,9 @@ from typing import Any
 
 import structlog
 
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.catalog.reads import ANY_NODE
 from app.graph.cypher.operations.seed import STAMP_SEEDED_REVIEWS, merge_nodes, merge_relationships
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.seed.catalog import SeedBundle, load_seed_bundle
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.graph.labels import CATALOGUE_LABELS, NodeLabel
+from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore
 from app.services.catalog.reads import CatalogService
 from app.web import attributes

@@ -41,6 +41,14 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from app.domain.text import N_
+from app.domain.vocab import (
+    EvidenceStatus,
+    MappingMethod,
+    MatchType,
+    Proficiency,
+    ReferencingStatus,
+    ReviewStatus,
+)
 from app.services.institutions.coverage_text import finding
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -102,27 +110,38 @@ def babel_locale(lang: str) -> Locale:
 
 
 # Vocabulary the data stores as codes, shown as words. Marked for extraction, translated on use.
-STATUS = {"verified": N_("verified"), "unverified": N_("unverified"),
-          "illustrative": N_("illustrative")}
-MATCH = {"exactMatch": N_("exact"), "closeMatch": N_("close"),
-         "broadMatch": N_("broad (the target is broader)"),
-         "narrowMatch": N_("narrow (the target is narrower)"),
-         "relatedMatch": N_("related only")}
-PROFICIENCY = {"aware": N_("aware"), "trained": N_("trained"), "advanced": N_("advanced"),
-               "expert": N_("expert")}
+E, M, R = EvidenceStatus, MatchType, ReferencingStatus
+STATUS: dict[str, str] = {
+    E.VERIFIED: N_("verified"), E.UNVERIFIED: N_("unverified"),
+    E.ILLUSTRATIVE: N_("illustrative"),
+}
+MATCH: dict[str, str] = {
+    M.EXACT: N_("exact"), M.CLOSE: N_("close"),
+    M.BROAD: N_("broad (the target is broader)"),
+    M.NARROW: N_("narrow (the target is narrower)"),
+    M.RELATED: N_("related only"),
+}
+PROFICIENCY = {Proficiency.AWARE.code: N_("aware"), Proficiency.TRAINED.code: N_("trained"),
+               Proficiency.ADVANCED.code: N_("advanced"), Proficiency.EXPERT.code: N_("expert")}
 VERDICT = {"met": N_("met"), "not_met": N_("not met"), "cannot_judge": N_("cannot judge")}
-METHOD = {"official_referencing": N_("official referencing"),
-          "comparison_study": N_("comparison study"), "expert_panel": N_("expert panel"),
-          "computed": N_("computed"), "illustrative": N_("illustrative")}
-REVIEW = {"accepted": N_("accepted"), "proposed": N_("proposed"), "rejected": N_("rejected")}
+METHOD: dict[str, str] = {
+    MappingMethod.OFFICIAL_REFERENCING: N_("official referencing"),
+    MappingMethod.COMPARISON_STUDY: N_("comparison study"),
+    MappingMethod.EXPERT_PANEL: N_("expert panel"),
+    MappingMethod.COMPUTED: N_("computed"), MappingMethod.ILLUSTRATIVE: N_("illustrative"),
+}
+REVIEW: dict[str, str] = {
+    ReviewStatus.ACCEPTED: N_("accepted"), ReviewStatus.PROPOSED: N_("proposed"),
+    ReviewStatus.REJECTED: N_("rejected"), ReviewStatus.SUPERSEDED: N_("superseded"),
+}
 # How a framework stands towards the EQF (``Framework.referencing_status``).
-REFERENCING = {
-    "verified": N_("EQF referencing verified"),
-    "partly_verified": N_("EQF referencing partly verified"),
-    "unverified": N_("EQF referencing unverified"),
-    "no_level_table": N_("referenced to the EQF, level table not in the graph"),
-    "comparison": N_("compared with the EQF, not referenced"),
-    "none": N_("no EQF link"),
+REFERENCING: dict[str, str] = {
+    R.VERIFIED: N_("EQF referencing verified"),
+    R.PARTLY_VERIFIED: N_("EQF referencing partly verified"),
+    R.UNVERIFIED: N_("EQF referencing unverified"),
+    R.NO_LEVEL_TABLE: N_("referenced to the EQF, level table not in the graph"),
+    R.COMPARISON: N_("compared with the EQF, not referenced"),
+    R.NONE: N_("no EQF link"),
 }
 KIND = {
     "Framework": N_("Framework"), "Level": N_("Level"),

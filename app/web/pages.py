@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.domain.text import N_
-from app.graph.labels import NodeLabel
+from app.domain.vocab import PROFICIENCY_CODES, EvidenceStatus, NodeLabel
 from app.graph.port import GraphStore
 from app.services.catalog.display import facts_for
 from app.services.catalog.reads import CatalogService
@@ -42,7 +42,8 @@ def localise(store: GraphStore, refs: list[dict[str, Any]], kind_key: str = "kin
         ref.setdefault("name_fr", fact.get("name_fr"))
         if ref.get("status") is None:
             ref["status"] = fact.get("status")
-        ref["illustrative"] = bool(ref.get("illustrative")) or ref["status"] == "illustrative"
+        ref["illustrative"] = (bool(ref.get("illustrative"))
+                               or ref["status"] == EvidenceStatus.ILLUSTRATIVE)
     return refs
 
 
@@ -185,8 +186,6 @@ def _tier_courses(tier: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 # --- portability ----------------------------------------------------------------------------
 
-PROFICIENCIES = ("aware", "trained", "advanced", "expert")
-
 
 def portability_options(catalog: CatalogService) -> dict[str, Any]:
     competencies = all_items(catalog, NodeLabel.COMPETENCY)
@@ -198,7 +197,7 @@ def portability_options(catalog: CatalogService) -> dict[str, Any]:
                                   all_items(catalog, NodeLabel.COMPETENCY_GROUP)},
             "competencies": groups,
             "administrations": all_items(catalog, NodeLabel.ADMINISTRATION),
-            "proficiencies": PROFICIENCIES}
+            "proficiencies": PROFICIENCY_CODES}
 
 
 def localise_portability(store: GraphStore, answer: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from jinja2.runtime import Context
 from app.api.problems import INTERNAL, problem_of
 from app.api.rate_limit import LOOKUP, QUERY
 from app.domain.errors import DomainError, FieldProblem, InvalidInput, NotFound, UnknownKind
-from app.graph.labels import CATALOGUE_LABELS, NodeLabel
+from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore, StoreUnavailable, UnstorableText
 from app.rdf.iris import parse_path
 from app.services.careers.portability import PortabilityQuestion, PortabilityService

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from app.domain import identity
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 from app.rdf.iris import KIND_OF, Iris
 
 ENTITY_BASE = "/entity/"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from app.domain.vocab import MappingMethod
+
 EQUIV = "/api/v1/equivalences"
 SCALE = {
     "name": "Grades of administration X (test)", "source_document": "X staff regulations",
@@ -154,3 +156,18 @@ def test_a_level_with_mappings_cannot_be_dropped_from_a_scale(writable_api: Test
                                 json=shorter)
     assert response.status_code == 422
     assert writable_api.get("/api/v1/levels/ADM-X-GRADES:G4").status_code == 200
+
+
+@pytest.mark.parametrize("method", list(MappingMethod))
+def test_every_mapping_method_the_seed_uses_can_be_written(writable_api: TestClient, with_x,
+                                                           method: MappingMethod) -> None:
+    """The write API and the seed data share one list of methods; a mapping written as
+    illustrative is marked illustrative evidence, like the seeded illustrative ones."""
+    created = writable_api.post("/api/v1/mappings", headers=with_x,
+                                json=_mapping("ADM-X-GRADES:G4", "CQF:3", method=method.value))
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["method"] == method.value
+    illustrative = method == MappingMethod.ILLUSTRATIVE
+    assert body["status"] == ("illustrative" if illustrative else "unverified")
+    assert body["illustrative"] is illustrative

@@ -25,8 +25,8 @@ from fastapi.testclient import TestClient
 
 from app import runtime as runtime_mod
 from app.domain.identity import course_key
+from app.domain.vocab import NodeLabel
 from app.graph.embedded import PidRecord, free_loopback_port, pid_alive
-from app.graph.labels import NodeLabel
 from app.main import create_app
 from app.rdf.iris import Iris
 from app.settings import Settings

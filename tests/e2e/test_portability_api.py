@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.operations.seed import merge_nodes, merge_relationships
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from tests.conftest import client_for
 

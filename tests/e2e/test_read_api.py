@@ -153,3 +153,24 @@ def test_openapi_docs_are_served_without_any_cdn(api: TestClient) -> None:
     assert api.get("/docs-assets/swagger-ui.css").status_code == 200
     paths = api.get("/openapi.json").json()["paths"]
     assert "/api/v1/frameworks/{code}/levels" in paths and "/api/v1/search" in paths
+
+
+def _parameter_values(openapi: dict, path: str, name: str) -> list[str]:
+    parameter = next(p for p in openapi["paths"][path]["get"]["parameters"] if p["name"] == name)
+    schema = next(s for s in parameter["schema"]["anyOf"] if "$ref" in s)
+    return openapi["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]["enum"]
+
+
+def test_the_openapi_document_lists_the_vocabulary_a_filter_accepts(api: TestClient) -> None:
+    """A client reads the allowed values from the schema instead of guessing at a pattern."""
+    openapi = api.get("/openapi.json").json()
+    assert _parameter_values(openapi, "/api/v1/competencies", "status") == [
+        "verified", "unverified", "illustrative"]
+    assert _parameter_values(openapi, "/api/v1/mappings", "method") == [
+        "official_referencing", "comparison_study", "expert_panel", "computed", "illustrative"]
+    assert _parameter_values(openapi, "/api/v1/mappings", "review_status") == [
+        "proposed", "accepted", "rejected", "superseded"]
+    illustrative = api.get("/api/v1/mappings", params={"method": "illustrative", "limit": 500})
+    assert illustrative.status_code == 200
+    items = illustrative.json()["items"]
+    assert items and all(m["method"] == "illustrative" and m["illustrative"] for m in items)

@@ -11,7 +11,7 @@ from rdflib.namespace import DCAT, RDF, SKOS, VOID
 from typer.testing import CliRunner
 
 from app.domain.errors import Conflict, InvalidInput
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 from app.graph.port import GraphStore
 from app.rdf.iris import Iris
 from app.rdf.void import DCAT3

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.operations.seed import merge_nodes
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
-from app.graph.labels import NodeLabel
 from app.graph.port import ConstraintViolation, GraphStore
 
 COUNT_FRAMEWORKS = "MATCH (n:Framework) RETURN count(n) AS total"

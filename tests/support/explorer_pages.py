@@ -4,7 +4,7 @@ Entity pages are found through the API (one entity of every kind), not hard-code
 
 from __future__ import annotations
 
-from app.graph.labels import CATALOGUE_LABELS
+from app.domain.vocab import CATALOGUE_LABELS
 from app.graph.port import GraphStore
 from app.services.catalog.reads import CatalogService
 from app.web import urls

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.graph.labels import CATALOGUE_LABELS
+from app.domain.vocab import CATALOGUE_LABELS
 from app.graph.port import GraphStore
 from app.rdf import triples
 from app.rdf.ontology import level_alignments

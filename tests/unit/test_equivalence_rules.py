@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.equivalence import (
-    MatchType,
     compose,
     compose_all,
     compose_confidence,
@@ -16,6 +15,7 @@ from app.domain.equivalence import (
     path_confidence,
     strength,
 )
+from app.domain.vocab import MatchType
 
 EXACT, CLOSE, BROAD, NARROW, RELATED = (
     MatchType.EXACT,

@@ -14,7 +14,6 @@ from app.domain.equivalence import (
     LevelRef,
     MappingEdge,
     MappingIndex,
-    MatchType,
     SearchTooBroad,
     check_mapping_quality,
     compose_all,
@@ -22,6 +21,7 @@ from app.domain.equivalence import (
     framework_of,
     path_confidence,
 )
+from app.domain.vocab import MatchType
 
 EXACT, CLOSE, BROAD, NARROW, RELATED = (
     MatchType.EXACT,

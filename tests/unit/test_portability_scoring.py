@@ -59,7 +59,7 @@ def test_proficiency_levels_are_ordered_aware_trained_advanced_expert():
 
 def test_proficiency_names_parse_case_insensitively():
     assert parse_proficiency("Advanced") is ADVANCED
-    assert Proficiency.parse(" EXPERT ") is EXPERT
+    assert parse_proficiency(" EXPERT ") is EXPERT
     assert parse_profile({"C1": "aware", "C2": "TRAINED"}) == {"C1": AWARE, "C2": TRAINED}
 
 

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from app.graph.labels import CATALOGUE_LABELS, RELATIONSHIP_TYPES
+from app.domain.vocab import CATALOGUE_LABELS, RELATIONSHIP_TYPES
 from app.paths import PROJECT_ROOT
 from app.rdf.ontology import ONTOLOGY_FILE
 from app.rdf.vocab import CQF

@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 
 from app.domain.equivalence import LevelRef, MappingEdge, check_mapping_quality
-from app.seed.catalog import STATUSES, SeedBundle, SeedDataError, load_seed_bundle
+from app.domain.vocab import EvidenceStatus
+from app.seed.catalog import SeedBundle, SeedDataError, load_seed_bundle
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"
+STATUSES = {s.value for s in EvidenceStatus}
 OFFICIAL_PUBLISHER_MARKERS = ("world customs", "wco", "european commission", "dg taxud", "eu ")
 
 
@@ -409,3 +411,43 @@ def test_a_referencing_status_that_the_mappings_contradict_is_rejected(
     line = _edit_row(directory / "frameworks.csv", f"{code},", column, value)
     with pytest.raises(SeedDataError, match=rf"frameworks\.csv:{line}: .*{message}"):
         load_seed_bundle(directory)
+
+
+@pytest.mark.parametrize(
+    ("file", "match", "column", "value", "allowed"),
+    [
+        ("frameworks.csv", "EQF,", "status", "official",
+         "['verified', 'unverified', 'illustrative']"),
+        ("mappings_nqf_eqf.csv", "map:AT-NQR:3>EQF:3", "method", "gut_feeling",
+         "['official_referencing', 'comparison_study', 'expert_panel', 'computed', "
+         "'illustrative']"),
+        ("requires.csv", "OPS-P01", "proficiency", "master",
+         "['aware', 'trained', 'advanced', 'expert']"),
+        ("develops.csv", "CRS-EXU-01,OPS-P08", "review_status", "approved",
+         "['proposed', 'accepted', 'rejected', 'superseded']"),
+        ("mappings_isced_eqf.csv", "map:ISCED-2011:2>EQF:1", "match_type", "exact",
+         "['exactMatch', 'closeMatch', 'broadMatch', 'narrowMatch', 'relatedMatch']"),
+    ],
+)
+def test_a_value_outside_the_vocabulary_is_refused_naming_where_and_what_is_allowed(
+    tmp_path: Path, file: str, match: str, column: str, value: str, allowed: str
+) -> None:
+    directory = _copy_seed(tmp_path)
+    line = _edit_row(directory / file, match, column, value)
+    assert line > 1
+    with pytest.raises(SeedDataError) as refused:
+        load_seed_bundle(directory)
+    assert str(refused.value) == f"{file}:{line}: {column} {value!r} not in {allowed}"
+    assert (refused.value.file, refused.value.line) == (file, line)
+
+
+def test_every_problem_of_a_row_is_named_at_once(tmp_path: Path) -> None:
+    directory = _copy_seed(tmp_path)
+    path = directory / "mappings_nqf_eqf.csv"
+    _edit_row(path, "map:AT-NQR:3>EQF:3", "method", "gut_feeling")
+    line = _edit_row(path, "map:AT-NQR:3>EQF:3", "confidence", "high")
+    with pytest.raises(SeedDataError) as refused:
+        load_seed_bundle(directory)
+    message = str(refused.value)
+    assert message.startswith(f"mappings_nqf_eqf.csv:{line}: ")
+    assert "column 'confidence'" in message and "method 'gut_feeling' not in" in message

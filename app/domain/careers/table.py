@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.domain.portability import Proficiency
+from app.domain.vocab import EvidenceStatus
 
 TOP_COMPETENCIES = 3
 
@@ -76,7 +77,7 @@ def aggregate_level(requirements: Iterable[Requirement],
         groups[group] = GroupProficiency(
             group, median_proficiency([r.proficiency for r in reqs]), len(reqs),
             len({r.profile for r in reqs}), _ranked(per_competency, TOP_COMPETENCIES),
-            frozenset(r.status or "illustrative" for r in reqs))
+            frozenset(r.status or EvidenceStatus.ILLUSTRATIVE for r in reqs))
     performed: Counter[str] = Counter()
     for codes in tasks.values():
         performed.update(set(codes))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from app.domain.vocab import EvidenceStatus
+
 
 class AssociationType(StrEnum):
     """CASE 1.1's association types; every one but ``isTranslationOf`` exists in 1.0 too."""
@@ -54,7 +56,7 @@ class Evidence:
             cited = self.source_document
             extra = ", ".join(str(x) for x in (self.publisher, self.year) if x)
             parts.append(f"Source: {cited}" + (f" ({extra})" if extra else "") + ".")
-        if self.status == "illustrative":
+        if self.status == EvidenceStatus.ILLUSTRATIVE:
             parts.append("Illustrative: invented for seeding or demonstration, not an "
                          "official statement of any body.")
         return " ".join(parts)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from enum import StrEnum
 from typing import Literal
+
+from app.domain.vocab import MatchType
 
 MAX_DEPTH = 5
 DEFAULT_DEPTH = 3
@@ -25,23 +26,6 @@ class SearchTooBroad(ValueError):
 
 
 # --------------------------------------------------------------------------- match types
-
-
-class MatchType(StrEnum):
-    """A SKOS mapping relation; ``A --t--> B`` reads "A is t of B"."""
-
-    EXACT = "exactMatch"
-    CLOSE = "closeMatch"
-    BROAD = "broadMatch"
-    NARROW = "narrowMatch"
-    RELATED = "relatedMatch"
-
-
-class ReviewStatus(StrEnum):
-    PROPOSED = "proposed"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    SUPERSEDED = "superseded"
 
 
 _E, _C, _B, _N, _R = (

@@ -11,12 +11,11 @@ from typing import Literal, NamedTuple
 from app.domain.equivalence.match_types import (
     STRENGTH,
     Direction,
-    MatchType,
-    ReviewStatus,
     clamp,
     framework_of,
     invert,
 )
+from app.domain.vocab import MatchType, ReviewStatus
 
 # --------------------------------------------------------------------------- edges, paths
 

@@ -11,13 +11,13 @@ from typing import Literal
 from app.domain.equivalence.match_types import (
     COMPOSE,
     ContradictionReason,
-    MatchType,
     compose_all,
     framework_of,
     path_confidence,
     strength,
 )
 from app.domain.equivalence.paths import Arc, MappingEdge, MappingIndex, Step, ids_of, rank_key
+from app.domain.vocab import MatchType
 
 _B = MatchType.BROAD
 _C = MatchType.CLOSE

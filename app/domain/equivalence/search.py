@@ -12,9 +12,7 @@ from app.domain.equivalence.match_types import (
     DEFAULT_DEPTH,
     DEFAULT_MAX_PATHS,
     MAX_DEPTH,
-    MatchType,
     PathsMode,
-    ReviewStatus,
     SearchTooBroad,
     framework_of,
 )
@@ -28,6 +26,7 @@ from app.domain.equivalence.paths import (
     rank_key,
 )
 from app.domain.equivalence.trust import order_by_trust
+from app.domain.vocab import MatchType, ReviewStatus
 
 _E = MatchType.EXACT
 

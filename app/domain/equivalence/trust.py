@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
-from app.domain.equivalence.match_types import STRENGTH, MatchType, framework_of
+from app.domain.equivalence.match_types import STRENGTH, framework_of
 from app.domain.equivalence.paths import Step
-
-EVIDENCE_RANK: dict[str, int] = {"verified": 2, "unverified": 1, "illustrative": 0}
+from app.domain.vocab import EvidenceStatus, MatchType, weakest_status
 
 
 class Ranked(Protocol):
@@ -32,17 +31,16 @@ class Ranked(Protocol):
     def steps(self) -> tuple[Step, ...]: ...
 
 
-def weakest_evidence(steps: Iterable[Step]) -> str:
-    """The least trusted evidence status on a path (``illustrative`` for an unknown one)."""
-    statuses = [s.edge.status if s.edge.status in EVIDENCE_RANK else "illustrative"
-                for s in steps]
-    return min(statuses, key=EVIDENCE_RANK.__getitem__, default="illustrative")
+def weakest_evidence(steps: Iterable[Step]) -> EvidenceStatus:
+    """The least trusted evidence status on a path (``illustrative`` for an unknown one, and
+    for the empty path)."""
+    return weakest_status(s.edge.status for s in steps) or EvidenceStatus.ILLUSTRATIVE
 
 
 def trust_key(match_type: MatchType, evidence: str, confidence: float,
               hops: int) -> tuple[int, int, float, int]:
     """Smaller is more trusted (see the module docstring)."""
-    return (-STRENGTH[match_type], -EVIDENCE_RANK.get(evidence, 0), -round(confidence, 9),
+    return (-STRENGTH[match_type], -EvidenceStatus.of(evidence).rank, -round(confidence, 9),
             hops)
 
 

@@ -1,11 +1,11 @@
-"""The CQF proficiency scale and parsing of competency profiles."""
+"""Parsing proficiency names and competency profiles (the scale: ``app.domain.vocab``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import IntEnum
 
 from app.domain.errors import DomainError
+from app.domain.vocab import PROFICIENCY_CODES, Proficiency
 
 # --------------------------------------------------------------------------- proficiency
 
@@ -15,37 +15,11 @@ class UnknownProficiency(DomainError, ValueError):
 
     def __init__(self, names: list[str]) -> None:
         self.names = list(names)
-        self.allowed = [p.code for p in Proficiency]
+        self.allowed = list(PROFICIENCY_CODES)
         shown = ", ".join(repr(n) for n in self.names)
         super().__init__(
             f"unknown proficiency level(s): {shown}; expected one of: {', '.join(self.allowed)}"
         )
-
-
-class Proficiency(IntEnum):
-    """CQF proficiency scale; the value is the rank (1..4)."""
-
-    AWARE = 1
-    TRAINED = 2
-    ADVANCED = 3
-    EXPERT = 4
-
-    @property
-    def code(self) -> str:
-        """The ``ProficiencyLevel`` node code: ``aware``, ``trained``, ``advanced``, ``expert``."""
-        return self.name.lower()
-
-    @property
-    def rank(self) -> int:
-        return int(self.value)
-
-    def __str__(self) -> str:
-        return self.code
-
-    @classmethod
-    def parse(cls, name: str | Proficiency) -> Proficiency:
-        """Parse one name case-insensitively (surrounding blanks ignored)."""
-        return parse_proficiency(name)
 
 
 def _lookup(name: object) -> Proficiency | None:
@@ -91,4 +65,4 @@ def as_profile(profile: Mapping[str, str | Proficiency]) -> dict[str, Proficienc
 
 
 # The allowed names in scale order, as error messages list them.
-PROFICIENCY_NAMES = ", ".join(p.code for p in Proficiency)
+PROFICIENCY_NAMES = ", ".join(PROFICIENCY_CODES)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import LiteralString, cast
 
-from app.graph.labels import RELATIONSHIP_TYPES, NodeLabel
+from app.domain.vocab import RELATIONSHIP_TYPES, NodeLabel
 
 
 def label_text(label: NodeLabel) -> LiteralString:

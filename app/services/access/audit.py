@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 from app.domain.auth import Principal
+from app.domain.vocab import RoleKind, scoped_role
 from app.graph.cypher.access import auth as q
 from app.graph.cypher.audited import AUDIT_FIELDS, audited
 from app.graph.port import GraphStore, Row
@@ -41,9 +42,9 @@ def write_audited(store: GraphStore, query: LiteralString, params: dict[str, Any
 
 def _scope_of(principal: Principal) -> str | None:
     if principal.institution:
-        return f"institution:{principal.institution}"
+        return scoped_role(RoleKind.INSTITUTION, principal.institution)
     if principal.administration:
-        return f"administration:{principal.administration}"
+        return scoped_role(RoleKind.ADMINISTRATION, principal.administration)
     return None
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.domain.auth import Principal, valid_role
 from app.domain.errors import FieldProblem, InvalidInput, NotFound, Unauthorized
+from app.domain.vocab import RoleKind
 from app.graph.cypher.access import auth as q
 from app.graph.port import GraphStore
 from app.services.access.audit import entry, write_audited
@@ -21,7 +22,7 @@ KEY_FORMAT = re.compile(r"^cqf_(?P<key_id>[a-f0-9]{12})_[A-Za-z0-9_-]{20,100}$")
 # Writing last_used_at on every request would turn each read of a key into a write; once a
 # minute is precise enough for "when was this key last used".
 TOUCH_EVERY_SECONDS = 60
-CLI = Principal(key_id="cli", role="admin")  # the operator at the command line
+CLI = Principal(key_id="cli", role=RoleKind.ADMIN.value)  # the operator at the command line
 
 
 def now_iso() -> str:

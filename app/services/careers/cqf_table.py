@@ -22,7 +22,7 @@ import orjson
 from app.domain import careers as cr
 from app.domain.errors import FieldProblem, InvalidInput
 from app.domain.text import N_
-from app.graph.labels import NodeLabel
+from app.domain.vocab import EvidenceStatus, NodeLabel, weakest_status
 from app.graph.port import GraphStore
 from app.rdf.iris import Iris
 from app.services.careers.read_model import (
@@ -33,7 +33,6 @@ from app.services.careers.read_model import (
     Placements,
     equivalence_cells,
     fingerprint,
-    weakest,
 )
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
@@ -83,7 +82,7 @@ class TableQuestion:
 
 
 def _cell(values: list[dict[str, Any]], derivation: str, statuses: Iterable[Any]) -> dict[str, Any]:
-    return {"values": values, "derivation": derivation, "evidence_status": weakest(statuses)}
+    return {"values": values, "derivation": derivation, "evidence_status": weakest_status(statuses)}
 
 
 class CqfTableMemo(AnswerMemo):
@@ -185,12 +184,12 @@ class _Builder:
         rows = [self._row(level, groups) for level in levels]
         statuses = [c["evidence_status"] for row in rows for c in _cells(row)
                     if c["evidence_status"]]
-        evidence = weakest(statuses)
+        evidence = weakest_status(statuses)
         return {
             "lang": self.lang, "frameworks": list(self.q.frameworks),
             "administration": self.q.administration, "administration_scale": self.scale,
-            "evidence_status": evidence, "illustrative": evidence == "illustrative",
-            "notice": ILLUSTRATIVE_NOTICE if evidence == "illustrative" else None,
+            "evidence_status": evidence, "illustrative": evidence == EvidenceStatus.ILLUSTRATIVE,
+            "notice": ILLUSTRATIVE_NOTICE if evidence == EvidenceStatus.ILLUSTRATIVE else None,
             "groups": [self.model.label("CompetencyGroup", g, self.lang) for g in groups],
             "definitions": DEFINITIONS, "rows": rows, "total": len(rows),
         }
@@ -215,7 +214,7 @@ class _Builder:
                     label = self.model.label("PicardStandard", tier, self.lang)
                     if label["code"] not in [v["code"] for v in values]:
                         values.append({**label, "via": found["level"]})
-                        statuses += [found["evidence_status"], "unverified"]
+                        statuses += [found["evidence_status"], EvidenceStatus.UNVERIFIED]
         derivation = DEFINITIONS["picard_tier"] if values else (
             "no PICARD tier: the level reaches no EQF level from 6 up")
         return _cell(values, derivation, statuses)
@@ -288,7 +287,7 @@ class _Builder:
                 "profiles": found.profiles,
                 "top_competencies": [{**self.model.label("Competency", c, self.lang),
                                       "profiles": n} for c, n in found.top_competencies],
-                "evidence_status": weakest(found.statuses),
+                "evidence_status": weakest_status(found.statuses),
                 "derivation": DEFINITIONS["typical_proficiency"],
             }
         return out

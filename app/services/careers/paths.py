@@ -16,7 +16,7 @@ from app.domain import careers as cr
 from app.domain import portability as pf
 from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
 from app.domain.text import N_
-from app.graph.labels import NodeLabel
+from app.domain.vocab import EvidenceStatus, NodeLabel, weakest_status
 from app.graph.port import GraphStore
 from app.services.careers.read_model import (
     AnswerMemo,
@@ -25,7 +25,6 @@ from app.services.careers.read_model import (
     Placements,
     Profile,
     fingerprint,
-    weakest,
 )
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
@@ -94,8 +93,8 @@ def _requirement_statuses(profile: Profile) -> list[str | None]:
 
 
 def _notice(statuses: list[str | None]) -> dict[str, Any]:
-    evidence = weakest(statuses)
-    illustrative = evidence == "illustrative"
+    evidence = weakest_status(statuses)
+    illustrative = evidence == EvidenceStatus.ILLUSTRATIVE
     return {"evidence_status": evidence, "illustrative": illustrative,
             "notice": ILLUSTRATIVE_NOTICE if illustrative else None}
 
@@ -321,8 +320,8 @@ class CareersService:
                 problems.append(FieldProblem(where("competencies", code),
                                              N_("unknown competency code"), code))
             try:
-                level = pf.Proficiency.parse(name)
-            except (pf.UnknownProficiency, AttributeError):
+                level = pf.parse_proficiency(name)
+            except pf.UnknownProficiency:
                 problems.append(FieldProblem(
                     where("competencies", code),
                     f"unknown proficiency; expected one of {pf.PROFICIENCY_NAMES}", name))
@@ -344,7 +343,7 @@ class CareersService:
     def _plan(self, model: CareersModel, graph: MappingGraph,
               question: PlanQuestion) -> dict[str, Any]:
         if question.competencies is not None:
-            holder = {c: pf.Proficiency.parse(p) for c, p in question.competencies.items()}
+            holder = {c: pf.parse_proficiency(p) for c, p in question.competencies.items()}
         else:
             holder = dict(model.profiles[question.from_profile or ""].requirements)
         lang = question.lang

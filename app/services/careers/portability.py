@@ -11,8 +11,8 @@ from app.domain import equivalence as eq
 from app.domain import portability as pf
 from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
 from app.domain.text import N_
+from app.domain.vocab import EvidenceStatus, MatchType, NodeLabel, counted_review_statuses
 from app.graph.cypher.careers import portability as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
 from app.services.catalog.codes import CodeResolver
@@ -87,12 +87,13 @@ class Offers:
 
 def load_offers(store: GraphStore) -> Offers:
     views: tuple[dict[str, list[pf.CourseOffer]], ...] = ({}, {})
-    for row in store.read(q.COURSE_OFFERS):
-        for view, statuses in zip(views, (("accepted",), ("accepted", "proposed")), strict=True):
+    for row in store.read(q.COURSE_OFFERS, {"statuses": counted_review_statuses(True)}):
+        for view, statuses in zip(views, map(counted_review_statuses, (False, True)),
+                                  strict=True):
             develops: dict[str, pf.Proficiency] = {}
             for code, proficiency, review_status in row["develops"]:
                 if review_status in statuses:
-                    level = pf.Proficiency.parse(proficiency)
+                    level = pf.parse_proficiency(proficiency)
                     develops[code] = max(develops.get(code, level), level)
             if not develops:
                 continue
@@ -173,7 +174,7 @@ class PortabilityService:
         canonical: dict[str, str] = {}
         for code, name in sorted(given.items()):
             try:
-                level = pf.Proficiency.parse(name)
+                level = pf.parse_proficiency(name)
             except (pf.UnknownProficiency, AttributeError):
                 problems.append(FieldProblem(
                     where("competencies", code),
@@ -235,7 +236,8 @@ class PortabilityService:
                         "administration": target.administration,
                         "families": pool.families[target.code],
                         "status": pool.statuses.get(target.code),
-                        "illustrative": pool.statuses.get(target.code) == "illustrative"},
+                        "illustrative":
+                            pool.statuses.get(target.code) == EvidenceStatus.ILLUSTRATIVE},
             **self._coverage(report, pool),
             "level": self._placement(target.level, graph),
             "equivalence_from_source": self._cross_scale(source, target, graph),
@@ -272,7 +274,7 @@ class PortabilityService:
         placement: dict[str, Any] = {"code": level}
         for pivot in PIVOTS:
             own = eq.framework_of(level) == pivot
-            placement[pivot.lower()] = ({"level": level, "match_type": "exactMatch",
+            placement[pivot.lower()] = ({"level": level, "match_type": MatchType.EXACT.value,
                                          "confidence": 1.0, "hops": 0, "path": []}
                                         if own else self._best(graph, level, pivot))
         return placement

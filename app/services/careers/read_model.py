@@ -22,19 +22,13 @@ from app.domain import portability as pf
 from app.domain.careers.ladder import offers_by_competency, relevant_offers
 from app.domain.careers.plan import Providers
 from app.domain.careers.succession import HolderIndex
+from app.domain.vocab import MatchType, ReviewStatus
 from app.graph.cypher.careers import paths as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
 from app.services.equivalence.answers import MappingGraph, weakest_evidence
 
 CQF = "CQF"
-EVIDENCE_ORDER = {"illustrative": 0, "unverified": 1, "verified": 2}
-
-
-def weakest(statuses: Any) -> str | None:
-    """The weakest evidence status among ``statuses`` (None when there are none)."""
-    found = [s or "illustrative" for s in statuses]
-    return min(found, key=lambda s: EVIDENCE_ORDER.get(s, 0)) if found else None
 
 
 @dataclass(frozen=True)
@@ -85,7 +79,7 @@ def _profile(row: dict[str, Any]) -> Profile:
     reqs: dict[str, pf.Proficiency] = {}
     statuses: dict[str, str | None] = {}
     for code, proficiency, _group, status in row["reqs"]:
-        reqs[code] = pf.Proficiency.parse(proficiency)
+        reqs[code] = pf.parse_proficiency(proficiency)
         statuses[code] = status
     return Profile(row["code"], row["name"], row.get("name_fr"), row["status"],
                    row["administration"], row["generic_role"], row["level"],
@@ -94,11 +88,11 @@ def _profile(row: dict[str, Any]) -> Profile:
 
 def _offers(store: GraphStore) -> tuple[tuple[pf.CourseOffer, ...], dict[str, str | None]]:
     offers, statuses = [], {}
-    for row in store.read(q.ACCEPTED_COURSES, {"review_statuses": ["accepted"]}):
+    for row in store.read(q.ACCEPTED_COURSES, {"review_statuses": [ReviewStatus.ACCEPTED]}):
         statuses[row["code"]] = row.get("status")
         develops: dict[str, pf.Proficiency] = {}
         for code, proficiency in row["develops"]:
-            level = pf.Proficiency.parse(proficiency)
+            level = pf.parse_proficiency(proficiency)
             develops[code] = max(develops.get(code, level), level)
         offers.append(pf.CourseOffer(row["code"], row["name"], row["institution"],
                                      row["programme"], row["ects"], develops))
@@ -208,7 +202,7 @@ def fingerprint(graph: MappingGraph) -> int:
 def equivalence_cells(graph: MappingGraph, level: str, framework: str) -> list[dict[str, Any]]:
     """Every level of ``framework`` the engine finds for ``level``, best first, with path."""
     if eq.framework_of(level) == framework:
-        return [{"level": level, "match_type": "exactMatch", "confidence": 1.0, "hops": 0,
+        return [{"level": level, "match_type": MatchType.EXACT.value, "confidence": 1.0, "hops": 0,
                  "evidence_status": graph.levels.get(level, {}).get("status"), "path": []}]
     found = eq.find_equivalences(graph.index, level, framework, ordinals=graph.ordinals)
     return [{"level": e.target, "match_type": e.match_type.value,
@@ -245,4 +239,4 @@ class Placements:
 
 
 __all__ = ["AnswerMemo", "CareersModel", "CareersModelCache", "Placements", "Profile",
-           "equivalence_cells", "load_model", "place_on_cqf", "weakest"]
+           "equivalence_cells", "load_model", "place_on_cqf"]

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.catalog import codes as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 
 # Owned codes, scoped by their owner (``app.domain.identity``); their bare code still resolves

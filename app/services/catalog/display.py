@@ -8,8 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.graph.cypher.catalog.display import display_facts
-from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore
 
 _KNOWN = {label.value for label in CATALOGUE_LABELS}

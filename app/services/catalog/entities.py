@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.vocab import EvidenceStatus
+
 ILLUSTRATIVE_NOTICE = (
     "Illustrative example data written for this service; not an official WCO, EU or national "
     "statement."
@@ -26,7 +28,7 @@ def source_of(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def provenance(props: dict[str, Any]) -> dict[str, Any]:
-    illustrative = props.get("status") == "illustrative"
+    illustrative = props.get("status") == EvidenceStatus.ILLUSTRATIVE
     return {
         "status": props.get("status"),
         "illustrative": illustrative,
@@ -51,7 +53,8 @@ def reference(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     and ``source``."""
     link = {k[2:]: v for k, v in row.items() if k.startswith("r_") and v is not None}
     ref = {"kind": kind, "code": row["code"], "name": row.get("name"),
-           "status": row.get("status"), "illustrative": row.get("status") == "illustrative",
+           "status": row.get("status"),
+           "illustrative": row.get("status") == EvidenceStatus.ILLUSTRATIVE,
            "attributes": {k: v for k, v in link.items() if k not in _SOURCE},
            "source": source_of(link) if any(k in link for k in _SOURCE) else None}
     return ref

@@ -8,8 +8,8 @@ from typing import Any, LiteralString
 
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
+from app.domain.vocab import NodeLabel, ReviewStatus
 from app.graph.cypher.catalog import reads as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.catalog.codes import CodeResolver, parse_level_code
 from app.services.catalog.entities import entity, reference
@@ -82,7 +82,7 @@ class CatalogService:
                                              "referencing_status": referencing_status})
         codes = [item["code"] for item in page["items"]]
         counts = {r["code"]: r for r in self.store.read(q.FRAMEWORK_LEVEL_COUNTS, {
-            "codes": codes, "pivot": EQF, "accepted": "accepted"})} if codes else {}
+            "codes": codes, "pivot": EQF, "accepted": ReviewStatus.ACCEPTED})} if codes else {}
         for item in page["items"]:
             found = counts.get(item["code"], {})
             attributes = item["attributes"]

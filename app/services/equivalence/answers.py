@@ -15,8 +15,8 @@ from typing import Any
 from app.domain import equivalence as eq
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
+from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, counted_review_statuses
 from app.graph.cypher.equivalence import mappings as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
 from app.services.catalog.codes import CodeResolver, parse_level_code
@@ -37,7 +37,7 @@ def edge_from_row(row: dict[str, Any]) -> eq.MappingEdge:
     return eq.MappingEdge(
         id=m["id"], source=row["from_level"], target=row["to_level"],
         match_type=m["match_type"], confidence=m.get("confidence"),
-        review_status=m.get("review_status", "accepted"), method=m.get("method"),
+        review_status=m.get("review_status", ReviewStatus.ACCEPTED), method=m.get("method"),
         status=m.get("status"), source_document=m.get("source_document"),
         source_publisher=m.get("source_publisher"), source_year=m.get("source_year"),
         source_url=m.get("source_url"), asserted_by=m.get("asserted_by"), date=m.get("date"),
@@ -206,8 +206,7 @@ class EquivalenceService:
             "from": f"programme:{programme['code']}" if programme else level,
             "from_level": level, "programme": programme, "to": target,
             "depth": depth, "paths": paths, "include_proposed": include_proposed,
-            "counted_review_status": ["accepted", "proposed"] if include_proposed
-            else ["accepted"],
+            "counted_review_status": counted_review_statuses(include_proposed),
             "notice": PROPOSED_NOTICE if include_proposed else None,
             "frameworks": [], "sources": {},
         }
@@ -259,6 +258,6 @@ class EquivalenceService:
                       "framework": found.framework, "ordinal": target.get("ordinal")},
             "match_type": found.match_type.value, "confidence": round(found.confidence, 4),
             "hops": found.hops, "evidence_status": evidence,
-            "illustrative": evidence == "illustrative",
+            "illustrative": evidence == EvidenceStatus.ILLUSTRATIVE,
             "path": [path_step(s, registry) for s in found.path],
         }

@@ -6,8 +6,8 @@ from typing import Any
 
 from app.domain import equivalence as eq
 from app.domain.errors import NotFound
+from app.domain.vocab import EvidenceStatus, NodeLabel
 from app.graph.cypher.equivalence import mappings as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.catalog.codes import CodeResolver
 from app.services.catalog.entities import source_of
@@ -23,7 +23,7 @@ def mapping_view(row: dict[str, Any]) -> dict[str, Any]:
     view.update(from_level=row["from_level"], to_level=row["to_level"],
                 from_framework=row["from_framework"], to_framework=row["to_framework"],
                 source=source_of(m), evidence=evidence_of(m),
-                illustrative=m.get("status") == "illustrative")
+                illustrative=m.get("status") == EvidenceStatus.ILLUSTRATIVE)
     return view
 
 

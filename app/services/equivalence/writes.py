@@ -15,17 +15,31 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.domain.auth import Principal
-from app.domain.equivalence import MatchType, framework_of
+from app.domain.equivalence import framework_of
 from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from app.domain.vocab import (
+    EvidenceStatus,
+    MappingMethod,
+    MatchType,
+    NodeLabel,
+    ReviewStatus,
+    RoleKind,
+    scoped_role,
+)
 from app.graph.cypher.equivalence import mappings as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.access.audit import entry, write_audited
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.records import mapping_view
 
-METHODS = ("official_referencing", "comparison_study", "expert_panel", "computed")
-DECISIONS = {"accept": "accepted", "reject": "rejected", "supersede": "superseded"}
+DECISIONS = {"accept": ReviewStatus.ACCEPTED, "reject": ReviewStatus.REJECTED,
+             "supersede": ReviewStatus.SUPERSEDED}
+
+
+
+def _owner(administration: str) -> str:
+    """The owner tag of what an administration wrote (``administration:{code}``)."""
+    return scoped_role(RoleKind.ADMINISTRATION, administration)
 
 
 @dataclass(frozen=True)
@@ -34,14 +48,14 @@ class NewMapping:
     to_level: str
     match_type: str
     confidence: float
-    method: str
+    method: MappingMethod
     source_document: str
     source_publisher: str | None = None
     source_year: int | None = None
     source_url: str | None = None
     date: str | None = None
     note: str | None = None
-    review_status: str = "proposed"
+    review_status: str = ReviewStatus.PROPOSED
     evidence_quote: str | None = None
     evidence_language: str | None = None
 
@@ -83,13 +97,16 @@ class MappingWriter:
         own = principal.administration
         if not principal.is_admin and (own is None or own not in owners.values()):
             raise Forbidden("an administration key may only map levels of its own grade scale")
-        if new.review_status != "proposed" and not principal.is_admin:
+        if new.review_status != ReviewStatus.PROPOSED and not principal.is_admin:
             raise Forbidden("only an admin may record a mapping as accepted directly")
         props: dict[str, Any] = {
             "id": f"map:{uuid.uuid4().hex[:16]}", "match_type": MatchType(new.match_type).value,
-            "confidence": new.confidence, "method": new.method,
-            "review_status": new.review_status, "status": "unverified",
-            "asserted_by": principal.role, "owner": f"administration:{own}" if own else None,
+            "confidence": new.confidence, "method": MappingMethod(new.method),
+            "review_status": ReviewStatus(new.review_status),
+            # a writer's claim is unverified evidence; one it marks illustrative stays so
+            "status": EvidenceStatus.ILLUSTRATIVE if new.method == MappingMethod.ILLUSTRATIVE
+            else EvidenceStatus.UNVERIFIED,
+            "asserted_by": principal.role, "owner": _owner(own) if own else None,
             "date": new.date or date.today().isoformat(),
             "source_document": new.source_document, "source_publisher": new.source_publisher,
             "source_year": new.source_year, "source_url": new.source_url, "note": new.note,
@@ -135,7 +152,7 @@ class MappingWriter:
     def retract(self, principal: Principal, mapping_id: str) -> None:
         row = self._existing(mapping_id)
         owner = row["mapping"].get("owner")
-        own = f"administration:{principal.administration}" if principal.administration else None
+        own = _owner(principal.administration) if principal.administration else None
         if not principal.is_admin and (own is None or own != owner):
             raise Forbidden("only the asserting administration or an admin may retract it")
         before = mapping_view(row)
@@ -151,7 +168,7 @@ class MappingWriter:
         before = self.store.read(q.ADMINISTRATION, {"code": code})
         old = before[0]["node"] if before else None
         audit = entry(principal, "administration.put", "Administration", code, old,
-                      {**(old or {}), **props, "code": code}, owner=f"administration:{code}")
+                      {**(old or {}), **props, "code": code}, owner=_owner(code))
         node = write_audited(self.store, q.UPSERT_ADMINISTRATION,
                              {"code": code, "props": props}, audit)[0]
         return node["node"]
@@ -179,7 +196,7 @@ class MappingWriter:
                  "description": lv.description, **_asserted(framework_props)} for lv in levels]
         audit = entry(principal, "scale.put", "Framework", framework,
                       {"levels": [r["code"] for r in existing]},
-                      {"levels": sorted(wanted)}, owner=f"administration:{administration}")
+                      {"levels": sorted(wanted)}, owner=_owner(administration))
         write_audited(self.store, q.UPSERT_SCALE, {
             "administration": administration, "framework": framework,
             "framework_props": {**framework_props, "kind": "grade_scale"}, "levels": rows,

@@ -15,8 +15,8 @@ from app.domain.auth import Principal
 from app.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from app.domain.errors import where as where_
 from app.domain.identity import course_key, programme_key
+from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, RoleKind, scoped_role
 from app.graph.cypher.institutions import courses as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.access.audit import entry, write_audited
 from app.services.catalog.codes import CodeResolver
@@ -25,7 +25,7 @@ from app.services.institutions import uploads as mappings
 
 
 def _owner(institution: str) -> str:
-    return f"institution:{institution}"
+    return scoped_role(RoleKind.INSTITUTION, institution)
 
 
 def _props(store: GraphStore, label: NodeLabel, code: str) -> dict[str, Any] | None:
@@ -51,7 +51,7 @@ def put_institution(store: GraphStore, principal: Principal, code: str,
         raise Forbidden("only an admin key may create an institution")
     props = dict(fields)
     if before is None:
-        props.update({"status": "unverified", "review_status": "accepted",
+        props.update({"status": EvidenceStatus.UNVERIFIED, "review_status": ReviewStatus.ACCEPTED,
                       "asserted_by": principal.role,
                       "source_document": "Institution record created through the CQF Graph API",
                       "source_publisher": fields.get("name"), "source_year": int(_today()[:4])})

@@ -8,13 +8,15 @@ from typing import Any, LiteralString
 from app.domain import picard
 from app.domain.errors import NotFound
 from app.domain.identity import local_code, programme_key
+from app.domain.vocab import NodeLabel, PicardKind, ReviewStatus, counted_review_statuses
 from app.graph.cypher.institutions import coverage as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.catalog.codes import CodeResolver
 from app.services.catalog.reads import CatalogService
 from app.services.institutions import coverage_text
-from app.services.institutions.reviews import counted_statuses
+
+# The standards coverage is judged on (a proposed theme is not a standard yet).
+COVERED_KINDS = [PicardKind.TIER, PicardKind.KNOWLEDGE_AREA, PicardKind.THEME]
 
 
 def picard_coverage(store: GraphStore, institution: str, code: str,
@@ -28,14 +30,15 @@ def picard_coverage(store: GraphStore, institution: str, code: str,
         raise NotFound("Programme", f"{institution}/{code}")
     programme = rows[0]
     code = local_code(key)
-    params = {"code": key, "statuses": counted_statuses(include_proposed)}
+    params = {"code": key, "statuses": counted_review_statuses(include_proposed)}
     rank_names = {r["rank"]: r["code"] for r in store.read(q.PROFICIENCY_NAMES)}
     course_rank = {r["course"]: r["rank"] for r in store.read(q.COURSE_TOP_PROFICIENCY, params)}
-    report = picard.element_coverage(store.read(q.STANDARDS),
+    report = picard.element_coverage(store.read(q.STANDARDS, {"kinds": COVERED_KINDS}),
                                       store.read(q.PROGRAMME_ALIGNMENTS, params),
                                       course_rank, rank_names)
-    eqf = store.read(q.EQF_OF_LEVEL, {"level": programme["level"]}) if programme["level"] \
-        else []
+    eqf = store.read(q.EQF_OF_LEVEL, {"level": programme["level"],
+                                      "accepted": ReviewStatus.ACCEPTED}) \
+        if programme["level"] else []
     return coverage_text.in_english({
         "programme": {"institution": institution, "code": code, "key": key,
                       "name": programme["name"],
@@ -49,9 +52,9 @@ def picard_coverage(store: GraphStore, institution: str, code: str,
 def _courses(store: GraphStore, label: NodeLabel, query: LiteralString, code: str,
              include_proposed: bool) -> dict[str, Any]:
     CatalogService(store).get(label, code)  # 404 for an unknown code
-    items = store.read(query, {"code": code, "statuses": counted_statuses(include_proposed)})
+    items = store.read(query, {"code": code, "statuses": counted_review_statuses(include_proposed)})
     return {"code": code, "kind": label.value, "items": items, "total": len(items),
-            "counted_review_statuses": counted_statuses(include_proposed)}
+            "counted_review_statuses": counted_review_statuses(include_proposed)}
 
 
 def courses_developing(store: GraphStore, code: str, include_proposed: bool) -> dict[str, Any]:

@@ -9,20 +9,16 @@ from typing import Any
 from app.domain.auth import Principal
 from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from app.domain.identity import course_key, local_code, programme_key
+from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, RoleKind, scoped_role
 from app.graph.cypher.institutions import courses as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.access.audit import entry, write_audited
 from app.services.access.keys import now_iso
 from app.services.catalog.codes import CodeResolver
 
 REL = {"develops": "DEVELOPS", "aligns_with": "ALIGNS_WITH"}
-DECISIONS = ("accepted", "rejected")
-REVIEW_STATUSES = ("proposed", "accepted", "rejected")
-
-
-def counted_statuses(include_proposed: bool) -> list[str]:
-    return ["accepted", "proposed"] if include_proposed else ["accepted"]
+# A course link is accepted or rejected; superseding is for level mappings only.
+DECISIONS = (ReviewStatus.ACCEPTED, ReviewStatus.REJECTED)
 
 
 def list_mappings(store: GraphStore, *, review_status: str | None, institution: str | None,
@@ -43,15 +39,16 @@ def _decision(principal: Principal, decision: str, reason: str | None,
         raise Forbidden("only an admin or reviewer key may review")
     if decision not in DECISIONS:
         problems.append(FieldProblem("decision", "expected accepted or rejected", decision))
-    if decision == "rejected" and not (reason or "").strip():
+    if decision == ReviewStatus.REJECTED and not (reason or "").strip():
         problems.append(FieldProblem("reason", "a rejection needs a reason"))
     if problems:
         raise InvalidInput(problems)
     # The institution's claim stays unverified evidence unless an admin accepts it.
     return {"review_status": decision, "review_reason": reason,
             "reviewed_by": principal.key_id, "reviewed_at": now_iso(),
-            "status": "verified" if decision == "accepted" and principal.is_admin
-            else "unverified"}
+            "status": EvidenceStatus.VERIFIED
+            if decision == ReviewStatus.ACCEPTED and principal.is_admin
+            else EvidenceStatus.UNVERIFIED}
 
 
 def review_node(store: GraphStore, principal: Principal, label: NodeLabel, institution: str,
@@ -74,7 +71,7 @@ def review_node(store: GraphStore, principal: Principal, label: NodeLabel, insti
     code = key
     rows = write_audited(store, q.review_node(label), params, entry(
         principal, f"review_{decision}", label.value, code, found[0]["before"], props,
-        owner=f"institution:{institution}"))
+        owner=scoped_role(RoleKind.INSTITUTION, institution)))
     if not rows:
         raise NotFound(label.value, "/".join(p for p in (institution, programme, code) if p))
     return {"kind": label.value, **{k: v for k, v in rows[0].items() if k != "before"}}
@@ -98,7 +95,7 @@ def review(store: GraphStore, principal: Principal, course: str, kind: str, targ
         raise NotFound("CourseMapping", f"{course}/{kind}/{target}")
     rows = write_audited(store, q.review_mapping(REL[kind]), params, entry(
         principal, f"review_{decision}", kind, f"{course}->{target}", found[0]["before"],
-        props, owner=f"institution:{found[0]['institution']}"))
+        props, owner=scoped_role(RoleKind.INSTITUTION, found[0]['institution'])))
     if not rows:
         raise NotFound("CourseMapping", f"{course}/{kind}/{target}")
     row = rows[0]

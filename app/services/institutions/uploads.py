@@ -17,8 +17,8 @@ from app.domain import course_mappings as cm
 from app.domain.auth import Principal
 from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from app.domain.identity import course_key, local_code, programme_key
+from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, RoleKind, scoped_role
 from app.graph.cypher.institutions import courses as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.services.access.audit import entry, write_audited
 from app.services.catalog.codes import CodeResolver
@@ -105,8 +105,8 @@ def _provenance(principal: Principal, inst: dict[str, Any], today: str) -> dict[
     """Data asserted by an institution is its own claim: unverified and proposed until
     reviewed. An admin's write counts as reviewed."""
     return {
-        "status": "unverified",
-        "review_status": "accepted" if principal.is_admin else "proposed",
+        "status": EvidenceStatus.UNVERIFIED,
+        "review_status": ReviewStatus.ACCEPTED if principal.is_admin else ReviewStatus.PROPOSED,
         "asserted_by": inst["code"],
         "source_document": f"Course mappings asserted by {inst.get('name') or inst['code']}",
         "source_publisher": inst.get("name") or inst["code"],
@@ -235,7 +235,7 @@ def _apply(store: GraphStore, principal: Principal, institution: str,
         audit = entry(principal, audit_action, "Institution", institution,
                       {"mappings": planned.stored},
                       {**counts, "sha256": digest, "removed_keys": removed_keys},
-                      owner=f"institution:{institution}")
+                      owner=scoped_role(RoleKind.INSTITUTION, institution))
     write_audited(store, q.APPLY_MAPPINGS, planned.params, audit)
     return planned.report
 

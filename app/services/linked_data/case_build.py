@@ -29,6 +29,7 @@ from app.domain.case import (
 )
 from app.domain.case.model import Evidence
 from app.domain.identity import local_code
+from app.domain.vocab import ReviewStatus
 from app.graph.cypher.linked_data import case as q
 from app.graph.port import GraphStore
 
@@ -212,7 +213,7 @@ class CaseBuilder:
         for r in self.store.read(q.COURSES):
             courses.setdefault(r["institution"], []).append(r)
         links: dict[str, list[dict[str, Any]]] = {}
-        for r in self.store.read(q.ACCEPTED_LINKS):
+        for r in self.store.read(q.ACCEPTED_LINKS, {"accepted": ReviewStatus.ACCEPTED}):
             links.setdefault(r["institution"], []).append(r)
         out = []
         for inst in self.store.read(q.INSTITUTIONS):
@@ -319,5 +320,5 @@ def load_case_graph(store: GraphStore) -> CaseGraph:
 
 
 def case_signature(store: GraphStore) -> tuple[Any, ...]:
-    rows = store.read(q.SIGNATURE)
+    rows = store.read(q.SIGNATURE, {"accepted": ReviewStatus.ACCEPTED})
     return tuple(sorted(rows[0].items())) if rows else ()

@@ -9,8 +9,8 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from app.domain.errors import NotFound
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.linked_data import rdf as q
-from app.graph.labels import NodeLabel
 from app.graph.port import GraphStore
 from app.rdf import schemes, triples
 from app.rdf.iris import SCHEME_KIND, Iris

@@ -11,8 +11,8 @@ from enum import StrEnum
 
 import pyoxigraph as ox
 
+from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.graph.cypher.linked_data import rdf as q
-from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore
 from app.rdf import schemes, triples
 from app.rdf import sssom as tsv

@@ -24,8 +24,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID
 
 from app.domain.errors import NotFound
+from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.graph.cypher.linked_data import rdf as q
-from app.graph.labels import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore
 from app.rdf import schemes, triples
 from app.rdf.iris import (

@@ -14,7 +14,7 @@ from typing import Any
 from pyoxigraph import Literal, RdfFormat, parse
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from app.graph.labels import CATALOGUE_LABELS
+from app.domain.vocab import CATALOGUE_LABELS
 from app.rdf.vocab import CQF
 from app.services.linked_data.releases import manifest
 

@@ -10,9 +10,10 @@ from app.api.answers import JSONAnswer
 from app.api.deps import Catalog, Limit, Offset, Status, Text
 from app.api.rate_limit import LOOKUP
 from app.api.schemas import EntityDetail, FrameworkPage, Page, Problem, SearchResult
+from app.domain import vocab
 from app.domain.identity import programme_key
 from app.domain.referencing import REFERENCING_STATUSES
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 from app.services.catalog.reads import parse_level_code
 
 router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
@@ -39,8 +40,7 @@ def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True)
 
 Country = Annotated[str | None, Query(
     pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code (any case), e.g. AT")]
-ReferencingStatus = Annotated[str | None, Query(
-    pattern="^(" + "|".join(REFERENCING_STATUSES) + ")$",
+ReferencingStatus = Annotated[vocab.ReferencingStatus | None, Query(
     description="EQF referencing status: " + "; ".join(
         f"{k} = {v}" for k, v in REFERENCING_STATUSES.items()))]
 

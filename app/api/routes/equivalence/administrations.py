@@ -11,6 +11,7 @@ from app.api.deps import WriteKey
 from app.api.rate_limit import WRITE
 from app.api.routes.equivalence.mappings import Writer
 from app.api.schemas import Problem
+from app.domain.vocab import EvidenceStatus
 from app.services.equivalence.writes import GradeLevel
 
 router = APIRouter(tags=["administrations"])
@@ -56,7 +57,8 @@ class ScaleIn(BaseModel):
             summary="Register or update an administration (admin only)")
 def put_administration(code: Code, body: AdministrationIn, principal: WriteKey,
                        writer: Writer) -> dict[str, Any]:
-    props = {**body.model_dump(), "status": "unverified", "source_publisher": body.name}
+    props = {**body.model_dump(), "status": EvidenceStatus.UNVERIFIED,
+             "source_publisher": body.name}
     return writer.upsert_administration(principal, code, props)
 
 
@@ -64,7 +66,7 @@ def put_administration(code: Code, body: AdministrationIn, principal: WriteKey,
             summary="Register or replace an administration's grade scale as a framework")
 def put_scale(code: Code, body: ScaleIn, principal: WriteKey, writer: Writer) -> dict[str, Any]:
     framework = body.framework or f"{code}-GRADES"
-    props = {"name": body.name, "name_fr": body.name_fr, "status": "unverified",
+    props = {"name": body.name, "name_fr": body.name_fr, "status": EvidenceStatus.UNVERIFIED,
              "source_document": body.source_document, "source_publisher": body.source_publisher,
              "source_year": body.source_year, "jurisdiction": code}
     levels = [GradeLevel(g.level, g.name, g.ordinal, g.name_fr, g.description)

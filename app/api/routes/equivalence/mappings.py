@@ -10,16 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.api.deps import Limit, Offset, Store, WriteKey
 from app.api.rate_limit import LOOKUP, QUERY, WRITE
 from app.api.schemas import Evidence, Problem, Source
-from app.domain.equivalence import MatchType
+from app.domain.vocab import MappingMethod, MatchType, ReviewStatus
 from app.services.equivalence.records import MappingService
-from app.services.equivalence.writes import METHODS, MappingWriter, NewMapping
+from app.services.equivalence.writes import MappingWriter, NewMapping
 
 router = APIRouter(tags=["mappings"])
 Framework = Annotated[str | None, Query(max_length=100)]
-ReviewStatusQuery = Annotated[
-    str | None, Query(pattern="^(proposed|accepted|rejected|superseded)$")]
-MethodQuery = Annotated[str | None, Query(
-    pattern="^(official_referencing|comparison_study|expert_panel|computed|illustrative)$")]
+ReviewStatusQuery = Annotated[ReviewStatus | None, Query()]
+MethodQuery = Annotated[MappingMethod | None, Query()]
 
 
 async def get_mappings(store: Store) -> MappingService:
@@ -134,11 +132,12 @@ class MappingIn(BaseModel):
     to_level: str = Field(min_length=3, max_length=200, pattern=r"^[A-Za-z][\w-]*:[\w.+-]+$")
     match_type: MatchType
     confidence: float = Field(ge=0.0, le=1.0)
-    method: str = Field(pattern="^(" + "|".join(METHODS) + ")$")
+    method: MappingMethod
     source: SourceIn
     date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     note: str | None = Field(None, max_length=2000)
-    review_status: str = Field("proposed", pattern="^(proposed|accepted)$",
+    review_status: str = Field(ReviewStatus.PROPOSED.value,
+                               pattern=f"^({ReviewStatus.PROPOSED}|{ReviewStatus.ACCEPTED})$",
                                description="only an admin may assert 'accepted' directly")
 
 

@@ -13,7 +13,7 @@ from app.api.rate_limit import LOOKUP, WRITE
 from app.api.routes.institutions.reviews import Decision
 from app.api.schemas import Problem
 from app.domain.errors import PayloadTooLarge
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 from app.services.institutions import courses, reviews
 from app.services.institutions import uploads as course_mappings
 

@@ -25,7 +25,7 @@ from app.api.problems import problem
 from app.api.rate_limit import LOOKUP
 from app.api.rdf_deps import Minter
 from app.domain.errors import NotFound
-from app.graph.labels import NodeLabel
+from app.domain.vocab import NodeLabel
 from app.graph.state import tracker
 from app.rdf import html
 from app.rdf.iris import (

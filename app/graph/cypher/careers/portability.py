@@ -28,7 +28,7 @@ KNOWN_FAMILY = "MATCH (f:JobFamily {code: $code}) RETURN f.code AS code"
 # Accepted and proposed course mappings at once: the service caches both views.
 COURSE_OFFERS = (
     "MATCH (course:Course)-[d:DEVELOPS]->(c:Competency) "
-    "WHERE d.review_status IN ['accepted', 'proposed'] "
+    "WHERE d.review_status IN $statuses "
     "OPTIONAL MATCH (course)-[:PART_OF]->(p:Programme) "
     "RETURN course.code AS code, course.name AS name, course.institution AS institution, "
     "p.code AS programme, course.ects AS ects, course.status AS status, "

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.identifiers import label_text
-from app.graph.labels import NodeLabel
 
 
 def exact(label: NodeLabel) -> LiteralString:

@@ -1,7 +1,7 @@
 """Read queries of the catalogue (frameworks, levels, competencies, profiles, ...).
 
 Labels, relationship types and filter properties come only from the whitelists in
-``app.graph.labels`` and ``RELATIONS`` below; every value is a ``$parameter``. The same text
+``app.domain.vocab`` and ``RELATIONS`` below; every value is a ``$parameter``. The same text
 runs on FalkorDB and Neo4j: queries return ``properties(n)`` maps and named scalars, never
 nodes.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import LiteralString
 
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.identifiers import label_text, rel_text
-from app.graph.labels import NodeLabel
 
 # Properties a list endpoint may filter on by exact value, per label.
 FILTERABLE: dict[NodeLabel, tuple[LiteralString, ...]] = {

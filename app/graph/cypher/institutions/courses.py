@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.identifiers import label_text, rel_text
-from app.graph.labels import NodeLabel
 
 INSTITUTION: LiteralString = "MATCH (i:Institution {code: $code}) RETURN properties(i) AS node"
 

@@ -14,13 +14,13 @@ PROGRAMME_LEVEL: LiteralString = (
 
 EQF_OF_LEVEL: LiteralString = (
     "MATCH (l:Level {code: $level})-[m:MAPS_TO]-(e:Level) WHERE e.framework = 'EQF' "
-    "AND coalesce(m.review_status, 'accepted') = 'accepted' "
+    "AND coalesce(m.review_status, $accepted) = $accepted "
     "RETURN e.code AS code, e.ordinal AS ordinal, m.match_type AS match_type, m.id AS id, "
     "startNode(m) = l AS outgoing ORDER BY code"
 )
 
 STANDARDS: LiteralString = (
-    "MATCH (s:PicardStandard) WHERE s.kind IN ['tier', 'knowledge_area', 'theme'] "
+    "MATCH (s:PicardStandard) WHERE s.kind IN $kinds "
     "RETURN s.code AS code, s.name AS name, s.kind AS kind, s.version AS version, "
     "s.tier AS tier, s.status AS status ORDER BY code"
 )

@@ -34,7 +34,7 @@ COURSES: LiteralString = (
     "n.institution AS institution, n.programme AS programme ORDER BY code"
 )
 ACCEPTED_LINKS: LiteralString = (
-    "MATCH (c:Course)-[r:DEVELOPS|ALIGNS_WITH]->(t) WHERE r.review_status = 'accepted' "
+    "MATCH (c:Course)-[r:DEVELOPS|ALIGNS_WITH]->(t) WHERE r.review_status = $accepted "
     "RETURN c.institution AS institution, c.programme AS programme, c.code AS course, "
     "c.local_code AS course_local, "
     "type(r) AS type, t.code AS target, t.name AS target_name, r.proficiency AS proficiency, "
@@ -52,7 +52,7 @@ SIGNATURE: LiteralString = (
     "count(p) AS programmes "
     "MATCH (k:Course) WITH audit, competencies, groups, standards, institutions, programmes, "
     "count(k) AS courses "
-    "OPTIONAL MATCH (:Course)-[r:DEVELOPS|ALIGNS_WITH]->() WHERE r.review_status = 'accepted' "
+    "OPTIONAL MATCH (:Course)-[r:DEVELOPS|ALIGNS_WITH]->() WHERE r.review_status = $accepted "
     "RETURN audit, competencies, groups, standards, institutions, programmes, courses, "
     "count(r) AS links"
 )

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from app.domain.vocab import NodeLabel
 from app.graph.cypher.identifiers import label_text, rel_text
-from app.graph.labels import NodeLabel
 
 # Which property ties a node to a framework, for ``framework=`` filtered exports.
 FRAMEWORK_KEY: dict[NodeLabel, LiteralString] = {NodeLabel.FRAMEWORK: "code",
