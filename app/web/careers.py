@@ -16,9 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.api.rate_limit import QUERY
+from app.domain.vocab import PROFICIENCY_CODES
 from app.services.careers.cqf_table import CqfTableService, TableQuestion
 from app.services.careers.paths import CareersService, PlanQuestion
-from app.web.pages import PROFICIENCIES
 from app.web.routes import attempt, int_param, page_context, render, store_of
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +47,7 @@ def _options(request: Request) -> dict[str, Any]:
         "competencies": _competencies_by_group(model),
         "competency_groups": {code: row for (kind, code), row in labels.items()
                               if kind == "CompetencyGroup"},
-        "proficiencies": PROFICIENCIES,
+        "proficiencies": PROFICIENCY_CODES,
     }
 
 

@@ -309,7 +309,7 @@ def _no_plan(holder: Holder, goal: TargetRequirements, reached: set[str],
     for code in reached:
         for competency, level in by_code[code].requirements.items():
             provided[competency] = max(provided.get(competency, 0), int(level))
-    unprovided = []
+    unprovided: list[Gap] = []
     for competency, required in sorted(goal.requirements.items()):
         held = provided.get(competency, 0)
         if held >= required:

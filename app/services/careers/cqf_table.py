@@ -13,6 +13,7 @@ either cache (on change, see ``app.graph.refresh_cache``) makes the next answer 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -30,6 +31,7 @@ from app.services.careers.read_model import (
     AnswerMemo,
     CareersModel,
     CareersModelCache,
+    KnownCodes,
     Placements,
     equivalence_cells,
     fingerprint,
@@ -86,10 +88,14 @@ def _cell(values: list[dict[str, Any]], derivation: str, statuses: Iterable[Any]
 
 
 class CqfTableMemo(AnswerMemo):
-    """The last tables per question (see ``AnswerMemo``)."""
+    """The last tables per question (see ``AnswerMemo``). One table is built at a time: at
+    the ESCO size a build costs seconds of CPU, and a request arriving while the start-up
+    warm-up (or another request) builds the same table waits for it instead of building it
+    again beside it."""
 
     def __init__(self) -> None:
         super().__init__(size=64)
+        self.building = threading.Lock()
 
 
 class CqfTableService:
@@ -110,7 +116,7 @@ class CqfTableService:
         scale, or one ``InvalidInput`` naming every problem."""
         problems = []
         frameworks: list[str] = []
-        known = set(graph.frameworks) | {c for (k, c) in model.labels if k == "Framework"}
+        known = KnownCodes(model.labels, "Framework", also=graph.frameworks)
         for typed in question.frameworks:
             code = self._resolve(NodeLabel.FRAMEWORK, typed, known)
             if code is None:
@@ -122,8 +128,8 @@ class CqfTableService:
                 frameworks.append(code)
         scale, administration = None, question.administration
         if administration is not None:
-            admins = {c for (k, c) in model.labels if k == "Administration"}
-            administration = self._resolve(NodeLabel.ADMINISTRATION, administration, admins)
+            administration = self._resolve(NodeLabel.ADMINISTRATION, administration,
+                                           KnownCodes(model.labels, "Administration"))
             admin = model.labels.get(("Administration", administration or ""))
             if admin is None:
                 problems.append(FieldProblem("administration", N_("unknown administration"),
@@ -150,7 +156,7 @@ class CqfTableService:
         if found is None:
             found = self.memo.keep(("json", question), orjson.dumps(self.table(question)),
                                    model, version)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def table(self, question: TableQuestion) -> dict[str, Any]:
         model = self.models.get(self.store)
@@ -159,9 +165,13 @@ class CqfTableService:
         version = fingerprint(graph)
         cached = self.memo.get(question, model, version)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        answer = _Builder(model, graph, question, scale).build()
-        return self.memo.keep(question, answer, model, version)  # type: ignore[no-any-return]
+            return cached
+        with self.memo.building:
+            cached = self.memo.get(question, model, version)  # built while this one waited
+            if cached is not None:
+                return cached
+            answer = _Builder(model, graph, question, scale).build()
+            return self.memo.keep(question, answer, model, version)
 
 
 class _Builder:

@@ -14,6 +14,7 @@ import orjson
 
 from app.domain import careers as cr
 from app.domain import portability as pf
+from app.domain.careers.plan import DEFAULT_MAX_STEPS, DEFAULT_MIN_STEP_COVERAGE
 from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
 from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, weakest_status
@@ -22,6 +23,7 @@ from app.services.careers.read_model import (
     AnswerMemo,
     CareersModel,
     CareersModelCache,
+    KnownCodes,
     Placements,
     Profile,
     fingerprint,
@@ -104,8 +106,8 @@ class PlanQuestion:
     target_profile: str
     from_profile: str | None = None
     competencies: dict[str, str] | None = None
-    min_step_coverage: float = cr.plan.DEFAULT_MIN_STEP_COVERAGE
-    max_steps: int = cr.plan.DEFAULT_MAX_STEPS
+    min_step_coverage: float = DEFAULT_MIN_STEP_COVERAGE
+    max_steps: int = DEFAULT_MAX_STEPS
     lang: str = "en"
 
     def key(self) -> tuple[Any, ...]:
@@ -138,12 +140,12 @@ class CareersService:
         model = self.models.get(self.store)
         graph = self.mappings.get(self.store)
         if self.memo is None:
-            return build(model, graph)  # type: ignore[no-any-return]
+            return build(model, graph)
         version = fingerprint(graph)
         found = self.memo.get(key, model, version)
         if found is None:
             found = self.memo.keep(key, build(model, graph), model, version)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def _serialised(self, key: tuple[Any, ...], answer: Any) -> bytes:
         """The JSON bytes of ``answer()`` (the dict), serialised once per kept answer: at the
@@ -156,7 +158,7 @@ class CareersService:
         found = self.memo.get(("json", *key), model, version)
         if found is None:
             found = self.memo.keep(("json", *key), orjson.dumps(answer()), model, version)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def _resolve(self, label: NodeLabel, typed: str | None, known: Any) -> str | None:
         """The stored code for ``typed``: itself when the read model knows it (no query),
@@ -180,8 +182,8 @@ class CareersService:
                         problems: list[FieldProblem]) -> str | None:
         if typed is None:
             return None
-        known = {code for (kind, code) in model.labels if kind == "Administration"}
-        found = self._resolve(NodeLabel.ADMINISTRATION, typed, known)
+        found = self._resolve(NodeLabel.ADMINISTRATION, typed,
+                              KnownCodes(model.labels, "Administration"))
         if found is None:
             problems.append(FieldProblem("administration", N_("unknown administration"), typed))
         return found
@@ -190,8 +192,7 @@ class CareersService:
     def _path_key(self, family: str, lang: str,
                   administration: str | None) -> tuple[Any, ...]:
         model = self.models.get(self.store)
-        known = {code for (kind, code) in model.labels if kind == "JobFamily"}
-        code = self._resolve(NodeLabel.JOB_FAMILY, family, known)
+        code = self._resolve(NodeLabel.JOB_FAMILY, family, KnownCodes(model.labels, "JobFamily"))
         if code is None:
             raise NotFound("JobFamily", family)
         problems: list[FieldProblem] = []

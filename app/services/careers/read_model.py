@@ -75,6 +75,19 @@ class CareersModel:
         return [p for p in self.profiles.values() if family in p.families]
 
 
+class KnownCodes:
+    """The codes of one kind of the read model's labels, for ``in`` tests that cost one
+    dictionary look-up (a request checks its codes this way before any query; building a
+    set of them would scan every label on every request)."""
+
+    def __init__(self, labels: dict[tuple[str, str], dict[str, Any]], kind: str,
+                 also: Any = ()) -> None:
+        self.labels, self.kind, self.also = labels, kind, also
+
+    def __contains__(self, code: object) -> bool:
+        return (self.kind, code) in self.labels or code in self.also
+
+
 def _profile(row: dict[str, Any]) -> Profile:
     reqs: dict[str, pf.Proficiency] = {}
     statuses: dict[str, str | None] = {}
