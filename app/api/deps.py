@@ -1,18 +1,15 @@
-"""Dependency aliases shared by the routers."""
+"""Dependency aliases shared by the routers (parameters are in ``app.api.params``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 
 from app.domain.auth import Principal
-from app.domain.vocab import EvidenceStatus
 from app.graph.port import GraphStore
 from app.services.access.keys import authenticate
 from app.services.catalog.reads import CatalogService
-
-MAX_PAGE = 500
 
 
 def store_of(request: Request) -> GraphStore:
@@ -32,10 +29,6 @@ async def get_catalog(request: Request) -> CatalogService:
 
 Store = Annotated[GraphStore, Depends(get_store)]
 Catalog = Annotated[CatalogService, Depends(get_catalog)]
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page size (at most 500)")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")]
-Status = Annotated[EvidenceStatus | None, Query(description="evidence status")]
-Text = Annotated[str | None, Query(max_length=200, description="case-insensitive substring")]
 
 
 # --- authentication (write routes) -------------------------------------------------------

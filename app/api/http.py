@@ -88,12 +88,12 @@ def _get_operation_id(route: Any) -> str:
     return f"{name}_{methods[0].lower()}"
 
 
-def _routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+def walk_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
     """``(full path, route)`` for every route, included routers walked."""
     for route in routes:
         original = getattr(route, "original_router", None)
         if original is not None:
-            yield from _routes(original.routes, prefix + route.include_context.prefix)
+            yield from walk_routes(original.routes, prefix + route.include_context.prefix)
         elif getattr(route, "path", None) is not None:
             yield prefix + route.path, route
 
@@ -109,26 +109,32 @@ def _add_head(route: APIRoute, direct: bool) -> None:
 
 def install(app: FastAPI) -> None:
     direct = {id(r) for r in app.router.routes}
-    index: list[tuple[re.Pattern[str], set[str]]] = []
-    for path, route in _routes(app.router.routes):
+    index: list[tuple[re.Pattern[str], set[str], bool]] = []
+    for path, route in walk_routes(app.router.routes):
         methods = getattr(route, "methods", None)
         if methods is None:
             continue
         if isinstance(route, APIRoute) and "GET" in methods and "HEAD" not in methods:
             _add_head(route, id(route) in direct)
-        index.append((compile_path(path)[0], methods))
+        regex, _, params = compile_path(path)
+        index.append((regex, methods, not params))
     app.state.method_index = index
     _document_without_head(app)
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method some route of this path takes (for ``Allow`` on a 405)."""
+    """Every method some route of this path takes (for ``Allow`` on a 405). A path that a
+    route names literally (``/mappings/quality``) is that resource: the methods of a route
+    whose parameter would also match it (``/mappings/{mapping_id}``) are not its own."""
     path = request.scope.get("path", "")
     found: set[str] = set()
-    for regex, methods in getattr(request.app.state, "method_index", ()):
+    literal: set[str] = set()
+    for regex, methods, static in getattr(request.app.state, "method_index", ()):
         if regex.match(path):
             found |= methods
-    return ", ".join(sorted(found))
+            if static:
+                literal |= methods
+    return ", ".join(sorted(literal or found))
 
 
 def _document_without_head(app: FastAPI) -> None:

@@ -127,27 +127,10 @@ async def _handle(request: Request, exc: Exception) -> Response:
     return answer(request, found)
 
 
-PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-COMMON_PROBLEMS = {"422": "Invalid request", "503": "Graph store unavailable"}
-
-
-def _as_problems(operation: dict[str, Any]) -> None:
-    """Error responses are problem+json with the Problem schema, whatever a route declared
-    (except on routes that declare another error payload, such as CASE's imsx_StatusInfo)."""
-    if operation.get("x-error-payload"):
-        operation.get("responses", {}).pop("422", None)  # such routes answer 400 instead
-        return
-    responses = operation.setdefault("responses", {})
-    for code, title in COMMON_PROBLEMS.items():
-        if code != "422" or "requestBody" in operation or operation.get("parameters"):
-            responses.setdefault(code, {"description": title})
-    for code, response in responses.items():
-        if code[:1] in ("4", "5"):
-            response["content"] = {MEDIA_TYPE: {"schema": PROBLEM_REF}}
-
-
 def document(app: FastAPI) -> None:
-    """Make the OpenAPI document say what the handlers above really send."""
+    """Make the OpenAPI document say what the handlers above really send, for every status a
+    route can answer (``app.api.openapi``)."""
+    from app.api.openapi import declare_statuses
     from app.api.schemas import Problem
 
     def openapi() -> dict[str, Any]:
@@ -155,9 +138,7 @@ def document(app: FastAPI) -> None:
             schema = FastAPI.openapi(app)
             schemas = schema.setdefault("components", {}).setdefault("schemas", {})
             schemas.setdefault("Problem", Problem.model_json_schema())
-            for path in schema.get("paths", {}).values():
-                for operation in path.values():
-                    _as_problems(operation)
+            declare_statuses(app, schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -239,7 +239,7 @@ def _read_rows(path: Path, model: type[r.SeedRow]) -> Iterator[_Row]:
             yield _Row(row.as_props(), path.name, reader.line_num)
 
 
-def _check_header(file: str, header: list[str] | None, columns: list[str]) -> None:
+def _check_header(file: str, header: Sequence[str] | None, columns: list[str]) -> None:
     """Refuse missing columns (data would be lost) and unknown ones (likely typos)."""
     found = list(header or [])
     missing = [c for c in columns if c not in found]
@@ -329,7 +329,8 @@ def _load_rel_file(directory: Path, spec: RelFile, codes: dict[str, set[str]],
     seen: set[tuple[str, str]] = set()
     local = local or {}
     for row in _read_rows(directory / spec.file, spec.model):
-        frm, to = row.values["from"], row.values["to"]
+        frm: str = row.values["from"]  # both set: the row model checked them
+        to: str = row.values["to"]
         frm = local.get(spec.from_label, {}).get(frm, frm)
         to = local.get(spec.to_label, {}).get(to, to)
         _check_endpoint(row, codes, spec.from_label, frm, "from")

@@ -206,7 +206,7 @@ class EquivalenceService:
             "from": f"programme:{programme['code']}" if programme else level,
             "from_level": level, "programme": programme, "to": target,
             "depth": depth, "paths": paths, "include_proposed": include_proposed,
-            "counted_review_status": counted_review_statuses(include_proposed),
+            "counted_review_statuses": counted_review_statuses(include_proposed),
             "notice": PROPOSED_NOTICE if include_proposed else None,
             "frameworks": [], "sources": {},
         }

@@ -17,7 +17,14 @@ from app.domain import course_mappings as cm
 from app.domain.auth import Principal
 from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from app.domain.identity import course_key, local_code, programme_key
-from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, RoleKind, scoped_role
+from app.domain.vocab import (
+    PROFICIENCY_CODES,
+    EvidenceStatus,
+    NodeLabel,
+    ReviewStatus,
+    RoleKind,
+    scoped_role,
+)
 from app.graph.cypher.institutions import courses as q
 from app.graph.port import GraphStore
 from app.services.access.audit import entry, write_audited
@@ -84,7 +91,7 @@ def load_reference(store: GraphStore, institution: str,
         programmes=programmes,
         competencies=known(NodeLabel.COMPETENCY, "target"),
         standards=known(NodeLabel.PICARD_STANDARD, "target"),
-        proficiencies=tuple(r["code"] for r in store.read(q.PROFICIENCIES)),
+        proficiencies=PROFICIENCY_CODES,
         courses={t.lower(): c for t, c in courses.items()},
     )
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import Store
+from app.api.params import Code, CodeQuery, Lang, Text, exactly_one_of, held_competencies
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.services.careers.paths import CareersService, PlanQuestion
@@ -26,8 +27,6 @@ async def get_careers(request: Request, store: Store) -> CareersService:
 
 
 Careers = Annotated[CareersService, Depends(get_careers)]
-Code = Annotated[str, Path(min_length=1, max_length=200)]
-Lang = Annotated[Literal["en", "fr"], Query(description="labels' language")]
 
 
 class Named(BaseModel):
@@ -124,17 +123,25 @@ def _json(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
-class PlanRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _one_start(schema: dict[str, Any]) -> None:
+    schema.update(exactly_one_of("from_profile", "competencies"))
+    held_competencies(schema)
 
-    target_profile: str = Field(min_length=1, max_length=200)
-    from_profile: str | None = Field(None, max_length=200)
+
+class PlanRequest(BaseModel):
+    """Exactly one of ``from_profile`` and ``competencies``."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_start)
+
+    target_profile: Text = Field(min_length=1, max_length=200)
+    from_profile: Text | None = Field(None, max_length=200)
     competencies: dict[str, str] | None = Field(
         None, max_length=2000,
         description="competencies held: code -> aware|trained|advanced|expert")
     # Ranges are checked by the service with the codes, so one 422 lists every problem.
-    min_step_coverage: float = Field(0.6, json_schema_extra={"minimum": 0, "maximum": 1})
-    max_steps: int = Field(4, json_schema_extra={"minimum": 1, "maximum": 6})
+    min_step_coverage: float = Field(0.6, strict=True,
+                                     json_schema_extra={"minimum": 0, "maximum": 1})
+    max_steps: int = Field(4, strict=True, json_schema_extra={"minimum": 1, "maximum": 6})
     lang: Literal["en", "fr"] = "en"
 
 
@@ -211,6 +218,6 @@ class Successors(Evidence):
 def successors(code: Code, service: Careers,
                limit: Annotated[int, Query(description="1 to 100", json_schema_extra={
                    "minimum": 1, "maximum": 100})] = 10,
-               administration: Annotated[str | None, Query(max_length=100)] = None,
+               administration: CodeQuery = None,
                lang: Lang = "en") -> Response:
     return _json(service.successors_json(code, limit, administration, lang))

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from app.api.deps import Store
+from app.api.params import NO_NUL, Lang  # French where the graph has it
 from app.api.problems import problem
 from app.api.rate_limit import QUERY
 from app.api.rdf_deps import base_iri
@@ -35,11 +36,11 @@ async def get_table_service(request: Request, store: Store) -> CqfTableService:
 
 Tables = Annotated[CqfTableService, Depends(get_table_service)]
 Frameworks = Annotated[str | None, Query(
-    max_length=500, description="comma-separated national frameworks to add, e.g. IE-NFQ,NL-NLQF")]
+    max_length=500, pattern=NO_NUL,
+    description="comma-separated national frameworks to add, e.g. IE-NFQ,NL-NLQF")]
 Administration = Annotated[str | None, Query(
-    max_length=100, description="an administration whose grade column to add, e.g. ADM-A")]
-Lang = Annotated[Literal["en", "fr"], Query(description="labels' language (French where the "
-                                                        "graph has it, English otherwise)")]
+    max_length=100, pattern=NO_NUL,
+    description="an administration whose grade column to add, e.g. ADM-A")]
 
 
 class Label(BaseModel):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.answers import JSONAnswer
 from app.api.deps import Store
+from app.api.params import Code, Text, exactly_one_of, held_competencies
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.services.careers.portability import PortabilityQuestion, PortabilityService
@@ -25,19 +26,27 @@ async def get_portability(request: Request, store: Store) -> PortabilityService:
 Portability = Annotated[PortabilityService, Depends(get_portability)]
 
 
-class PortabilityRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _one_start(schema: dict[str, Any]) -> None:
+    schema.update(exactly_one_of("from_profile", "competencies"))
+    held_competencies(schema)
 
-    from_profile: str | None = Field(None, max_length=200,
-                                     description="start from a job profile's requirements")
+
+class PortabilityRequest(BaseModel):
+    """Exactly one of ``from_profile`` and ``competencies`` (the service names what is
+    wrong, every problem in one 422)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_start)
+
+    from_profile: Text | None = Field(None, max_length=200,
+                                      description="start from a job profile's requirements")
     competencies: dict[str, str] | None = Field(
         None, max_length=2000,
         description="an officer's own profile: competency code -> aware|trained|advanced|expert")
-    administration: str | None = Field(None, max_length=100)
-    job_family: str | None = Field(None, max_length=100)
-    min_coverage: float = Field(0.0, ge=0.0, le=1.0)
-    limit: int = Field(10, ge=1, le=100)
-    with_training: bool = False
+    administration: Text | None = Field(None, max_length=100)
+    job_family: Text | None = Field(None, max_length=100)
+    min_coverage: float = Field(0.0, ge=0.0, le=1.0, strict=True)
+    limit: int = Field(10, ge=1, le=100, strict=True)
+    with_training: bool = Field(False, strict=True)
     include: str | None = Field(None, pattern="^proposed$",
                                 description="'proposed' also counts proposed course mappings")
 
@@ -111,7 +120,6 @@ def portability(body: PortabilityRequest, service: Portability) -> JSONAnswer:
     return JSONAnswer(service.portability(question))
 
 
-Code = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 @router.get("/job-profiles/{a}/gap/{b}", dependencies=[QUERY], response_model=GapAnswer,

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from app.api.answers import JSONAnswer
-from app.api.deps import Catalog, Limit, Offset, Status, Text
+from app.api.deps import Catalog
+from app.api.openapi import Responses
+from app.api.params import (
+    SOME_TEXT,
+    Code,
+    Country,
+    Filter,
+    LevelCode,
+    Limit,
+    Offset,
+    ReferencingStatus,
+    Search,
+    Status,
+)
 from app.api.rate_limit import LOOKUP
-from app.api.schemas import EntityDetail, FrameworkPage, Page, Problem, SearchResult
-from app.domain import vocab
+from app.api.schemas import EntityDetail, FrameworkPage, Page, SearchResult
 from app.domain.identity import programme_key
-from app.domain.referencing import REFERENCING_STATUSES
 from app.domain.vocab import NodeLabel
 from app.services.catalog.reads import parse_level_code
 
 router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
-ERRORS = {404: {"model": Problem, "description": "unknown code"},
-          422: {"model": Problem, "description": "invalid parameters"}}
-Code = Annotated[str, Path(min_length=1, max_length=200)]
-Filter = Annotated[str | None, Query(max_length=100)]
+ERRORS: Responses = {404: {"description": "unknown code"}}
 
 
 def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True) -> None:
@@ -29,7 +37,7 @@ def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True)
         @router.get(f"/{path}", response_model=Page, tags=[tag], responses=ERRORS,
                     name=f"list_{path}")
         def list_items(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
-                       status: Status = None, q: Text = None) -> dict:
+                       status: Status = None, q: Search = None) -> dict:
             return catalog.list(label, limit=limit, offset=offset, status=status, text=q)
 
     @router.get(f"/{path}/{{code}}", response_model=EntityDetail, tags=[tag], responses=ERRORS,
@@ -38,16 +46,9 @@ def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True)
         return JSONAnswer(catalog.get(label, code))
 
 
-Country = Annotated[str | None, Query(
-    pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code (any case), e.g. AT")]
-ReferencingStatus = Annotated[vocab.ReferencingStatus | None, Query(
-    description="EQF referencing status: " + "; ".join(
-        f"{k} = {v}" for k, v in REFERENCING_STATUSES.items()))]
-
-
 @router.get("/frameworks", response_model=FrameworkPage, tags=["frameworks"], responses=ERRORS)
 def list_frameworks(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
-                    status: Status = None, q: Text = None, kind: Filter = None,
+                    status: Status = None, q: Search = None, kind: Filter = None,
                     country: Country = None,
                     referencing_status: ReferencingStatus = None) -> dict:
     return catalog.frameworks(limit=limit, offset=offset, status=status, text=q, kind=kind,
@@ -69,21 +70,21 @@ def get_level(framework: Code, level: Code, catalog: Catalog) -> JSONAnswer:
 
 @router.get("/levels/{level_code}", response_model=EntityDetail, tags=["frameworks"],
             responses=ERRORS, summary="Get a level written FRAMEWORK:LEVEL, e.g. EQF:6")
-def get_level_by_code(level_code: Code, catalog: Catalog) -> JSONAnswer:
+def get_level_by_code(level_code: LevelCode, catalog: Catalog) -> JSONAnswer:
     framework, level = parse_level_code(level_code, "level_code")
     return JSONAnswer(catalog.level(framework, level))
 
 
 @router.get("/competencies", response_model=Page, tags=["competencies"], responses=ERRORS)
 def list_competencies(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
-                      status: Status = None, q: Text = None, group: Filter = None) -> dict:
+                      status: Status = None, q: Search = None, group: Filter = None) -> dict:
     return catalog.list(NodeLabel.COMPETENCY, limit=limit, offset=offset, status=status, text=q,
                         filters={"group": group})
 
 
 @router.get("/job-profiles", response_model=Page, tags=["jobs"], responses=ERRORS)
 def list_job_profiles(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
-                      status: Status = None, q: Text = None, administration: Filter = None,
+                      status: Status = None, q: Search = None, administration: Filter = None,
                       domain: Filter = None, generic_role: Filter = None) -> dict:
     return catalog.list(NodeLabel.JOB_PROFILE, limit=limit, offset=offset, status=status,
                         text=q, filters={"administration": administration, "domain": domain,
@@ -92,7 +93,7 @@ def list_job_profiles(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
 
 @router.get("/picard-standards", response_model=Page, tags=["picard"], responses=ERRORS)
 def list_picard_standards(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
-                          status: Status = None, q: Text = None, kind: Filter = None,
+                          status: Status = None, q: Search = None, kind: Filter = None,
                           version: Filter = None, tier: Filter = None) -> dict:
     return catalog.list(NodeLabel.PICARD_STANDARD, limit=limit, offset=offset, status=status,
                         text=q, filters={"kind": kind, "version": version, "tier": tier})
@@ -106,7 +107,8 @@ def get_programme(institution: Code, code: Code, catalog: Catalog) -> dict:
 
 
 @router.get("/search", response_model=SearchResult, tags=["search"], responses=ERRORS)
-def search(catalog: Catalog, q: Annotated[str, Query(min_length=1, max_length=200)],
+def search(catalog: Catalog,
+           q: Annotated[str, Query(min_length=1, max_length=200, pattern=SOME_TEXT)],
            kind: Annotated[list[NodeLabel] | None, Query()] = None,
            limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
     return catalog.search(q, kind, limit)

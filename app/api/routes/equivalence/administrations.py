@@ -2,58 +2,61 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import WriteKey
+from app.api.openapi import Responses
+from app.api.params import FRAMEWORK_CODE, AdministrationCode, Text
 from app.api.rate_limit import WRITE
 from app.api.routes.equivalence.mappings import Writer
-from app.api.schemas import Problem
+from app.api.schemas.equivalence import Administration, ScaleWritten
 from app.domain.vocab import EvidenceStatus
 from app.services.equivalence.writes import GradeLevel
 
 router = APIRouter(tags=["administrations"])
-ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
-          422: {"model": Problem}}
-Code = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z][\w-]*$")]
+ERRORS: Responses = {404: {"description": "unknown administration"}}
+Code = AdministrationCode
 
 
 class AdministrationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=300)
-    name_fr: str | None = Field(None, max_length=300)
-    country: str | None = Field(None, max_length=100)
-    source_document: str = Field(min_length=1, max_length=500,
+    name: Text = Field(min_length=1, max_length=300)
+    name_fr: Text | None = Field(None, max_length=300)
+    country: Text | None = Field(None, max_length=100)
+    source_document: Text = Field(min_length=1, max_length=500,
                                  description="where this administration's data comes from")
 
 
 class GradeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    level: str = Field(min_length=1, max_length=50, pattern=r"^[\w.+-]+$")
-    name: str = Field(min_length=1, max_length=300)
-    name_fr: str | None = Field(None, max_length=300)
-    ordinal: int = Field(ge=0, le=1000, description="position on the scale, lowest first")
-    description: str | None = Field(None, max_length=2000)
+    level: str = Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9_.+-]+$")
+    name: Text = Field(min_length=1, max_length=300)
+    name_fr: Text | None = Field(None, max_length=300)
+    ordinal: int = Field(ge=0, le=1000, strict=True,
+                         description="position on the scale, lowest first")
+    description: Text | None = Field(None, max_length=2000)
 
 
 class ScaleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    framework: str | None = Field(None, max_length=100, pattern=r"^[A-Za-z][\w-]*$",
+    framework: str | None = Field(None, max_length=100, pattern=FRAMEWORK_CODE,
                                   description="framework code; default <ADMIN>-GRADES")
-    name: str = Field(min_length=1, max_length=300)
-    name_fr: str | None = Field(None, max_length=300)
-    source_document: str = Field(min_length=1, max_length=500)
-    source_publisher: str | None = Field(None, max_length=300)
-    source_year: int | None = Field(None, ge=1900, le=2100)
+    name: Text = Field(min_length=1, max_length=300)
+    name_fr: Text | None = Field(None, max_length=300)
+    source_document: Text = Field(min_length=1, max_length=500)
+    source_publisher: Text | None = Field(None, max_length=300)
+    source_year: int | None = Field(None, ge=1900, le=2100, strict=True)
     levels: list[GradeIn] = Field(min_length=1, max_length=200)
 
 
 @router.put("/administrations/{code}", dependencies=[WRITE], responses=ERRORS,
+            response_model=Administration, response_model_exclude_unset=True,
             summary="Register or update an administration (admin only)")
 def put_administration(code: Code, body: AdministrationIn, principal: WriteKey,
                        writer: Writer) -> dict[str, Any]:
@@ -63,6 +66,7 @@ def put_administration(code: Code, body: AdministrationIn, principal: WriteKey,
 
 
 @router.put("/administrations/{code}/scale", dependencies=[WRITE], responses=ERRORS,
+            response_model=ScaleWritten,
             summary="Register or replace an administration's grade scale as a framework")
 def put_scale(code: Code, body: ScaleIn, principal: WriteKey, writer: Writer) -> dict[str, Any]:
     framework = body.framework or f"{code}-GRADES"

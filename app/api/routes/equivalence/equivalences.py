@@ -9,12 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.answers import JSONAnswer
 from app.api.deps import Store
+from app.api.params import FRAMEWORK_CODE, LEVEL, Include
 from app.api.rate_limit import QUERY
-from app.api.schemas import Evidence, Problem, Source
+from app.api.schemas import Evidence, Source
 from app.domain.equivalence import DEFAULT_DEPTH, MAX_DEPTH
 from app.services.equivalence.answers import EquivalenceService
 
 router = APIRouter(tags=["equivalence"])
+# A level, or a programme (``programme:`` in any case, then its code) whose level to start at.
+START = rf"^({LEVEL}|[Pp][Rr][Oo][Gg][Rr][Aa][Mm][Mm][Ee]:[^\x00]+)$"
 
 
 async def get_equivalence(request: Request, store: Store) -> EquivalenceService:
@@ -78,7 +81,7 @@ class EquivalenceAnswer(BaseModel):
     depth: int
     paths: str
     include_proposed: bool
-    counted_review_status: list[str]
+    counted_review_statuses: list[str]
     notice: str | None = Field(description="set when proposed mappings were counted or any "
                                            "answer rests on illustrative data")
     frameworks: list[str] = Field(description="target frameworks in answer order: answers "
@@ -91,18 +94,17 @@ class EquivalenceAnswer(BaseModel):
 
 @router.get("/equivalences", dependencies=[QUERY],
             response_model=EquivalenceAnswer, response_model_by_alias=True,
-            responses={404: {"model": Problem}, 422: {"model": Problem}},
+            responses={404: {"description": "unknown level or programme"}},
             summary="Equivalent levels in other frameworks, with the evidence path")
 def equivalences(
     service: Equivalences,
-    from_: Annotated[str, Query(alias="from", min_length=3, max_length=200,
+    from_: Annotated[str, Query(alias="from", min_length=3, max_length=200, pattern=START,
                                 description="FRAMEWORK:LEVEL (e.g. IE-NFQ:8) or "
                                             "programme:CODE")],
-    to: Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$",
+    to: Annotated[str | None, Query(max_length=100, pattern=FRAMEWORK_CODE,
                                     description="target framework; omitted = all")] = None,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = DEFAULT_DEPTH,
-    include: Annotated[Literal["proposed"] | None, Query(
-        description="'proposed' also counts mappings not yet accepted")] = None,
+    include: Include = None,
     paths: Annotated[Literal["best", "all"], Query()] = "best",
 ) -> JSONAnswer:
     return JSONAnswer(service.equivalences(from_, to, depth=depth,

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.api.deps import Limit, Offset, Store, WriteKey
+from app.api.deps import Store, WriteKey
+from app.api.openapi import Responses
+from app.api.params import (
+    NO_NUL,
+    Include,
+    IsoDate,
+    Limit,
+    LongCodeQuery,
+    MappingId,
+    Offset,
+    Text,
+    reason_required_for,
+)
 from app.api.rate_limit import LOOKUP, QUERY, WRITE
-from app.api.schemas import Evidence, Problem, Source
+from app.api.schemas import Evidence, Source
+from app.api.schemas.equivalence import QualityAnswer
 from app.domain.vocab import MappingMethod, MatchType, ReviewStatus
 from app.services.equivalence.records import MappingService
 from app.services.equivalence.writes import MappingWriter, NewMapping
 
 router = APIRouter(tags=["mappings"])
-Framework = Annotated[str | None, Query(max_length=100)]
+# A level as stored (``FRAMEWORK:LEVEL``, exact case): a mapping names the levels it joins.
+STORED_LEVEL = r"^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_.+-]+$"
+Framework = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
 ReviewStatusQuery = Annotated[ReviewStatus | None, Query()]
 MethodQuery = Annotated[MappingMethod | None, Query()]
 
@@ -32,9 +47,7 @@ async def get_writer(request: Request, store: Store) -> MappingWriter:
 
 
 Writer = Annotated[MappingWriter, Depends(get_writer)]
-WRITE_ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
-                422: {"model": Problem}}
-MappingId = Annotated[str, Path(max_length=300)]
+WRITE_ERRORS: Responses = {404: {"description": "unknown mapping, level or framework"}}
 
 
 class MappingView(BaseModel):
@@ -69,22 +82,13 @@ class MappingPage(BaseModel):
     next_offset: int | None
 
 
-class QualityAnswer(BaseModel):
-    include_proposed: bool
-    defect_count: int
-    unmapped_levels: list[dict[str, Any]]
-    contradictory_exact_matches: list[dict[str, Any]]
-    own_framework_cycles: list[dict[str, Any]]
-    fan_out: list[dict[str, Any]]
-
-
 @router.get("/mappings", dependencies=[LOOKUP],
-            response_model=MappingPage, responses={422: {"model": Problem}})
+            response_model=MappingPage)
 def list_mappings(service: Mappings, limit: Limit = 50, offset: Offset = 0,
                   from_framework: Framework = None, to_framework: Framework = None,
                   framework: Framework = None, review_status: ReviewStatusQuery = None,
                   method: MethodQuery = None,
-                  level: Annotated[str | None, Query(max_length=200)] = None) -> dict:
+                  level: LongCodeQuery = None) -> dict:
     return service.list(limit=limit, offset=offset, from_framework=from_framework,
                         to_framework=to_framework, framework=framework,
                         review_status=review_status, method=method, level=level)
@@ -92,25 +96,23 @@ def list_mappings(service: Mappings, limit: Limit = 50, offset: Offset = 0,
 
 @router.get("/mappings/quality", dependencies=[QUERY], response_model=QualityAnswer,
             summary="Mapping defects: unmapped levels, contradictions, cycles, fan-out")
-def mapping_quality(service: Mappings, include: Annotated[
-        str | None, Query(pattern="^proposed$")] = None) -> dict:
+def mapping_quality(service: Mappings, include: Include = None) -> dict:
     return service.quality(include_proposed=include is not None)
 
 
-@router.get("/mappings/{mapping_id}", dependencies=[LOOKUP], response_model=MappingView,
-            responses={404: {"model": Problem}})
-def get_mapping(mapping_id: Annotated[str, Path(max_length=300)], service: Mappings) -> dict:
+@router.get("/mappings/{mapping_id}", dependencies=[LOOKUP], response_model=MappingView)
+def get_mapping(mapping_id: MappingId, service: Mappings) -> dict:
     return service.get(mapping_id)
 
 
 class SourceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    document: str = Field(min_length=1, max_length=500)
-    publisher: str | None = Field(None, max_length=300)
-    year: int | None = Field(None, ge=1900, le=2100)
-    url: str | None = Field(None, max_length=1000, pattern=r"^https?://")
-    quote: str | None = Field(None, min_length=1, max_length=300, description=(
+    document: Text = Field(min_length=1, max_length=500)
+    publisher: Text | None = Field(None, max_length=300)
+    year: int | None = Field(None, ge=1900, le=2100, strict=True)
+    url: str | None = Field(None, max_length=1000, pattern=r"^https?://[^\x00]*$")
+    quote: Text | None = Field(None, min_length=1, max_length=300, description=(
         "verbatim excerpt of the document that states the mapping (needs url and "
         "quote_language)"))
     quote_language: str | None = Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
@@ -128,24 +130,27 @@ class SourceIn(BaseModel):
 class MappingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    from_level: str = Field(min_length=3, max_length=200, pattern=r"^[A-Za-z][\w-]*:[\w.+-]+$")
-    to_level: str = Field(min_length=3, max_length=200, pattern=r"^[A-Za-z][\w-]*:[\w.+-]+$")
+    from_level: str = Field(min_length=3, max_length=200, pattern=STORED_LEVEL)
+    to_level: str = Field(min_length=3, max_length=200, pattern=STORED_LEVEL)
     match_type: MatchType
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(ge=0.0, le=1.0, strict=True)
     method: MappingMethod
     source: SourceIn
-    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-    note: str | None = Field(None, max_length=2000)
+    date: IsoDate | None = Field(None, description="when the mapping was asserted")
+    note: Text | None = Field(None, max_length=2000)
     review_status: str = Field(ReviewStatus.PROPOSED.value,
                                pattern=f"^({ReviewStatus.PROPOSED}|{ReviewStatus.ACCEPTED})$",
                                description="only an admin may assert 'accepted' directly")
 
 
 class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Rejecting or superseding a mapping says why (the service names the missing reason)."""
 
-    decision: str = Field(pattern="^(accept|reject|supersede)$")
-    reason: str | None = Field(None, max_length=2000)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=reason_required_for(
+        "decision", ["accept"], ["reject", "supersede"]))
+
+    decision: Literal["accept", "reject", "supersede"]
+    reason: Text | None = Field(None, max_length=2000)
 
 
 @router.post("/mappings", dependencies=[WRITE],

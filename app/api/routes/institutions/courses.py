@@ -5,62 +5,68 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from app.api.deps import Store, WriteKey
+from app.api.openapi import Responses
+from app.api.params import LEVEL_CODE, PROFICIENCY, OwnCode, Text
 from app.api.rate_limit import LOOKUP, WRITE
 from app.api.routes.institutions.reviews import Decision
-from app.api.schemas import Problem
+from app.api.schemas import EntityDetail
+from app.api.schemas.institutions import Course, NodeReview, UploadReport, WrittenCourse
 from app.domain.errors import PayloadTooLarge
 from app.domain.vocab import NodeLabel
 from app.services.institutions import courses, reviews
 from app.services.institutions import uploads as course_mappings
 
 router = APIRouter(tags=["institutions"])
-Code = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
-WRITE_ERRORS = {401: {"model": Problem, "description": "missing, unknown or revoked key"},
-                403: {"model": Problem, "description": "the key does not own the target"},
-                404: {"model": Problem}, 422: {"model": Problem}}
+Code = OwnCode
+WRITE_ERRORS: Responses = {403: {"description": "the key does not own the target"}}
+# A PUT answers 201 when it created the resource, 200 when it replaced it.
+PUT: Responses = {**WRITE_ERRORS, 201: {"description": "created"}}
 Language = Annotated[str | None, Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")]
 Url = Annotated[str | None, Field(None, max_length=1000, pattern=r"^https?://\S+$")]
 
 
 class InstitutionIn(BaseModel):
-    name: str = Field(min_length=1, max_length=300)
-    name_fr: str | None = Field(None, max_length=300)
-    description: str | None = Field(None, max_length=4000)
-    country: str | None = Field(None, max_length=100)
-    incu_member: bool | None = None
+    name: Text = Field(min_length=1, max_length=300)
+    name_fr: Text | None = Field(None, max_length=300)
+    description: Text | None = Field(None, max_length=4000)
+    country: Text | None = Field(None, max_length=100)
+    incu_member: bool | None = Field(None, strict=True)
 
 
 class ProgrammeIn(BaseModel):
-    name: str = Field(min_length=1, max_length=300, description="title (English)")
-    name_fr: str | None = Field(None, max_length=300, description="title (French)")
-    description: str | None = Field(None, max_length=4000)
-    level: str | None = Field(None, max_length=60, description="FRAMEWORK:LEVEL, e.g. IE-NFQ:9")
-    ects: float | None = Field(None, ge=0, le=600)
+    name: Text = Field(min_length=1, max_length=300, description="title (English)")
+    name_fr: Text | None = Field(None, max_length=300, description="title (French)")
+    description: Text | None = Field(None, max_length=4000)
+    level: str | None = Field(None, max_length=60, pattern=LEVEL_CODE,
+                              description="FRAMEWORK:LEVEL, e.g. IE-NFQ:9")
+    ects: float | None = Field(None, ge=0, le=600, strict=True)
     language: Language = None
     url: Url = None
 
 
 class DevelopsIn(BaseModel):
-    competency: str = Field(max_length=100)
-    proficiency: str = Field(max_length=20, description="aware, trained, advanced or expert")
-    evidence: str | None = Field(None, max_length=2000, description="learning outcome text")
-    assessment: str | None = Field(None, max_length=2000)
+    competency: Text = Field(max_length=100)
+    proficiency: str = Field(max_length=20, pattern=PROFICIENCY,
+                             description="aware, trained, advanced or expert")
+    evidence: Text | None = Field(None, max_length=2000, description="learning outcome text")
+    assessment: Text | None = Field(None, max_length=2000)
 
 
 class AlignsIn(BaseModel):
-    standard: str = Field(max_length=100, description="PICARD standard element code")
-    evidence: str | None = Field(None, max_length=2000)
+    standard: Text = Field(max_length=100, description="PICARD standard element code")
+    evidence: Text | None = Field(None, max_length=2000)
 
 
 class CourseIn(BaseModel):
-    name: str = Field(min_length=1, max_length=300)
-    name_fr: str | None = Field(None, max_length=300)
-    description: str | None = Field(None, max_length=4000)
-    ects: float | None = Field(None, ge=0, le=120)
+    name: Text = Field(min_length=1, max_length=300)
+    name_fr: Text | None = Field(None, max_length=300)
+    description: Text | None = Field(None, max_length=4000)
+    ects: float | None = Field(None, ge=0, le=120, strict=True)
     language: Language = None
     url: Url = None
     develops: list[DevelopsIn] = Field(default_factory=list, max_length=500)
@@ -71,7 +77,8 @@ def _status(response: Response, created: bool) -> None:
     response.status_code = 201 if created else 200
 
 
-@router.put("/institutions/{code}", dependencies=[WRITE], responses=WRITE_ERRORS,
+@router.put("/institutions/{code}", dependencies=[WRITE], responses=PUT,
+            response_model=EntityDetail,
             summary="Create (admin) or update (admin or owner) an institution")
 def put_institution(code: Code, body: InstitutionIn, principal: WriteKey, store: Store,
                     response: Response) -> dict:
@@ -81,13 +88,13 @@ def put_institution(code: Code, body: InstitutionIn, principal: WriteKey, store:
 
 
 @router.get("/institutions/{institution}/programmes/{programme}", dependencies=[LOOKUP],
-            responses=WRITE_ERRORS)
+            response_model=EntityDetail)
 def get_programme(institution: Code, programme: Code, store: Store) -> dict:
     return courses.get_programme(store, institution, programme)
 
 
 @router.put("/institutions/{institution}/programmes/{programme}", dependencies=[WRITE],
-            responses=WRITE_ERRORS)
+            responses=PUT, response_model=EntityDetail)
 def put_programme(institution: Code, programme: Code, body: ProgrammeIn, principal: WriteKey,
                   store: Store, response: Response) -> dict:
     entity, created = courses.put_programme(store, principal, institution, programme,
@@ -98,7 +105,7 @@ def put_programme(institution: Code, programme: Code, body: ProgrammeIn, princip
 
 @router.delete("/institutions/{institution}/programmes/{programme}", dependencies=[WRITE],
                status_code=204,
-               responses={**WRITE_ERRORS, 409: {"model": Problem}})
+               responses={**WRITE_ERRORS, 409: {"description": "the programme has courses"}})
 def delete_programme(institution: Code, programme: Code, principal: WriteKey,
                      store: Store) -> Response:
     courses.delete_programme(store, principal, institution, programme)
@@ -106,13 +113,13 @@ def delete_programme(institution: Code, programme: Code, principal: WriteKey,
 
 
 @router.get("/institutions/{institution}/programmes/{programme}/courses/{course}",
-            dependencies=[LOOKUP], responses=WRITE_ERRORS)
+            dependencies=[LOOKUP], response_model=Course)
 def get_course(institution: Code, programme: Code, course: Code, store: Store) -> dict:
     return courses.get_course(store, institution, programme, course)
 
 
 @router.put("/institutions/{institution}/programmes/{programme}/courses/{course}",
-            dependencies=[WRITE], responses=WRITE_ERRORS,
+            dependencies=[WRITE], responses=PUT, response_model=WrittenCourse,
             summary="Create or replace a course with its DEVELOPS and ALIGNS_WITH mappings")
 def put_course(institution: Code, programme: Code, course: Code, body: CourseIn,
                principal: WriteKey, store: Store, response: Response) -> dict:
@@ -133,7 +140,8 @@ def delete_course(institution: Code, programme: Code, course: Code, principal: W
 
 
 @router.post("/institutions/{institution}/programmes/{programme}/review", dependencies=[WRITE],
-             responses=WRITE_ERRORS, summary="Accept or reject a programme (admin, reviewer)")
+             responses=WRITE_ERRORS, response_model=NodeReview,
+             summary="Accept or reject a programme (admin, reviewer)")
 def review_programme(institution: Code, programme: Code, body: Decision, principal: WriteKey,
                      store: Store) -> dict:
     return reviews.review_node(store, principal, NodeLabel.PROGRAMME, institution, programme,
@@ -141,7 +149,7 @@ def review_programme(institution: Code, programme: Code, body: Decision, princip
 
 
 @router.post("/institutions/{institution}/programmes/{programme}/courses/{course}/review",
-             dependencies=[WRITE], responses=WRITE_ERRORS,
+             dependencies=[WRITE], responses=WRITE_ERRORS, response_model=NodeReview,
              summary="Accept or reject a course (admin, reviewer)")
 def review_course(institution: Code, programme: Code, course: Code, body: Decision,
                   principal: WriteKey, store: Store) -> dict:
@@ -163,7 +171,8 @@ async def _read_limited(request: Request) -> bytes:
 
 
 @router.post("/institutions/{institution}/mappings:bulk", dependencies=[WRITE],
-             responses={**WRITE_ERRORS, 413: {"model": Problem}},
+             responses={**WRITE_ERRORS, 413: {"description": "the file exceeds 10 MB"}},
+             response_model=UploadReport,
              summary="Upload the institution's complete course mappings (CSV or JSON)",
              openapi_extra={"requestBody": {"content": {
                  "text/csv": {"schema": {"type": "string"}},
@@ -173,11 +182,5 @@ async def bulk_upload(institution: Code, request: Request, principal: WriteKey, 
                       dry_run: Annotated[bool, Query()] = False) -> dict:
     course_mappings.check_owner(principal, institution)
     data = await _read_limited(request)
-    return await _in_thread(course_mappings.upload, store, principal, institution, data,
-                            request.headers.get("content-type"), dry_run)
-
-
-async def _in_thread(fn, *args):  # type: ignore[no-untyped-def]
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(fn, *args)
+    return await run_in_threadpool(course_mappings.upload, store, principal, institution, data,
+                                   request.headers.get("content-type"), dry_run)

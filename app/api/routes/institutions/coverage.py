@@ -3,33 +3,30 @@ count unless ``include=proposed`` is asked for."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
 
 from app.api.deps import Store
+from app.api.params import Code, Include
 from app.api.rate_limit import QUERY
-from app.api.schemas import Problem
+from app.api.schemas.institutions import CoursesAligned, CoursesDeveloping, PicardCoverage
 from app.services.institutions import coverage
 
 router = APIRouter(tags=["picard"])
-Code = Annotated[str, Path(min_length=1, max_length=200)]
-Include = Annotated[Literal["proposed"] | None,
-                    Query(description="`proposed` also counts mappings not yet reviewed")]
-ERRORS = {404: {"model": Problem}, 422: {"model": Problem}}
 
 
 @router.get("/programmes/{institution}/{code}/picard-coverage", dependencies=[QUERY],
-            responses=ERRORS)
+            response_model=PicardCoverage)
 def picard_coverage(institution: Code, code: Code, store: Store, include: Include = None) -> dict:
     return coverage.picard_coverage(store, institution, code, include == "proposed")
 
 
-@router.get("/competencies/{code}/courses", dependencies=[QUERY], responses=ERRORS)
+@router.get("/competencies/{code}/courses", dependencies=[QUERY],
+            response_model=CoursesDeveloping)
 def competency_courses(code: Code, store: Store, include: Include = None) -> dict:
     return coverage.courses_developing(store, code, include == "proposed")
 
 
-@router.get("/picard-standards/{code}/courses", dependencies=[QUERY], responses=ERRORS)
+@router.get("/picard-standards/{code}/courses", dependencies=[QUERY],
+            response_model=CoursesAligned)
 def standard_courses(code: Code, store: Store, include: Include = None) -> dict:
     return coverage.courses_aligned(store, code, include == "proposed")

@@ -13,11 +13,12 @@ from app.api.deps import Store
 from app.api.rate_limit import LOOKUP, QUERY
 from app.api.rdf_deps import base_iri
 from app.domain.case import CaseError, Minor
+from app.domain.case.listing import MAX_INT32
 from app.domain.case.v1p0 import CaseV1p0
 from app.domain.case.v1p1 import CaseV1p1
 from app.domain.case.wire import CaseWire
 from app.services.linked_data import identity
-from app.services.linked_data.case import CaseService, Page
+from app.services.linked_data.case import OBJECT_FIELDS, CaseService, Page
 
 JSON = "application/json"
 SourcedId = Annotated[str, Path(alias="sourcedId", description="the object's UUID")]
@@ -45,6 +46,45 @@ def _links(wire: CaseWire, page: Page, params: dict[str, str]) -> str:
     return ", ".join(f'{at(position)}; rel="{rel}"' for position, rel in rels)
 
 
+def _any_of(names: frozenset[str]) -> str:
+    return "(" + "|".join(sorted(names)) + ")"
+
+
+def listing_parameters(wire_class: type[CaseWire]) -> list[dict[str, Any]]:
+    """getAllCFDocuments' parameters as ``app.domain.case.listing`` reads them: integers in
+    range, a sortable field, ``asc``/``desc``, predicates ``field OP 'value'`` joined all by
+    AND or all by OR (in any case), known field names. FastAPI takes them as text so that one
+    imsx_StatusInfo names every bad one; the document says what is accepted."""
+    fields = wire_class.document_fields
+    scalar = _any_of(fields - OBJECT_FIELDS)
+    predicate = rf"\s*{scalar}\s*(!=|>=|<=|=|>|<|~)\s*'[^']*'\s*"
+    joined = [rf"{predicate}({word}\s+{predicate.removeprefix(chr(92) + 's*')})*"
+              for word in ("[Aa][Nn][Dd]", "[Oo][Rr]")]
+    name = _any_of(fields)
+    listing = rf"^(\s*,)*\s*{name}\s*(,\s*({name}\s*)?)*$"
+
+    def query(key: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"name": key, "in": "query", "required": False, "description": description,
+                "schema": schema}
+
+    return [
+        query("limit", "page size", {"type": "integer", "minimum": 1, "maximum": MAX_INT32}),
+        query("offset", "records to skip",
+              {"type": "integer", "minimum": 0, "maximum": MAX_INT32}),
+        query("sort", "a sortable CFDocument field",
+              {"type": "string", "enum": sorted(fields - OBJECT_FIELDS)}),
+        query("orderBy", "asc or desc", {"type": "string", "enum": ["asc", "desc"]}),
+        query("filter", "field OP 'value' [AND|OR ...] (one of AND, OR throughout)",
+              {"type": "string", "pattern": "^(" + "|".join(joined) + ")$"}),
+        query("fields", "CFDocument fields to send (comma-separated, or repeated)",
+              {"type": "array", "items": {"type": "string", "pattern": listing}}),
+    ]
+
+
+# Documented by ``listing_parameters`` (FastAPI would document them as bare text).
+Listed = Annotated[str | None, Query(include_in_schema=False)]
+
+
 def case_router(wire_class: type[CaseWire]) -> APIRouter:
     router = APIRouter(prefix=wire_class.path, tags=[f"CASE {wire_class.version}"],
                        route_class=case_route_class(wire_class),
@@ -53,21 +93,21 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
     def service(request: Request, store: Store) -> CaseService:
         return CaseService(store, request.app.state.case_cache, wire_class(_root(request)))
 
-    Service = Annotated[CaseService, Depends(service)]
     get = router.get
     ok = {"response_class": Response, "openapi_extra": IMSX_ONLY,
           "responses": {200: {"content": {JSON: {"schema": {"type": "object"}}}}}}
 
     @get("/CFDocuments", operation_id=f"getAllCFDocuments_{wire_class.path[-4:]}",
-         dependencies=[LOOKUP], **ok)
+         dependencies=[LOOKUP], **{**ok, "openapi_extra": {
+             **IMSX_ONLY, "parameters": listing_parameters(wire_class)}})
     def get_all_cf_documents(
-            request: Request, case: Service,
-            limit: Annotated[str | None, Query(description="page size (at least 1)")] = None,
-            offset: Annotated[str | None, Query(description="records to skip")] = None,
-            sort: Annotated[str | None, Query(description="CFDocument field")] = None,
-            orderBy: Annotated[str | None, Query(description="asc or desc")] = None,  # noqa: N803
-            filter: Annotated[str | None, Query(description="field OP 'value' [AND|OR ...]")] = None,  # noqa: A002,E501
-            fields: Annotated[list[str] | None, Query(description="fields to send")] = None,
+            request: Request, case: Annotated[CaseService, Depends(service)],
+            limit: Listed = None,
+            offset: Listed = None,
+            sort: Listed = None,
+            orderBy: Listed = None,  # noqa: N803
+            filter: Listed = None,  # noqa: A002,E501
+            fields: Annotated[list[str] | None, Query(include_in_schema=False)] = None,
     ) -> Response:
         params = {"limit": limit, "offset": offset, "sort": sort, "orderBy": orderBy,
                   "filter": filter, "fields": fields}
@@ -78,7 +118,8 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
             "X-Total-Count": str(page.total), "Link": _links(case.wire, page, kept)})
 
     def one(path: str, name: str, read: str, cost: Any = LOOKUP) -> None:
-        def endpoint(sourced_id: SourcedId, case: Service) -> Response:
+        def endpoint(sourced_id: SourcedId,
+                     case: Annotated[CaseService, Depends(service)]) -> Response:
             return Response(getattr(case, read)(sourced_id), media_type=JSON)
 
         endpoint.__name__ = name
@@ -95,7 +136,8 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
     one("CFLicenses", "getCFLicense", "license")
 
     def none(path: str, name: str, kind: str) -> None:
-        def endpoint(sourced_id: SourcedId, case: Service) -> Response:
+        def endpoint(sourced_id: SourcedId,
+                     case: Annotated[CaseService, Depends(service)]) -> Response:
             return Response(case.absent(kind, sourced_id), media_type=JSON)
 
         endpoint.__name__ = name

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import Store
 from app.api.http import conditional, etag_of, negotiated
+from app.api.params import SOME_TEXT
 from app.api.problems import problem
 from app.api.rate_limit import QUERY
 from app.api.rdf_deps import Minter, base_iri
@@ -20,6 +21,8 @@ from app.services.linked_data.export import Scope, check_framework, export, ssso
 router = APIRouter(tags=["linked data"])
 Format = Literal["turtle", "ntriples", "jsonld", "rdfxml"]
 OFFERED = [media for media, _, _ in RDF_FORMATS.values()]
+Framework = Annotated[str | None, Query(min_length=1, max_length=100, pattern=SOME_TEXT,
+                                        description="keep one framework (any case)")]
 
 
 @router.get("/export", dependencies=[QUERY], responses={
@@ -31,8 +34,7 @@ OFFERED = [media for media, _, _ in RDF_FORMATS.values()]
 def export_rdf(request: Request, store: Store, iris: Minter,
                format: Annotated[Format | None, Query(description="overrides Accept")] = None,
                scope: Scope = Scope.ALL,
-               framework: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
-               ) -> Response:
+               framework: Framework = None) -> Response:
     """Stream the ontology (``scope=ontology``), the data (``data``) or both (``all``) as
     Turtle, N-Triples, JSON-LD or RDF/XML; ``framework=`` keeps one framework, its levels and
     the mappings touching them. ``ETag`` names the graph state and the representation, so a
@@ -42,8 +44,7 @@ def export_rdf(request: Request, store: Store, iris: Minter,
         if media is None:
             return problem(406, "not-acceptable", "Not acceptable",
                            f"this resource is available as {', '.join(OFFERED)}", request)
-        format = FORMAT_OF_MEDIA[media]  # type: ignore[assignment]
-    assert format is not None
+        format = cast(Format, FORMAT_OF_MEDIA[media])  # negotiation offers only these formats
     framework = check_framework(store, framework)
     media, ext, _ = RDF_FORMATS[format]
     name = f"cqf-{scope.value}{'-' + framework if framework else ''}.{ext}"
@@ -59,8 +60,7 @@ def export_rdf(request: Request, store: Store, iris: Minter,
     200: {"content": {"text/tab-separated-values": {}}},
     404: {"model": Problem, "description": "unknown framework"}})
 def export_sssom(store: Store, request: Request,
-                 framework: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
-                 ) -> Response:
+                 framework: Framework = None) -> Response:
     """The level mappings with their provenance as SSSOM-compatible TSV."""
     framework = check_framework(store, framework)
     state = tracker(request.app.state).current(store)

@@ -46,10 +46,12 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     503: {"model": Problem, "description": "query timeout, every worker busy, or the first "
                                            "live snapshot still being built"},
 }
-POST_BODY = {"requestBody": {"content": {
-    "application/sparql-query": {"schema": {"type": "string"}},
+POST_BODY = {"requestBody": {"required": True, "content": {
+    "application/sparql-query": {"schema": {"type": "string", "minLength": 1}},
     "application/x-www-form-urlencoded": {"schema": {
-        "type": "object", "properties": {"query": {"type": "string"}}}}}}}
+        "type": "object", "required": ["query"],
+        "properties": {"query": {"type": "string", "minLength": 1,
+                                 "maxLength": MAX_QUERY}}}}}}}
 Graphs = Annotated[list[str] | None, Query(alias="default-graph-uri", max_length=20)]
 NamedGraphs = Annotated[list[str] | None, Query(alias="named-graph-uri", max_length=20)]
 Release = Annotated[str | None, Query(pattern=r"^\d+\.\d+(\.\d+)?$", max_length=32,

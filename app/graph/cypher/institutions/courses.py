@@ -51,11 +51,6 @@ COURSE_OWNERS: LiteralString = (
     "c.name AS name, c.local_code AS local_code"
 )
 
-PROFICIENCIES: LiteralString = (
-    "MATCH (p:ProficiencyLevel) RETURN p.code AS code, p.rank AS rank ORDER BY rank"
-)
-
-
 def known_codes(label: NodeLabel) -> LiteralString:
     """Which of ``$codes`` exist under ``label`` (a whitelisted label)."""
     return (f"UNWIND $codes AS code MATCH (n:{label_text(label)} {{code: code}}) "

@@ -1,4 +1,11 @@
-"""Response models: the declared shapes of the public API (and of its OpenAPI document)."""
+"""Response models: the declared shapes of the public API (and of its OpenAPI document).
+
+The shapes every capability shares live here; a capability's own answers live beside it, in
+``app/api/schemas/<capability>.py`` (capability names as in docs/architecture.md). A route
+declares its model; FastAPI validates the service's answer against it once, or, on the hot
+routes that send pre-serialised bytes (``app.api.answers``), the schema fuzz test checks the
+answers against it.
+"""
 
 from __future__ import annotations
 
