@@ -16,6 +16,7 @@ from app.api.rate_limit import RateLimiter
 from app.api.router import api_router, linked_router, root_router
 from app.graph import state as graph_state
 from app.logs import configure_logging
+from app.services.careers import warmup
 from app.services.careers.cqf_table import CqfTableMemo
 from app.services.careers.portability import CandidateCache, OfferCache
 from app.services.careers.read_model import AnswerMemo, CareersModelCache
@@ -46,6 +47,9 @@ def create_app(settings: Settings | None = None,
             metrics_mod.instrument(running, app.state.metrics)
         if owned:
             running.supervise(settings)  # restarts an owned embedded store
+            # The served process builds its careers read models off the request path (a
+            # runtime handed in by a test is the test's to use as it likes).
+            warmup.start(app.state)
         try:
             yield
         finally:

@@ -95,6 +95,49 @@ def test_start_and_target_give_the_plan_with_courses_and_ects(page: Any,
     shot(page, screenshot_dir, "careers-plan")
 
 
+def test_a_plan_can_start_from_competencies_held(page: Any, screenshot_dir: Path) -> None:
+    page.goto("/careers")
+    assert page.locator("#comp-list").is_hidden()  # the profile start is the default
+    page.check("#mode-competencies")
+    assert page.locator("#from").is_hidden() and page.locator("#comp-list").is_visible()
+    page.fill("#comp-filter", "inspect cargo")
+    row = page.locator(".comp-row", has=page.locator("#h-ESCO\\:inspect-cargo"))
+    assert row.is_visible()
+    assert page.locator(".comp-row:visible").count() < page.locator(".comp-row").count()
+    page.fill("#comp-filter", "")
+    page.select_option("#h-ESCO\\:inspect-cargo", "advanced")
+    page.select_option("#h-OPS-P05", "advanced")
+    page.select_option("#h-OPS-P02", "trained")
+    page.select_option("#h-ESCO\\:perform-body-searches", "trained")
+    page.select_option("#to", "JP-CONTROL-OFFICER-BORDER")
+    page.click("form[aria-labelledby='plan-h'] button[type=submit]")
+    steps = page.locator("ol.plan-steps > li")
+    steps.first.wait_for()
+    assert steps.last.get_attribute("data-profile") == "JP-CONTROL-OFFICER-BORDER"
+    assert "mode=competencies" in page.url and "h.OPS-P05=advanced" in page.url
+    assert "from=" not in page.url  # the hidden profile field is not sent
+    assert "4 competencies held" in page.locator("#plan").inner_text()
+    # the form keeps what was ticked, in competencies mode
+    assert page.locator("#mode-competencies").is_checked()
+    assert page.locator("#h-OPS-P05").input_value() == "advanced"
+    # requirements no course closes are said, never shown as free training
+    plan = page.locator("#plan").inner_text()
+    if "Not achievable by training alone" in plan:
+        assert "requirement" in page.locator("#plan .total").inner_text()
+    shot(page, screenshot_dir, "careers-plan-competencies")
+
+
+def test_competencies_start_in_french_and_by_keyboard(page: Any) -> None:
+    page.goto("/careers?lang=fr")
+    assert "Compétences détenues" in page.locator("fieldset.competencies legend").first.inner_text()
+    page.locator("#mode-profile").focus()
+    page.keyboard.press("ArrowRight")  # radios: arrows move the choice
+    assert page.locator("#mode-competencies").is_checked()
+    assert page.locator("#comp-filter").is_visible()
+    page.keyboard.press("Tab")
+    assert page.locator("#comp-filter").evaluate("el => el === document.activeElement")
+
+
 def test_no_plan_is_explained(page: Any) -> None:
     page.goto("/careers?from=JP-CONTROL-TRAINEE-BORDER&to=JP-CONTROL-STRAT_MGR-LEAD&steps=2")
     assert "No plan" in page.locator("#summary").inner_text()
@@ -115,8 +158,8 @@ def test_pages_in_french(page: Any, screenshot_dir: Path) -> None:
 
 @pytest.mark.parametrize("path, order", [
     ("/cqf-table", ["#fw-AU-AQF", "#fw-DE-DQR", "#fw-FR-CNCP"]),
-    ("/careers", ["#family", "form[aria-labelledby='ladder-h'] button", "#from", "#to",
-                  "#steps", "#min"]),
+    ("/careers", ["#family", "form[aria-labelledby='ladder-h'] button", "#mode-profile",
+                  "#from", "#to", "#steps", "#min"]),
 ])
 def test_keyboard_reaches_the_controls_in_order(page: Any, path: str, order: list[str]) -> None:
     page.goto(path)

@@ -151,6 +151,13 @@ def test_bad_parameters_are_one_problem_naming_each(api: TestClient) -> None:
     assert values == ["NOPE", "ALSO-NOPE", "ADM-Z"]
 
 
+def test_codes_resolve_in_any_case(api: TestClient, table: dict) -> None:
+    typed = api.get("/api/v1/cqf-table", params={"frameworks": "ie-nfq, IE-NFQ",
+                                                  "administration": "adm-a"})
+    assert typed.status_code == 200
+    assert typed.json() == table
+
+
 # --------------------------------------------------------------------------- formats
 
 def _expected_cells(table: dict) -> tuple[list[str], list[list[object]]]:

@@ -28,9 +28,22 @@ VIEWS: dict[str, str] = {
     "search-none": "/search?q=zzzzqqq",
     "search-kind": "/search?kind=Level",
     "entity-missing": "/entity/competency/NOPE",
+    "cqf-table": "/cqf-table",
+    "cqf-table-columns": "/cqf-table?fw=IE-NFQ&administration=ADM-A",
+    "careers": "/careers",
+    "careers-ladder": "/careers?family=JF-BORDER",
+    "careers-plan": "/careers?from=JP-ADM-B-03&to=JP-CONTROL-MID_MGR-BORDER",
+    "careers-plan-competencies": ("/careers?mode=competencies&h.OPS-P05=advanced"
+                                  "&h.ESCO:inspect-cargo=advanced&h.OPS-P02=trained"
+                                  "&h.ESCO:perform-body-searches=trained"
+                                  "&to=JP-CONTROL-OFFICER-BORDER"),
+    "careers-no-plan": "/careers?from=JP-CONTROL-TRAINEE-BORDER&to=JP-CONTROL-STRAT_MGR-LEAD"
+                       "&steps=2",
+    "careers-error": "/careers?mode=competencies&h.NOPE=guru&to=NOPE",
 }
 
-FAILING = {"equivalence-error", "portability-error", "coverage-error", "entity-missing"}
+FAILING = {"equivalence-error", "portability-error", "coverage-error", "entity-missing",
+           "careers-error"}
 """The views whose state is deliberately wrong: they show the service's error message."""
 
 

@@ -1,6 +1,6 @@
 """Career plans (pure domain): property tests against a brute-force enumeration of every
 sequence of moves, plus the rules a user relies on (steps, monotone cost, direct move, target
-last, deterministic answers)."""
+last, deterministic answers, requirements no course closes never priced as free training)."""
 
 from __future__ import annotations
 
@@ -54,13 +54,14 @@ def _normalised(offers: list[CourseOffer]) -> list[CourseOffer]:
 
 
 def brute_force(holder, profiles, target, offers, min_cov, max_steps):  # type: ignore[no-untyped-def]
-    """Every sequence of distinct profiles ending at the target: min (cost, steps)."""
+    """Every sequence of distinct profiles ending at the target: the least (requirements no
+    course closes, cost, steps)."""
     costed = _normalised(offers)
     others = [p for p in profiles if p.code != target.code]
     best = None
     for n in range(0, max_steps):
         for middle in itertools.permutations(others, n):
-            current, total, ok = dict(holder), 0.0, True
+            current, total, unclosed, ok = dict(holder), 0.0, 0, True
             for p in (*middle, target):
                 report = coverage(current, p.requirements)
                 if round(report.score or 0.0, 4) < min_cov:
@@ -68,9 +69,10 @@ def brute_force(holder, profiles, target, offers, min_cov, max_steps):  # type: 
                     break
                 training = recommend_training(report.gaps, costed)
                 total += training.total_cost
+                unclosed += len(training.uncovered)
                 current = after_move(current, p.requirements, training)
-            if ok and (best is None or (round(total, 6), n + 1) < best):
-                best = (round(total, 6), n + 1)
+            if ok and (best is None or (unclosed, round(total, 6), n + 1) < best):
+                best = (unclosed, round(total, 6), n + 1)
     return best
 
 
@@ -86,7 +88,7 @@ def test_plan_is_the_cheapest_sequence_within_max_steps(instance, data) -> None:
         assert isinstance(answer, NoPlan)
         return
     assert isinstance(answer, CareerPlan)
-    assert (round(answer.total_cost, 6), len(answer.steps)) == expected
+    assert (answer.not_closable, round(answer.total_cost, 6), len(answer.steps)) == expected
 
 
 @settings(max_examples=150, deadline=None)
@@ -105,6 +107,15 @@ def test_plan_shape_steps_cost_and_target(instance, data) -> None:  # type: igno
     assert all(s.cost >= 0 for s in answer.steps)
     assert answer.total_cost == cumulative[-1]
     assert all(s.coverage >= min_cov for s in answer.steps)
+    # Requirements no course closes are named with their step, are gaps of that step, cost
+    # nothing in ECTS and are counted, so the plan never passes for complete training.
+    for step in answer.steps:
+        assert set(step.not_closable) <= set(step.gaps)
+        assert not any(o.closes(g) for g in step.not_closable for o in offers)
+        assert all(any(o.closes(g) for o in offers) for c in step.training.courses
+                   for g in c.closes)
+    assert answer.not_closable == sum(len(s.not_closable) for s in answer.steps)
+    assert answer.closable_by_training == (answer.not_closable == 0)
 
 
 @settings(max_examples=150, deadline=None)
@@ -115,12 +126,14 @@ def test_direct_move_is_chosen_when_it_is_cheapest(instance, data) -> None:  # t
     report = coverage(holder, target.requirements)
     if round(report.score or 0.0, 4) < min_cov:
         return
-    direct = recommend_training(report.gaps, _normalised(offers)).total_cost
+    training = recommend_training(report.gaps, _normalised(offers))
+    direct = (len(training.uncovered), round(training.total_cost, 6))
     answer = plan_career(holder, target.code, TargetIndex(profiles), offers,
                          min_step_coverage=min_cov, max_steps=max_steps)
     assert isinstance(answer, CareerPlan)
-    assert answer.total_cost <= direct + 1e-9
-    if abs(answer.total_cost - direct) < 1e-9:
+    found = (answer.not_closable, round(answer.total_cost, 6))
+    assert found <= direct
+    if found == direct:
         assert [s.profile for s in answer.steps] == [target.code]
 
 
@@ -138,27 +151,58 @@ def test_answer_does_not_depend_on_input_order(instance, data) -> None:  # type:
     assert a == b
 
 
-def test_a_stepping_stone_beats_an_expensive_direct_move() -> None:
+def test_a_stepping_stone_reaches_a_target_too_far_for_a_direct_move() -> None:
     a = Proficiency.ADVANCED
-    target = TargetRequirements("T", "target", {"X": a, "Z": a})
-    # The stone role requires Z at expert; no course develops that, so it is learned in the
-    # role (a step gap that no course closes costs nothing and is reported as uncovered).
-    stone = TargetRequirements("S", "stone", {"X": a, "Q": a, "Z": Proficiency.EXPERT})
-    offers = [CourseOffer("BIG", "big", None, None, 30.0, {"Z": a}),
-              CourseOffer("SMALL", "small", None, None, 5.0, {"Z": a, "Q": a})]
-    holder = {"X": a, "Q": a, "Z": Proficiency.TRAINED}
-    plan = plan_career({"X": a, "Q": a}, "T", TargetIndex([target, stone]), offers[:1],
+    target = TargetRequirements("T", "target", {"X": a, "Z": a, "W": a, "V": a})
+    stone = TargetRequirements("S", "stone", {"X": a, "Z": a})
+    offers = [CourseOffer("Z1", "z", None, None, 5.0, {"Z": a}),
+              CourseOffer("WV", "wv", None, None, 10.0, {"W": a, "V": a})]
+    holder = {"X": a}  # covers a quarter of the target: below 0.5, no direct move
+    plan = plan_career(holder, "T", TargetIndex([target, stone]), offers,
                        min_step_coverage=0.5, max_steps=2)
     assert isinstance(plan, CareerPlan)
     assert [s.profile for s in plan.steps] == ["S", "T"]
-    assert plan.steps[0].training.uncovered and plan.total_cost == 0.0
-    # Once a course reaches Z at expert the stone costs 50; the direct move (5) is chosen.
-    offers.append(CourseOffer("DEEP", "deep", None, None, 50.0, {"Z": Proficiency.EXPERT}))
-    direct = plan_career(holder, "T", TargetIndex([target, stone]), offers,
-                         min_step_coverage=0.5, max_steps=2)
-    assert isinstance(direct, CareerPlan)
-    assert [s.profile for s in direct.steps] == ["T"] and direct.total_cost == 5.0
-    assert direct.cost_unit == "ects"
+    assert [s.cumulative_cost for s in plan.steps] == [5.0, 15.0]
+    assert plan.total_cost == 15.0 and plan.cost_unit == "ects" and plan.closable_by_training
+    assert isinstance(plan_career(holder, "T", TargetIndex([target, stone]), offers,
+                                  min_step_coverage=0.5, max_steps=1), NoPlan)
+
+
+def test_a_move_no_course_can_close_is_not_free_training() -> None:
+    a = Proficiency.ADVANCED
+    target = TargetRequirements("T", "target", {"X": a, "Z": a})
+    # The stone requires Z at expert and no course develops that: entering it leaves Z open.
+    # Priced at 0 ECTS it would look cheaper than the direct move's 30 ECTS; it is not.
+    stone = TargetRequirements("S", "stone", {"X": a, "Q": a, "Z": Proficiency.EXPERT})
+    big = CourseOffer("BIG", "big", None, None, 30.0, {"Z": a})
+    holder = {"X": a, "Q": a}
+    plan = plan_career(holder, "T", TargetIndex([target, stone]), [big],
+                       min_step_coverage=0.5, max_steps=2)
+    assert isinstance(plan, CareerPlan)
+    assert [s.profile for s in plan.steps] == ["T"]
+    assert plan.total_cost == 30.0 and plan.closable_by_training
+    # Without any course, every route leaves Z open: the plan says so and names it per step.
+    bare = plan_career(holder, "T", TargetIndex([target, stone]), [],
+                       min_step_coverage=0.5, max_steps=2)
+    assert isinstance(bare, CareerPlan)
+    assert not bare.closable_by_training and bare.not_closable == 1
+    assert [s.profile for s in bare.steps] == ["T"]
+    assert [(g.competency, g.required) for g in bare.steps[0].not_closable] == [("Z", a)]
+
+
+def test_fewest_unclosable_requirements_win_over_cost() -> None:
+    a, e = Proficiency.ADVANCED, Proficiency.EXPERT
+    # V at expert: no course, so every route leaves it open once. The stone also leaves Z at
+    # expert open (BIG reaches advanced only) and would cost 0 ECTS against the direct 50.
+    target = TargetRequirements("T", "target", {"X": a, "Z": a, "V": e})
+    stone = TargetRequirements("S", "stone", {"X": a, "Z": e, "V": e})
+    big = CourseOffer("BIG", "big", None, None, 50.0, {"Z": a})
+    plan = plan_career({"X": a}, "T", TargetIndex([target, stone]), [big],
+                       min_step_coverage=0.3, max_steps=2)
+    assert isinstance(plan, CareerPlan) and not plan.closable_by_training
+    assert [s.profile for s in plan.steps] == ["T"]
+    assert plan.not_closable == 1 and plan.total_cost == 50.0
+    assert [g.competency for g in plan.steps[0].not_closable] == ["V"]
 
 
 def test_no_plan_names_the_requirements_nothing_provides() -> None:

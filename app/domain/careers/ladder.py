@@ -40,7 +40,7 @@ class FamilyProfile:
     name: str
     rank: int | None  # CQF ordinal the profile is placed at; None when it cannot be placed
     requirements: Mapping[str, Proficiency]
-    tasks: frozenset[str] = field(default_factory=frozenset)
+    tasks: frozenset[str] = field(default_factory=frozenset[str])
 
 
 def stream_of(profile: FamilyProfile, groups: Mapping[str, str]) -> str:
@@ -135,7 +135,7 @@ def build_ladder(profiles: Iterable[FamilyProfile], groups: Mapping[str, str],
         Rung(r, {s: tuple(p.code for p in by_rank[r] if streams[p.code] == s)
                  for s in STREAMS if any(streams[p.code] == s for p in by_rank[r])})
         for r in ranks)
-    steps = []
+    steps: list[StepDelta] = []
     for lower_rank, upper_rank in zip(ranks, ranks[1:], strict=False):
         for profile in by_rank[upper_rank]:
             pred = _predecessor(profile, by_rank[lower_rank], streams)

@@ -6,8 +6,15 @@ Model
   holder covers P's requirements at least ``min_step_coverage`` (portability's coverage
   score, before training). The move's *cost* is the training that closes P's gaps at least
   cost (portability's greedy set cover): ECTS when every course offer states its ECTS,
-  otherwise a course count -- one unit for the whole search, so costs add up. Gaps that no
-  course closes are reported with the step and cost nothing (they are learned in the role).
+  otherwise a course count -- one unit for the whole search, so costs add up.
+* A gap that no course closes (at the required proficiency) is *not closable by training*:
+  it is named with the step (``PlanStep.not_closable``) and never priced as free training.
+  A plan is ranked first by how many such requirements its moves leave open, then by
+  training cost: a plan that training can complete always beats one that leaves a
+  requirement open, whatever its ECTS, and a plan leaving requirements open is answered only
+  when no plan within ``max_steps`` avoids them (then the one leaving the fewest), marked
+  ``closable_by_training = False``. Once in a role the holder is taken to grow into its
+  requirements, including those (the role, not a course, provides them).
 * After a move the holder holds what the move's courses develop and each of P's
   requirements at least at the required proficiency ("the competencies grown along the
   way"): ``after_move``. A course taken once is not needed again.
@@ -15,14 +22,18 @@ Model
 
 Search
 ------
-A* over states, priority ``(cost + bound, cost, steps, profile codes)``: the codes make ties
-deterministic (fewer steps first, then the lexicographically smallest sequence), so a direct
-move is chosen whenever no plan is cheaper. The bound is admissible and consistent: a target
-requirement that no other profile requires at the needed proficiency can only be closed by a
-course on the last move, so the plan costs at least the cheapest course closing it (the
-largest such minimum over those requirements; a course closing it earlier costs at least
-as much). Costs are exact fractions. A state already
-expanded with no more steps is not expanded again (its cost was no higher).
+A* over states with the lexicographic cost ``(requirements left open, training cost)``,
+priority ``(open + open bound, cost + cost bound, open, cost, steps, profile codes)``: the
+codes make ties deterministic (fewer steps first, then the lexicographically smallest
+sequence), so a direct move is chosen whenever no plan is cheaper. Both bounds are admissible
+and consistent, so their pair is too (componentwise lower bounds are lower bounds in the
+lexicographic order). A target requirement the holder lacks and that no other profile
+requires at the needed proficiency can only be met on the last move: when no course closes
+it, that move leaves it open (open bound: one per such requirement); otherwise the plan
+costs at least the cheapest course closing it (cost bound: the largest such minimum over
+those requirements; a course closing it earlier costs at least as much). Costs are exact
+fractions. A state already expanded with no more steps is not expanded again (its cost was
+no higher).
 """
 
 from __future__ import annotations
@@ -63,12 +74,26 @@ class PlanStep:
     cost: float
     cumulative_cost: float
 
+    @property
+    def not_closable(self) -> tuple[Gap, ...]:
+        """The step's gaps no course closes: met in the role, never by this training."""
+        return self.training.uncovered
+
 
 @dataclass(frozen=True, slots=True)
 class CareerPlan:
     steps: tuple[PlanStep, ...]
     total_cost: float
     cost_unit: CostUnit
+
+    @property
+    def not_closable(self) -> int:
+        """How many requirements the plan's moves leave to no course (the first cost)."""
+        return sum(len(s.not_closable) for s in self.steps)
+
+    @property
+    def closable_by_training(self) -> bool:
+        return self.not_closable == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,21 +187,24 @@ def training_cost(gaps: Sequence[Gap], offers: Iterable[CourseOffer]) -> Trainin
 
 @dataclass(order=True, slots=True)
 class _Entry:
-    priority: tuple[Fraction, Fraction, int, tuple[str, ...]]
+    priority: tuple[int, Fraction, int, Fraction, int, tuple[str, ...]]
     holder: dict[str, Proficiency]
 
 
 def _bound(target: TargetRequirements, holder: Holder, providers: Providers,
-           training: _Training) -> Fraction:
-    """Admissible lower bound of the remaining cost (see the module docstring)."""
-    best = Fraction(0)
+           training: _Training) -> tuple[int, Fraction]:
+    """Admissible, consistent lower bound of the remaining ``(open, cost)`` (see the module
+    docstring)."""
+    unclosable, best = 0, Fraction(0)
     for code, required in target.requirements.items():
         if holder.get(code, 0) >= required or providers.best(code, target.code) >= required:
             continue
         cheapest = training.cheapest_closing(Gap(code, required, holder.get(code)))
-        if cheapest is not None and cheapest > best:
+        if cheapest is None:
+            unclosable += 1
+        elif cheapest > best:
             best = cheapest
-    return best
+    return unclosable, best
 
 
 class Providers:
@@ -220,13 +248,14 @@ def plan_career(holder: Holder, target: str, index: TargetIndex,
     providers = providers if providers is not None else Providers(index)
     excluded = frozenset(exclude) - {target}
     start = dict(holder)
-    heap = [_Entry((_bound(goal, start, providers, training), Fraction(0), 0, ()), start)]
+    open_bound, cost_bound = _bound(goal, start, providers, training)
+    heap = [_Entry((open_bound, cost_bound, 0, Fraction(0), 0, ()), start)]
     expanded: dict[_Key, int] = {}
     reached: set[str] = set()
     expansions = 0
     while heap:
         entry = heapq.heappop(heap)
-        _, cost, steps, path = entry.priority
+        _, _, unclosed, cost, steps, path = entry.priority
         if path and path[-1] == target:
             return _rebuild(holder, path, by_code, training)
         key = _key(entry.holder)
@@ -245,13 +274,15 @@ def plan_career(holder: Holder, target: str, index: TargetIndex,
                 continue  # the last move must be to the target
             step_plan, step_cost = training.plan(move.coverage.gaps)
             new_cost = cost + step_cost
+            new_open = unclosed + len(step_plan.uncovered)
             grown = after_move(entry.holder, move.target.requirements, step_plan)
-            bound = Fraction(0) if move.code == target else _bound(goal, grown, providers,
-                                                                     training)
+            open_bound, cost_bound = ((0, Fraction(0)) if move.code == target else
+                                      _bound(goal, grown, providers, training))
             if move.code != target:
                 reached.add(move.code)
-            heapq.heappush(heap, _Entry((new_cost + bound, new_cost, steps + 1,
-                                         (*path, move.code)), grown))
+            heapq.heappush(heap, _Entry((new_open + open_bound, new_cost + cost_bound,
+                                         new_open, new_cost, steps + 1, (*path, move.code)),
+                                        grown))
     return _no_plan(holder, goal, reached, by_code, training, expansions, True)
 
 
@@ -278,7 +309,7 @@ def _no_plan(holder: Holder, goal: TargetRequirements, reached: set[str],
     for code in reached:
         for competency, level in by_code[code].requirements.items():
             provided[competency] = max(provided.get(competency, 0), int(level))
-    unprovided = []
+    unprovided: list[Gap] = []
     for competency, required in sorted(goal.requirements.items()):
         held = provided.get(competency, 0)
         if held >= required:

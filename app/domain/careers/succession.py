@@ -8,7 +8,7 @@ sharing no competency with the given one (score 0) are not successors.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.domain.portability import CoverageReport, TargetRequirements, coverage
@@ -31,6 +31,10 @@ class HolderIndex:
             for code, level in holder.requirements.items():
                 self._postings.setdefault(code, []).append((pos, int(level)))
 
+    def postings(self, competency: str) -> Sequence[tuple[int, int]]:
+        """``(holder position, proficiency rank)`` of every holder of ``competency``."""
+        return self._postings.get(competency, ())
+
 
 def rank_successors(target: TargetRequirements, index: HolderIndex, *, limit: int = 10,
                     exclude: Iterable[str] = ()) -> list[Successor]:
@@ -40,12 +44,12 @@ def rank_successors(target: TargetRequirements, index: HolderIndex, *, limit: in
     met: dict[int, int] = {}
     for code, required in target.requirements.items():
         r = int(required)
-        for pos, held in index._postings.get(code, ()):
+        for pos, held in index.postings(code):
             units[pos] = units.get(pos, 0) + CREDIT[held][r]
             if held >= r:
                 met[pos] = met.get(pos, 0) + 1
     n = len(target.requirements)
-    keyed = []
+    keyed: list[tuple[tuple[int, int, int, str], TargetRequirements]] = []
     for pos, u in units.items():
         holder = index.holders[pos]
         if holder.code in skip or u == 0:

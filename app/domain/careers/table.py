@@ -70,7 +70,7 @@ def aggregate_level(requirements: Iterable[Requirement],
     for req in requirements:
         if req.group is not None:
             by_group.setdefault(req.group, []).append(req)
-    groups = {}
+    groups: dict[str, GroupProficiency] = {}
     for group, reqs in sorted(by_group.items()):
         per_competency = Counter(r.competency for r in {(r.profile, r.competency): r
                                                         for r in reqs}.values())

@@ -13,14 +13,16 @@ either cache (on change, see ``app.graph.refresh_cache``) makes the next answer 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
 
 from app.domain import careers as cr
 from app.domain.errors import FieldProblem, InvalidInput
+from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, weakest_status
 from app.graph.port import GraphStore
 from app.rdf.iris import Iris
@@ -29,10 +31,12 @@ from app.services.careers.read_model import (
     AnswerMemo,
     CareersModel,
     CareersModelCache,
+    KnownCodes,
     Placements,
     equivalence_cells,
     fingerprint,
 )
+from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
 
 ACADEMIC = (("eqf", "EQF"), ("isced", "ISCED-2011"), ("qf_ehea", "QF-EHEA"))
@@ -84,10 +88,14 @@ def _cell(values: list[dict[str, Any]], derivation: str, statuses: Iterable[Any]
 
 
 class CqfTableMemo(AnswerMemo):
-    """The last tables per question (see ``AnswerMemo``)."""
+    """The last tables per question (see ``AnswerMemo``). One table is built at a time: at
+    the ESCO size a build costs seconds of CPU, and a request arriving while the start-up
+    warm-up (or another request) builds the same table waits for it instead of building it
+    again beside it."""
 
     def __init__(self) -> None:
         super().__init__(size=64)
+        self.building = threading.Lock()
 
 
 class CqfTableService:
@@ -98,52 +106,72 @@ class CqfTableService:
         self.mappings = mappings
         self.memo = memo
 
+    def _resolve(self, label: NodeLabel, typed: str, known: Any) -> str | None:
+        """The stored code: itself when known (no query), else any case via the resolver."""
+        return typed if typed in known else CodeResolver(self.store).find(label, typed)
+
     def _check(self, question: TableQuestion, model: CareersModel,
-               graph: MappingGraph) -> str | None:
+               graph: MappingGraph) -> tuple[TableQuestion, str | None]:
+        """The question with stored codes (typed in any case) and the administration's grade
+        scale, or one ``InvalidInput`` naming every problem."""
         problems = []
-        for code in question.frameworks:
-            if code not in graph.frameworks and ("Framework", code) not in model.labels:
-                problems.append(FieldProblem("query.frameworks", "unknown framework", code))
+        frameworks: list[str] = []
+        known = KnownCodes(model.labels, "Framework", also=graph.frameworks)
+        for typed in question.frameworks:
+            code = self._resolve(NodeLabel.FRAMEWORK, typed, known)
+            if code is None:
+                problems.append(FieldProblem("frameworks", N_("unknown framework"), typed))
             elif code == CQF:
-                problems.append(FieldProblem("query.frameworks",
-                                             "the CQF is the table's own scale", code))
-        scale = None
-        if question.administration is not None:
-            admin = model.labels.get(("Administration", question.administration))
+                problems.append(FieldProblem("frameworks",
+                                             N_("the CQF is the table's own scale"), typed))
+            elif code not in frameworks:
+                frameworks.append(code)
+        scale, administration = None, question.administration
+        if administration is not None:
+            administration = self._resolve(NodeLabel.ADMINISTRATION, administration,
+                                           KnownCodes(model.labels, "Administration"))
+            admin = model.labels.get(("Administration", administration or ""))
             if admin is None:
-                problems.append(FieldProblem("query.administration", "unknown administration",
+                problems.append(FieldProblem("administration", N_("unknown administration"),
                                              question.administration))
             elif not admin.get("scale"):
-                problems.append(FieldProblem("query.administration",
-                                             "this administration has no grade scale",
+                problems.append(FieldProblem("administration",
+                                             N_("this administration has no grade scale"),
                                              question.administration))
             else:
                 scale = admin["scale"]
         if problems:
             raise InvalidInput(problems)
-        return scale
+        return replace(question, frameworks=tuple(frameworks),
+                       administration=administration), scale
 
     def table_json(self, question: TableQuestion) -> bytes:
         """The JSON answer serialised once per table (it lists every profile of each level:
         at the ESCO size the serialisation would cost more than the cached table)."""
         model = self.models.get(self.store)
-        version = fingerprint(self.mappings.get(self.store))
+        graph = self.mappings.get(self.store)
+        question, _ = self._check(question, model, graph)
+        version = fingerprint(graph)
         found = self.memo.get(("json", question), model, version)
         if found is None:
             found = self.memo.keep(("json", question), orjson.dumps(self.table(question)),
                                    model, version)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def table(self, question: TableQuestion) -> dict[str, Any]:
         model = self.models.get(self.store)
         graph = self.mappings.get(self.store)
-        scale = self._check(question, model, graph)
+        question, scale = self._check(question, model, graph)
         version = fingerprint(graph)
         cached = self.memo.get(question, model, version)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        answer = _Builder(model, graph, question, scale).build()
-        return self.memo.keep(question, answer, model, version)  # type: ignore[no-any-return]
+            return cached
+        with self.memo.building:
+            cached = self.memo.get(question, model, version)  # built while this one waited
+            if cached is not None:
+                return cached
+            answer = _Builder(model, graph, question, scale).build()
+            return self.memo.keep(question, answer, model, version)
 
 
 class _Builder:

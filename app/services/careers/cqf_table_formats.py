@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from app.services.careers.cqf_table import ACADEMIC, DEFINITIONS
 
@@ -184,6 +185,8 @@ def to_xlsx(answer: dict[str, Any]) -> bytes:
     cols, rows = flat_rows(answer)
     book = Workbook()
     sheet = book.active
+    if not isinstance(sheet, Worksheet):  # a new workbook starts with one worksheet
+        sheet = book.create_sheet()
     sheet.title = "CQF table"
     sheet.append([c.title for c in cols])
     for cell in sheet[1]:

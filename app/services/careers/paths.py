@@ -7,22 +7,28 @@ shapes the answers (each with its evidence status; illustrative inputs make it i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+import orjson
 
 from app.domain import careers as cr
 from app.domain import portability as pf
-from app.domain.errors import FieldProblem, InvalidInput, NotFound
-from app.domain.vocab import PROFICIENCY_CODES, EvidenceStatus, weakest_status
+from app.domain.careers.plan import DEFAULT_MAX_STEPS, DEFAULT_MIN_STEP_COVERAGE
+from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
+from app.domain.text import N_
+from app.domain.vocab import EvidenceStatus, NodeLabel, weakest_status
 from app.graph.port import GraphStore
 from app.services.careers.read_model import (
     AnswerMemo,
     CareersModel,
     CareersModelCache,
+    KnownCodes,
     Placements,
     Profile,
     fingerprint,
 )
+from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
 
 STREAM_RULE = (
@@ -38,10 +44,19 @@ STEP_RULE = (
 PLAN_RULE = (
     "moves to profiles whose requirements the holder covers at least min_step_coverage "
     "(portability's coverage, before training); cost = ECTS of the least-cost training that "
-    "closes the move's gaps (a course count when some course has no ECTS); after a move the "
-    "holder holds what its courses develop and the profile's requirements; cheapest plan by "
-    "A* (ties: fewer steps, then profile codes); gaps no course closes are listed as "
-    "uncovered and cost nothing"
+    "closes the move's gaps (a course count when some course has no ECTS); a gap no course "
+    "closes is not closable by training: it is named with its step (not_closable) and never "
+    "priced as free training; plans are ranked first by how many such requirements their "
+    "moves leave open, then by cost, so a plan that training can complete always beats one "
+    "that cannot, and a plan leaving requirements open (closable_by_training false) is "
+    "answered only when no plan within max_steps avoids them; after a move the holder holds "
+    "what its courses develop and the profile's requirements (grown in the role); cheapest "
+    "plan by A* with an admissible bound (ties: fewer steps, then profile codes)"
+)
+NOT_CLOSABLE_NOTE = (
+    "Not achievable by training alone: {n} requirement(s) along this plan are developed by "
+    "no known course (listed as not_closable on their step); they must be met in the role "
+    "or by other means, and the total cost does not include them."
 )
 MIN_STEPS, MAX_STEPS = 1, 6
 MAX_SUCCESSORS = 100
@@ -62,9 +77,21 @@ def _training(model: CareersModel, plan: pf.TrainingPlan, lang: str) -> dict[str
         "courses": [{"code": c.course.code, "name": c.course.name,
                      "institution": c.course.institution, "programme": c.course.programme,
                      "ects": c.course.ects, "cost": c.cost,
+                     "evidence_status": model.course_status.get(c.course.code),
                      "closes": [g.competency for g in c.closes]} for c in plan.courses],
         "uncovered": [_gap(model, g, lang) for g in plan.uncovered],
     }
+
+
+def _training_statuses(model: CareersModel, plan: pf.TrainingPlan) -> list[str | None]:
+    """The stated evidence of the courses a training uses (an unstated one adds nothing:
+    the answer's evidence rests on what the graph says, the profiles' own status aside)."""
+    return [s for c in plan.courses if (s := model.course_status.get(c.course.code))]
+
+
+def _requirement_statuses(profile: Profile) -> list[str | None]:
+    """The stated evidence of a profile's requirements (REQUIRES relations)."""
+    return [s for s in profile.requirement_status.values() if s]
 
 
 def _notice(statuses: list[str | None]) -> dict[str, Any]:
@@ -79,12 +106,27 @@ class PlanQuestion:
     target_profile: str
     from_profile: str | None = None
     competencies: dict[str, str] | None = None
-    min_step_coverage: float = cr.plan.DEFAULT_MIN_STEP_COVERAGE
-    max_steps: int = cr.plan.DEFAULT_MAX_STEPS
+    min_step_coverage: float = DEFAULT_MIN_STEP_COVERAGE
+    max_steps: int = DEFAULT_MAX_STEPS
     lang: str = "en"
+
+    def key(self) -> tuple[Any, ...]:
+        """The question's cache key: a competency set in canonical form (sorted codes with
+        proficiency codes), so the same holder asked in any order or spelling is one key."""
+        held = (None if self.competencies is None else
+                tuple(sorted(self.competencies.items())))
+        return ("plan", self.target_profile, self.from_profile, held,
+                self.min_step_coverage, self.max_steps, self.lang)
 
 
 class CareersService:
+    """Answers are kept per canonical question (``AnswerMemo``), both as the dict the
+    explorer renders and as the JSON bytes the API sends, tied to the loaded careers model
+    (by identity) and the mapping graph's content fingerprint: a change in the graph reloads
+    the model or changes the fingerprint, and the next answer is fresh. Codes are resolved
+    first (any case, ``app.services.catalog.codes``), so every spelling of a question shares one
+    answer."""
+
     def __init__(self, store: GraphStore, models: CareersModelCache,
                  mappings: MappingGraphCache, memo: AnswerMemo | None = None) -> None:
         self.store = store
@@ -92,17 +134,40 @@ class CareersService:
         self.mappings = mappings
         self.memo = memo
 
+    # ------------------------------------------------------------------ plumbing
     def _memoised(self, key: tuple[Any, ...], build: Any) -> dict[str, Any]:
         """``build(model, graph)``, or its answer kept for the same read models."""
         model = self.models.get(self.store)
         graph = self.mappings.get(self.store)
         if self.memo is None:
-            return build(model, graph)  # type: ignore[no-any-return]
+            return build(model, graph)
         version = fingerprint(graph)
         found = self.memo.get(key, model, version)
         if found is None:
             found = self.memo.keep(key, build(model, graph), model, version)
-        return found  # type: ignore[no-any-return]
+        return found
+
+    def _serialised(self, key: tuple[Any, ...], answer: Any) -> bytes:
+        """The JSON bytes of ``answer()`` (the dict), serialised once per kept answer: at the
+        ESCO size a ladder lists hundreds of profiles and dumping it costs more than finding
+        the kept dict."""
+        if self.memo is None:
+            return orjson.dumps(answer())
+        model = self.models.get(self.store)
+        version = fingerprint(self.mappings.get(self.store))
+        found = self.memo.get(("json", *key), model, version)
+        if found is None:
+            found = self.memo.keep(("json", *key), orjson.dumps(answer()), model, version)
+        return found
+
+    def _resolve(self, label: NodeLabel, typed: str | None, known: Any) -> str | None:
+        """The stored code for ``typed``: itself when the read model knows it (no query),
+        else through the resolver (any case, trimmed); None when nothing matches."""
+        if typed is None:
+            return None
+        if typed in known:
+            return typed
+        return CodeResolver(self.store).find(label, typed)
 
     def _profile_ref(self, model: CareersModel, profile: Profile, lang: str,
                      placement: dict[str, Any] | None) -> dict[str, Any]:
@@ -113,17 +178,46 @@ class CareersService:
                 "generic_role": profile.generic_role, "level": profile.level,
                 "cqf": placement}
 
+    def _administration(self, model: CareersModel, typed: str | None,
+                        problems: list[FieldProblem]) -> str | None:
+        if typed is None:
+            return None
+        found = self._resolve(NodeLabel.ADMINISTRATION, typed,
+                              KnownCodes(model.labels, "Administration"))
+        if found is None:
+            problems.append(FieldProblem("administration", N_("unknown administration"), typed))
+        return found
+
     # ------------------------------------------------------------------ career path
-    def career_path(self, family: str, lang: str = "en") -> dict[str, Any]:
-        return self._memoised(("path", family, lang),
-                              lambda model, graph: self._career_path(model, graph, family, lang))
+    def _path_key(self, family: str, lang: str,
+                  administration: str | None) -> tuple[Any, ...]:
+        model = self.models.get(self.store)
+        code = self._resolve(NodeLabel.JOB_FAMILY, family, KnownCodes(model.labels, "JobFamily"))
+        if code is None:
+            raise NotFound("JobFamily", family)
+        problems: list[FieldProblem] = []
+        admin = self._administration(model, administration, problems)
+        if problems:
+            raise InvalidInput(problems)
+        return ("path", code, lang, admin)
+
+    def career_path(self, family: str, lang: str = "en",
+                    administration: str | None = None) -> dict[str, Any]:
+        key = self._path_key(family, lang, administration)
+        return self._memoised(key, lambda model, graph: self._career_path(
+            model, graph, key[1], lang, key[3]))
+
+    def career_path_json(self, family: str, lang: str = "en",
+                         administration: str | None = None) -> bytes:
+        key = self._path_key(family, lang, administration)
+        return self._serialised(key, lambda: self._memoised(
+            key, lambda model, graph: self._career_path(model, graph, key[1], lang, key[3])))
 
     def _career_path(self, model: CareersModel, graph: MappingGraph, family: str,
-                     lang: str) -> dict[str, Any]:
-        if ("JobFamily", family) not in model.labels:
-            raise NotFound("JobFamily", family)
+                     lang: str, administration: str | None) -> dict[str, Any]:
         placements = Placements(graph)
-        members = model.family_members(family)
+        members = [p for p in model.family_members(family)
+                   if administration is None or p.administration == administration]
         placed = {p.code: placements.of(p.level) for p in members}
         ladder = cr.build_ladder(
             [cr.FamilyProfile(p.code, p.name, (placed[p.code] or {}).get("ordinal"),
@@ -137,7 +231,10 @@ class CareersService:
         steps = [self._step(model, d, lang) for d in ladder.steps]
         statuses = [p.status for p in members] + [
             (placed[p.code] or {}).get("evidence_status") for p in members if placed[p.code]]
+        statuses += [s for p in members for s in _requirement_statuses(p)]
+        statuses += [s for d in ladder.steps for s in _training_statuses(model, d.training)]
         return {"family": model.label("JobFamily", family, lang),
+                "administration": administration,
                 "stream_rule": STREAM_RULE, "step_rule": STEP_RULE,
                 "streams": ladder.streams, "rungs": rungs, "steps": steps,
                 "unplaced": [refs[c] for c in ladder.unplaced], **_notice(statuses)}
@@ -165,75 +262,91 @@ class CareersService:
         }
 
     # ------------------------------------------------------------------ plans
-    def _plan_holder(self, question: PlanQuestion,
-                     model: CareersModel) -> dict[str, pf.Proficiency]:
+    def _canonical(self, question: PlanQuestion) -> PlanQuestion:
+        """The question with every code as stored (any case) and proficiencies by code, or
+        one ``InvalidInput`` naming every problem."""
+        model = self.models.get(self.store)
         problems: list[FieldProblem] = []
-        target = model.profiles.get(question.target_profile)
+        typed_target = question.target_profile
+        target_code = self._resolve(NodeLabel.JOB_PROFILE, typed_target, model.profiles)
+        target = model.profiles.get(target_code or "")
         if target is None:
-            problems.append(FieldProblem("body.target_profile", "unknown job profile",
-                                         question.target_profile))
+            problems.append(FieldProblem("target_profile", N_("unknown job profile"),
+                                         typed_target))
         elif not target.requirements:
-            problems.append(FieldProblem("body.target_profile",
-                                         "this job profile has no requirements",
-                                         question.target_profile))
+            problems.append(FieldProblem("target_profile",
+                                         N_("this job profile has no requirements"),
+                                         typed_target))
         if (question.from_profile is None) == (question.competencies is None):
-            problems.append(FieldProblem("body", "give exactly one of from_profile or "
-                                                 "competencies"))
+            problems.append(FieldProblem("body", N_("give exactly one of from_profile or "
+                                                    "competencies")))
         if not 0.0 <= question.min_step_coverage <= 1.0:
-            problems.append(FieldProblem("body.min_step_coverage", "must be between 0 and 1",
+            problems.append(FieldProblem("min_step_coverage", N_("must be between 0 and 1"),
                                          question.min_step_coverage))
         if not MIN_STEPS <= question.max_steps <= MAX_STEPS:
-            problems.append(FieldProblem("body.max_steps",
+            problems.append(FieldProblem("max_steps",
                                          f"must be between {MIN_STEPS} and {MAX_STEPS}",
                                          question.max_steps))
-        holder: dict[str, pf.Proficiency] = {}
+        source_code = None
         if question.from_profile is not None:
-            source = model.profiles.get(question.from_profile)
-            if source is None:
-                problems.append(FieldProblem("body.from_profile", "unknown job profile",
+            source_code = self._resolve(NodeLabel.JOB_PROFILE, question.from_profile,
+                                        model.profiles)
+            if source_code is None:
+                problems.append(FieldProblem("from_profile", N_("unknown job profile"),
                                              question.from_profile))
-            elif question.from_profile == question.target_profile:
-                problems.append(FieldProblem("body.from_profile",
-                                             "the start is already the target",
+            elif source_code == target_code:
+                problems.append(FieldProblem("from_profile",
+                                             N_("the start is already the target"),
                                              question.from_profile))
-            else:
-                holder = dict(source.requirements)
-        if question.competencies is not None:
-            holder = self._competencies(question.competencies, model, problems)
+        held = (self._competencies(question.competencies, model, problems)
+                if question.competencies is not None else None)
         if problems:
             raise InvalidInput(problems)
-        return holder
+        return replace(question, target_profile=target_code, from_profile=source_code,
+                       competencies=held)
 
-    @staticmethod
-    def _competencies(given: dict[str, str], model: CareersModel,
-                      problems: list[FieldProblem]) -> dict[str, pf.Proficiency]:
+    def _competencies(self, given: dict[str, str], model: CareersModel,
+                      problems: list[FieldProblem]) -> dict[str, str]:
+        """``{stored code: proficiency code}``; unknown codes and proficiencies are problems
+        (a code named twice in different cases keeps the highest proficiency)."""
         if not given:
-            problems.append(FieldProblem("body.competencies", "the competency profile is empty"))
-        allowed = list(PROFICIENCY_CODES)
-        holder = {}
+            problems.append(FieldProblem("competencies", N_("the competency profile is empty")))
+        misses = [c for c in given if c not in model.competencies]
+        found = {c: c for c in given if c in model.competencies}
+        found.update(CodeResolver(self.store).many(NodeLabel.COMPETENCY, misses) if misses
+                     else {})
+        held: dict[str, pf.Proficiency] = {}
         for code, name in sorted(given.items()):
-            if code not in model.competencies:
-                problems.append(FieldProblem(f"body.competencies.{code}",
-                                             "unknown competency code", code))
+            if code not in found:
+                problems.append(FieldProblem(where("competencies", code),
+                                             N_("unknown competency code"), code))
             try:
-                holder[code] = pf.parse_proficiency(name)
+                level = pf.parse_proficiency(name)
             except pf.UnknownProficiency:
                 problems.append(FieldProblem(
-                    f"body.competencies.{code}",
-                    f"unknown proficiency; expected one of {', '.join(allowed)}", name))
-        return holder
+                    where("competencies", code),
+                    f"unknown proficiency; expected one of {pf.PROFICIENCY_NAMES}", name))
+                continue
+            canonical = found.get(code)
+            if canonical is not None and held.get(canonical, 0) < level:
+                held[canonical] = level
+        return {c: p.code for c, p in sorted(held.items())}
 
     def plan(self, question: PlanQuestion) -> dict[str, Any]:
-        if question.competencies is not None:  # an officer's own set: not kept
-            return self._plan(self.models.get(self.store), self.mappings.get(self.store),
-                              question)
-        key = ("plan", question.target_profile, question.from_profile,
-               question.min_step_coverage, question.max_steps, question.lang)
-        return self._memoised(key, lambda model, graph: self._plan(model, graph, question))
+        asked = self._canonical(question)
+        return self._memoised(asked.key(), lambda model, graph: self._plan(model, graph, asked))
+
+    def plan_json(self, question: PlanQuestion) -> bytes:
+        asked = self._canonical(question)
+        return self._serialised(asked.key(), lambda: self._memoised(
+            asked.key(), lambda model, graph: self._plan(model, graph, asked)))
 
     def _plan(self, model: CareersModel, graph: MappingGraph,
               question: PlanQuestion) -> dict[str, Any]:
-        holder = self._plan_holder(question, model)
+        if question.competencies is not None:
+            holder = {c: pf.parse_proficiency(p) for c, p in question.competencies.items()}
+        else:
+            holder = dict(model.profiles[question.from_profile or ""].requirements)
         lang = question.lang
         exclude = [question.from_profile] if question.from_profile else []
         found = cr.plan_career(holder, question.target_profile, model.index, model.offers,
@@ -243,65 +356,87 @@ class CareersService:
         placements = Placements(graph)
         answer: dict[str, Any] = {
             "from_profile": question.from_profile, "target_profile": question.target_profile,
+            "competencies": question.competencies,
             "holder_size": len(holder), "min_step_coverage": question.min_step_coverage,
             "max_steps": question.max_steps, "rule": PLAN_RULE}
+        target = model.profiles[question.target_profile]
         if isinstance(found, cr.NoPlan):
-            target = model.profiles[question.target_profile]
             return {**answer, "plan": None, "reason": {
                 "detail": found.reason, "exhausted": found.exhausted,
                 "unprovided": [_gap(model, g, lang) for g in found.unprovided]},
-                **_notice([target.status])}
-        steps = []
+                **_notice([target.status, *_requirement_statuses(target)])}
+        steps, statuses = [], []
         for step in found.steps:
             profile = model.profiles[step.profile]
+            placed = placements.of(profile.level)
             steps.append({
-                "profile": self._profile_ref(model, profile, lang, placements.of(profile.level)),
+                "profile": self._profile_ref(model, profile, lang, placed),
                 "coverage_before_training": step.coverage,
                 "gaps": [_gap(model, g, lang) for g in step.gaps],
                 "training": _training(model, step.training, lang),
+                "not_closable": [_gap(model, g, lang) for g in step.not_closable],
                 "cost": step.cost, "cumulative_cost": step.cumulative_cost})
-        statuses = [model.profiles[s.profile].status for s in found.steps]
-        return {**answer, "plan": {"steps": steps, "total_cost": found.total_cost,
-                                   "cost_unit": found.cost_unit, "moves": len(steps)},
-                "reason": None, **_notice(statuses)}
+            statuses += [profile.status, *_requirement_statuses(profile),
+                         *_training_statuses(model, step.training)]
+            if placed:
+                statuses.append(placed.get("evidence_status"))
+        unclosed = found.not_closable
+        return {**answer, "plan": {
+            "steps": steps, "total_cost": found.total_cost, "cost_unit": found.cost_unit,
+            "moves": len(steps), "not_closable": unclosed,
+            "closable_by_training": found.closable_by_training,
+            "note": NOT_CLOSABLE_NOTE.format(n=unclosed) if unclosed else None},
+            "reason": None, **_notice(statuses)}
 
     # ------------------------------------------------------------------ succession
+    def _successors_key(self, code: str, limit: int, administration: str | None,
+                        lang: str) -> tuple[Any, ...]:
+        model = self.models.get(self.store)
+        found = self._resolve(NodeLabel.JOB_PROFILE, code, model.profiles)
+        if found is None:
+            raise NotFound("JobProfile", code)
+        problems: list[FieldProblem] = []
+        if not 1 <= limit <= MAX_SUCCESSORS:
+            problems.append(FieldProblem("limit", f"must be between 1 and {MAX_SUCCESSORS}",
+                                         limit))
+        admin = self._administration(model, administration, problems)
+        if problems:
+            raise InvalidInput(problems)
+        return ("successors", found, limit, admin, lang)
+
     def successors(self, code: str, limit: int = 10, administration: str | None = None,
                    lang: str = "en") -> dict[str, Any]:
-        return self._memoised(("successors", code, limit, administration, lang),
-                              lambda model, graph: self._successors(model, graph, code, limit,
-                                                                    administration, lang))
+        key = self._successors_key(code, limit, administration, lang)
+        return self._memoised(key, lambda model, graph: self._successors(model, graph, *key[1:]))
+
+    def successors_json(self, code: str, limit: int = 10, administration: str | None = None,
+                        lang: str = "en") -> bytes:
+        key = self._successors_key(code, limit, administration, lang)
+        return self._serialised(key, lambda: self._memoised(
+            key, lambda model, graph: self._successors(model, graph, *key[1:])))
 
     def _successors(self, model: CareersModel, graph: MappingGraph, code: str, limit: int,
                     administration: str | None, lang: str) -> dict[str, Any]:
-        target = model.profiles.get(code)
-        if target is None:
-            raise NotFound("JobProfile", code)
-        problems = []
-        if not 1 <= limit <= MAX_SUCCESSORS:
-            problems.append(FieldProblem("query.limit", f"must be between 1 and {MAX_SUCCESSORS}",
-                                         limit))
-        if administration is not None and ("Administration", administration) not in model.labels:
-            problems.append(FieldProblem("query.administration", "unknown administration",
-                                         administration))
-        if problems:
-            raise InvalidInput(problems)
+        target = model.profiles[code]
         exclude = ([p.code for p in model.profiles.values()
                     if p.administration != administration] if administration else [])
         requirements = pf.TargetRequirements(target.code, target.name, target.requirements)
         ranked = cr.rank_successors(requirements, model.holders, limit=limit, exclude=exclude)
         placements = Placements(graph)
         results = []
+        statuses = [target.status, *_requirement_statuses(target)]
         for s in ranked:
             holder = model.profiles[s.holder.code]
             report = s.coverage
+            training = model.training(report.gaps)
             results.append({
                 "profile": self._profile_ref(model, holder, lang, placements.of(holder.level)),
                 "coverage": report.score, "required": report.required, "met": report.met,
                 "partial": report.partial, "missing": report.missing,
                 "gaps": [_gap(model, g, lang) for g in report.gaps],
-                "training": _training(model, model.training(report.gaps), lang)})
-        statuses = [target.status] + [r["profile"]["status"] for r in results]
+                "training": _training(model, training, lang)})
+            statuses += [holder.status, *_requirement_statuses(holder),
+                         *_training_statuses(model, training)]
         return {"profile": self._profile_ref(model, target, lang, placements.of(target.level)),
                 "administration": administration, "results": results, "total": len(results),
                 "score_definition": "coverage of this profile's requirements by each other "

@@ -57,6 +57,7 @@ class CareersModel:
     providers: Providers
     groups: dict[str, str] = field(default_factory=dict)  # competency -> group
     offer_index: dict[str, list[pf.CourseOffer]] = field(default_factory=dict)
+    course_status: dict[str, str | None] = field(default_factory=dict)  # evidence per course
 
     def training(self, gaps: tuple[pf.Gap, ...]) -> pf.TrainingPlan:
         """Portability's least-cost training, over the offers that can matter only."""
@@ -74,6 +75,19 @@ class CareersModel:
         return [p for p in self.profiles.values() if family in p.families]
 
 
+class KnownCodes:
+    """The codes of one kind of the read model's labels, for ``in`` tests that cost one
+    dictionary look-up (a request checks its codes this way before any query; building a
+    set of them would scan every label on every request)."""
+
+    def __init__(self, labels: dict[tuple[str, str], dict[str, Any]], kind: str,
+                 also: Any = ()) -> None:
+        self.labels, self.kind, self.also = labels, kind, also
+
+    def __contains__(self, code: object) -> bool:
+        return (self.kind, code) in self.labels or code in self.also
+
+
 def _profile(row: dict[str, Any]) -> Profile:
     reqs: dict[str, pf.Proficiency] = {}
     statuses: dict[str, str | None] = {}
@@ -85,16 +99,17 @@ def _profile(row: dict[str, Any]) -> Profile:
                    tuple(sorted(row["families"])), reqs, statuses, frozenset(row["tasks"]))
 
 
-def _offers(store: GraphStore) -> tuple[pf.CourseOffer, ...]:
-    offers = []
+def _offers(store: GraphStore) -> tuple[tuple[pf.CourseOffer, ...], dict[str, str | None]]:
+    offers, statuses = [], {}
     for row in store.read(q.ACCEPTED_COURSES, {"review_statuses": [ReviewStatus.ACCEPTED]}):
+        statuses[row["code"]] = row.get("status")
         develops: dict[str, pf.Proficiency] = {}
         for code, proficiency in row["develops"]:
             level = pf.parse_proficiency(proficiency)
             develops[code] = max(develops.get(code, level), level)
         offers.append(pf.CourseOffer(row["code"], row["name"], row["institution"],
                                      row["programme"], row["ects"], develops))
-    return tuple(offers)
+    return tuple(offers), statuses
 
 
 def load_model(store: GraphStore) -> CareersModel:
@@ -108,11 +123,11 @@ def load_model(store: GraphStore) -> CareersModel:
                                      administration=p.administration, level=p.level)
                for p in profiles.values()]
     index = pf.TargetIndex(targets)
-    offers = _offers(store)
+    offers, course_status = _offers(store)
     return CareersModel(profiles, competencies, labels, offers, index,
                         HolderIndex(targets), Providers(index),
                         {c: r["group"] for c, r in competencies.items() if r.get("group")},
-                        offers_by_competency(offers))
+                        offers_by_competency(offers), course_status)
 
 
 def model_signature(store: GraphStore) -> tuple[int, ...]:

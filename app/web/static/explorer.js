@@ -111,6 +111,8 @@
       modeSwitch(form);
       enhance(form);
     });
+    // Forms that choose between blocks without answering in place (the career plan form).
+    document.querySelectorAll("form[data-modes]").forEach(modeSwitch);
     filters();
     // Back/forward between answers shown in place: reload that answer. Fragment jumps (the
     // skip link) also fire popstate; they keep the same address and are left alone.

@@ -1,16 +1,17 @@
 """Career paths along a job family, career plans to a target profile, and succession.
 
-Answers are serialised once (``JSONAnswer``); the response models document them and the schema
-fuzz test checks the answers against them."""
+Answers are serialised once and kept by the service (the JSON bytes of each canonical
+question); the response models document them and the schema fuzz test checks the answers
+against them. Codes are resolved by the service in any case (``app.services.catalog.codes``)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.answers import JSONAnswer
 from app.api.deps import Store
 from app.api.params import Code, CodeQuery, Lang, Text, exactly_one_of, held_competencies
 from app.api.rate_limit import QUERY
@@ -46,6 +47,7 @@ class Course(BaseModel):
     programme: str | None
     ects: float | None
     cost: float
+    evidence_status: str | None
     closes: list[str]
 
 
@@ -96,6 +98,8 @@ class Rung(BaseModel):
 
 class CareerPath(Evidence):
     family: Named
+    administration: str | None = Field(description="the administration the ladder is "
+                                                   "restricted to, if any")
     stream_rule: str
     step_rule: str
     streams: dict[str, str]
@@ -105,11 +109,18 @@ class CareerPath(Evidence):
 
 
 @router.get("/job-families/{code}/career-path", dependencies=[QUERY],
-            response_model=CareerPath,
-            response_model_by_alias=True, responses={404: {"model": Problem}},
+            response_model=CareerPath, response_model_by_alias=True,
+            responses={404: {"model": Problem}, 422: {"model": Problem}},
             summary="A job family's ladder by CQF level, with streams and step deltas")
-def career_path(code: Code, service: Careers, lang: Lang = "en") -> JSONAnswer:
-    return JSONAnswer(service.career_path(code, lang))
+def career_path(code: Code, service: Careers, lang: Lang = "en",
+                administration: Annotated[str | None, Query(
+                    max_length=100, description="only this administration's profiles")] = None,
+                ) -> Response:
+    return _json(service.career_path_json(code, lang, administration))
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
 
 
 def _one_start(schema: dict[str, Any]) -> None:
@@ -139,15 +150,20 @@ class PlanStep(BaseModel):
     coverage_before_training: float
     gaps: list[CompetencyGap]
     training: Training
+    not_closable: list[CompetencyGap] = Field(
+        description="the step's gaps no known course closes (never priced as training)")
     cost: float
     cumulative_cost: float
 
 
 class Plan(BaseModel):
     steps: list[PlanStep]
-    total_cost: float
+    total_cost: float = Field(description="training cost; excludes not_closable requirements")
     cost_unit: str
     moves: int
+    not_closable: int = Field(description="requirements along the plan no course closes")
+    closable_by_training: bool
+    note: str | None
 
 
 class NoPlanReason(BaseModel):
@@ -159,6 +175,8 @@ class NoPlanReason(BaseModel):
 class CareerPlanAnswer(Evidence):
     from_profile: str | None
     target_profile: str
+    competencies: dict[str, str] | None = Field(
+        description="the competencies held as asked, by stored code and proficiency code")
     holder_size: int
     min_step_coverage: float
     max_steps: int
@@ -170,8 +188,8 @@ class CareerPlanAnswer(Evidence):
 @router.post("/career-plans", dependencies=[QUERY], response_model=CareerPlanAnswer,
              responses={422: {"model": Problem}},
              summary="The cheapest sequence of moves from a start to a target profile")
-def career_plan(body: PlanRequest, service: Careers) -> JSONAnswer:
-    return JSONAnswer(service.plan(PlanQuestion(**body.model_dump())))
+def career_plan(body: PlanRequest, service: Careers) -> Response:
+    return _json(service.plan_json(PlanQuestion(**body.model_dump())))
 
 
 class Successor(BaseModel):
@@ -201,5 +219,5 @@ def successors(code: Code, service: Careers,
                limit: Annotated[int, Query(description="1 to 100", json_schema_extra={
                    "minimum": 1, "maximum": 100})] = 10,
                administration: CodeQuery = None,
-               lang: Lang = "en") -> JSONAnswer:
-    return JSONAnswer(service.successors(code, limit, administration, lang))
+               lang: Lang = "en") -> Response:
+    return _json(service.successors_json(code, limit, administration, lang))

@@ -117,7 +117,7 @@ def _frameworks(text: str | None) -> tuple[str, ...]:
         return ()
     codes = tuple(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))
     if len(codes) > MAX_FRAMEWORKS:
-        raise InvalidInput([FieldProblem("query.frameworks",
+        raise InvalidInput([FieldProblem("frameworks",
                                          f"at most {MAX_FRAMEWORKS} frameworks", text)])
     return codes
 
@@ -175,7 +175,7 @@ def cqf_table_csvw(request: Request, service: Tables, frameworks: Frameworks = N
     query = {"format": "csv", "bom": "false", "lang": lang}
     if answer["frameworks"]:
         query["frameworks"] = ",".join(answer["frameworks"])
-    if administration:
-        query["administration"] = administration
+    if answer["administration"]:
+        query["administration"] = answer["administration"]
     body = fmt.csvw_metadata(answer, "cqf-table?" + urlencode(query))
     return JSONResponse(body, media_type=fmt.CSVW_MEDIA)
