@@ -26,12 +26,13 @@ class TargetRequirements:
     administration: str | None = None
     level: str | None = None
     family: str | None = None
-    _ranks: dict[str, int] = field(init=False, repr=False, compare=False)
+    # the requirements as plain int ranks, for the scoring loops (derived, read-only)
+    ranks: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         profile = as_profile(self.requirements)
         object.__setattr__(self, "requirements", profile)
-        object.__setattr__(self, "_ranks", {c: int(p) for c, p in profile.items()})
+        object.__setattr__(self, "ranks", {c: int(p) for c, p in profile.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +72,14 @@ class TargetIndex:
         self.targets: tuple[TargetRequirements, ...] = tuple(t for t in given if t.requirements)
         by_rank: dict[str, list[list[int]]] = {}
         for pos, target in enumerate(self.targets):
-            for competency, rank in target._ranks.items():
+            for competency, rank in target.ranks.items():
                 by_rank.setdefault(competency, [[], [], [], [], []])[rank].append(pos)
         # competency -> ((required rank, positions of the targets requiring it so), ...)
         self._postings: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {
             c: tuple((r, tuple(ps)) for r, ps in enumerate(lists) if ps)
             for c, lists in by_rank.items()
         }
-        self._n = [len(t._ranks) for t in self.targets]
+        self._n = [len(t.ranks) for t in self.targets]
         self._units = [UNITS * n for n in self._n]  # the exact score's denominator
         self._position = {t.code: pos for pos, t in enumerate(self.targets)}
         # Order of targets scoring 0 (nothing held): fewer gaps first, then code.
@@ -227,7 +228,7 @@ def _rows_from_list(
         if code in seen:
             raise ValueError(f"duplicate target codes: {code}")
         seen.add(code)
-        req = t._ranks
+        req = t.ranks
         if not req or code in excluded:
             continue
         if held.isdisjoint(req):  # cheap, and the common case on a large graph

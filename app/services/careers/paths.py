@@ -243,8 +243,9 @@ class CareersService:
     def _rung_level(rung: cr.Rung, placed: dict[str, dict[str, Any] | None]) -> str | None:
         for codes in rung.streams.values():
             for code in codes:
-                if placed[code]:
-                    return placed[code]["level"]  # type: ignore[index]
+                place = placed[code]
+                if place:
+                    return place["level"]
         return None
 
     @staticmethod

@@ -156,9 +156,9 @@ class PortabilityService:
             elif not source.requirements:
                 problems.append(FieldProblem("from_profile",
                                              N_("this job profile has no requirements"), typed))
-            if problems:
+            if problems or source is None:
                 raise InvalidInput(problems)
-            return dict(source.requirements), code, question  # type: ignore[union-attr]
+            return dict(source.requirements), code, question
         given = question.competencies or {}
         if not given:
             problems.append(FieldProblem("competencies", N_("the competency profile is empty")))

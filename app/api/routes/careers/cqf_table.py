@@ -3,7 +3,7 @@ CSV on the Web metadata (the table is derived, so this is its linked-data door).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -59,14 +59,17 @@ class Equivalent(Label):
     path: list[str] = Field(description="mapping ids along the path")
 
 
-class Cell(BaseModel):
-    values: list[dict[str, Any]]
+class Derived(BaseModel):
     derivation: str
     evidence_status: str | None = Field(description="the weakest evidence in the cell")
 
 
-class EquivalenceCell(Cell):
-    values: list[Equivalent]  # type: ignore[assignment]
+class Cell(Derived):
+    values: list[dict[str, Any]]
+
+
+class EquivalenceCell(Derived):
+    values: list[Equivalent]
 
 
 class GroupCell(BaseModel):
@@ -148,7 +151,7 @@ def cqf_table(request: Request, service: Tables, frameworks: Frameworks = None,
         if media is None:
             return problem(406, "not-acceptable", "Not acceptable",
                            "offered: " + ", ".join(MEDIA.values()), request)
-        format = FORMAT_OF[media]  # type: ignore[assignment]
+        format = cast(Format, FORMAT_OF[media])  # negotiation offers only these formats
     question = _question(request, frameworks, administration, lang)
     if format == "json":
         return Response(service.table_json(question), media_type="application/json",
