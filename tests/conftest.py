@@ -1,5 +1,6 @@
-"""Shared fixtures: a real embedded FalkorDB per test session, and Neo4j through
-testcontainers where a Docker engine exists (skipped with the reason printed otherwise)."""
+"""Shared fixtures: a real embedded FalkorDB per test session, and a real Neo4j 5: the server
+named by ``CQF_TEST_NEO4J_URI`` (CI starts one), else a testcontainer where a Docker engine
+exists, else the Neo4j tests skip with the reason printed (tests/support/neo4j_server.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ from app.paths import SEED_DATA_DIR
 from app.runtime import Runtime
 from app.seed.loader import seed
 from app.settings import Settings
+from tests.support.neo4j_server import (
+    Neo4jServer,
+    container_server,
+    docker_reason,
+    external_server,
+)
 
 # Property tests check what holds, not how fast: a per-example deadline only turns a busy CI
 # core into a false failure (seen when the whole suite ran beside other work).
@@ -38,35 +45,32 @@ def falkordb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedd
     server.stop()
 
 
-def _docker_reason() -> str | None:
-    if os.environ.get("CQF_SKIP_NEO4J"):
-        return "CQF_SKIP_NEO4J is set"
-    try:
-        import docker
-
-        docker.from_env().ping()
-    except Exception as exc:  # noqa: BLE001 - any failure means no usable engine
-        return f"no Docker engine for the Neo4j testcontainer ({type(exc).__name__})"
-    return None
-
-
 @pytest.fixture(scope="session")
-def neo4j_container() -> Iterator[object]:
-    reason = _docker_reason()
+def neo4j_server() -> Iterator[Neo4jServer]:
+    """The Neo4j 5 server of this session: external (``CQF_TEST_NEO4J_URI``, what CI starts from
+    ``../shared/neo4j``), else a testcontainer, else skip with the reason printed."""
+    server = None if os.environ.get("CQF_SKIP_NEO4J") else external_server()
+    if server is not None:
+        yield server
+        return
+    reason = "CQF_SKIP_NEO4J is set" if os.environ.get("CQF_SKIP_NEO4J") else docker_reason()
     if reason:
+        if os.environ.get("CQF_REQUIRE_NEO4J"):  # CI: a Neo4j test that skips is a failure
+            pytest.fail(f"CQF_REQUIRE_NEO4J is set but {reason}")
         print(f"\nSKIP Neo4j tests: {reason}")
         pytest.skip(reason)
-    from testcontainers.neo4j import Neo4jContainer
-
-    with Neo4jContainer("neo4j:5.26-community", password="cqf-test-password") as container:
-        yield container
+    with container_server() as server:
+        yield server
 
 
-def _neo4j_store(container: object) -> GraphStore:
+def neo4j_store_of(server: Neo4jServer, timeout: float = 5.0) -> GraphStore:
     from app.graph.neo4j_store import Neo4jStore
 
-    url = container.get_connection_url()  # type: ignore[attr-defined]
-    return Neo4jStore(url, "neo4j", "cqf-test-password", "neo4j")
+    return Neo4jStore(server.uri, server.user, server.password, "neo4j", timeout)
+
+
+def _neo4j_store(server: Neo4jServer) -> GraphStore:
+    return neo4j_store_of(server)
 
 
 def fresh_store(request: pytest.FixtureRequest, backend: str) -> GraphStore:
@@ -75,7 +79,7 @@ def fresh_store(request: pytest.FixtureRequest, backend: str) -> GraphStore:
         server = request.getfixturevalue("falkordb_server")
         store: GraphStore = FalkorDBStore("127.0.0.1", server.port, f"t{next(_graph_names)}")
     else:
-        store = _neo4j_store(request.getfixturevalue("neo4j_container"))
+        store = _neo4j_store(request.getfixturevalue("neo4j_server"))
         store.write("MATCH (n) DETACH DELETE n")
         _neo4j_seeded["yes"] = False
     store.apply_schema()
@@ -102,7 +106,7 @@ def seeded_falkordb(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
 def _seeded_neo4j_graph(request: pytest.FixtureRequest) -> GraphStore:
     """A store over the Neo4j container holding exactly the seed graph: re-seeded whenever an
     empty-store test cleared the container's one database since the last seeding."""
-    graph = _neo4j_store(request.getfixturevalue("neo4j_container"))
+    graph = _neo4j_store(request.getfixturevalue("neo4j_server"))
     if not _neo4j_seeded["yes"]:
         graph.write("MATCH (n) DETACH DELETE n")
         graph.apply_schema()

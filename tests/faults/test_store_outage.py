@@ -18,6 +18,8 @@ from app.graph.port import GraphStore
 from app.main import create_app
 from app.runtime import Runtime
 from app.settings import Settings
+from tests.conftest import neo4j_store_of
+from tests.support.neo4j_server import STATE_VARIABLE
 
 TIMEOUT = 1.0  # CQF_STORE_TIMEOUT_SECONDS for these tests
 SLACK = 1.5  # scheduling headroom on a loaded 2-core CI machine
@@ -91,23 +93,21 @@ def test_hung_store_gives_503_within_the_timeout_and_recovers(
     _assert_recovered(outage_api)
 
 
-def test_stopped_neo4j_gives_503_and_recovers(request: pytest.FixtureRequest) -> None:
-    """Neo4j paused (where Docker exists): the same contract as the embedded store."""
-    container = request.getfixturevalue("neo4j_container")  # skips, printing why, without Docker
-    from app.graph.neo4j_store import Neo4jStore
-
-    store = Neo4jStore(container.get_connection_url(), "neo4j", "cqf-test-password", "neo4j",
-                       TIMEOUT)
+def test_frozen_neo4j_gives_503_and_recovers(request: pytest.FixtureRequest) -> None:
+    """Neo4j frozen (SIGSTOP of the server, or ``docker pause``): the port accepts connections
+    and nothing answers. The same contract as the embedded store."""
+    server = request.getfixturevalue("neo4j_server")  # skips, printing why, without a server
+    if not server.can_freeze():
+        pytest.fail(f"the Neo4j server cannot be frozen: set {STATE_VARIABLE} to its state "
+                    "directory (start.sh's), or run the tests with Docker")
+    store = neo4j_store_of(server, TIMEOUT)
     store.write("MERGE (:Framework {code: 'FAULT-MARKER', name: 'acknowledged'})")
-    docker_container = container.get_wrapped_container()
     with _client(store) as client:
-        docker_container.pause()
-        try:
+        with server.frozen():
             status, media, elapsed, _ = _timed_get(client, "/api/v1/frameworks/FAULT-MARKER")
             assert status == 503 and media.startswith("application/problem+json")
             assert elapsed < 4 * TIMEOUT + SLACK  # connect + acquisition + one retry window
             assert client.get("/health/ready").status_code == 503
-        finally:
-            docker_container.unpause()
         _assert_recovered(client)
+    store.write("MATCH (f:Framework {code: 'FAULT-MARKER'}) DETACH DELETE f")
     store.close()
