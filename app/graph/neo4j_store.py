@@ -2,6 +2,10 @@
 
 One driver for the application's lifetime; ``execute_query`` with ``routing_=READ`` sends reads
 to readers on a cluster (``neo4j://``) and is harmless on a single server (``bolt://``).
+
+Every statement runs under ``app.graph.liveness``: the driver alone would wait for the
+server's 120 s receive hint when the server is frozen; here a caller waits at most about one
+second for a store that stops answering, and at once while it is known to be down.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import structlog
 from neo4j import GraphDatabase, Query, RoutingControl
 from neo4j.exceptions import ClientError, ConstraintError, ServiceUnavailable, SessionExpired
 
+from app.graph.liveness import Liveness
 from app.graph.port import ConstraintViolation, Row, StoreUnavailable
 from app.graph.schema import cypher_statements
 
@@ -38,19 +43,27 @@ class Neo4jStore:
         )
         self._database = database
         self._timeout = timeout
+        # A slow statement on a live server is the server's to stop (its own timeout); the
+        # client's limit is a little later, so the server's answer arrives first.
+        self._liveness = Liveness(self._probe, _is_outage, limit=timeout + 0.5,
+                                  check_after=min(0.4, timeout),
+                                  probe_deadline=min(0.8, timeout), name="neo4j")
 
     def _run(self, query: LiteralString, params: Mapping[str, Any] | None,
              routing: RoutingControl) -> list[Row]:
         # The statement's own timeout, like FalkorDB's socket timeout: a runaway query costs
         # ``timeout`` seconds and then StoreUnavailable, on either backend.
         statement = Query(query, timeout=self._timeout)
-        try:
+        values = dict(params or {})
+
+        def execute() -> list[Any]:
             result: Any = self._driver.execute_query(
-                statement, dict(params or {}), database_=self._database, routing_=routing,
+                statement, values, database_=self._database, routing_=routing,
             )
-            records: list[Any] = result.records
-        except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise StoreUnavailable("Neo4j did not answer") from exc
+            return result.records
+
+        try:
+            records = self._liveness.run(execute)
         except ConstraintError as exc:
             raise ConstraintViolation(str(exc)) from exc
         except ClientError as exc:
@@ -82,12 +95,19 @@ class Neo4jStore:
         log.info("schema.applied", backend=self.backend, statements=len(statements))
         return [str(s) for s in statements]
 
+    def _probe(self) -> object:
+        """One round trip on a connection of its own choosing: the server answers or not."""
+        with self._driver.session(database=self._database) as session:  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
+            return session.run("RETURN 1").consume()
+
     def ping(self) -> bool:
-        try:
-            self._driver.verify_connectivity()  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
-        except Exception:  # noqa: BLE001 - any failure means "not reachable"
-            return False
-        return True
+        """Answers within about a second whatever the server does (``Liveness.alive``)."""
+        return self._liveness.alive()
 
     def close(self) -> None:
+        self._liveness.close()
         self._driver.close()
+
+
+def _is_outage(exc: BaseException) -> bool:
+    return isinstance(exc, (ServiceUnavailable, SessionExpired, OSError))

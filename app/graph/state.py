@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.graph.cypher.operations import graph_state as q
-from app.graph.port import GraphStore
+from app.graph.port import GraphStore, StoreUnavailable
 
 
 @dataclass(frozen=True)
@@ -44,16 +44,42 @@ class GraphStateTracker:
         self._state: State | None = None
         self._checked = 0.0
         self._generation = 0
+        self._finished = 0  # reads ended, so a waiter knows one ended while it waited
+        self._failure: StoreUnavailable | None = None  # how the last read ended, if it failed
 
     def current(self, store: GraphStore) -> State:
         found = self.fresh()
         if found is not None:
             return found
+        with self._lock:
+            finished = self._finished
         with self._reading:  # one reader at a time; the others take what it read
             found = self.fresh()
             if found is not None:
                 return found
-            return self._read(store)
+            with self._lock:
+                failure = self._failure if self._finished != finished else None
+            if failure is not None:
+                # The read this caller waited behind failed: the store did not answer, and
+                # asking again now would only make this caller wait as long once more.
+                raise StoreUnavailable(str(failure)) from failure
+            try:
+                found = self._read(store)
+            except StoreUnavailable as exc:
+                with self._lock:
+                    self._failure = exc
+                    self._finished += 1
+                raise
+            with self._lock:
+                self._failure = None
+                self._finished += 1
+            return found
+
+    def last(self) -> State | None:
+        """The state last read, however old (None before the first read): what kept answers
+        are keyed on while the store does not answer."""
+        with self._lock:
+            return self._state
 
     def _read(self, store: GraphStore) -> State:
         with self._lock:
