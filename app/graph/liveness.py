@@ -10,8 +10,9 @@ So each statement runs on a worker thread and the caller waits on its future:
 - it fails with a connection error: the store is marked down at once;
 - it has not answered after ``check_after`` seconds: one liveness probe (``RETURN 1`` on its
   own connection), shared by every caller waiting at that moment, must answer within
-  ``probe_deadline``; when it does not, the store is marked down and every waiting caller
-  fails together. A slow statement on a live store keeps waiting, up to ``limit``.
+  ``probe_deadline`` (or some other statement must answer meanwhile: a busy server is slow,
+  not gone); when neither happens, the store is marked down and every waiting caller fails
+  together. A slow statement on a live store keeps waiting, up to ``limit``.
 
 While the store is down, statements fail at once without touching the driver (no thread is
 spent on a dead server), and one recovery thread probes every ``retry_every`` seconds; the
@@ -54,11 +55,13 @@ class Liveness:
         self._lock = threading.Lock()
         self._probe: Future[object] | None = None
         self._probe_started = 0.0
-        self._alive_at = 0.0  # when a probe last answered
+        self._alive_at = 0.0  # when the store last answered anything (probe or statement)
         self._down = threading.Event()
         self._down_since = 0.0
         self._recovering = False
         self._closed = False
+        with self._lock:  # open the probe's connection now, not under the first slow statement
+            self._current_probe()
 
     @property
     def down(self) -> bool:
@@ -69,7 +72,10 @@ class Liveness:
         is down or stops answering."""
         if self._down.is_set():
             raise StoreUnavailable(f"{self.name} is not answering")
-        future = self._pool.submit(call)
+        try:
+            future = self._pool.submit(call)
+        except RuntimeError as exc:  # closed: the store is gone for this process
+            raise StoreUnavailable(f"{self.name} is closed") from exc
         started = time.monotonic()
         wait = self.check_after
         while True:
@@ -87,14 +93,21 @@ class Liveness:
 
     def _result(self, future: Future[T], wait: float) -> T:
         try:
-            return future.result(timeout=wait)
+            found = future.result(timeout=wait)
         except FutureTimeout:
             raise
         except BaseException as exc:
             if self._is_outage(exc):
                 self.mark_down(exc)
                 raise StoreUnavailable(f"{self.name} did not answer") from exc
+            self._answered()  # an error the server sent is an answer too
             raise
+        self._answered()
+        return found
+
+    def _answered(self) -> None:
+        with self._lock:
+            self._alive_at = time.monotonic()
 
     def alive(self) -> bool:
         """Does the store answer now? One probe for all callers; a recent answer counts."""
@@ -109,6 +122,10 @@ class Liveness:
         try:
             probe.result(timeout=max(0.0, remaining))
         except FutureTimeout:
+            with self._lock:  # a busy server is slow, not gone: anything answered meanwhile?
+                answered = self._alive_at >= started
+            if answered:
+                return True
             self.mark_down(None)
             return False
         except BaseException as exc:  # noqa: BLE001 - any failure of the probe: not answering
@@ -125,8 +142,7 @@ class Liveness:
 
     def _probed(self) -> object:
         answer = self._probe_call()
-        with self._lock:
-            self._alive_at = time.monotonic()
+        self._answered()
         return answer
 
     def mark_down(self, cause: BaseException | None) -> None:

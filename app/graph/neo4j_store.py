@@ -27,7 +27,8 @@ FULLTEXT_QUERY: LiteralString = (
     "CALL db.index.fulltext.queryNodes('cqf_text', $q) YIELD node, score "
     "WITH node, score, [l IN labels(node) WHERE l IN $labels][0] AS label "
     "WHERE label IS NOT NULL "
-    "RETURN label, node.code AS code, node.name AS name, score "
+    "RETURN label, node.code AS code, node.name AS name, node.name_fr AS name_fr, "
+    "node.description AS description "
     "ORDER BY score DESC, label, code LIMIT $limit"
 )
 
@@ -36,18 +37,24 @@ class Neo4jStore:
     backend = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str, database: str,
-                 timeout: float = 5.0) -> None:
+                 timeout: float = 5.0, liveness: float = 1.2) -> None:
         self._driver = GraphDatabase.driver(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
             uri, auth=(user, password), connection_timeout=timeout,
             connection_acquisition_timeout=timeout, max_transaction_retry_time=timeout,
+        )
+        # The liveness probe's own connection, kept open: a probe is one round trip, never a
+        # new connection (and its authentication) on a busy server.
+        self._probe_driver = GraphDatabase.driver(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
+            uri, auth=(user, password), connection_timeout=timeout,
+            connection_acquisition_timeout=timeout, max_connection_pool_size=1,
         )
         self._database = database
         self._timeout = timeout
         # A slow statement on a live server is the server's to stop (its own timeout); the
         # client's limit is a little later, so the server's answer arrives first.
         self._liveness = Liveness(self._probe, _is_outage, limit=timeout + 0.5,
-                                  check_after=min(0.4, timeout),
-                                  probe_deadline=min(0.8, timeout), name="neo4j")
+                                  check_after=min(liveness / 3, timeout),
+                                  probe_deadline=min(liveness * 2 / 3, timeout), name="neo4j")
 
     def _run(self, query: LiteralString, params: Mapping[str, Any] | None,
              routing: RoutingControl) -> list[Row]:
@@ -97,7 +104,7 @@ class Neo4jStore:
 
     def _probe(self) -> object:
         """One round trip on a connection of its own choosing: the server answers or not."""
-        with self._driver.session(database=self._database) as session:  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
+        with self._probe_driver.session(database=self._database) as session:  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
             return session.run("RETURN 1").consume()
 
     def ping(self) -> bool:
@@ -107,6 +114,7 @@ class Neo4jStore:
     def close(self) -> None:
         self._liveness.close()
         self._driver.close()
+        self._probe_driver.close()
 
 
 def _is_outage(exc: BaseException) -> bool:

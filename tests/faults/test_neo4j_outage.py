@@ -46,7 +46,7 @@ def api(server: Neo4jServer) -> Iterator[TestClient]:
     with _client(setup) as patient:  # the server plans these statements once, unhurried
         for path in PATHS:
             assert patient.get(path).status_code == 200, path
-    store: GraphStore = neo4j_store_of(server, TIMEOUT)
+    store: GraphStore = neo4j_store_of(server, TIMEOUT, Settings().store_liveness_seconds)
     with _client(store) as client:
         for path in PATHS:
             assert client.get(path).status_code == 200, path

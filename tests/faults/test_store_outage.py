@@ -104,7 +104,7 @@ def test_frozen_neo4j_gives_503_and_recovers(request: pytest.FixtureRequest) -> 
     setup.write("MERGE (:Framework {code: 'FAULT-MARKER', name: 'acknowledged'})")
     with _client(setup) as patient:  # the server plans the statements once, unhurried
         assert patient.get("/api/v1/frameworks/FAULT-MARKER").status_code == 200
-    store = neo4j_store_of(server, TIMEOUT)
+    store = neo4j_store_of(server, TIMEOUT, Settings().store_liveness_seconds)
     with _client(store) as client:
         with server.frozen():
             status, media, elapsed, _ = _timed_get(client, "/api/v1/frameworks/FAULT-MARKER")
