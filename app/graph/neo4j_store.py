@@ -94,13 +94,24 @@ class Neo4jStore:
         q = " AND ".join(f"{t}*" if len(t) >= 3 else t for t in terms)
         return self.read(FULLTEXT_QUERY, {"q": q, "labels": list(labels), "limit": limit})
 
+    def _schema_objects_added(self, statement: LiteralString) -> int:
+        """Run one DDL statement: how many constraints and indexes it created (0 when they
+        existed already: ``IF NOT EXISTS``)."""
+        def execute() -> int:
+            result: Any = self._driver.execute_query(
+                Query(statement, timeout=self._timeout), database_=self._database,
+                routing_=RoutingControl.WRITE)
+            counters: Any = result.summary.counters
+            return int(counters.constraints_added) + int(counters.indexes_added)
+
+        return self._liveness.run(execute)
+
     def apply_schema(self) -> list[str]:
         statements = cypher_statements("neo4j")
-        for statement in statements:
-            self._run(statement, None, RoutingControl.WRITE)
+        created = [str(s) for s in statements if self._schema_objects_added(s)]
         self._run("CALL db.awaitIndexes(300)", None, RoutingControl.WRITE)
-        log.info("schema.applied", backend=self.backend, statements=len(statements))
-        return [str(s) for s in statements]
+        log.info("schema.applied", backend=self.backend, created=len(created))
+        return created
 
     def _probe(self) -> object:
         """One round trip on a connection of its own choosing: the server answers or not."""
