@@ -164,7 +164,7 @@ def _entity_answer(request: Request, store: Store, iris: Iris, label: NodeLabel 
                    key: str, media: str) -> Callable[[], Response]:
     def answer() -> Response:
         entity_page = getattr(request.app.state, "entity_page", None)
-        if media == HTML and label is not None and entity_page is not None:
+        if media == HTML and entity_page is not None:
             # One HTML page per entity: the explorer's (relationships, neighbourhood, French),
             # when the app mounts the explorer (app.main wires it; the API never imports it).
             page = entity_page(request, label, key)
