@@ -249,7 +249,8 @@ def search(request: Request) -> HTMLResponse:
     context, q = page_context(request, "search"), request.query_params
     store = store_of(request)
     text, kind_name = (q.get("q") or "").strip(), q.get("kind") or ""
-    kind = NodeLabel(kind_name) if kind_name in {k.value for k in CATALOGUE_LABELS} else None
+    kind = next((k for k in CATALOGUE_LABELS if k.value.lower() == kind_name.strip().lower()),
+                None)  # any case; never the service's own records
     context.update(q=text, kind=kind.value if kind else "", kinds=explore.KINDS, answer=None,
                    listing=None)
     if text:
