@@ -24,8 +24,8 @@ from app.api.params import (
 )
 from app.api.rate_limit import LOOKUP
 from app.api.schemas import EntityDetail, FrameworkPage, Page, SearchResult
-from app.domain.identity import programme_key
 from app.domain.errors import FieldProblem, InvalidInput
+from app.domain.identity import programme_key
 from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.services.catalog.reads import CatalogService, parse_level_code
 
