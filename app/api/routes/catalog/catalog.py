@@ -111,6 +111,11 @@ def get_programme(institution: Code, code: Code, catalog: Catalog) -> dict:
     return catalog.get(NodeLabel.PROGRAMME, programme_key(institution, code))
 
 
+# The kinds a search may name (never the service's own records: keys, audit entries), by
+# their lower-case spelling, so ``kind=level`` and ``kind=Level`` are the same.
+KINDS = {label.value.lower(): label.value for label in CATALOGUE_LABELS}
+
+
 @router.get("/search", response_model=SearchResult, tags=["search"], responses=ERRORS)
 def search(catalog: Catalog,
            q: Annotated[str, Query(min_length=1, max_length=200, pattern=SOME_TEXT)],
@@ -120,11 +125,6 @@ def search(catalog: Catalog,
                                             "enum": list(KINDS.values())}})] = None,
            limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
     return catalog.search(q, _kinds(kind), limit)
-
-
-# The kinds a search may name (never the service's own records: keys, audit entries), by
-# their lower-case spelling, so ``kind=level`` and ``kind=Level`` are the same.
-KINDS = {label.value.lower(): label.value for label in CATALOGUE_LABELS}
 
 
 def _kinds(typed: list[str] | None) -> list[NodeLabel] | None:
