@@ -261,6 +261,8 @@ def test_french_downloads_speak_french(api: TestClient) -> None:
     book = load_workbook(io.BytesIO(api.get("/api/v1/cqf-table", params={
         "lang": "fr", "format": "xlsx"}).content))
     assert book.sheetnames == ["Tableau du CQF", "Colonnes"]
+    answer = api.get("/api/v1/cqf-table", params={"lang": "fr"}).json()
+    assert answer["notice"].startswith("Illustratif")  # the JSON's notice too
     about = list(book["Colonnes"].iter_rows(values_only=True))
     assert about[0] == ("Colonne", "Titre", "Comment elle est obtenue")
 

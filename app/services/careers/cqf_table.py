@@ -38,6 +38,7 @@ from app.services.careers.read_model import (
 )
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
+from app.services.messages import Words
 
 ACADEMIC = (("eqf", "EQF"), ("isced", "ISCED-2011"), ("qf_ehea", "QF-EHEA"))
 BACHELOR_EQF, MASTER_EQF = 6, 7
@@ -225,7 +226,8 @@ class _Builder:
             "lang": self.lang, "frameworks": list(self.q.frameworks),
             "administration": self.q.administration, "administration_scale": self.scale,
             "evidence_status": evidence, "illustrative": evidence == EvidenceStatus.ILLUSTRATIVE,
-            "notice": ILLUSTRATIVE_NOTICE if evidence == EvidenceStatus.ILLUSTRATIVE else None,
+            "notice": (Words(self.lang)(ILLUSTRATIVE_NOTICE)  # in the answer's language
+                       if evidence == EvidenceStatus.ILLUSTRATIVE else None),
             "groups": [self.model.label("CompetencyGroup", g, self.lang) for g in groups],
             "definitions": DEFINITIONS, "rows": rows, "total": len(rows),
         }
