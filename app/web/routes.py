@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2.runtime import Context
 from markupsafe import Markup
+from rdflib import Graph, URIRef
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.problems import INTERNAL, as_invalid_input, problem_of
@@ -25,6 +26,7 @@ from app.api.rate_limit import LOOKUP, QUERY
 from app.domain.errors import DomainError, FieldProblem, InvalidInput, NotFound, UnknownKind
 from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore, StoreUnavailable, UnstorableText
+from app.rdf import html as rdf_html
 from app.rdf.iris import MAPPING_KIND, parse_path
 from app.services.careers.portability import PortabilityQuestion, PortabilityService
 from app.services.catalog.reads import CatalogService
@@ -351,3 +353,14 @@ def render_error_page(request: Request, exc: BaseException, status: int,
     response = render("error.html", context)
     response.headers.update(headers)
     return response
+
+
+def render_linked_page(request: Request, graph: Graph, subject: URIRef,
+                       alternates: dict[str, str]) -> HTMLResponse:
+    """A linked-data resource that is no catalogue entity (a source, a statement, a release,
+    a mapping set, a scheme, a dataset) as an explorer page: its properties and what points
+    to it, in the page's language where the data has it."""
+    context = page_context(request, "search")
+    context.update(d=rdf_html.describe(graph, subject, context["lang"]), iri=str(subject),
+                   alternates=alternates)
+    return render("linked.html", context)
