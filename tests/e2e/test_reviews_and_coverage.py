@@ -190,3 +190,9 @@ def test_a_course_page_lists_its_mappings_with_their_review_status(programme: Te
     assert section.count('data-review="proposed"') == 2
     assert 'data-review="accepted"' in section and "acceptée" in section
     assert "proposée" in section
+
+
+def test_the_coverage_picker_names_each_programme_with_its_institution(api: TestClient) -> None:
+    page = api.get("/coverage").text
+    assert "Customs programme (name not verified) — University of Münster" in page
+    assert "Customs programme (name not verified) — Riga Technical University" in page
