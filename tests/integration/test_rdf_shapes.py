@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -108,3 +110,72 @@ def test_reviewed_mappings_carry_their_review_date(data: Graph) -> None:
     reviewed = {m for m in mappings
                 if str(data.value(m, CQF.reviewStatus)) in ("accepted", "rejected")}
     assert reviewed and all(data.value(m, CQF.reviewDate) is not None for m in reviewed)
+
+
+# --- every scope and every release dump conforms (issue 24) ----------------------------------
+
+def _focus_messages(graph: Graph) -> list[tuple[str, str]]:
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes_graph(), inference="none")
+    return [(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultMessage)))
+            for r in report.subjects(RDF.type, SH.ValidationResult)]
+
+
+def test_the_default_export_with_the_ontology_conforms(seeded_falkordb: GraphStore) -> None:
+    """``scope=all`` (the default): the ontology makes job profiles, tasks, PICARD standards...
+    subclasses of skos:Concept, so each must be in a scheme (169 violations before)."""
+    text = "".join(export(seeded_falkordb, Iris(BASE), "ntriples", Scope.ALL))
+    graph = Graph().parse(data=text, format="nt")
+    assert _focus_messages(graph) == []
+    profiles = set(graph.subjects(RDF.type, CQF.JobProfile))
+    assert profiles and set(graph.objects(URIRef(BASE + "scheme/job-profiles"),
+                                          SKOS.hasTopConcept)) == profiles
+
+
+def test_a_release_dump_conforms(seeded_falkordb: GraphStore, tmp_path: Path) -> None:
+    from app.services.linked_data.releases import make_release
+
+    make_release(seeded_falkordb, tmp_path, "1.0", BASE)
+    for name, fmt in (("cqf-1.0.nt", "nt"), ("cqf-1.0.ttl", "turtle")):
+        graph = Graph().parse(tmp_path / "1.0" / name, format=fmt)
+        assert len(graph) > 10_000 and _focus_messages(graph) == [], name
+
+
+# SKOS integrity conditions (SKOS Reference S9, S14, S13, S27, S46) over the ontology with the
+# data: classes and instances are never both concept and scheme, labels are unambiguous, and
+# the hierarchy and the mappings never contradict each other.
+SKOS_INTEGRITY = {
+    "S9 concept and scheme are disjoint": """
+        SELECT ?x WHERE { ?x a/rdfs:subClassOf* skos:Concept ;
+                             a/rdfs:subClassOf* skos:ConceptScheme }""",
+    "S9 no class is both": """
+        SELECT ?c WHERE { ?c rdfs:subClassOf+ skos:Concept ;
+                             rdfs:subClassOf+ skos:ConceptScheme }""",
+    "S14 one prefLabel per language": """
+        SELECT ?x WHERE { ?x skos:prefLabel ?a , ?b
+                          FILTER (?a != ?b && lang(?a) = lang(?b)) }""",
+    "S13 prefLabel, altLabel and hiddenLabel are disjoint": """
+        SELECT ?x WHERE { ?x skos:prefLabel ?l
+                          { ?x skos:altLabel ?l } UNION { ?x skos:hiddenLabel ?l } }""",
+    "S27 related is disjoint with broaderTransitive": """
+        SELECT ?x WHERE { ?x skos:related ?y ; skos:broader+ ?y }""",
+    "S46 exactMatch is disjoint with broad, narrow and related match": """
+        SELECT ?x WHERE { ?x skos:exactMatch ?y
+            { ?x skos:broadMatch ?y } UNION { ?x skos:narrowMatch ?y }
+            UNION { ?x skos:relatedMatch ?y } }""",
+    "top concepts have nothing broader": """
+        SELECT ?x WHERE { ?x skos:topConceptOf ?s ; skos:broader ?b . ?b skos:inScheme ?s }""",
+}
+
+
+def test_skos_integrity_of_the_ontology_and_the_data(seeded_falkordb: GraphStore) -> None:
+    from rdflib.namespace import RDFS
+
+    text = "".join(export(seeded_falkordb, Iris(BASE), "ntriples", Scope.ALL))
+    graph = Graph().parse(data=text, format="nt")
+    ontology = Graph().parse(data="".join(export(seeded_falkordb, Iris(BASE), "ntriples",
+                                                 Scope.ONTOLOGY)), format="nt")
+    concept_classes = set(ontology.subjects(RDFS.subClassOf, SKOS.Concept))
+    assert CQF.JobProfile in concept_classes and CQF.Level in concept_classes
+    broken = {name for name, query in SKOS_INTEGRITY.items()
+              if list(graph.query(query, initNs={"skos": SKOS, "rdfs": RDFS}))}
+    assert broken == set()
