@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pyshacl
@@ -179,3 +181,42 @@ def test_skos_integrity_of_the_ontology_and_the_data(seeded_falkordb: GraphStore
     broken = {name for name, query in SKOS_INTEGRITY.items()
               if list(graph.query(query, initNs={"skos": SKOS, "rdfs": RDFS}))}
     assert broken == set()
+
+
+# --- SSSOM: sssom-py's own validator on the live and the release TSV (issue 24) ----------------
+
+def _sssom_validate(path: Path) -> subprocess.CompletedProcess[str]:
+    """``sssom validate`` (sssom-py, the reference implementation): the LinkML schema's
+    JSON-schema check of the metadata and rows."""
+    command = [str(Path(sys.executable).parent / "sssom"), "validate", str(path)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_sssom_validates_the_live_and_the_release_mappings(seeded_falkordb: GraphStore,
+                                                           tmp_path: Path) -> None:
+    from app.services.linked_data.export import sssom
+    from app.services.linked_data.releases import make_release
+
+    live = tmp_path / "live.sssom.tsv"
+    live.write_text("".join(sssom(seeded_falkordb, BASE)), encoding="utf-8")
+    # a version YAML would read as a float (1.0, and 2.10 as 2.1) stays a string
+    make_release(seeded_falkordb, tmp_path / "releases", "2.10", BASE)
+    released = tmp_path / "releases" / "2.10" / "cqf-2.10-mappings.sssom.tsv"
+    assert '# mapping_set_version: "2.10"' in released.read_text(encoding="utf-8")
+    for path in (live, released):
+        result = _sssom_validate(path)
+        assert result.returncode == 0 and "error" not in result.stderr.lower(), \
+            (path.name, result.stdout[-2000:], result.stderr[-2000:])
+
+
+def test_sssom_validate_catches_an_unquoted_version(seeded_falkordb: GraphStore,
+                                                    tmp_path: Path) -> None:
+    """The validator run above is not a no-op: the header as it was (unquoted) fails."""
+    from app.services.linked_data.export import sssom
+
+    text = "".join(sssom(seeded_falkordb, BASE)).replace(
+        '# mapping_set_version: "latest"', "# mapping_set_version: 1.0")
+    broken = tmp_path / "broken.sssom.tsv"
+    broken.write_text(text, encoding="utf-8")
+    result = _sssom_validate(broken)
+    assert result.returncode != 0 or "validation error" in (result.stdout + result.stderr)
