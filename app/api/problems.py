@@ -95,10 +95,12 @@ def problem_of(exc: BaseException) -> Problem:
 
 def answer(request: Request, found: Problem) -> Response:
     """The problem+json response; on a route that negotiates on ``Accept`` it says
-    ``Vary: Accept`` like the route's other answers, and to ``HEAD`` it is sent without its
+    ``Vary: Accept`` like the route's other answers (a 406 always does: it answers the
+    ``Accept`` header), and to ``HEAD`` it is sent without its
     body. A 405 lists every method of every route of the path, not just one's."""
     headers = {**({"Retry-After": "5"} if found.status == 503 else {}),
-               **(VARY if is_negotiated(request) else {}), **found.headers}
+               **(VARY if is_negotiated(request) or found.status == 406 else {}),
+               **found.headers}
     if found.status == 405:
         headers["Allow"] = allowed_methods(request)
     response = JSONResponse(found.body(request.url.path), status_code=found.status,

@@ -160,3 +160,12 @@ def test_an_h2c_upgrade_keeps_the_json_body(served: str) -> None:
     assert status == 200, answer
     results = json.loads(answer)["results"]
     assert results and all(r["profile"]["code"] != "JP-ADM-B-03" for r in results)
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values"])
+def test_an_ask_in_csv_or_tsv_is_not_acceptable(served: str, accept: str) -> None:
+    """The SPARQL 1.1 CSV/TSV formats have no boolean form: no invented table."""
+    response = httpx.get(f"{served}/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                         headers={"Accept": accept})
+    assert response.status_code == 406 and response.headers["vary"] == "Accept"
+    assert "_askResult" not in response.text

@@ -79,6 +79,16 @@ def _dataset(fields: dict[str, list[str]]) -> tuple[Dataset, str | None]:
                    tuple(named) if named else None), release
 
 
+def _one_query(request: Request, queries: list[str]) -> Response | str | None:
+    """The request's one query (None: none given), or the 400 when it gives several (the
+    SPARQL 1.1 Protocol: exactly one ``query`` per request)."""
+    if len(queries) > 1:
+        return problem(400, "sparql-several-queries", "Several queries",
+                       f"a request carries exactly one query; this one has {len(queries)}",
+                       request)
+    return queries[0] if queries else None
+
+
 def _answer(request: Request, text: str | None, fields: dict[str, list[str]]) -> Response:
     if not text or not text.strip():
         return problem(400, "sparql-missing-query", "Missing query",
@@ -106,7 +116,7 @@ def _refused(request: Request) -> Response:
     return answer_problem(request, problem_of(UpdateRefused()))
 
 
-@router.get("/sparql", dependencies=[QUERY], responses=RESPONSES)
+@router.get("/sparql", dependencies=[QUERY], response_class=Response, responses=RESPONSES)
 @negotiated
 def sparql_get(request: Request,
                query: Annotated[str | None, Query(max_length=MAX_QUERY)] = None,
@@ -117,11 +127,15 @@ def sparql_get(request: Request,
     its graph IRI as ``default-graph-uri``); results as the ``Accept`` header asks."""
     if update is not None:
         return _refused(request)
-    return _answer(request, query, {k: request.query_params.getlist(k) for k in
-                                    ("default-graph-uri", "named-graph-uri", "release")})
+    one = _one_query(request, request.query_params.getlist("query"))
+    if isinstance(one, Response):
+        return one
+    return _answer(request, one, {k: request.query_params.getlist(k) for k in
+                                  ("default-graph-uri", "named-graph-uri", "release")})
 
 
-@router.post("/sparql", dependencies=[QUERY], responses=RESPONSES, openapi_extra=POST_BODY)
+@router.post("/sparql", dependencies=[QUERY], response_class=Response, responses=RESPONSES,
+             openapi_extra=POST_BODY)
 @negotiated
 async def sparql_post(request: Request, default_graph_uri: Graphs = None,
                       named_graph_uri: NamedGraphs = None,
@@ -132,19 +146,24 @@ async def sparql_post(request: Request, default_graph_uri: Graphs = None,
     fields = {k: request.query_params.getlist(k) for k in
               ("default-graph-uri", "named-graph-uri", "release")}
     body = await request.body()
+    in_url = request.query_params.getlist("query")
     if kind == "application/sparql-update":
         return _refused(request)
     if kind == "application/sparql-query":
-        return await run_in_threadpool(_answer, request,
-                                       body.decode("utf-8", errors="replace"), fields)
+        one = _one_query(request, [*in_url, body.decode("utf-8", errors="replace")])
+        if isinstance(one, Response):
+            return one
+        return await run_in_threadpool(_answer, request, one, fields)
     if kind == "application/x-www-form-urlencoded":
         form = parse_qs(body.decode("utf-8", errors="replace"))
         if "update" in form:
             return _refused(request)
         for key in fields:
             fields[key] = fields[key] + form.get(key, [])
-        return await run_in_threadpool(_answer, request, (form.get("query") or [None])[0],
-                                       fields)
+        one = _one_query(request, [*in_url, *form.get("query", [])])
+        if isinstance(one, Response):
+            return one
+        return await run_in_threadpool(_answer, request, one, fields)
     return problem(415, "unsupported-media-type", "Unsupported media type",
                    "send application/sparql-query or application/x-www-form-urlencoded",
                    request)
