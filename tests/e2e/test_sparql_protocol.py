@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -160,6 +161,29 @@ def test_an_h2c_upgrade_keeps_the_json_body(served: str) -> None:
     assert status == 200, answer
     results = json.loads(answer)["results"]
     assert results and all(r["profile"]["code"] != "JP-ADM-B-03" for r in results)
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_cheap_query_is_answered_while_two_runaways_run(served: str) -> None:
+    """Two clients' runaway queries hold both regular workers until their timeout; a third
+    client's cheap query is answered by the reserved worker (it got 503 after 1 s before)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def runaway() -> int:
+        return httpx.get(f"{served}/sparql", params={"query": RUNAWAY},
+                         headers={"Accept": "application/sparql-results+json"},
+                         timeout=120).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        long_ones = [pool.submit(runaway) for _ in range(2)]
+        time.sleep(2.0)  # both runaways hold a regular worker now
+        assert not any(f.done() for f in long_ones)
+        cheap = _client(served, f"ASK {{ {_eqf(served)} }}", JSON).queryAndConvert()
+        assert cheap["boolean"] is True
+        assert not any(f.done() for f in long_ones)  # answered while they still ran
+        assert [f.result() for f in long_ones] == [503, 503]  # stopped at their timeout
 
 
 @pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values"])
