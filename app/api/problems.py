@@ -132,6 +132,7 @@ async def _handle(request: Request, exc: Exception) -> Response:
 def document(app: FastAPI) -> None:
     """Make the OpenAPI document say what the handlers above really send, for every status a
     route can answer (``app.api.openapi``)."""
+    from app.api import case_schemas
     from app.api.openapi import declare_statuses
     from app.api.schemas import Problem
 
@@ -140,6 +141,8 @@ def document(app: FastAPI) -> None:
             schema = FastAPI.openapi(app)
             schemas = schema.setdefault("components", {}).setdefault("schemas", {})
             schemas.setdefault("Problem", Problem.model_json_schema())
+            schemas.update(case_schemas.components())  # the CASE answers' 1EdTech schemas
+            schema["info"]["x-case-definitions"] = case_schemas.derived_from()
             declare_statuses(app, schema)
             app.openapi_schema = schema
         return app.openapi_schema

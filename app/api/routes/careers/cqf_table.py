@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import Store
 from app.api.http import negotiated
-from app.api.params import NO_NUL, Lang  # French where the graph has it
+from app.api.params import FRAMEWORK_CODE, NO_NUL, Lang  # French where the graph has it
 from app.api.problems import problem
 from app.api.rate_limit import QUERY
 from app.api.rdf_deps import base_iri
@@ -40,7 +40,7 @@ Frameworks = Annotated[str | None, Query(
     max_length=500, pattern=NO_NUL,
     description="comma-separated national frameworks to add, e.g. IE-NFQ,NL-NLQF")]
 Administration = Annotated[str | None, Query(
-    max_length=100, pattern=NO_NUL,
+    min_length=1, max_length=100, pattern=FRAMEWORK_CODE,
     description="an administration whose grade column to add, e.g. ADM-A")]
 
 

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import StringConstraints
 
 from app.api.deps import store_of
 from app.api.http import VARY, negotiated
@@ -52,8 +53,11 @@ POST_BODY = {"requestBody": {"required": True, "content": {
         "type": "object", "required": ["query"],
         "properties": {"query": {"type": "string", "minLength": 1,
                                  "maxLength": MAX_QUERY}}}}}}}
-Graphs = Annotated[list[str] | None, Query(alias="default-graph-uri", max_length=20)]
-NamedGraphs = Annotated[list[str] | None, Query(alias="named-graph-uri", max_length=20)]
+# A graph IRI: absolute (a scheme, then no blank, control character or NUL).
+GraphIri = Annotated[str, StringConstraints(min_length=1, max_length=2000,
+                                            pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20]+$")]
+Graphs = Annotated[list[GraphIri] | None, Query(alias="default-graph-uri", max_length=20)]
+NamedGraphs = Annotated[list[GraphIri] | None, Query(alias="named-graph-uri", max_length=20)]
 Release = Annotated[str | None, Query(pattern=r"^\d+\.\d+(\.\d+)?$", max_length=32,
                                       description="query this release instead of the live "
                                                   "graph")]
