@@ -18,7 +18,14 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.http import VARY, HeadersOnly, allowed_methods, is_negotiated
-from app.domain.errors import DomainError, FieldProblem, InvalidInput, Unauthorized, where
+from app.domain.errors import (
+    Busy,
+    DomainError,
+    FieldProblem,
+    InvalidInput,
+    Unauthorized,
+    where,
+)
 from app.graph.port import StoreUnavailable, UnstorableText
 
 log = structlog.get_logger(__name__)
@@ -79,6 +86,9 @@ def problem_of(exc: BaseException) -> Problem:
                        invalid.members())
     if isinstance(exc, InvalidInput):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members())
+    if isinstance(exc, Busy):
+        return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
+                       {"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DomainError):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
                        UNAUTHORIZED_HEADERS if isinstance(exc, Unauthorized) else {})

@@ -105,6 +105,19 @@ class Conflict(DomainError):
         return self.reason
 
 
+@dataclass
+class Busy(Conflict):
+    """Work that may not interleave with this request is in progress (another upload of the
+    same institution): nothing was done; retry after ``retry_after`` seconds."""
+
+    retry_after: int = 5
+    slug: ClassVar[str] = "busy"
+    title: ClassVar[str] = "Busy"
+
+    def members(self) -> dict[str, object]:
+        return {"retry_after": self.retry_after}
+
+
 WHERE_SEPARATOR = " › "
 
 
