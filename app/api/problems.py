@@ -19,14 +19,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.http import VARY, HeadersOnly, allowed_methods, is_negotiated
 from app.domain.errors import (
+    TAKEN,
     Busy,
+    Conflict,
     DomainError,
     FieldProblem,
     InvalidInput,
     Unauthorized,
     where,
 )
-from app.graph.port import StoreUnavailable, UnstorableText
+from app.graph.port import ConstraintViolation, StoreUnavailable, UnstorableText
 
 log = structlog.get_logger(__name__)
 
@@ -94,6 +96,8 @@ def problem_of(exc: BaseException) -> Problem:
                        UNAUTHORIZED_HEADERS if isinstance(exc, Unauthorized) else {})
     if isinstance(exc, StoreUnavailable):
         return STORE_DOWN
+    if isinstance(exc, ConstraintViolation):  # the store's own guard, e.g. two racing writes
+        return problem_of(Conflict(TAKEN))
     if isinstance(exc, UnstorableText):
         return problem_of(InvalidInput([FieldProblem("parameter", str(exc))]))
     if isinstance(exc, StarletteHTTPException):
@@ -159,5 +163,5 @@ def install(app: FastAPI) -> None:
     document(app)
     # One handler: problem_of decides (FastAPI looks handlers up by class, so each root is named).
     for root in (RequestValidationError, DomainError, StoreUnavailable, UnstorableText,
-                 StarletteHTTPException, Exception):
+                 ConstraintViolation, StarletteHTTPException, Exception):
         app.add_exception_handler(root, _handle)

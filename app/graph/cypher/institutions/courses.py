@@ -16,7 +16,8 @@ from app.graph.cypher.identifiers import label_text, rel_text
 INSTITUTION: LiteralString = "MATCH (i:Institution {code: $code}) RETURN properties(i) AS node"
 
 UPSERT_INSTITUTION: LiteralString = (
-    "MERGE (i:Institution {code: $code}) SET i += $props RETURN properties(i) AS node"
+    "MERGE (i:Institution {code: $code}) SET i += $props, i.code_key = toLower($code) "
+    "RETURN properties(i) AS node"
 )
 
 PROGRAMME: LiteralString = "MATCH (p:Programme {code: $code}) RETURN properties(p) AS node"
@@ -28,7 +29,8 @@ PROGRAMMES_OF: LiteralString = (
 
 UPSERT_PROGRAMME: LiteralString = (
     "MATCH (i:Institution {code: $institution}) "
-    "MERGE (p:Programme {code: $code}) SET p += $props MERGE (p)-[:OFFERED_BY]->(i) "
+    "MERGE (p:Programme {code: $code}) SET p += $props, p.code_key = toLower($code) "
+    "MERGE (p)-[:OFFERED_BY]->(i) "
     "WITH p OPTIONAL MATCH (p)-[old:AT_LEVEL]->(:Level) DELETE old "
     "WITH DISTINCT p OPTIONAL MATCH (l:Level {code: $level}) "
     "FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (p)-[:AT_LEVEL]->(l)) "
@@ -75,7 +77,8 @@ CURRENT_ALIGNS: LiteralString = (
 APPLY_MAPPINGS: LiteralString = (
     "UNWIND $courses AS c "
     "MATCH (p:Programme {code: c.programme}) "
-    "MERGE (n:Course {code: c.code}) SET n += c.props MERGE (n)-[:PART_OF]->(p) "
+    "MERGE (n:Course {code: c.code}) SET n += c.props, n.code_key = toLower(c.code) "
+    "MERGE (n)-[:PART_OF]->(p) "
     "WITH n, c OPTIONAL MATCH (n)-[old:PART_OF]->(q:Programme) WHERE q.code <> c.programme "
     "DELETE old "
     "WITH count(*) AS _ "
