@@ -22,6 +22,7 @@ from app.services.access.audit import entry, write_audited
 from app.services.catalog.codes import CodeResolver
 from app.services.catalog.reads import CatalogService, parse_level_code
 from app.services.institutions import uploads as mappings
+from app.services.institutions.reviews import REOPENED, previous_review
 
 
 def _owner(institution: str) -> str:
@@ -115,9 +116,13 @@ def put_programme(store: GraphStore, principal: Principal, institution: str, cod
     if before is None:
         props.update(mappings._provenance(principal, inst, _today()))
         props.pop("date", None)
+    withdrawn = previous_review(not principal.is_admin, before, props)
+    if withdrawn is not None:  # a reviewed programme changed by its owner: proposed again
+        props.update(REOPENED)
+    after = props if withdrawn is None else {**props, "previous_review": withdrawn}
     write_audited(store, q.UPSERT_PROGRAMME, {"institution": institution, "code": key,
                                               "props": props, "level": fields.get("level")},
-                  entry(principal, "put", "Programme", key, before, props,
+                  entry(principal, "put", "Programme", key, before, after,
                         owner=_owner(institution)))
     return CatalogService(store).get(NodeLabel.PROGRAMME, key), before is None
 
@@ -143,7 +148,8 @@ def get_course(store: GraphStore, institution: str, programme: str, code: str) -
     detail = CatalogService(store).get(NodeLabel.COURSE, key)
     current = mappings.current_mappings(store, identity.parts(key)[0], [key])
     detail["mappings"] = [{"kind": kind, "target": target, **{
-        k: v for k, v in row.items() if k not in ("course", "target")}}
+        k: v for k, v in row.items() if k not in ("course", "target", *REOPENED)
+        or k == "review_status"}}
         for (_, kind, target), row in sorted(current.items())]
     return detail
 

@@ -50,7 +50,9 @@ DELETE_COURSE: LiteralString = "MATCH (c:Course {code: $code}) DETACH DELETE c"
 COURSE_OWNERS: LiteralString = (
     "UNWIND $codes AS code MATCH (c:Course {code: code}) "
     "RETURN c.code AS code, c.institution AS institution, c.programme AS programme, "
-    "c.name AS name, c.local_code AS local_code"
+    "c.name AS name, c.local_code AS local_code, c.review_status AS review_status, "
+    "c.status AS status, c.reviewed_by AS reviewed_by, c.reviewed_at AS reviewed_at, "
+    "c.review_reason AS review_reason"
 )
 
 def known_codes(label: NodeLabel) -> LiteralString:
@@ -61,7 +63,9 @@ def known_codes(label: NodeLabel) -> LiteralString:
 
 _CURRENT_RETURN = (
     "RETURN c.code AS course, t.code AS target, r.proficiency AS proficiency, "
-    "r.evidence AS evidence, r.assessment AS assessment, r.review_status AS review_status"
+    "r.evidence AS evidence, r.assessment AS assessment, r.review_status AS review_status, "
+    "r.reviewed_by AS reviewed_by, r.reviewed_at AS reviewed_at, r.review_reason AS review_reason, "
+    "r.status AS status"
 )
 
 CURRENT_DEVELOPS: LiteralString = (
