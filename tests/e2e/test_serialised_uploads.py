@@ -89,3 +89,31 @@ def test_a_write_that_finds_the_lock_held_is_told_to_retry(writable_api: TestCli
     assert waited < 15, f"a worker was held {waited:.0f} s"  # was 30 s: never near it
     assert writable_api.get("/api/v1/institutions/EXU/programmes/PROG-EXU-MSC/courses/"
                             "BUSY-1").status_code == 404
+
+
+def test_concurrent_first_puts_of_a_course_answer_one_201(writable_store: GraphStore,
+                                                          key_for) -> None:  # type: ignore[no-untyped-def]
+    """Four clients PUT the same new course at once through two API workers: one creates it
+    (201), the others replace it (200); the course exists once."""
+    headers = key_for("institution:EXU")
+    url = "/api/v1/institutions/EXU/programmes/PROG-EXU-MSC/courses/RACE-1"
+    start = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def put(client: TestClient, n: int) -> None:
+        start.wait()
+        statuses.append(client.put(url, headers=headers, json={
+            "name": f"Raced {n}",
+            "develops": [{"competency": "OPS-P01", "proficiency": "aware"}]}).status_code)
+
+    with client_for(writable_store) as first, client_for(writable_store) as second:
+        threads = [threading.Thread(target=put, args=(client, n))
+                   for n, client in enumerate([first, second, first, second])]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert sorted(statuses) == [200, 200, 200, 201]
+    courses = writable_store.read("MATCH (c:Course) WHERE toLower(c.local_code) = 'race-1' "
+                                  "RETURN count(c) AS n")
+    assert courses[0]["n"] == 1

@@ -32,7 +32,8 @@ from app.graph.port import ConstraintViolation, GraphStore
 
 log = structlog.get_logger(__name__)
 
-WAIT_SECONDS = 3.0  # the longest a request waits for a lock before it is told to retry
+WAIT_SECONDS = 5.0  # the longest a request waits on one holder before it is told to retry
+QUEUE_SECONDS = 15.0  # the longest it waits behind a queue of short writes, holder after holder
 LEASE_SECONDS = 30.0  # a holder that stops renewing loses the lock after this
 RENEW_SECONDS = 5.0
 RETRY_AFTER_SECONDS = 5
@@ -90,13 +91,14 @@ def clear_orphans(store: GraphStore) -> int:
     return len(gone)
 
 
-def _retry_after(store: GraphStore, name: str) -> int:
-    """Seconds until the holder's lease ends, within 1..RETRY_AFTER_SECONDS."""
-    rows = store.read(q.LEASE_OF, {"name": name})
-    until = rows[0]["until"] if rows else None
+def _holder(store: GraphStore, name: str) -> tuple[str | None, int]:
+    """Who holds the lock now (its token), and the seconds until its lease ends, within
+    1..RETRY_AFTER_SECONDS (what ``Retry-After`` says)."""
+    rows = store.read(q.HOLDER, {"name": name})
+    token, until = (rows[0]["token"], rows[0]["until"]) if rows else (None, None)
     if not isinstance(until, int | float):
-        return 1
-    return max(1, min(RETRY_AFTER_SECONDS, math.ceil(until - time.time())))
+        return token, 1
+    return token, max(1, min(RETRY_AFTER_SECONDS, math.ceil(until - time.time())))
 
 
 class _Renewer:
@@ -138,16 +140,25 @@ def _acquire(store: GraphStore, name: str, token: str, lease: float, me: Holder)
 
 @contextmanager
 def held(store: GraphStore, name: str, busy: str, wait: float = WAIT_SECONDS,
-         lease: float = LEASE_SECONDS, renew: float = RENEW_SECONDS) -> Iterator[None]:
+         lease: float = LEASE_SECONDS, renew: float = RENEW_SECONDS,
+         queue: float = QUEUE_SECONDS) -> Iterator[None]:
+    """Hold the lock ``name`` for the block. A taker waits while the lock changes hands (up
+    to ``queue`` seconds behind short writes), but at most ``wait`` seconds on one holder;
+    then ``Busy`` (409 with Retry-After)."""
     token = secrets.token_hex(8)
     me = this_process()
-    deadline = time.monotonic() + wait
+    began = time.monotonic()
+    deadline = began + wait
+    seen: str | None = None
     pause = 0.02
-    while True:
-        if _acquire(store, name, token, lease, me):
-            break
-        if time.monotonic() >= deadline:
-            raise Busy(busy, _retry_after(store, name))
+    while not _acquire(store, name, token, lease, me):
+        holder, retry_after = _holder(store, name)
+        now = time.monotonic()
+        if holder != seen:  # the lock changed hands: the writers ahead are moving
+            seen = holder
+            deadline = min(now + wait, began + max(wait, queue))
+        if now >= deadline:
+            raise Busy(busy, retry_after)
         time.sleep(pause)
         pause = min(pause * 2, 0.25)
     renewer = _Renewer(store, name, token, lease, renew)

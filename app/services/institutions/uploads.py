@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, LiteralString
@@ -223,19 +224,28 @@ def apply(store: GraphStore, principal: Principal, institution: str,
           scope: list[str] | None = None, course_props: dict[str, dict[str, Any]] | None = None,
           audit_action: str = "bulk_upload", digest: str | None = None,
           audit_entry: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-          ) -> dict[str, Any]:
+          locked: bool = False) -> dict[str, Any]:
     """Validate all rows, then write the difference and its audit entry as ONE statement
     (unless ``dry_run``): atomic on both backends, and a no-op when nothing differs.
-    ``audit_entry(report)``: the entry to record instead of the upload's own."""
-    if dry_run:
+    ``audit_entry(report)``: the entry to record instead of the upload's own; ``locked``:
+    the caller holds the institution's lock already (``institution_lock``)."""
+    if dry_run or locked:
         return _apply(store, principal, institution, raw_rows, dry_run, scope, course_props,
                       audit_action, digest, audit_entry)
     # One writer at a time per institution (across workers): each upload is planned against
     # the state the previous one left, so the result is one whole file, never a mixture.
-    with locks.held(store, f"mappings:{institution.upper()}",
-                    f"an upload of {institution}'s mappings is in progress; retry when it ends"):
+    with institution_lock(store, institution):
         return _apply(store, principal, institution, raw_rows, dry_run, scope, course_props,
                       audit_action, digest, audit_entry)
+
+
+def institution_lock(store: GraphStore, institution: str) -> AbstractContextManager[None]:
+    """One writer at a time of an institution's records (its programmes, courses and their
+    mappings), across threads, workers and CLI commands: what a write reads as the state it
+    replaces is that state (an audit's ``before``; 201 or 200 for concurrent first PUTs)."""
+    return locks.held(store, f"mappings:{institution.upper()}",
+                      f"another write of {institution}'s records (an upload?) is in progress; "
+                      "retry when it ends")
 
 
 def _apply(store: GraphStore, principal: Principal, institution: str,

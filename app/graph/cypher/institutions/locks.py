@@ -29,8 +29,8 @@ RELEASE: LiteralString = (
     "MATCH (l:ServiceLock {code: $name}) WHERE l.token = $token DELETE l"
 )
 
-LEASE_OF: LiteralString = (
-    "MATCH (l:ServiceLock {code: $name}) RETURN l.until AS until"
+HOLDER: LiteralString = (
+    "MATCH (l:ServiceLock {code: $name}) RETURN l.token AS token, l.until AS until"
 )
 
 HELD: LiteralString = (
