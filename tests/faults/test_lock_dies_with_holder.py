@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -83,6 +84,37 @@ def test_a_killed_upload_does_not_lock_the_institution_out(tmp_path: Path) -> No
         # 201, not 409: the dead holder's lock (its lease outlasts the restart) is gone
         assert put.status_code == 201, put.text
         assert "locks.cleared_orphans" in (tmp_path / "second.log").read_text()
+        _a_store_restart_clears_a_dead_holder_s_lock(tmp_path, base, second)
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(timeout=30)
+
+
+def _a_store_restart_clears_a_dead_holder_s_lock(tmp_path: Path, base: str,
+                                                 service: subprocess.Popen[bytes]) -> None:
+    """A worker that died holding a lock, then the store dies too: the supervisor's restart
+    clears the lock (its lease still runs for 10,000 s)."""
+    record = PidRecord.read(tmp_path / "falkordb" / "falkordb.pid")
+    assert record is not None
+    store = FalkorDBStore("127.0.0.1", record.port, "cqf")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    store.write("CREATE (:ServiceLock {code: 'mappings:EXU', token: 'dead', until: $until, "
+                "host: $host, pid: $pid, started: 'x'})",
+                {"until": time.time() + 10_000, "host": socket.gethostname(), "pid": dead.pid})
+    store.close()
+    os.kill(record.pid, signal.SIGKILL)
+    assert _wait_dead(record.pid)
+    deadline = time.monotonic() + 60
+    while True:
+        restarted = PidRecord.read(tmp_path / "falkordb" / "falkordb.pid")
+        if restarted is not None and restarted.pid != record.pid:
+            with contextlib.suppress(Exception):
+                if httpx.get(base + "/health/ready", timeout=2).status_code == 200:
+                    break
+        assert time.monotonic() < deadline, "the store was not restarted"
+        assert service.poll() is None
+        time.sleep(0.2)
+    store = FalkorDBStore("127.0.0.1", restarted.port, "cqf")
+    assert _locks(store) == []
+    store.close()
