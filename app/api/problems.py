@@ -18,8 +18,17 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.http import VARY, HeadersOnly, allowed_methods, is_negotiated
-from app.domain.errors import DomainError, FieldProblem, InvalidInput, Unauthorized, where
-from app.graph.port import StoreUnavailable, UnstorableText
+from app.domain.errors import (
+    TAKEN,
+    Busy,
+    Conflict,
+    DomainError,
+    FieldProblem,
+    InvalidInput,
+    Unauthorized,
+    where,
+)
+from app.graph.port import ConstraintViolation, StoreUnavailable, UnstorableText
 from app.rdf.negotiation import choose
 
 log = structlog.get_logger(__name__)
@@ -80,11 +89,16 @@ def problem_of(exc: BaseException) -> Problem:
                        invalid.members())
     if isinstance(exc, InvalidInput):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members())
+    if isinstance(exc, Busy):
+        return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
+                       {"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DomainError):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
                        UNAUTHORIZED_HEADERS if isinstance(exc, Unauthorized) else {})
     if isinstance(exc, StoreUnavailable):
         return STORE_DOWN
+    if isinstance(exc, ConstraintViolation):  # the store's own guard, e.g. two racing writes
+        return problem_of(Conflict(TAKEN))
     if isinstance(exc, UnstorableText):
         return problem_of(InvalidInput([FieldProblem("parameter", str(exc))]))
     if isinstance(exc, StarletteHTTPException):
@@ -169,5 +183,5 @@ def install(app: FastAPI) -> None:
     document(app)
     # One handler: problem_of decides (FastAPI looks handlers up by class, so each root is named).
     for root in (RequestValidationError, DomainError, StoreUnavailable, UnstorableText,
-                 StarletteHTTPException, Exception):
+                 ConstraintViolation, StarletteHTTPException, Exception):
         app.add_exception_handler(root, _handle)
