@@ -24,6 +24,7 @@ class AdminClient(Protocol):
     def close(self) -> None: ...
 
 
-def admin_client(port: int, timeout: float) -> AdminClient:
+def admin_client(port: int, timeout: float, password: str | None) -> AdminClient:
     """A client of the server on this machine's loopback ``port``."""
-    return cast(AdminClient, redis.Redis(host="127.0.0.1", port=port, socket_timeout=timeout))
+    return cast(AdminClient, redis.Redis(host="127.0.0.1", port=port, socket_timeout=timeout,
+                                         password=password))

