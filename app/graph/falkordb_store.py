@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, LiteralString, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import structlog
 from falkordb import FalkorDB  # pyright: ignore[reportMissingTypeStubs]  (no type information)
@@ -73,6 +73,14 @@ class FalkorDBStore:
         self._graph = self._db.select_graph(self._graph_name)
         self.address = f"{host}:{port}"
         self.host, self.port = host, port
+
+    @property
+    def url(self) -> str:
+        """``redis://`` URL of this server, password included (for this user's own
+        processes: CLI commands, workers; never logged)."""
+        password = self._options["password"]
+        secret = f":{quote(password, safe='')}@" if password else ""
+        return f"redis://{secret}{self.host}:{self.port}"
 
     def retarget(self, host: str, port: int) -> None:
         """Point at a restarted server (the supervisor's, when its old port was taken)."""
