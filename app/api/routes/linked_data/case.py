@@ -98,7 +98,7 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
           "responses": {200: {"content": {JSON: {"schema": {"type": "object"}}}}}}
 
     @get("/CFDocuments", operation_id=f"getAllCFDocuments_{wire_class.path[-4:]}",
-         dependencies=[LOOKUP], **{**ok, "openapi_extra": {
+         dependencies=[QUERY], **{**ok, "openapi_extra": {
              **IMSX_ONLY, "parameters": listing_parameters(wire_class)}})
     def get_all_cf_documents(
             request: Request, case: Annotated[CaseService, Depends(service)],
