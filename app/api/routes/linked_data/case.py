@@ -106,7 +106,7 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
                 "responses": {200: described}}
 
     @get("/CFDocuments", operation_id=f"getAllCFDocuments_{version}",
-         dependencies=[LOOKUP], **{**ok("/CFDocuments"), "openapi_extra": {
+         dependencies=[QUERY], **{**ok("/CFDocuments"), "openapi_extra": {
              **IMSX_ONLY, "parameters": listing_parameters(wire_class)}})
     def get_all_cf_documents(
             request: Request, case: Annotated[CaseService, Depends(service)],
