@@ -18,8 +18,17 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.http import VARY, HeadersOnly, allowed_methods, is_negotiated
-from app.domain.errors import DomainError, FieldProblem, InvalidInput, Unauthorized, where
-from app.graph.port import StoreUnavailable, UnstorableText
+from app.domain.errors import (
+    TAKEN,
+    Busy,
+    Conflict,
+    DomainError,
+    FieldProblem,
+    InvalidInput,
+    Unauthorized,
+    where,
+)
+from app.graph.port import ConstraintViolation, StoreUnavailable, UnstorableText
 from app.rdf.negotiation import choose
 
 log = structlog.get_logger(__name__)
@@ -80,11 +89,16 @@ def problem_of(exc: BaseException) -> Problem:
                        invalid.members())
     if isinstance(exc, InvalidInput):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members())
+    if isinstance(exc, Busy):
+        return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
+                       {"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DomainError):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
                        UNAUTHORIZED_HEADERS if isinstance(exc, Unauthorized) else {})
     if isinstance(exc, StoreUnavailable):
         return STORE_DOWN
+    if isinstance(exc, ConstraintViolation):  # the store's own guard, e.g. two racing writes
+        return problem_of(Conflict(TAKEN))
     if isinstance(exc, UnstorableText):
         return problem_of(InvalidInput([FieldProblem("parameter", str(exc))]))
     if isinstance(exc, StarletteHTTPException):
@@ -96,10 +110,12 @@ def problem_of(exc: BaseException) -> Problem:
 
 def answer(request: Request, found: Problem) -> Response:
     """The problem+json response; on a route that negotiates on ``Accept`` it says
-    ``Vary: Accept`` like the route's other answers, and to ``HEAD`` it is sent without its
+    ``Vary: Accept`` like the route's other answers (a 406 always does: it answers the
+    ``Accept`` header), and to ``HEAD`` it is sent without its
     body. A 405 lists every method of every route of the path, not just one's."""
     headers = {**({"Retry-After": "5"} if found.status == 503 else {}),
-               **(VARY if is_negotiated(request) else {}), **found.headers}
+               **(VARY if is_negotiated(request) or found.status == 406 else {}),
+               **found.headers}
     if found.status == 405:
         headers["Allow"] = allowed_methods(request)
     response = JSONResponse(found.body(request.url.path), status_code=found.status,
@@ -145,6 +161,7 @@ async def _handle(request: Request, exc: Exception) -> Response:
 def document(app: FastAPI) -> None:
     """Make the OpenAPI document say what the handlers above really send, for every status a
     route can answer (``app.api.openapi``)."""
+    from app.api import case_schemas
     from app.api.openapi import declare_statuses
     from app.api.schemas import Problem
 
@@ -153,6 +170,8 @@ def document(app: FastAPI) -> None:
             schema = FastAPI.openapi(app)
             schemas = schema.setdefault("components", {}).setdefault("schemas", {})
             schemas.setdefault("Problem", Problem.model_json_schema())
+            schemas.update(case_schemas.components())  # the CASE answers' 1EdTech schemas
+            schema["info"]["x-case-definitions"] = case_schemas.derived_from()
             declare_statuses(app, schema)
             app.openapi_schema = schema
         return app.openapi_schema
@@ -164,5 +183,5 @@ def install(app: FastAPI) -> None:
     document(app)
     # One handler: problem_of decides (FastAPI looks handlers up by class, so each root is named).
     for root in (RequestValidationError, DomainError, StoreUnavailable, UnstorableText,
-                 StarletteHTTPException, Exception):
+                 ConstraintViolation, StarletteHTTPException, Exception):
         app.add_exception_handler(root, _handle)
