@@ -94,8 +94,8 @@ def _open_embedded(settings: Settings, mode: Mode) -> Runtime:
         if server.try_acquire():
             port = server.start()
             try:
-                return Runtime(FalkorDBStore("127.0.0.1", port, settings.graph_name, timeout),
-                               embedded=server)
+                return Runtime(FalkorDBStore("127.0.0.1", port, settings.graph_name, timeout,
+                                             server.password), embedded=server)
             except Exception:
                 server.stop()
                 raise
@@ -104,7 +104,7 @@ def _open_embedded(settings: Settings, mode: Mode) -> Runtime:
             log.info("embedded.attached", pid=record.pid, port=record.port,
                      owner_pid=record.owner_pid)
             return Runtime(FalkorDBStore("127.0.0.1", record.port, settings.graph_name,
-                                         timeout), attached=record)
+                                         timeout, server.password), attached=record)
         if record is not None or time.monotonic() > deadline:
             raise StoreBusy(server.data_dir, record)
         time.sleep(0.1)

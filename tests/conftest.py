@@ -77,7 +77,7 @@ def fresh_store(request: pytest.FixtureRequest, backend: str) -> GraphStore:
     """An empty graph with the schema applied, on the asked-for backend."""
     if backend == "falkordb":
         server = request.getfixturevalue("falkordb_server")
-        store: GraphStore = FalkorDBStore("127.0.0.1", server.port, f"t{next(_graph_names)}")
+        store: GraphStore = FalkorDBStore.from_url(server.url, f"t{next(_graph_names)}")
     else:
         store = _neo4j_store(request.getfixturevalue("neo4j_server"))
         store.write("MATCH (n) DETACH DELETE n")

@@ -110,10 +110,12 @@ def problem_of(exc: BaseException) -> Problem:
 
 def answer(request: Request, found: Problem) -> Response:
     """The problem+json response; on a route that negotiates on ``Accept`` it says
-    ``Vary: Accept`` like the route's other answers, and to ``HEAD`` it is sent without its
+    ``Vary: Accept`` like the route's other answers (a 406 always does: it answers the
+    ``Accept`` header), and to ``HEAD`` it is sent without its
     body. A 405 lists every method of every route of the path, not just one's."""
     headers = {**({"Retry-After": "5"} if found.status == 503 else {}),
-               **(VARY if is_negotiated(request) else {}), **found.headers}
+               **(VARY if is_negotiated(request) or found.status == 406 else {}),
+               **found.headers}
     if found.status == 405:
         headers["Allow"] = allowed_methods(request)
     response = JSONResponse(found.body(request.url.path), status_code=found.status,
@@ -159,6 +161,7 @@ async def _handle(request: Request, exc: Exception) -> Response:
 def document(app: FastAPI) -> None:
     """Make the OpenAPI document say what the handlers above really send, for every status a
     route can answer (``app.api.openapi``)."""
+    from app.api import case_schemas
     from app.api.openapi import declare_statuses
     from app.api.schemas import Problem
 
@@ -167,6 +170,8 @@ def document(app: FastAPI) -> None:
             schema = FastAPI.openapi(app)
             schemas = schema.setdefault("components", {}).setdefault("schemas", {})
             schemas.setdefault("Problem", Problem.model_json_schema())
+            schemas.update(case_schemas.components())  # the CASE answers' 1EdTech schemas
+            schema["info"]["x-case-definitions"] = case_schemas.derived_from()
             declare_statuses(app, schema)
             app.openapi_schema = schema
         return app.openapi_schema

@@ -42,7 +42,7 @@ def minted(client: TestClient) -> list[str]:
     assert export.status_code == 200
     found = set(IRI.findall(export.text))
     sssom = client.get("/api/v1/export/mappings.sssom.tsv").text
-    found |= set(re.findall(r"^# mapping_set_id: (\S+)$", sssom, re.M))
+    found |= set(re.findall(r'^# mapping_set_id: "(\S+)"$', sssom, re.M))
     void = client.get("/api/v1/releases/1.0.0/files/void.ttl").text
     found |= set(IRI.findall(Graph().parse(data=void, format="turtle")
                              .serialize(format="nt")))

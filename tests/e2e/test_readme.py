@@ -327,7 +327,7 @@ def test_the_university_journey_from_nothing_works_as_written(
         writable_api: TestClient, writable_store: GraphStore,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CQF_BACKEND", "falkordb")
-    monkeypatch.setenv("CQF_FALKORDB_URL", f"redis://{writable_store.address}")  # type: ignore[attr-defined]
+    monkeypatch.setenv("CQF_FALKORDB_URL", writable_store.url)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_GRAPH_NAME", writable_store._graph_name)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_LOG_JSON", "false")
     variables: dict[str, str] = {}

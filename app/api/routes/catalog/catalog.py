@@ -22,7 +22,7 @@ from app.api.params import (
     Search,
     Status,
 )
-from app.api.rate_limit import LOOKUP
+from app.api.rate_limit import LOOKUP, QUERY
 from app.api.schemas import EntityDetail, FrameworkPage, Page, SearchResult
 from app.domain.errors import FieldProblem, InvalidInput
 from app.domain.identity import programme_key
@@ -30,6 +30,10 @@ from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.services.catalog.reads import CatalogService, parse_level_code
 
 router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
+# List pages read and sort every node of their label (FalkorDB has no ordered index scan),
+# so their work grows with the graph: limited as queries (tests/unit/test_route_costs.py
+# measures it). Frameworks, their levels and the PICARD standards stay few.
+GROWING = [QUERY]
 ERRORS: Responses = {404: {"description": "unknown code"}}
 
 
@@ -37,7 +41,7 @@ def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True)
     """Register ``GET /{path}`` (paginated) and ``GET /{path}/{code}`` for a label."""
     if with_list:
         @router.get(f"/{path}", response_model=Page, tags=[tag], responses=ERRORS,
-                    name=f"list_{path}")
+                    name=f"list_{path}", dependencies=GROWING)
         def list_items(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
                        status: Status = None, q: Search = None) -> dict:
             return catalog.list(label, limit=limit, offset=offset, status=status, text=q)
@@ -80,14 +84,16 @@ async def get_level_by_code(level_code: LevelCode, request: Request) -> Response
                                lambda: CatalogService(store_of(request)).level(framework, level))
 
 
-@router.get("/competencies", response_model=Page, tags=["competencies"], responses=ERRORS)
+@router.get("/competencies", response_model=Page, tags=["competencies"], responses=ERRORS,
+            dependencies=GROWING)
 def list_competencies(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
                       status: Status = None, q: Search = None, group: Filter = None) -> dict:
     return catalog.list(NodeLabel.COMPETENCY, limit=limit, offset=offset, status=status, text=q,
                         filters={"group": group})
 
 
-@router.get("/job-profiles", response_model=Page, tags=["jobs"], responses=ERRORS)
+@router.get("/job-profiles", response_model=Page, tags=["jobs"], responses=ERRORS,
+            dependencies=GROWING)
 def list_job_profiles(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
                       status: Status = None, q: Search = None, administration: Filter = None,
                       domain: Filter = None, generic_role: Filter = None) -> dict:

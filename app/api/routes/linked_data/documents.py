@@ -24,6 +24,7 @@ from app.api.http import VARY, conditional, etag_of, negotiated
 from app.api.problems import problem
 from app.api.rate_limit import LOOKUP
 from app.api.rdf_deps import Minter
+from app.api.schemas import LinkedDocument
 from app.domain.errors import NotFound
 from app.domain.vocab import NodeLabel
 from app.graph.state import tracker
@@ -115,8 +116,11 @@ def _resource(request: Request, store: Store, iris: Iris, kind: str,
     raise NotFound(kind, "/".join(parts))
 
 
-@router.get("/id/{kind}/{code:path}", dependencies=[LOOKUP], responses={
-    200: {"content": {m: {} for m in OFFERED}},
+@router.get("/id/{kind}/{code:path}", dependencies=[LOOKUP], response_class=Response,
+            responses={
+    200: {"model": LinkedDocument, "content": {m: {} for m in OFFERED},
+          "description": "the resource; as JSON, an entity's detail with its IRI, or a "
+                         "minted resource's IRI, kind and fields"},
     304: {"description": "not modified (the ETag given in If-None-Match still holds)"},
     308: {"description": "a non-canonical form of the IRI: redirect to the canonical one"},
     404: {"description": "unknown entity (problem+json)"},
