@@ -118,12 +118,20 @@ def body_bytes(found: Problem, instance: str) -> bytes:
     return json.dumps(found.body(instance)).encode()
 
 
+def log_failure(path: str, exc: BaseException) -> None:
+    """A bug's 500 in the log: the exception's type, message and traceback (the client gets
+    fixed words, ``INTERNAL``). The logger is taken here, with the configuration of now."""
+    structlog.get_logger(__name__).error("request.failed", path=path,
+                                         error_type=type(exc).__qualname__, error=str(exc),
+                                         exc_info=exc)
+
+
 async def _handle(request: Request, exc: Exception) -> Response:
     found = problem_of(exc)
     if found is STORE_DOWN:
         log.warning("store.unavailable", path=request.url.path)
     elif found is INTERNAL:
-        log.exception("request.failed", path=request.url.path)
+        log_failure(request.url.path, exc)
     return answer(request, found)
 
 

@@ -5,6 +5,7 @@ about what an error is; nothing else of HTTP is known here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -115,13 +116,23 @@ def where(*parts: object) -> str:
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """One offending input: where it is (field path or row/column) and what is wrong."""
+    """One offending input: where it is (field path or row/column) and what is wrong.
+
+    With ``params``, ``message`` is a msgid with ``%(name)s`` placeholders (``N_``), so each
+    language words it from its catalogue; ``text`` is the English sentence."""
 
     location: str
     message: str
     value: object | None = None
     line: int | None = None  # uploads: the file's line (CSV) or row number (JSON), from 1
     column: str | None = None  # uploads: the column or field name
+    params: Mapping[str, object] | None = None
+    accepted: str | None = None  # what the field takes, in words (a msgid, with ``params``)
+    example: str | None = None  # a value the field takes
+
+    @property
+    def text(self) -> str:
+        return self.message % self.params if self.params else self.message
 
 
 @dataclass
@@ -133,10 +144,13 @@ class InvalidInput(DomainError):
     title: ClassVar[str] = "Invalid request"
 
     def __str__(self) -> str:
-        return f"{self.summary}: " + "; ".join(f"{p.location}: {p.message}" for p in self.problems)
+        return f"{self.summary}: " + "; ".join(f"{p.location}: {p.text}" for p in self.problems)
 
     def members(self) -> dict[str, object]:
-        return {"errors": [{"location": p.location, "message": p.message,
+        return {"errors": [{"location": p.location, "message": p.text,
+                            **({"accepted": p.accepted % (p.params or {})} if p.accepted
+                               else {}),
+                            **({"example": p.example} if p.example is not None else {}),
                             **({"value": p.value} if isinstance(p.value, str | int | float)
                                else {}),
                             **({"line": p.line} if p.line is not None else {}),
