@@ -46,7 +46,7 @@ class MalformedJson(DomainError):
     column: int
     slug: ClassVar[str] = "malformed-json"
     status: ClassVar[int] = 400
-    title: ClassVar[str] = "Malformed JSON"
+    title: ClassVar[str] = N_("Malformed JSON")
 
     def __str__(self) -> str:
         return self.problem.text

@@ -63,6 +63,7 @@ from app.domain.portability.proficiency import (
     UnknownProficiency,
     parse_proficiency,
     parse_profile,
+    proficiency_problem,
 )
 from app.domain.portability.ranking import (
     RankedTarget,
@@ -89,6 +90,7 @@ __all__ = [
     "Proficiency",
     "UnknownProficiency",
     "parse_proficiency",
+    "proficiency_problem",
     "parse_profile",
     "Gap",
     "CoverageReport",

@@ -15,7 +15,7 @@ import orjson
 from app.domain import careers as cr
 from app.domain import portability as pf
 from app.domain.careers.plan import DEFAULT_MAX_STEPS, DEFAULT_MIN_STEP_COVERAGE
-from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
+from app.domain.errors import FieldProblem, InvalidInput, NotFound, out_of_range, where
 from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, weakest_status
 from app.graph.port import GraphStore
@@ -282,12 +282,11 @@ class CareersService:
             problems.append(FieldProblem("body", N_("give exactly one of from_profile or "
                                                     "competencies")))
         if not 0.0 <= question.min_step_coverage <= 1.0:
-            problems.append(FieldProblem("min_step_coverage", N_("must be between 0 and 1"),
-                                         question.min_step_coverage))
+            problems.append(out_of_range("min_step_coverage", question.min_step_coverage,
+                                         0, 1, DEFAULT_MIN_STEP_COVERAGE))
         if not MIN_STEPS <= question.max_steps <= MAX_STEPS:
-            problems.append(FieldProblem("max_steps",
-                                         f"must be between {MIN_STEPS} and {MAX_STEPS}",
-                                         question.max_steps))
+            problems.append(out_of_range("max_steps", question.max_steps, MIN_STEPS, MAX_STEPS,
+                                         DEFAULT_MAX_STEPS, whole=True))
         source_code = None
         if question.from_profile is not None:
             source_code = self._resolve(NodeLabel.JOB_PROFILE, question.from_profile,
@@ -324,9 +323,7 @@ class CareersService:
             try:
                 level = pf.parse_proficiency(name)
             except pf.UnknownProficiency:
-                problems.append(FieldProblem(
-                    where("competencies", code),
-                    f"unknown proficiency; expected one of {pf.PROFICIENCY_NAMES}", name))
+                problems.append(pf.proficiency_problem(where("competencies", code), name))
                 continue
             canonical = found.get(code)
             if canonical is not None and held.get(canonical, 0) < level:

@@ -9,7 +9,7 @@ from typing import Any
 
 from app.domain import equivalence as eq
 from app.domain import portability as pf
-from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
+from app.domain.errors import FieldProblem, InvalidInput, NotFound, out_of_range, where
 from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, MatchType, NodeLabel, counted_review_statuses
 from app.graph.cypher.careers import portability as q
@@ -115,6 +115,9 @@ class OfferCache(RefreshingCache[Offers]):
         super().__init__(load_offers, ttl, "course-offers", signature=offers_signature)
 
 
+MAX_LIMIT = 100
+
+
 @dataclass(frozen=True)
 class PortabilityQuestion:
     from_profile: str | None
@@ -144,9 +147,15 @@ class PortabilityService:
         problems: list[FieldProblem] = []
         codes = CodeResolver(self.store)
         if (question.from_profile is None) == (question.competencies is None):
-            raise InvalidInput([FieldProblem(
-                "body", N_("give exactly one of from_profile or competencies"))])
+            problems.append(FieldProblem(
+                "body", N_("give exactly one of from_profile or competencies")))
+        if not 0.0 <= question.min_coverage <= 1.0:
+            problems.append(out_of_range("min_coverage", question.min_coverage, 0, 1, 0.5))
+        if not 1 <= question.limit <= MAX_LIMIT:
+            problems.append(out_of_range("limit", question.limit, 1, MAX_LIMIT, 10, whole=True))
         question = self._check_filters(question, problems, codes)
+        holder: dict[str, pf.Proficiency] = {}
+        code: str | None = None
         if question.from_profile is not None:
             typed = question.from_profile
             code = typed if typed in pool.targets else codes.find(NodeLabel.JOB_PROFILE, typed)
@@ -156,10 +165,17 @@ class PortabilityService:
             elif not source.requirements:
                 problems.append(FieldProblem("from_profile",
                                              N_("this job profile has no requirements"), typed))
-            if problems or source is None:
-                raise InvalidInput(problems)
-            return dict(source.requirements), code, question
-        given = question.competencies or {}
+            else:
+                holder = dict(source.requirements)
+        if question.competencies is not None:
+            holder = self._given(question.competencies, pool, codes, problems)
+        if problems:
+            raise InvalidInput(problems)
+        return holder, (code if question.from_profile is not None else None), question
+
+    def _given(self, given: dict[str, str], pool: Candidates, codes: CodeResolver,
+               problems: list[FieldProblem]) -> dict[str, pf.Proficiency]:
+        """An officer's own profile by stored code; unknown codes and names are problems."""
         if not given:
             problems.append(FieldProblem("competencies", N_("the competency profile is empty")))
         misses = [c for c in given if c not in pool.competency_names]
@@ -174,15 +190,11 @@ class PortabilityService:
             try:
                 level = pf.parse_proficiency(name)
             except (pf.UnknownProficiency, AttributeError):
-                problems.append(FieldProblem(
-                    where("competencies", code),
-                    f"unknown proficiency; expected one of {pf.PROFICIENCY_NAMES}", name))
+                problems.append(pf.proficiency_problem(where("competencies", code), name))
                 continue
             if code in found:
                 canonical[found[code]] = level.code
-        if problems:
-            raise InvalidInput(problems)
-        return pf.parse_profile(canonical), None, question
+        return dict(pf.parse_profile(canonical))
 
     def _check_filters(self, question: PortabilityQuestion, problems: list[FieldProblem],
                        codes: CodeResolver) -> PortabilityQuestion:

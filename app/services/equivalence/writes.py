@@ -17,6 +17,7 @@ from typing import Any
 from app.domain.auth import Principal
 from app.domain.equivalence import framework_of
 from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from app.domain.text import N_
 from app.domain.vocab import (
     EvidenceStatus,
     MappingMethod,
@@ -84,7 +85,7 @@ class MappingWriter:
         for field_name in ("from_level", "to_level"):
             code = getattr(new, field_name)
             if code not in found:
-                problems.append(FieldProblem(field_name, "unknown level", code))
+                problems.append(FieldProblem(field_name, N_("unknown level"), code))
         if problems:
             raise InvalidInput(problems)
         new = replace(new, from_level=found[new.from_level], to_level=found[new.to_level])

@@ -50,8 +50,9 @@ class PortabilityRequest(BaseModel):
         description="an officer's own profile: competency code -> aware|trained|advanced|expert")
     administration: Text | None = Field(None, max_length=100)
     job_family: Text | None = Field(None, max_length=100)
-    min_coverage: float = Field(0.0, ge=0.0, le=1.0, strict=True)
-    limit: int = Field(10, ge=1, le=100, strict=True)
+    # Ranges are checked by the service with the codes, so one 422 lists every problem.
+    min_coverage: float = Field(0.0, strict=True, json_schema_extra={"minimum": 0, "maximum": 1})
+    limit: int = Field(10, strict=True, json_schema_extra={"minimum": 1, "maximum": 100})
     with_training: bool = Field(False, strict=True)
     include: str | None = Field(None, pattern="^proposed$",
                                 description="'proposed' also counts proposed course mappings")
