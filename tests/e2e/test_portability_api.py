@@ -166,3 +166,19 @@ def test_the_same_question_gets_the_same_answer_on_both_backends(
         with client_for(graph) as client:
             answers.append(client.post(PORT, json=question).json())
     assert answers[0] == answers[1]
+
+
+def test_a_course_without_ects_keeps_the_total_in_ects_and_is_named_apart(
+        small: TestClient, store: GraphStore) -> None:
+    """Issue 25.5: one course without ECTS used to turn the whole training into a course
+    count (``total_cost 2.0, cost_unit "courses"``)."""
+    _nodes(store, NodeLabel.COURSE, [{"code": "K-NOECTS", "name": "no credits stated"}])
+    _rels(store, "DEVELOPS", NodeLabel.COURSE, NodeLabel.COMPETENCY, [
+        ("K-NOECTS", "C3", {"proficiency": "trained", "review_status": "accepted"})])
+    small.app.state.offer_cache.invalidate()  # type: ignore[attr-defined]
+    body = small.post(PORT, json={"from_profile": "HOLD", "with_training": True}).json()
+    half = next(r for r in body["results"] if r["profile"]["code"] == "T-HALF")
+    training = half["training"]
+    assert sorted(c["code"] for c in training["courses"]) == ["K-CHEAP", "K-NOECTS"]
+    assert training["cost_unit"] == "ects" and training["total_cost"] == 5.0
+    assert training["unpriced_courses"] == [{"code": "K-NOECTS", "name": "no credits stated"}]

@@ -78,11 +78,13 @@ from app.domain.portability.scoring import (
     gap_analysis,
 )
 from app.domain.portability.training import (
+    UNPRICED,
     CostUnit,
     CourseOffer,
     PlannedCourse,
     TrainingPlan,
     recommend_training,
+    weight,
 )
 
 __all__ = [
@@ -105,4 +107,6 @@ __all__ = [
     "TrainingPlan",
     "CostUnit",
     "recommend_training",
+    "weight",
+    "UNPRICED",
 ]

@@ -53,6 +53,10 @@ PLAN_RULE = (
     "what its courses develop and the profile's requirements (grown in the role); cheapest "
     "plan by A* with an admissible bound (ties: fewer steps, then profile codes)"
 )
+UNPRICED_NOTE = (
+    "Costs are in ECTS: {n} course(s) of this plan state no ECTS; they are named in "
+    "unpriced_courses and not counted in total_cost."
+)
 NOT_CLOSABLE_NOTE = (
     "Not achievable by training alone: {n} requirement(s) along this plan are developed by "
     "no known course (listed as not_closable on their step); they must be met in the role "
@@ -79,8 +83,13 @@ def _training(model: CareersModel, plan: pf.TrainingPlan, lang: str) -> dict[str
                      "ects": c.course.ects, "cost": c.cost,
                      "evidence_status": model.course_status.get(c.course.code),
                      "closes": [g.competency for g in c.closes]} for c in plan.courses],
+        "unpriced_courses": [_named(c.course) for c in plan.unpriced],
         "uncovered": [_gap(model, g, lang) for g in plan.uncovered],
     }
+
+
+def _named(course: pf.CourseOffer) -> dict[str, Any]:
+    return {"code": course.code, "name": course.name}
 
 
 def _training_statuses(model: CareersModel, plan: pf.TrainingPlan) -> list[str | None]:
@@ -381,6 +390,9 @@ class CareersService:
         unclosed = found.not_closable
         return {**answer, "plan": {
             "steps": steps, "total_cost": found.total_cost, "cost_unit": found.cost_unit,
+            "unpriced_courses": [_named(c) for c in found.unpriced],
+            "unpriced_note": (UNPRICED_NOTE.format(n=len(found.unpriced)) if found.unpriced
+                              else None),
             "moves": len(steps), "not_closable": unclosed,
             "closable_by_training": found.closable_by_training,
             "note": NOT_CLOSABLE_NOTE.format(n=unclosed) if unclosed else None},

@@ -319,6 +319,8 @@ class PortabilityService:
                          "ects": c.course.ects, "cost": c.cost,
                          "closes": [{"competency": g.competency, "required": g.required.code}
                                     for g in c.closes]} for c in plan.courses],
+            "unpriced_courses": [{"code": c.course.code, "name": c.course.name}
+                                 for c in plan.unpriced],
             "uncovered": [{"competency": g.competency,
                            "name": pool.competency_names.get(g.competency),
                            "required": g.required.code} for g in plan.uncovered],

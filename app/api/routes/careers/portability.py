@@ -76,9 +76,11 @@ class TrainingCourse(BaseModel):
 
 
 class Training(BaseModel):
-    cost_unit: str
-    total_cost: float
+    cost_unit: str = Field(description="always ects")
+    total_cost: float = Field(description="ECTS of the courses that state them")
     courses: list[TrainingCourse]
+    unpriced_courses: list[dict[str, Any]] = Field(
+        description="courses that state no ECTS: named apart, not in total_cost")
     uncovered: list[dict[str, Any]]
 
 
