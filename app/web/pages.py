@@ -226,5 +226,5 @@ def localise_portability(store: GraphStore, answer: dict[str, Any]) -> dict[str,
     localise(store, refs)
     gaps = [g for r in answer["results"]
             for g in r["gaps"] + (r.get("training") or {}).get("uncovered", [])]
-    localise(store, gaps, code_key="competency")
+    localise(store, gaps)
     return answer

@@ -17,8 +17,9 @@ from app.domain import portability as pf
 from app.domain.careers.plan import DEFAULT_MAX_STEPS, DEFAULT_MIN_STEP_COVERAGE
 from app.domain.errors import FieldProblem, InvalidInput, NotFound, out_of_range, where
 from app.domain.text import N_
-from app.domain.vocab import EvidenceStatus, NodeLabel, weakest_status
+from app.domain.vocab import NodeLabel
 from app.graph.port import GraphStore
+from app.services.careers.evidence import evidence_members
 from app.services.careers.read_model import (
     AnswerMemo,
     CareersModel,
@@ -64,10 +65,6 @@ NOT_CLOSABLE_NOTE = (
 )
 MIN_STEPS, MAX_STEPS = 1, 6
 MAX_SUCCESSORS = 100
-ILLUSTRATIVE_NOTICE = (
-    "Illustrative: this answer rests on illustrative data (job profiles, requirements or "
-    "courses invented for demonstration); it shows the method, not a real career rule."
-)
 
 
 def _gap(model: CareersModel, gap: pf.Gap, lang: str) -> dict[str, Any]:
@@ -104,10 +101,7 @@ def _requirement_statuses(profile: Profile) -> list[str | None]:
 
 
 def _notice(statuses: list[str | None]) -> dict[str, Any]:
-    evidence = weakest_status(statuses)
-    illustrative = evidence == EvidenceStatus.ILLUSTRATIVE
-    return {"evidence_status": evidence, "illustrative": illustrative,
-            "notice": ILLUSTRATIVE_NOTICE if illustrative else None}
+    return evidence_members(statuses)
 
 
 @dataclass(frozen=True)

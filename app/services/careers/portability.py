@@ -15,6 +15,7 @@ from app.domain.vocab import EvidenceStatus, MatchType, NodeLabel, counted_revie
 from app.graph.cypher.careers import portability as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache, counts
+from app.services.careers.evidence import evidence_members
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import (
     MappingGraph,
@@ -228,9 +229,25 @@ class PortabilityService:
         offers = self.offers.get(self.store) if question.with_training else None
         results = [self._result(r, pool, graph, source_target, offers, question.include_proposed)
                    for r in ranked]
+        statuses = [pool.statuses.get(r.code) for r in ranked]
+        statuses += [s for r in results for s in _course_statuses(r)]
         return {"from_profile": source, "holder_size": len(holder),
                 "score_definition": SCORE_DEFINITION, "results": results,
-                "total": len(results)}
+                "total": len(results),
+                "reason": None if results else self._why_empty(holder, pool, exclude, question),
+                **evidence_members(statuses)}
+
+    @staticmethod
+    def _why_empty(holder: dict[str, pf.Proficiency], pool: Candidates, exclude: set[str],
+                   question: PortabilityQuestion) -> str:
+        """Why no profile is answered: none left by the filters, or none covered enough."""
+        best = pf.rank_targets(holder, pool.index, min_coverage=0.0, limit=1, exclude=exclude)
+        if not best:
+            return ("no job profile matches the question's filters (administration, "
+                    "job_family) other than the starting profile")
+        top = best[0]
+        return (f"no job profile reaches min_coverage {question.min_coverage:g}; the best "
+                f"coverage is {top.coverage.score or 0:.4g} ({top.code})")
 
     @staticmethod
     def _selected(code: str, target: pf.TargetRequirements, question: PortabilityQuestion,
@@ -263,7 +280,7 @@ class PortabilityService:
         return {
             "coverage": report.score, "required": report.required, "met": report.met,
             "partial": report.partial, "missing": report.missing,
-            "gaps": [{"competency": g.competency,
+            "gaps": [{"code": g.competency,
                       "name": pool.competency_names.get(g.competency),
                       "required": g.required.code,
                       "held": g.held.code if g.held else None} for g in report.gaps],
@@ -317,11 +334,11 @@ class PortabilityService:
             "courses": [{"code": c.course.code, "name": c.course.name,
                          "institution": c.course.institution, "programme": c.course.programme,
                          "ects": c.course.ects, "cost": c.cost,
-                         "closes": [{"competency": g.competency, "required": g.required.code}
+                         "closes": [{"code": g.competency, "required": g.required.code}
                                     for g in c.closes]} for c in plan.courses],
             "unpriced_courses": [{"code": c.course.code, "name": c.course.name}
                                  for c in plan.unpriced],
-            "uncovered": [{"competency": g.competency,
+            "uncovered": [{"code": g.competency,
                            "name": pool.competency_names.get(g.competency),
                            "required": g.required.code} for g in plan.uncovered],
         }
@@ -347,7 +364,8 @@ class PortabilityService:
 
         return {"from": side(source), "to": side(target), **self._coverage(report, pool),
                 "equivalence_from_source": self._cross_scale(source, target, graph),
-                "score_definition": SCORE_DEFINITION}
+                "score_definition": SCORE_DEFINITION,
+                **evidence_members([pool.statuses.get(from_code), pool.statuses.get(to_code)])}
 
 
 SCORE_DEFINITION = N_(
@@ -355,3 +373,9 @@ SCORE_DEFINITION = N_(
     "above the required proficiency, held_rank/required_rank when held below, 0 when not held "
     "(ranks: aware 1, trained 2, advanced 3, expert 4); rounded to 4 decimals."
 )
+
+
+def _course_statuses(result: dict[str, Any]) -> list[str | None]:
+    """The stated evidence of the courses a result's training uses."""
+    training = result.get("training") or {}
+    return [s for c in training.get("courses", []) if (s := c.get("evidence_status"))]

@@ -59,7 +59,7 @@ class PortabilityRequest(BaseModel):
 
 
 class Gap(BaseModel):
-    competency: str
+    code: str = Field(description="the competency's code (as career answers key their gaps)")
     name: str | None
     required: str
     held: str | None
@@ -102,15 +102,24 @@ class PortabilityResult(Coverage):
     training: Training | None = None
 
 
-class PortabilityAnswer(BaseModel):
+class Evidence(BaseModel):
+    """As every careers answer says it (career paths, plans, succession)."""
+
+    evidence_status: str | None
+    illustrative: bool
+    notice: str | None
+
+
+class PortabilityAnswer(Evidence):
     from_profile: str | None
     holder_size: int
     score_definition: str
     results: list[PortabilityResult]
     total: int
+    reason: str | None = Field(description="why no profile is answered, when none is")
 
 
-class GapAnswer(Coverage):
+class GapAnswer(Coverage, Evidence):
     model_config = ConfigDict(populate_by_name=True)
 
     from_: dict[str, Any] = Field(alias="from")
