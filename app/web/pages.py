@@ -101,6 +101,8 @@ NO_EQUIVALENCE = {
     "unreachable": N_("No chain of mappings connects this level to the target framework."),
     "out_of_depth": N_("No path within the longest path chosen (%(depth)s mappings) reaches "
                        "another framework."),
+    "no_level_table": N_("%(framework)s was referenced to the EQF in %(year)s; its level "
+                         "table is not in the graph."),
 }
 
 
