@@ -72,10 +72,10 @@ class Options:
 def embedded_store() -> Iterator[tuple[int, FalkorDBStore]]:
     with tempfile.TemporaryDirectory(prefix="cqf-bench-") as tmp:
         server = EmbeddedFalkorDB(Path(tmp))
-        port = server.start()
-        store = FalkorDBStore("127.0.0.1", port, GRAPH, timeout=120)
+        server.start()
+        store = FalkorDBStore.from_url(server.url, GRAPH, timeout=120)
         try:
-            yield port, store
+            yield server.url, store
         finally:
             store.close()
             server.stop()
@@ -110,12 +110,12 @@ def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
     wfig: list[writes.WriteFigure] = []
     dfig: list[domain_bench.DomainFigure] = []
     load_before = _load_average()
-    with embedded_store() as (port, store):
+    with embedded_store() as (url, store):
         graph, written, seconds = _generate(console, store, opts)
         console.print(f"graph written: {written:,} rows in {seconds} s")
         if opts.wants("http"):
             console.print("seeding the project's seed data into its own graph ...")
-            seeded = FalkorDBStore("127.0.0.1", port, http_suite.SEEDED_GRAPH, timeout=120)
+            seeded = FalkorDBStore.from_url(url, http_suite.SEEDED_GRAPH, timeout=120)
             try:
                 seeded_sample = http_suite.seed_graph(seeded)
             finally:
@@ -124,12 +124,12 @@ def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
                         http_suite.Section("ESCO-sized" if opts.factor == 1.0
                                            else f"generated x{opts.factor:g}", GRAPH,
                                            graph.sample)]
-            http = http_suite.measure(console, port, sections, quick=opts.quick)
+            http = http_suite.measure(console, url, sections, quick=opts.quick)
         if opts.wants("domain"):
             dfig = domain_bench.measure(store, graph.sample, 100 if opts.quick else 300)
         if opts.wants("writes"):
             console.print("measuring writes ...")
-            wfig = writes.measure(port, graph, 300 if opts.quick else 2000, GRAPH)
+            wfig = writes.measure(url, graph, 300 if opts.quick else 2000, GRAPH)
     meta = {"mode": "quick" if opts.quick else "full", "date": dt.date.today().isoformat(),
             "load_before": load_before, "load_after": _load_average(),
             "machine": _machine(), "seed": opts.seed, "scale": opts.factor,

@@ -19,10 +19,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.http import VARY, HeadersOnly, allowed_methods, is_negotiated
 from app.api.validation_words import as_invalid_input
-from app.domain.errors import DomainError, FieldProblem, InvalidInput, NotFound, Unauthorized
+from app.domain.errors import (
+    TAKEN,
+    Busy,
+    Conflict,
+    DomainError,
+    FieldProblem,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+)
 from app.domain.json_input import MalformedJson
 from app.domain.text import N_
-from app.graph.port import StoreUnavailable, UnstorableText
+from app.graph.port import ConstraintViolation, StoreUnavailable, UnstorableText
+from app.rdf.negotiation import choose
 
 log = structlog.get_logger(__name__)
 
@@ -67,12 +77,17 @@ def problem_of(exc: BaseException, request: Request | None = None) -> Problem:
         return problem_of(_user_terms(exc, request))
     if isinstance(exc, InvalidInput):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(), source=exc)
+    if isinstance(exc, Busy):
+        return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
+                       {"Retry-After": str(exc.retry_after)}, source=exc)
     if isinstance(exc, DomainError):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
                        UNAUTHORIZED_HEADERS if isinstance(exc, Unauthorized) else {},
                        source=exc)
     if isinstance(exc, StoreUnavailable):
         return STORE_DOWN
+    if isinstance(exc, ConstraintViolation):  # the store's own guard, e.g. two racing writes
+        return problem_of(Conflict(TAKEN))
     if isinstance(exc, UnstorableText):
         return problem_of(InvalidInput([FieldProblem("parameter", str(exc))]))
     if isinstance(exc, StarletteHTTPException):
@@ -154,11 +169,13 @@ def words_of(app: Any) -> Words | None:
 
 def answer(request: Request, found: Problem) -> Response:
     """The problem+json response; on a route that negotiates on ``Accept`` it says
-    ``Vary: Accept`` like the route's other answers, and to ``HEAD`` it is sent without its
+    ``Vary: Accept`` like the route's other answers (a 406 always does: it answers the
+    ``Accept`` header), and to ``HEAD`` it is sent without its
     body. A 405 lists every method of every route of the path, not just one's."""
     found = localise(found, request.scope, words_of(request.app))
     headers = {**({"Retry-After": "5"} if found.status == 503 else {}),
-               **(VARY if is_negotiated(request) else {}), **found.headers}
+               **(VARY if is_negotiated(request) or found.status == 406 else {}),
+               **found.headers}
     if found.status == 405:
         headers["Allow"] = allowed_methods(request)
     response = JSONResponse(found.body(request.url.path), status_code=found.status,
@@ -186,18 +203,33 @@ def log_failure(path: str, exc: BaseException) -> None:
                                          exc_info=exc)
 
 
+def wants_html(request: Request) -> bool:
+    """A browser's request: ``Accept`` prefers HTML to JSON (q-values honoured)."""
+    return choose(request.headers.get("accept"), [MEDIA_TYPE, "application/json",
+                                                  "text/html"]) == "text/html"
+
+
 async def _handle(request: Request, exc: Exception) -> Response:
     found = problem_of(exc, request)
     if found is STORE_DOWN:
         log.warning("store.unavailable", path=request.url.path)
     elif found is INTERNAL:
         log_failure(request.url.path, exc)
+    # A browser gets the explorer's error page, in its language, when the app mounts the
+    # explorer (app.main wires it; the API never imports the explorer).
+    error_page = getattr(request.app.state, "error_page", None)
+    if error_page is not None and request.method != "HEAD" and wants_html(request):
+        headers = {k: v for k, v in found.headers.items() if k.lower() != "content-type"}
+        if found.status == 405:
+            headers["Allow"] = allowed_methods(request)
+        return error_page(request, exc, found.status, headers)
     return answer(request, found)
 
 
 def document(app: FastAPI) -> None:
     """Make the OpenAPI document say what the handlers above really send, for every status a
     route can answer (``app.api.openapi``)."""
+    from app.api import case_schemas
     from app.api.openapi import declare_statuses
     from app.api.schemas import Problem
 
@@ -206,6 +238,8 @@ def document(app: FastAPI) -> None:
             schema = FastAPI.openapi(app)
             schemas = schema.setdefault("components", {}).setdefault("schemas", {})
             schemas.setdefault("Problem", Problem.model_json_schema())
+            schemas.update(case_schemas.components())  # the CASE answers' 1EdTech schemas
+            schema["info"]["x-case-definitions"] = case_schemas.derived_from()
             declare_statuses(app, schema)
             app.openapi_schema = schema
         return app.openapi_schema
@@ -217,5 +251,5 @@ def install(app: FastAPI) -> None:
     document(app)
     # One handler: problem_of decides (FastAPI looks handlers up by class, so each root is named).
     for root in (RequestValidationError, DomainError, StoreUnavailable, UnstorableText,
-                 StarletteHTTPException, Exception):
+                 ConstraintViolation, StarletteHTTPException, Exception):
         app.add_exception_handler(root, _handle)

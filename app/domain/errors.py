@@ -106,6 +106,35 @@ class Conflict(DomainError):
         return self.reason
 
 
+TAKEN = N_("a record with this code already exists (codes are unique in any letter case)")
+
+
+@dataclass
+class CodeTaken(Conflict):
+    """A write names a new record by a code that an existing record has in another case."""
+
+    reason: str = TAKEN
+    label: str = ""
+    code: str = ""
+    existing: str = ""
+
+    def members(self) -> dict[str, object]:
+        return {"kind": self.label, "code": self.code, "existing_code": self.existing}
+
+
+@dataclass
+class Busy(Conflict):
+    """Work that may not interleave with this request is in progress (another upload of the
+    same institution): nothing was done; retry after ``retry_after`` seconds."""
+
+    retry_after: int = 5
+    slug: ClassVar[str] = "busy"
+    title: ClassVar[str] = "Busy"
+
+    def members(self) -> dict[str, object]:
+        return {"retry_after": self.retry_after}
+
+
 WHERE_SEPARATOR = " › "
 
 

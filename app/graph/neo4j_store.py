@@ -2,15 +2,20 @@
 
 One driver for the application's lifetime; ``execute_query`` with ``routing_=READ`` sends reads
 to readers on a cluster (``neo4j://``) and is harmless on a single server (``bolt://``).
+
+A snapshot (``snapshot()``) is one read transaction holding every read of the work that needs
+one graph state (a release). Neo4j isolates transactions at "read committed": a transaction
+never sees a write half done, and each statement sees only whole committed transactions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, LiteralString
 
 import structlog
-from neo4j import GraphDatabase, Query, RoutingControl
+from neo4j import READ_ACCESS, GraphDatabase, ManagedTransaction, Query, RoutingControl
 from neo4j.exceptions import ClientError, ConstraintError, ServiceUnavailable, SessionExpired
 
 from app.graph.port import ConstraintViolation, Row, StoreUnavailable
@@ -82,6 +87,21 @@ class Neo4jStore:
         log.info("schema.applied", backend=self.backend, statements=len(statements))
         return [str(s) for s in statements]
 
+    @contextmanager
+    def snapshot(self) -> Generator[TransactionView]:
+        """Every read of the view in one read transaction (no statement timeout: a release
+        reads the whole graph; the transaction ends with the block)."""
+        session = self._driver.session(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
+            database=self._database,
+            default_access_mode=READ_ACCESS)
+        try:
+            with session.begin_transaction() as tx:
+                yield TransactionView(tx, self._timeout)
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise StoreUnavailable("Neo4j did not answer") from exc
+        finally:
+            session.close()
+
     def ping(self) -> bool:
         try:
             self._driver.verify_connectivity()  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
@@ -91,3 +111,40 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
+
+
+class TransactionView:
+    """A read-only store over one open transaction (see ``Neo4jStore.snapshot``)."""
+
+    backend = "neo4j"
+
+    def __init__(self, tx: Any, timeout: float) -> None:
+        self._tx: ManagedTransaction = tx
+        self._timeout = timeout
+
+    def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        result: Any = self._tx.run(query, dict(params or {}))
+        return [dict(record.data()) for record in result]
+
+    def write(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        raise TypeError("a snapshot is read-only")
+
+    def write_rows(self, query: LiteralString, rows: Sequence[Mapping[str, Any]]) -> list[Row]:
+        raise TypeError("a snapshot is read-only")
+
+    def fulltext(self, terms: Sequence[str], labels: Sequence[str], limit: int) -> list[Row]:
+        q = " AND ".join(f"{t}*" if len(t) >= 3 else t for t in terms)
+        return self.read(FULLTEXT_QUERY, {"q": q, "labels": list(labels), "limit": limit})
+
+    def apply_schema(self) -> list[str]:
+        raise TypeError("a snapshot is read-only")
+
+    @contextmanager
+    def snapshot(self) -> Generator[TransactionView]:
+        yield self
+
+    def ping(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """The transaction ends with the ``snapshot()`` block."""

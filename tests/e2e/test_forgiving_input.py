@@ -118,7 +118,7 @@ def test_uploads_and_the_cli_forgive_codes_and_store_them_canonically(
     assert response.status_code == 200, response.text
     assert response.json()["added"] == 2 and response.json()["institution"] == "EXU"
     monkeypatch.setenv("CQF_BACKEND", "falkordb")
-    monkeypatch.setenv("CQF_FALKORDB_URL", f"redis://{writable_store.address}")  # type: ignore[attr-defined]
+    monkeypatch.setenv("CQF_FALKORDB_URL", writable_store.url)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_GRAPH_NAME", writable_store._graph_name)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_LOG_JSON", "false")
     upload = tmp_path / "forgiving.csv"

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.answers import cached_answer
 from app.api.deps import store_of
-from app.api.params import Code, Text, exactly_one_of, held_competencies
+from app.api.params import FRAMEWORK_CODE, Code, Text, exactly_one_of, held_competencies
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.services.careers.portability import PortabilityQuestion, PortabilityService
@@ -48,7 +48,9 @@ class PortabilityRequest(BaseModel):
     competencies: dict[str, str] | None = Field(
         None, max_length=2000,
         description="an officer's own profile: competency code -> aware|trained|advanced|expert")
-    administration: Text | None = Field(None, max_length=100)
+    administration: str | None = Field(None, min_length=1, max_length=100,
+                                       pattern=FRAMEWORK_CODE,
+                                       description="an administration's code, e.g. ADM-A")
     job_family: Text | None = Field(None, max_length=100)
     # Ranges are checked by the service with the codes, so one 422 lists every problem.
     min_coverage: float = Field(0.0, strict=True, json_schema_extra={"minimum": 0, "maximum": 1})

@@ -81,7 +81,7 @@ class MappingPage(BaseModel):
     next_offset: int | None
 
 
-@router.get("/mappings", dependencies=[LOOKUP],
+@router.get("/mappings", dependencies=[QUERY],  # filters and sorts every mapping
             response_model=MappingPage)
 def list_mappings(service: Mappings, limit: Limit = 50, offset: Offset = 0,
                   from_framework: Framework = None, to_framework: Framework = None,

@@ -84,7 +84,8 @@ SCALE_OWNERS = (
 )
 
 UPSERT_ADMINISTRATION = (
-    "MERGE (a:Administration {code: $code}) SET a += $props RETURN properties(a) AS node"
+    "MERGE (a:Administration {code: $code}) SET a += $props, a.code_key = toLower($code) "
+    "RETURN properties(a) AS node"
 )
 
 ADMINISTRATION = "MATCH (a:Administration {code: $code}) RETURN properties(a) AS node"
@@ -94,11 +95,12 @@ ADMINISTRATION = "MATCH (a:Administration {code: $code}) RETURN properties(a) AS
 # app/graph/cypher/institutions/courses.py).
 UPSERT_SCALE = (
     "MATCH (a:Administration {code: $administration}) "
-    "MERGE (f:Framework {code: $framework}) SET f += $framework_props "
+    "MERGE (f:Framework {code: $framework}) SET f += $framework_props, "
+    "f.code_key = toLower($framework) "
     "MERGE (a)-[:USES_SCALE]->(f) "
     "SET a.scale = $framework "
     "WITH f UNWIND $levels AS level "
-    "MERGE (l:Level {code: level.code}) SET l += level "
+    "MERGE (l:Level {code: level.code}) SET l += level, l.code_key = toLower(level.code) "
     "MERGE (l)-[:IN_FRAMEWORK]->(f) "
     "WITH count(*) AS _ "
     "UNWIND $drop AS code MATCH (old:Level {code: code}) DETACH DELETE old "
