@@ -25,6 +25,7 @@ from app.services.linked_data.case import CaseCache
 from app.settings import Settings
 from app.web import static_files as web_static
 from app.web.careers import router as careers_pages
+from app.web.i18n import default_languages
 from app.web.routes import render_entity_page, render_error_page, render_linked_page
 from app.web.routes import router as web_router
 
@@ -73,6 +74,9 @@ def create_app(settings: Settings | None = None,
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
+    languages = default_languages()  # problems are worded in the explorer's languages
+    app.state.problem_words = problems.Words(
+        languages.codes, lambda lang: languages.translator(lang).gettext)
     app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
     metrics = metrics_mod.Metrics() if settings.metrics_enabled else None
     if metrics is not None:

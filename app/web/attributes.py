@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.text import N_
+from app.web.i18n import REFERENCING as REFERENCING_WORDS
 
 LABELS = {
     "administration": N_("Administration"), "anchor": N_("Anchor in the source"),
@@ -79,6 +80,10 @@ def rows(kind: str, attributes: dict[str, Any]) -> list[dict[str, Any]]:
             key_type, shown = "ref", {"kind": REFERENCES[key], "code": value}
         elif isinstance(value, bool):
             key_type, shown = "bool", value
+        elif key.endswith("year") and isinstance(value, int):
+            key_type, shown = "text", str(value)  # a year, never "2,011"
+        elif key == "referencing_status" and value in REFERENCING_WORDS:
+            key_type, shown = "word", REFERENCING_WORDS[value]
         elif isinstance(value, list | tuple):
             key_type, shown = "list", [str(v) for v in value]
         elif isinstance(value, int | float):

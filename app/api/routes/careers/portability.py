@@ -52,15 +52,16 @@ class PortabilityRequest(BaseModel):
                                        pattern=FRAMEWORK_CODE,
                                        description="an administration's code, e.g. ADM-A")
     job_family: Text | None = Field(None, max_length=100)
-    min_coverage: float = Field(0.0, ge=0.0, le=1.0, strict=True)
-    limit: int = Field(10, ge=1, le=100, strict=True)
+    # Ranges are checked by the service with the codes, so one 422 lists every problem.
+    min_coverage: float = Field(0.0, strict=True, json_schema_extra={"minimum": 0, "maximum": 1})
+    limit: int = Field(10, strict=True, json_schema_extra={"minimum": 1, "maximum": 100})
     with_training: bool = Field(False, strict=True)
     include: str | None = Field(None, pattern="^proposed$",
                                 description="'proposed' also counts proposed course mappings")
 
 
 class Gap(BaseModel):
-    competency: str
+    code: str = Field(description="the competency's code (as career answers key their gaps)")
     name: str | None
     required: str
     held: str | None
@@ -77,9 +78,11 @@ class TrainingCourse(BaseModel):
 
 
 class Training(BaseModel):
-    cost_unit: str
-    total_cost: float
+    cost_unit: str = Field(description="always ects")
+    total_cost: float = Field(description="ECTS of the courses that state them")
     courses: list[TrainingCourse]
+    unpriced_courses: list[dict[str, Any]] = Field(
+        description="courses that state no ECTS: named apart, not in total_cost")
     uncovered: list[dict[str, Any]]
 
 
@@ -101,15 +104,24 @@ class PortabilityResult(Coverage):
     training: Training | None = None
 
 
-class PortabilityAnswer(BaseModel):
+class Evidence(BaseModel):
+    """As every careers answer says it (career paths, plans, succession)."""
+
+    evidence_status: str | None
+    illustrative: bool
+    notice: str | None
+
+
+class PortabilityAnswer(Evidence):
     from_profile: str | None
     holder_size: int
     score_definition: str
     results: list[PortabilityResult]
     total: int
+    reason: str | None = Field(description="why no profile is answered, when none is")
 
 
-class GapAnswer(Coverage):
+class GapAnswer(Coverage, Evidence):
     model_config = ConfigDict(populate_by_name=True)
 
     from_: dict[str, Any] = Field(alias="from")

@@ -69,6 +69,9 @@ class EquivalenceItem(BaseModel):
 class NoEquivalenceReason(BaseModel):
     kind: str
     detail: str
+    framework: str | None = Field(None, description="no_level_table: the framework")
+    referencing_year: int | None = Field(None, description="no_level_table: when it was "
+                                         "referenced to the EQF")
 
 
 class EquivalenceAnswer(BaseModel):
