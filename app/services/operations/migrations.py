@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import structlog
 
+from app.graph import parts
 from app.graph.cypher.operations.migrations import SCOPE_OWNED_CODES
 from app.graph.port import GraphStore
 
@@ -18,5 +19,6 @@ def migrate_data(store: GraphStore) -> dict[str, int]:
         rows = store.write(statement)
         changed[name] = int(rows[0]["changed"]) if rows else 0
     if any(changed.values()):
+        parts.stamp(store)
         log.info("data.migrated", **{k.replace(" ", "_"): v for k, v in changed.items()})
     return changed
