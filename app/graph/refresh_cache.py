@@ -207,8 +207,8 @@ class RefreshingCache(Generic[T]):
                 with self._lock:
                     old, changed = self._value, self._changed
                     fresh = time.monotonic() - self._loaded_at < self.max_age
-                moved = changed | _moved(self._tokens, _tokens_of(signature)) if fresh else frozenset(
-                    {part_names.META})
+                moved = changed | _moved(self._tokens, _tokens_of(signature)) if fresh \
+                    else frozenset({part_names.META})
                 self._keep(self._build(store, old, moved), generation, signature)
         except Exception as exc:  # noqa: BLE001 - keep serving the old value, retry later
             log.warning("cache.refresh_failed", cache=self.name, error=type(exc).__name__)
