@@ -25,7 +25,7 @@ from app.services.linked_data.case import CaseCache
 from app.settings import Settings
 from app.web import static_files as web_static
 from app.web.careers import router as careers_pages
-from app.web.routes import render_entity_page
+from app.web.routes import render_entity_page, render_error_page, render_linked_page
 from app.web.routes import router as web_router
 
 DESCRIPTION = """Knowledge graph of the Customs Qualifications Framework: frameworks and levels
@@ -85,6 +85,8 @@ def create_app(settings: Settings | None = None,
     app.include_router(linked_router)
     app.include_router(web_router)  # the web explorer at / (app/web)
     app.state.entity_page = render_entity_page  # /id/... HTML is the explorer's page
+    app.state.error_page = render_error_page  # an error for a browser: the explorer's page
+    app.state.linked_page = render_linked_page  # other /id/ resources as explorer pages
     app.include_router(careers_pages)  # its CQF table and career pages
     web_static.mount(app)
     http.install(app)  # HEAD on every GET route, complete Allow on 405 (after every router)

@@ -55,8 +55,8 @@ def neo4j_server() -> Iterator[Neo4jServer]:
         return
     reason = "CQF_SKIP_NEO4J is set" if os.environ.get("CQF_SKIP_NEO4J") else docker_reason()
     if reason:
-        if os.environ.get("CQF_REQUIRE_NEO4J"):  # CI: a Neo4j test that skips is a failure
-            pytest.fail(f"CQF_REQUIRE_NEO4J is set but {reason}")
+        if os.environ.get("CQF_TEST_REQUIRE_NEO4J"):  # CI: a Neo4j test that skips is a failure
+            pytest.fail(f"CQF_TEST_REQUIRE_NEO4J is set but {reason}")
         print(f"\nSKIP Neo4j tests: {reason}")
         pytest.skip(reason)
     with container_server() as server:

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.api.http import VARY, HeadersOnly, allowed_methods, is_negotiated
 from app.domain.errors import DomainError, FieldProblem, InvalidInput, Unauthorized, where
 from app.graph.port import StoreUnavailable, UnstorableText
+from app.rdf.negotiation import choose
 
 log = structlog.get_logger(__name__)
 
@@ -118,12 +119,26 @@ def body_bytes(found: Problem, instance: str) -> bytes:
     return json.dumps(found.body(instance)).encode()
 
 
+def wants_html(request: Request) -> bool:
+    """A browser's request: ``Accept`` prefers HTML to JSON (q-values honoured)."""
+    return choose(request.headers.get("accept"), [MEDIA_TYPE, "application/json",
+                                                  "text/html"]) == "text/html"
+
+
 async def _handle(request: Request, exc: Exception) -> Response:
     found = problem_of(exc)
     if found is STORE_DOWN:
         log.warning("store.unavailable", path=request.url.path)
     elif found is INTERNAL:
         log.exception("request.failed", path=request.url.path)
+    # A browser gets the explorer's error page, in its language, when the app mounts the
+    # explorer (app.main wires it; the API never imports the explorer).
+    error_page = getattr(request.app.state, "error_page", None)
+    if error_page is not None and request.method != "HEAD" and wants_html(request):
+        headers = {k: v for k, v in found.headers.items() if k.lower() != "content-type"}
+        if found.status == 405:
+            headers["Allow"] = allowed_methods(request)
+        return error_page(request, exc, found.status, headers)
     return answer(request, found)
 
 

@@ -92,6 +92,8 @@ def test_each_kind_answers_in_every_representation(client: TestClient,
                 any(graph.triples((None, None, URIRef(iri)))), (kind, media)
         page = client.get(_path(iri), headers={"Accept": "text/html"})
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        # every kind is an explorer page: styled, with the site's navigation
+        assert "explorer.css" in page.text and 'class="site-nav"' in page.text, kind
         body = client.get(_path(iri), headers={"Accept": "application/json"}).json()
         assert body.get("iri") == iri, kind
 

@@ -168,3 +168,31 @@ def test_programmes_and_courses_an_institution_creates_are_reviewed_too(
     elsewhere = programme.post("/api/v1/institutions/EXU/programmes/PROG-EXU-MSC/courses/C-A/"
                                "review", headers=keys["admin"], json={"decision": "accepted"})
     assert elsewhere.status_code == 404
+
+
+def test_a_course_page_lists_its_mappings_with_their_review_status(programme: TestClient,
+                                                                   keys) -> None:
+    """A registrar opening the course sees what the institution asserted and where each
+    assertion stands (proposed until reviewed), in English and French."""
+    from app.web import urls
+
+    path = urls.entity_path("Course", "EXU/P-COV/C-A")
+    assert path is not None
+    page = programme.get(path).text
+    assert "No relationships." not in page
+    section = page.split('data-relation="course-mappings"')[1].split("</section>")[0]
+    assert section.count('data-review="proposed"') == 3  # one competency, two standards
+    assert "PS2008-K01" in section and "OPS-P01" in section and "proposed" in section
+    assert _review(programme, keys["reviewer"], "aligns_with", "PS2008-K01",
+                   "accepted").status_code == 200
+    french = programme.get(path, params={"lang": "fr"}).text
+    section = french.split('data-relation="course-mappings"')[1].split("</section>")[0]
+    assert section.count('data-review="proposed"') == 2
+    assert 'data-review="accepted"' in section and "acceptée" in section
+    assert "proposée" in section
+
+
+def test_the_coverage_picker_names_each_programme_with_its_institution(api: TestClient) -> None:
+    page = api.get("/coverage").text
+    assert "Customs programme (name not verified) — University of Münster" in page
+    assert "Customs programme (name not verified) — Riga Technical University" in page

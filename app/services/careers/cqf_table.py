@@ -41,6 +41,7 @@ from app.services.careers.read_model import (
 )
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
+from app.services.messages import Words
 
 TABLE_PARTS = (parts.CATALOGUE, parts.PROFILES, parts.LEVELS, parts.MAPPINGS)
 ACADEMIC = (("eqf", "EQF"), ("isced", "ISCED-2011"), ("qf_ehea", "QF-EHEA"))
@@ -72,7 +73,33 @@ DEFINITIONS = {
     "top_competencies": "per competency group, the competencies most often required by the "
                         "profiles at this level (at most 3, by number of profiles, then code)",
 }
-ILLUSTRATIVE_NOTICE = (
+# How each column is derived, for people (the page's "How each column is derived" and the
+# downloads' column descriptions, in the reader's language); DEFINITIONS above are the API's
+# technical wording.
+PLAIN = {
+    "equivalence": N_("The levels that reviewed level-to-level correspondences lead to from "
+                      "the CQF level, directly or through the EQF, best first. Each "
+                      "correspondence is only as strong as its weakest link, and its evidence "
+                      "is the weakest of the sources along the way."),
+    "picard_tier": N_("The operational tier where the CQF level corresponds to EQF level 6 "
+                      "(bachelor), the strategic tier where it corresponds to EQF level 7 or 8 "
+                      "(master and above). The WCO presents the PICARD Standards as a "
+                      "foundation for bachelor's and master's education; the pairing is this "
+                      "service's reading, so it is never shown as verified."),
+    "job_profiles": N_("The job profiles set at this CQF level, and those whose grade in an "
+                       "administration corresponds to it."),
+    "generic_roles": N_("The generic roles of the job profiles at this level."),
+    "tasks": N_("The tasks the job profiles at this level perform, the most shared first."),
+    "typical_proficiency": N_("For each competency group, the middle value of the "
+                              "proficiencies the job profiles at this level require (with an "
+                              "even number, the lower of the two middle values, so it is "
+                              "always a value that occurs). The evidence gives how many "
+                              "requirements and profiles it rests on, and the competencies "
+                              "most often required."),
+    "top_competencies": N_("The competencies of the group the job profiles at this level "
+                           "require most often (at most three)."),
+}
+ILLUSTRATIVE_NOTICE = N_(
     "Illustrative: this table rests on illustrative data (marked 'illustrative' in the "
     "evidence of its cells) - the CQF level scale and the job profiles are invented for "
     "demonstration. It shows how the table is derived, not an endorsed equivalence."
@@ -203,7 +230,8 @@ class _Builder:
             "lang": self.lang, "frameworks": list(self.q.frameworks),
             "administration": self.q.administration, "administration_scale": self.scale,
             "evidence_status": evidence, "illustrative": evidence == EvidenceStatus.ILLUSTRATIVE,
-            "notice": ILLUSTRATIVE_NOTICE if evidence == EvidenceStatus.ILLUSTRATIVE else None,
+            "notice": (Words(self.lang)(ILLUSTRATIVE_NOTICE)  # in the answer's language
+                       if evidence == EvidenceStatus.ILLUSTRATIVE else None),
             "groups": [self.model.label("CompetencyGroup", g, self.lang) for g in groups],
             "definitions": DEFINITIONS, "rows": rows, "total": len(rows),
         }

@@ -24,8 +24,9 @@ from app.api.params import (
 )
 from app.api.rate_limit import LOOKUP
 from app.api.schemas import EntityDetail, FrameworkPage, Page, SearchResult
+from app.domain.errors import FieldProblem, InvalidInput
 from app.domain.identity import programme_key
-from app.domain.vocab import NodeLabel
+from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.services.catalog.reads import CatalogService, parse_level_code
 
 router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
@@ -110,12 +111,31 @@ def get_programme(institution: Code, code: Code, catalog: Catalog) -> dict:
     return catalog.get(NodeLabel.PROGRAMME, programme_key(institution, code))
 
 
+# The kinds a search may name (never the service's own records: keys, audit entries), by
+# their lower-case spelling, so ``kind=level`` and ``kind=Level`` are the same.
+KINDS = {label.value.lower(): label.value for label in CATALOGUE_LABELS}
+
+
 @router.get("/search", response_model=SearchResult, tags=["search"], responses=ERRORS)
 def search(catalog: Catalog,
            q: Annotated[str, Query(min_length=1, max_length=200, pattern=SOME_TEXT)],
-           kind: Annotated[list[NodeLabel] | None, Query()] = None,
+           kind: Annotated[list[str] | None, Query(
+               description="only these kinds, any case: " + ", ".join(KINDS.values()),
+               json_schema_extra={"items": {"type": "string",
+                                            "enum": list(KINDS.values())}})] = None,
            limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
-    return catalog.search(q, kind, limit)
+    return catalog.search(q, _kinds(kind), limit)
+
+
+def _kinds(typed: list[str] | None) -> list[NodeLabel] | None:
+    if not typed:
+        return None
+    unknown = [k for k in typed if k.strip().lower() not in KINDS]
+    if unknown:
+        accepted = ", ".join(KINDS.values())
+        raise InvalidInput([FieldProblem("kind", f"unknown kind; accepted (any case): "
+                                                 f"{accepted}", k) for k in unknown])
+    return [NodeLabel(KINDS[k.strip().lower()]) for k in typed]
 
 
 _add_resource("frameworks", NodeLabel.FRAMEWORK, "frameworks", with_list=False)
