@@ -15,7 +15,8 @@ backends.
 - ``access``: API keys (no answer rests on them);
 - ``meta``: the whole graph (seed, migrations, base IRI): every answer rests on it.
 
-A declaration names parts, ``courses:*`` (every institution's) or ``*`` (every part).
+A declaration names parts, ``courses:*`` (every institution's) or ``*`` (every part but
+``access``: no answer shows a key).
 """
 
 from __future__ import annotations
@@ -54,8 +55,10 @@ def touched(target_kind: str, owner: str | None) -> tuple[str, ...]:
 
 def covers(declared: tuple[str, ...], part: str) -> bool:
     """Whether an answer declared on ``declared`` rests on ``part`` (``meta`` always)."""
-    if part == META or "*" in declared or part in declared:
+    if part == META or part in declared:
         return True
+    if "*" in declared:
+        return part != ACCESS
     return part.startswith("courses:") and COURSES in declared
 
 
