@@ -330,11 +330,12 @@ def markdown(meta: dict[str, Any], result: dict[str, Any]) -> str:
         *lines, "", f"Writes: {writes}.", ""])
 
 
-def update_doc(section: str, path: Path = DOC) -> None:
+def update_doc(section: str, path: Path = DOC, start: str = START, end: str = END) -> None:
+    """``section`` between its markers in ``path`` (appended the first time)."""
     text = path.read_text(encoding="utf-8")
-    block = f"{START}\n{section}\n{END}"
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
+    block = f"{start}\n{section}\n{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")

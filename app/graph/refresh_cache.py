@@ -26,6 +26,9 @@ the equivalence engine, the candidate index of portability):
 - with ``update`` as well: a reload after a change of some parts only calls
   ``update(store, old value, changed parts)``, which rebuilds what rests on them and reuses
   the rest (e.g. one institution's courses instead of all of them). ``None``: a full load.
+  With ``lazy`` too, such a change is only noted: the value is updated when a caller whose
+  answer rests on the changed parts asks (under a stream of course writes, the CASE model's
+  institution packages are not rebuilt every second for readers of the competency package).
 
 A background reload that fails (store down) keeps the old value and is retried on a later
 call; a reload started before an ``invalidate()`` never overwrites what was loaded after it.
@@ -57,7 +60,7 @@ class RefreshingCache(Generic[T]):
     def __init__(self, loader: Callable[[GraphStore], T], ttl: float = 5.0,
                  name: str = "cache", signature: Callable[[GraphStore], object] | None = None,
                  max_age: float = 600.0, parts: tuple[str, ...] | None = None,
-                 update: Update[T] | None = None) -> None:
+                 update: Update[T] | None = None, lazy: bool = False) -> None:
         self.ttl = ttl
         self.name = name
         self.max_age = max_age
@@ -66,6 +69,9 @@ class RefreshingCache(Generic[T]):
         self._signature_of = self._full_signature if (signature or parts) else None
         self._signature: object = None
         self._update = update
+        # Lazy: a change of some parts is only noted (no background rebuild); the next
+        # caller whose answer rests on them updates the value, the others keep it.
+        self.lazy = lazy and update is not None
         self._tokens: Tokens = ()  # the part tokens the value was loaded under
         self._changed: frozenset[str] = frozenset()  # parts moved since (reload pending)
         self._recheck = False
@@ -115,7 +121,8 @@ class RefreshingCache(Generic[T]):
         if not changed:
             return value
         if needs is not None and not any(part_names.covers(needs, p) for p in changed):
-            self._refresh_now(store)
+            if not self.lazy:
+                self._refresh_now(store)
             return value
         return self._load(store, stale=value)
 
@@ -209,6 +216,12 @@ class RefreshingCache(Generic[T]):
                     fresh = time.monotonic() - self._loaded_at < self.max_age
                 moved = changed | _moved(self._tokens, _tokens_of(signature)) if fresh \
                     else frozenset({part_names.META})
+                if self.lazy and old is not None and moved and part_names.META not in moved:
+                    with self._lock:  # rebuilt when an answer resting on them is asked
+                        if generation == self._generation:
+                            self._changed = self._changed | moved
+                            self._at = time.monotonic()
+                    return
                 self._keep(self._build(store, old, moved), generation, signature)
         except Exception as exc:  # noqa: BLE001 - keep serving the old value, retry later
             log.warning("cache.refresh_failed", cache=self.name, error=type(exc).__name__)

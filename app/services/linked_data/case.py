@@ -102,7 +102,7 @@ class CaseCache(RefreshingCache[CaseRead]):
 
     def __init__(self, ttl: float = 5.0) -> None:
         super().__init__(load_case_read, ttl, "case-packages", signature=case_signature,
-                         parts=PARTS, update=update_case_read)
+                         parts=PARTS, update=update_case_read, lazy=True)
 
 
 def sourced_id(value: str) -> str:
