@@ -147,7 +147,10 @@ def _probe(base: str, probe: list[tuple[str, hb.Call]], phase: Phase) -> None:
     with httpx.Client(base_url=base, timeout=300) as client:
         for name, call in probe:
             now = time.perf_counter()
-            client.request(call.method, call.path, json=call.body)
+            try:
+                client.request(call.method, call.path, json=call.body)
+            except httpx.HTTPError:  # the server stopped at the end of the phase
+                return
             phase.first_after.setdefault(name, []).append((time.perf_counter() - now) * 1000)
 
 
