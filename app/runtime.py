@@ -25,6 +25,7 @@ from app.graph.neo4j_store import Neo4jStore
 from app.graph.port import GraphStore
 from app.graph.supervisor import StoreSupervisor
 from app.seed.loader import Progress, graph_is_empty, seed
+from app.services.institutions import locks
 from app.services.linked_data import identity
 from app.services.operations.migrations import migrate_data
 from app.settings import Backend, Settings
@@ -64,6 +65,7 @@ class Runtime:
         def up(port: int) -> None:
             _inner(self.store).retarget("127.0.0.1", port)
             self.store.apply_schema()
+            locks.clear_orphans(self.store)  # the holders the store's death took with it
             self.schema_applied = True
             for listener in self.on_restart:
                 listener()
@@ -92,8 +94,8 @@ def _open_embedded(settings: Settings, mode: Mode) -> Runtime:
         if server.try_acquire():
             port = server.start()
             try:
-                return Runtime(FalkorDBStore("127.0.0.1", port, settings.graph_name, timeout),
-                               embedded=server)
+                return Runtime(FalkorDBStore("127.0.0.1", port, settings.graph_name, timeout,
+                                             server.password), embedded=server)
             except Exception:
                 server.stop()
                 raise
@@ -102,7 +104,7 @@ def _open_embedded(settings: Settings, mode: Mode) -> Runtime:
             log.info("embedded.attached", pid=record.pid, port=record.port,
                      owner_pid=record.owner_pid)
             return Runtime(FalkorDBStore("127.0.0.1", record.port, settings.graph_name,
-                                         timeout), attached=record)
+                                         timeout, server.password), attached=record)
         if record is not None or time.monotonic() > deadline:
             raise StoreBusy(server.data_dir, record)
         time.sleep(0.1)
@@ -130,6 +132,7 @@ def prepare(runtime: Runtime, settings: Settings, progress: Progress | None = No
     fix the base IRI (configured, stored, or minted now and stored)."""
     runtime.store.apply_schema()
     migrate_data(runtime.store)
+    locks.clear_orphans(runtime.store)  # left by processes killed while they held them
     runtime.schema_applied = True
     if settings.seed_on_start and graph_is_empty(runtime.store):
         bundle = seed(runtime.store, settings.seed_dir, progress)

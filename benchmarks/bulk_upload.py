@@ -92,10 +92,10 @@ def run(rows: int, sample: int, programmes: int = 20) -> dict[str, float]:
     configure_logging("WARNING", False)
     with tempfile.TemporaryDirectory() as tmp:
         server = EmbeddedFalkorDB(Path(tmp))
-        port = server.start()
+        server.start()
         try:
-            bulk_store = FalkorDBStore("127.0.0.1", port, "bench_bulk", timeout=600)
-            base_store = FalkorDBStore("127.0.0.1", port, "bench_rows", timeout=600)
+            bulk_store = FalkorDBStore.from_url(server.url, "bench_bulk", timeout=600)
+            base_store = FalkorDBStore.from_url(server.url, "bench_rows", timeout=600)
             comps, stds = _prepare(bulk_store, programmes)
             _prepare(base_store, programmes)
             data = make_file(rows, comps, stds, programmes)

@@ -120,7 +120,7 @@ def measure(console: Console, opts: Options) -> tuple[dict[str, Any], list[hb.Ht
     figures: list[hb.HttpFigure] = []
     cold: dict[str, tuple[float, float, int]] = {}
     plans = ""
-    with embedded_store() as (port, store):
+    with embedded_store() as (url, store):
         graph, written, seconds = _generate(console, store, opts)
         families = [f"BJF-{i:02d}" for i in range(1, 21)]
         title = "ESCO-sized" if opts.factor == 1.0 else f"generated x{opts.factor:g}"
@@ -128,7 +128,7 @@ def measure(console: Console, opts: Options) -> tuple[dict[str, Any], list[hb.Ht
             console.print("measuring the bare FastAPI app ...")
             figures.append(bench.measure(bare, hb.Operation(hb.BARE, [hb.Call("GET", "/")]),
                                          title))
-            with hb.api_server(port, GRAPH) as base:
+            with hb.api_server(url, GRAPH) as base:
                 console.print("measuring the first answers after start (warm-up) ...")
                 started = after_start(base, families[0])
                 pairs = plan_pairs(base, graph.sample.profiles)

@@ -175,7 +175,7 @@ def main() -> None:
         server.start()
         try:
             for i, scale in enumerate(scales):
-                store = FalkorDBStore("127.0.0.1", server.port, f"bench{i}", timeout=120)
+                store = FalkorDBStore.from_url(server.url, f"bench{i}", timeout=120)
                 store.apply_schema()
                 generate(store, scale)
                 bench(store, scale, args.formats.split(","), args.repeat)

@@ -168,13 +168,13 @@ def bare_server(workers: int = 1) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def api_server(store_port: int, graph: str, workers: int = 1) -> Iterator[str]:
+def api_server(store_url: str, graph: str, workers: int = 1) -> Iterator[str]:
     """``cqf serve`` itself (the command operators run) over the already written graph of
     an external FalkorDB; rate limiting off (the suite measures capacity, not the throttle)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "CQF_BACKEND": "falkordb",
-           "CQF_FALKORDB_URL": f"redis://127.0.0.1:{store_port}", "CQF_GRAPH_NAME": graph,
+           "CQF_FALKORDB_URL": store_url, "CQF_GRAPH_NAME": graph,
            "CQF_SEED_ON_START": "false", "CQF_LOG_LEVEL": "WARNING",
            "CQF_RATE_LIMIT_ENABLED": "false", "CQF_STORE_TIMEOUT_SECONDS": "60",
            "CQF_PORT": str(port)}

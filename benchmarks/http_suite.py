@@ -59,7 +59,7 @@ def _case_package(base: str) -> str | None:
         return None
 
 
-def measure(console: Console, store_port: int, sections: list[Section], *, quick: bool,
+def measure(console: Console, store_url: str, sections: list[Section], *, quick: bool,
             workers: int = 2) -> list[hb.HttpFigure]:
     bench = hb.HttpBench(requests=60 if quick else 300, duration=1.0 if quick else 8.0,
                          console=console)
@@ -69,7 +69,7 @@ def measure(console: Console, store_port: int, sections: list[Section], *, quick
         bare_ops = [hb.Operation(hb.BARE, [hb.Call("GET", "/")]),
                     hb.Operation(hb.BARE_ASYNC, [hb.Call("GET", "/async")])]
         for section in sections:
-            with hb.api_server(store_port, section.graph) as base:
+            with hb.api_server(store_url, section.graph) as base:
                 for bare_op in bare_ops:
                     console.print(f"[bold]{section.title} graph[/bold]: measuring "
                                   f"{bare_op.name} ...")
@@ -87,7 +87,7 @@ def measure(console: Console, store_port: int, sections: list[Section], *, quick
                 console.print(f"{workers} workers: measuring {name} ...")
                 figures.append(bench.measure(bare, hb.Operation(name, [hb.Call("GET", path)]),
                                              last.title, workers, single=False))
-        with hb.api_server(store_port, last.graph, workers) as base:
+        with hb.api_server(store_url, last.graph, workers) as base:
             for name in WORKER_OPS:
                 console.print(f"{workers} workers: measuring {name} ...")
                 bench.warm(base, ops[name].calls)  # both workers' caches filled

@@ -20,14 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
 from app.seed.loader import total_rows
-from benchmarks import domain_bench, http_bench, http_suite, report, writes
+from benchmarks import domain_bench, http_bench, http_suite, report, write_stream, writes
 from benchmarks.generator import GeneratedGraph, generate, write
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"  # full mode
 QUICK_RESULTS = ROOT / "benchmarks" / "results" / "quick.json"  # quick mode (CI)
 DOC = ROOT / "docs" / "benchmarks.md"
-MEASUREMENTS = ("http", "writes", "domain")
+MEASUREMENTS = ("http", "writes", "domain", "stream")
 GRAPH = "bench"
 
 REPRODUCE = """Reproduce (from the repository root, in the virtual environment):
@@ -72,10 +72,10 @@ class Options:
 def embedded_store() -> Iterator[tuple[int, FalkorDBStore]]:
     with tempfile.TemporaryDirectory(prefix="cqf-bench-") as tmp:
         server = EmbeddedFalkorDB(Path(tmp))
-        port = server.start()
-        store = FalkorDBStore("127.0.0.1", port, GRAPH, timeout=120)
+        server.start()
+        store = FalkorDBStore.from_url(server.url, GRAPH, timeout=120)
         try:
-            yield port, store
+            yield server.url, store
         finally:
             store.close()
             server.stop()
@@ -107,15 +107,16 @@ def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown measurement(s) {sorted(unknown)}; choose from {MEASUREMENTS}")
     http: list[http_bench.HttpFigure] = []
+    stream: dict[str, Any] | None = None
     wfig: list[writes.WriteFigure] = []
     dfig: list[domain_bench.DomainFigure] = []
     load_before = _load_average()
-    with embedded_store() as (port, store):
+    with embedded_store() as (url, store):
         graph, written, seconds = _generate(console, store, opts)
         console.print(f"graph written: {written:,} rows in {seconds} s")
         if opts.wants("http"):
             console.print("seeding the project's seed data into its own graph ...")
-            seeded = FalkorDBStore("127.0.0.1", port, http_suite.SEEDED_GRAPH, timeout=120)
+            seeded = FalkorDBStore.from_url(url, http_suite.SEEDED_GRAPH, timeout=120)
             try:
                 seeded_sample = http_suite.seed_graph(seeded)
             finally:
@@ -124,12 +125,17 @@ def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
                         http_suite.Section("ESCO-sized" if opts.factor == 1.0
                                            else f"generated x{opts.factor:g}", GRAPH,
                                            graph.sample)]
-            http = http_suite.measure(console, port, sections, quick=opts.quick)
+            http = http_suite.measure(console, url, sections, quick=opts.quick)
         if opts.wants("domain"):
             dfig = domain_bench.measure(store, graph.sample, 100 if opts.quick else 300)
         if opts.wants("writes"):
             console.print("measuring writes ...")
-            wfig = writes.measure(port, graph, 300 if opts.quick else 2000, GRAPH)
+            wfig = writes.measure(url, graph, 300 if opts.quick else 2000, GRAPH)
+        if opts.wants("stream"):  # last: it writes courses and mappings into the graph
+            console.print("measuring reads under a stream of writes ...")
+            stream = write_stream.measure(console, url, GRAPH, graph.sample,
+                                          write_stream.writable_programme(graph),
+                                          quick=opts.quick)
     meta = {"mode": "quick" if opts.quick else "full", "date": dt.date.today().isoformat(),
             "load_before": load_before, "load_after": _load_average(),
             "machine": _machine(), "seed": opts.seed, "scale": opts.factor,
@@ -139,10 +145,16 @@ def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
     results = QUICK_RESULTS if opts.quick else RESULTS
     report.write_json(results, meta, http, wfig, dfig)
     console.print(f"results: {results.relative_to(ROOT)}")
+    if stream is not None:
+        console.print(write_stream.table(stream))
+        saved = write_stream.save(meta, stream, opts.quick)
+        console.print(f"results: {saved.relative_to(ROOT)}")
     if opts.record if opts.record is not None else not opts.quick:
         section = "## Core suite: lookup, equivalence, portability, writes\n\n" + REPRODUCE \
             + "\n\n" + report.markdown(meta, http, wfig, dfig)
         report.update_doc(DOC, section)
+        if stream is not None:
+            write_stream.update_doc(write_stream.markdown(meta, stream), DOC)
         console.print(f"recorded: {DOC.relative_to(ROOT)}")
     return meta
 

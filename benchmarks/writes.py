@@ -51,14 +51,14 @@ def _write(store: FalkorDBStore, rows: list[dict], query: str, batch: int) -> No
         store.write_rows(query, rows[start:start + batch])  # type: ignore[arg-type]
 
 
-def measure(store_port: int, graph: GeneratedGraph, rows: int, prefix: str) -> list[WriteFigure]:
+def measure(store_url: str, graph: GeneratedGraph, rows: int, prefix: str) -> list[WriteFigure]:
     competencies, profiles, requires = _rows(graph, rows)
     node_q = merge_nodes(NodeLabel.COMPETENCY)
     profile_q = merge_nodes(NodeLabel.JOB_PROFILE)
     rel_q = merge_relationships("REQUIRES", NodeLabel.JOB_PROFILE, NodeLabel.COMPETENCY)
     seconds: dict[tuple[str, int], float] = {}
     for batch in (BATCH, 1):
-        store = FalkorDBStore("127.0.0.1", store_port, f"{prefix}-w{batch}", timeout=60)
+        store = FalkorDBStore.from_url(store_url, f"{prefix}-w{batch}", timeout=60)
         store.apply_schema()
         seconds["nodes", batch] = _timed(lambda s=store, b=batch: _write(s, competencies,
                                                                           node_q, b))

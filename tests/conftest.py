@@ -55,8 +55,8 @@ def neo4j_server() -> Iterator[Neo4jServer]:
         return
     reason = "CQF_SKIP_NEO4J is set" if os.environ.get("CQF_SKIP_NEO4J") else docker_reason()
     if reason:
-        if os.environ.get("CQF_REQUIRE_NEO4J"):  # CI: a Neo4j test that skips is a failure
-            pytest.fail(f"CQF_REQUIRE_NEO4J is set but {reason}")
+        if os.environ.get("CQF_TEST_REQUIRE_NEO4J"):  # CI: a Neo4j test that skips is a failure
+            pytest.fail(f"CQF_TEST_REQUIRE_NEO4J is set but {reason}")
         print(f"\nSKIP Neo4j tests: {reason}")
         pytest.skip(reason)
     with container_server() as server:
@@ -82,7 +82,7 @@ def fresh_store(request: pytest.FixtureRequest, backend: str) -> GraphStore:
     """An empty graph with the schema applied, on the asked-for backend."""
     if backend == "falkordb":
         server = request.getfixturevalue("falkordb_server")
-        store: GraphStore = FalkorDBStore("127.0.0.1", server.port, f"t{next(_graph_names)}")
+        store: GraphStore = FalkorDBStore.from_url(server.url, f"t{next(_graph_names)}")
     else:
         store = _neo4j_store(request.getfixturevalue("neo4j_server"))
         store.write("MATCH (n) DETACH DELETE n")

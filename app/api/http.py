@@ -1,9 +1,13 @@
 """HTTP semantics done with FastAPI's own mechanisms (no middleware layer):
 
 - ``install(app)``, called once every router is included: every GET route also answers
-  ``HEAD`` (the same status and headers, no body; a streamed body is never even started), and
+  ``HEAD`` (the same status and headers, no body; a streamed body is never even started);
+  every 200 a GET route answers with a body in hand carries an ``ETag`` (the body's hash,
+  unless the route set one: streamed answers name their graph state instead) and a matching
+  ``If-None-Match`` gets 304; and
   the router's routes are indexed by their full path so that a 405 can name *every* method the
-  path takes in ``Allow`` (Starlette names only the first route that matched the path).
+  path takes in ``Allow`` (Starlette names only the first route that matched the path), HEAD
+  wherever GET is.
 - ``negotiated``: marks an endpoint whose answer depends on ``Accept``; every answer of such
   an endpoint, errors included, carries ``Vary: Accept`` (see ``app.api.problems``).
 - ``conditional(...)``: ``ETag`` and ``Last-Modified`` on an answer, and ``304 Not Modified``
@@ -21,7 +25,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute, request_response
 from starlette.routing import compile_path
 from starlette.types import Receive, Scope, Send
@@ -72,6 +76,9 @@ def _head_aware(make_handler: Callable[[], Handler]) -> Callable[[], Handler]:
 
         async def handle(request: Request) -> Response:
             response = await handler(request)
+            if response.status_code == 200 and "etag" not in response.headers \
+                    and not isinstance(response, StreamingResponse | FileResponse):
+                response = conditional(request, response)  # the body's hash; 304 if held
             if request.method != "HEAD" or isinstance(response, FileResponse):
                 return response  # a file answers HEAD itself (its headers come from stat)
             return HeadersOnly(response)
@@ -134,7 +141,10 @@ def allowed_methods(request: Request) -> str:
             found |= methods
             if static:
                 literal |= methods
-    return ", ".join(sorted(literal or found))
+    allowed = literal or found
+    if "GET" in allowed:  # every GET route answers HEAD (RFC 9110 9.3.2)
+        allowed = allowed | {"HEAD"}
+    return ", ".join(sorted(allowed))
 
 
 def _document_without_head(app: FastAPI) -> None:

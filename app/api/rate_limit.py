@@ -8,7 +8,9 @@ nothing. The classes:
 
 - ``LOOKUP``: bounded work (one entity, one page); declared, never limited;
 - ``QUERY``: reads a whole dump, or runs work that grows with the graph (equivalence
-  search, portability, gap analysis, exports, SPARQL, release diffs);
+  search, portability, gap analysis, exports, SPARQL, release diffs, and the list pages
+  that read and sort a whole label -- measured: the route-cost test compares each list
+  route's store work on a graph and on one ten times larger);
 - ``WRITE``: changes the graph.
 
 A request must find room in the window of its client address and, when it presents a key,

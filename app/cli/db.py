@@ -21,14 +21,16 @@ db_app = typer.Typer(help="Manage the graph store.", no_args_is_help=True)
 @db_app.command("migrate")
 def migrate() -> None:
     """Apply constraints and indexes, then bring stored data up to the current model (e.g.
-    programme and course codes scoped by institution); idempotent, safe beside a running
-    service."""
-    from app.services.operations.migrations import migrate_data
+    programme and course codes scoped by institution, codes unique in any letter case);
+    idempotent, safe beside a running service. Codes already in the graph that differ only
+    in letter case are listed with how to resolve them (exit status 1)."""
+    from app.services.operations.migrations import duplicate_codes, migrate_data
 
     with open_store() as runtime:
         created = runtime.store.apply_schema()
         changed = migrate_data(runtime.store)
-    if not created and not any(changed.values()):
+        duplicates = duplicate_codes(runtime.store)
+    if not created and not any(changed.values()) and not duplicates:
         console.print("schema and data up to date: nothing to do")
         return
     console.print(f"schema: {len(created)} new object(s)" if created else "schema: up to date")
@@ -37,6 +39,12 @@ def migrate() -> None:
     for name, count in changed.items():
         if count:
             console.print(f"data: {name}: {count} node(s) changed")
+    for duplicate in duplicates:
+        console.print(f"[red]duplicate:[/red] {duplicate.advice()}")
+    if duplicates:
+        console.print(f"{len(duplicates)} code(s) name more than one thing; until resolved "
+                      "they keep no case-insensitive key")
+        raise typer.Exit(1)
 
 
 @db_app.command("start")

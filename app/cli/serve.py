@@ -55,7 +55,7 @@ def worker_environment(settings: Settings, runtime: runtime_mod.Runtime) -> dict
     env = {"CQF_SEED_ON_START": "false"}
     if runtime.embedded is not None:
         env |= {"CQF_BACKEND": Backend.FALKORDB.value,
-                "CQF_FALKORDB_URL": f"redis://127.0.0.1:{runtime.embedded.port}",
+                "CQF_FALKORDB_URL": runtime.embedded.url,
                 "CQF_GRAPH_NAME": settings.graph_name}
     if runtime.base_iri and not settings.base_iri:
         env["CQF_BASE_IRI"] = runtime.base_iri

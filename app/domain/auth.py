@@ -46,7 +46,8 @@ class Principal:
         return self.is_admin or (own is not None and own.lower() == (code or "").lower())
 
     def may_write_administration(self, code: str) -> bool:
-        return self.is_admin or self.administration == code
+        own = self.administration
+        return self.is_admin or (own is not None and own.lower() == (code or "").lower())
 
     def may_review(self) -> bool:
         return self.is_admin or self.role == RoleKind.REVIEWER

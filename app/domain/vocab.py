@@ -44,6 +44,12 @@ class NodeLabel(StrEnum):
 
 # Service-internal labels: never seeded, never listed, searched or exported as catalogue data.
 INTERNAL_LABELS: frozenset[NodeLabel] = frozenset({NodeLabel.API_KEY, NodeLabel.AUDIT_ENTRY})
+# One code, one thing: codes of these labels are unique in any letter case (the store keeps
+# the code as written and enforces uniqueness of its folded form, ``code_key``).
+FOLDED_LABELS: tuple[NodeLabel, ...] = (
+    NodeLabel.FRAMEWORK, NodeLabel.LEVEL, NodeLabel.COMPETENCY, NodeLabel.JOB_PROFILE,
+    NodeLabel.PROFESSIONAL_TASK, NodeLabel.INSTITUTION, NodeLabel.PROGRAMME, NodeLabel.COURSE,
+    NodeLabel.ADMINISTRATION)
 CATALOGUE_LABELS: tuple[NodeLabel, ...] = tuple(
     label for label in NodeLabel if label not in INTERNAL_LABELS
 )

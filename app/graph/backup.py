@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.graph.admin_client import BusyLoadingError, RedisConnectionError, admin_client
-from app.graph.embedded import APPEND_DIR, EmbeddedFalkorDB, free_loopback_port
+from app.graph.embedded import APPEND_DIR, EmbeddedFalkorDB, free_loopback_port, read_password
 
 SNAPSHOT = "dump.rdb"
 
@@ -33,7 +33,7 @@ def _wait(condition: Callable[[], object], what: str, timeout: float) -> None:
 
 def backup(port: int, data_dir: Path, out: Path, timeout: float = 300) -> int:
     """Snapshot the server on ``port`` (serving ``data_dir``) into ``out``; returns bytes."""
-    client = admin_client(port, 10)
+    client = admin_client(port, 10, read_password(data_dir.resolve()))
     try:
         before = client.lastsave()
         _wait(lambda: not client.info("persistence")["rdb_bgsave_in_progress"],
@@ -70,7 +70,7 @@ def restore(snapshot: Path, data_dir: Path, timeout: float = 300) -> None:
         command[command.index("--appendonly") + 1] = "no"
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL,  # noqa: S603
                                    stderr=subprocess.DEVNULL)
-        client = admin_client(port, 10)
+        client = admin_client(port, 10, server.password)
         try:
             def loaded() -> bool:
                 try:

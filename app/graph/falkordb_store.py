@@ -6,6 +6,8 @@ FalkorDB quirks absorbed here rather than in the domain queries:
 - re-creating an index is an error ("already indexed"), so migrations treat it as done;
 - full-text indexes are per label and use RediSearch syntax, so search queries each label;
 - no multi-statement transactions: one statement is atomic, so batches are one ``UNWIND``;
+- no snapshot isolation across statements: a consistent view of many reads is a copy of the
+  graph (``GRAPH.COPY``, one command, so no write lands inside it), deleted after use;
 - parameters travel inside the query text (``CYPHER p=...``), which the server reads as a C
   string: a NUL character cuts it and the statement fails to parse. Text with NUL is
   refused as invalid input (422) before it is sent.
@@ -13,10 +15,14 @@ FalkorDB quirks absorbed here rather than in the domain queries:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import os
+import socket
+import uuid
+from collections.abc import Callable, Generator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from functools import partial
 from typing import Any, LiteralString, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import structlog
 from falkordb import FalkorDB  # pyright: ignore[reportMissingTypeStubs]  (no type information)
@@ -27,12 +33,14 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 from app.domain.vocab import NodeLabel
+from app.graph.embedded import pid_alive
 from app.graph.port import ConstraintViolation, Row, StoreUnavailable, UnstorableText
 from app.graph.schema import cypher_statements, unique_constraints
 
 log = structlog.get_logger(__name__)
 
 _ALREADY = ("already indexed", "already exists")
+SNAPSHOT_MARK = "~snapshot~"  # <graph>~snapshot~<host>~<pid>~<random>
 
 FULLTEXT_QUERY: LiteralString = (
     "CALL db.idx.fulltext.queryNodes($label, $q) YIELD node, score "
@@ -74,6 +82,14 @@ class FalkorDBStore:
         self._graph = self._db.select_graph(self._graph_name)
         self.address = f"{host}:{port}"
         self.host, self.port = host, port
+
+    @property
+    def url(self) -> str:
+        """``redis://`` URL of this server, password included (for this user's own
+        processes: CLI commands, workers; never logged)."""
+        password = self._options["password"]
+        secret = f":{quote(password, safe='')}@" if password else ""
+        return f"redis://{secret}{self.host}:{self.port}"
 
     def retarget(self, host: str, port: int) -> None:
         """Point at a restarted server (the supervisor's, when its old port was taken)."""
@@ -151,6 +167,39 @@ class FalkorDBStore:
         except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
             raise StoreUnavailable("FalkorDB did not answer while applying the schema") from exc
         return True
+
+    @contextmanager
+    def snapshot(self) -> Generator[FalkorDBStore]:
+        """A copy of the graph taken by one ``GRAPH.COPY`` (atomic: the server runs one
+        command at a time), read through a store of its own and deleted afterwards. Copies
+        left by a process that died are swept first (same host, pid gone)."""
+        self._sweep_snapshots()
+        name = (f"{self._graph_name}{SNAPSHOT_MARK}{socket.gethostname()}~{os.getpid()}~"
+                f"{uuid.uuid4().hex[:12]}")
+        self._command("GRAPH.COPY", self._graph_name, name)
+        view = FalkorDBStore(self.host, self.port, name, self._options["socket_timeout"],
+                             self._options["password"])
+        try:
+            yield view
+        finally:
+            view.close()
+            self._command("GRAPH.DELETE", name)
+
+    def _command(self, *args: str) -> Any:
+        connection: Any = self._db.connection
+        try:
+            return connection.execute_command(*args)
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise StoreUnavailable(f"FalkorDB at {self.address} did not answer") from exc
+
+    def _sweep_snapshots(self) -> None:
+        prefix = f"{self._graph_name}{SNAPSHOT_MARK}{socket.gethostname()}~"
+        for raw in self._command("GRAPH.LIST"):
+            name = raw.decode() if isinstance(raw, bytes) else str(raw)
+            pid = name.removeprefix(prefix).split("~")[0]
+            if name.startswith(prefix) and pid.isdigit() and not pid_alive(int(pid)):
+                with suppress(ResponseError):  # deleted by another sweeper meanwhile
+                    self._command("GRAPH.DELETE", name)
 
     def ping(self) -> bool:
         try:

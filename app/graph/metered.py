@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, LiteralString, Protocol
 
 from app.graph.port import GraphStore, Row, StoreUnavailable
@@ -49,6 +50,9 @@ class MeteredStore:
 
     def apply_schema(self) -> list[str]:
         return self.inner.apply_schema()
+
+    def snapshot(self) -> AbstractContextManager[GraphStore]:
+        return self.inner.snapshot()
 
     def ping(self) -> bool:
         return self.inner.ping()

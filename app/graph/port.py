@@ -7,6 +7,7 @@ in each query's RETURN clause, so services never handle a driver record or a nod
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, LiteralString, Protocol
 
 Row = dict[str, Any]
@@ -52,6 +53,12 @@ class GraphStore(Protocol):
 
     def apply_schema(self) -> list[str]:
         """Create constraints and indexes idempotently; returns what was created."""
+        ...
+
+    def snapshot(self) -> AbstractContextManager[GraphStore]:
+        """A read-only view of the whole graph as it was at one instant, for work that must
+        see one graph state across many reads (a release): writes committed meanwhile are
+        not in it. Only ``read`` (and ``fulltext``) may be used on the view."""
         ...
 
     def ping(self) -> bool: ...

@@ -52,3 +52,28 @@ def render(graph: Graph, subject: URIRef, alternates: dict[str, str]) -> str:
             f"<table><tr><th>property</th><th>value</th></tr>{rows}</table>"
             f"<h2>Referenced by</h2><table><tr><th>subject</th><th>property</th></tr>"
             f"{incoming}</table><p>Also as: {links}</p></body></html>")
+
+
+def describe(graph: Graph, subject: URIRef, lang: str = "en") -> dict[str, object]:
+    """The same description as plain data for a styled page: a title (the label in ``lang``,
+    else English, else the IRI), the properties and the resources that point here, each value
+    ``{"text", "href", "lang"}`` (``href`` for an IRI, ``lang`` for a tagged literal)."""
+    labels = {getattr(o, "language", None): str(o) for o in graph.objects(subject, SKOS.prefLabel)}
+    title = labels.get(lang) or labels.get("en") or str(subject)
+
+    def value(term: Node) -> dict[str, str | None]:
+        if isinstance(term, URIRef):
+            return {"text": _short(str(term)), "href": str(term), "lang": None}
+        language = term.language if isinstance(term, Literal) else None
+        return {"text": str(term), "href": None, "lang": language}
+
+    return {
+        "title": title, "title_lang": None if title in (labels.get(lang), str(subject))
+        else "en",
+        "properties": [{"property": _short(str(p)), "value": value(o)}
+                       for p, o in sorted(graph.predicate_objects(subject))],
+        "incoming": [{"property": _short(str(p)), "value": value(s)}
+                     for s, p in sorted(graph.subject_predicates(subject))],
+        "illustrative": any(str(o) == EvidenceStatus.ILLUSTRATIVE
+                            for o in graph.objects(subject, None)),
+    }

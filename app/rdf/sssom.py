@@ -3,6 +3,7 @@ CURIE map), then one row per mapping. Streamed: rows in, text out."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -67,17 +68,24 @@ def _comment(props: Mapping[str, Any]) -> str | None:
     return "; ".join(parts) or None
 
 
+def _string(value: str) -> str:
+    """A YAML string scalar whatever the text: a JSON string is a YAML double-quoted scalar,
+    so a version ``1.0`` stays the string "1.0" (unquoted, YAML reads the float 1.0, and
+    ``2.10`` would read 2.1)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def header(base_iri: str, version: str = "latest") -> str:
     lines = [
         # dereferenceable: /id/mapping-set/{version} (app.services.linked_data.minted.mapping_set)
-        "mapping_set_id: " + base_iri + f"mapping-set/{version}",
-        f"mapping_set_version: {version}",
-        "mapping_set_title: CQF level mappings",
-        "license: https://www.apache.org/licenses/LICENSE-2.0",
+        "mapping_set_id: " + _string(base_iri + f"mapping-set/{version}"),
+        "mapping_set_version: " + _string(version),
+        "mapping_set_title: " + _string("CQF level mappings"),
+        "license: " + _string("https://www.apache.org/licenses/LICENSE-2.0"),
         "curie_map:",
-        f"  cqflevel: {base_iri}level/",
-        "  semapv: https://w3id.org/semapv/vocab/",
-        "  skos: http://www.w3.org/2004/02/skos/core#",
+        "  cqflevel: " + _string(f"{base_iri}level/"),
+        "  semapv: " + _string("https://w3id.org/semapv/vocab/"),
+        "  skos: " + _string("http://www.w3.org/2004/02/skos/core#"),
     ]
     return "".join(f"# {line}\n" for line in lines) + "\t".join(COLUMNS) + "\n"
 

@@ -62,7 +62,8 @@ PROPERTIES: dict[NodeLabel, tuple[tuple[str, URIRef, str], ...]] = {
 # Classes also typed with their SKOS superclass, for consumers that do not reason.
 SKOS_TYPE: dict[NodeLabel, URIRef] = {L.FRAMEWORK: SKOS.ConceptScheme, L.LEVEL: SKOS.Concept,
                                       L.COMPETENCY: SKOS.Concept,
-                                      L.PROFICIENCY_LEVEL: SKOS.Concept}
+                                      L.PROFICIENCY_LEVEL: SKOS.Concept,
+                                      **{label: SKOS.Concept for label in schemes.FLAT_SCHEMES}}
 # type -> (predicate, ((from label, to label), ...), reified as a cqf:QualifiedRelation)
 RELATIONSHIPS: dict[str, tuple[URIRef, tuple[tuple[NodeLabel, NodeLabel], ...], bool]] = {
     "IN_FRAMEWORK": (SKOS.inScheme, ((L.LEVEL, L.FRAMEWORK),), False),

@@ -17,7 +17,8 @@ from fastapi.responses import HTMLResponse
 
 from app.api.rate_limit import QUERY
 from app.domain.vocab import PROFICIENCY_CODES
-from app.services.careers.cqf_table import CqfTableService, TableQuestion
+from app.services.careers.cqf_table import PLAIN, CqfTableService, TableQuestion
+from app.services.careers.cqf_table_formats import TABLE_NOTICE
 from app.services.careers.paths import CareersService, PlanQuestion
 from app.web.routes import attempt, int_param, page_context, render, store_of
 
@@ -82,6 +83,7 @@ def cqf_table(request: Request) -> HTMLResponse:
     frameworks = [f for f in q.getlist("fw") if f]
     administration = q.get("administration") or None
     context.update(frameworks=frameworks, administration=administration, answer=None,
+                   plain=PLAIN, notice=TABLE_NOTICE,
                    downloads=_downloads(frameworks, administration, context["lang"]))
     context["options"] = attempt(context, lambda: _options(request))
     if context["options"] is not None:

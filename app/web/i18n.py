@@ -29,16 +29,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
 from app.domain.text import N_
 from app.domain.vocab import (
@@ -50,10 +47,7 @@ from app.domain.vocab import (
     ReviewStatus,
 )
 from app.services.institutions.coverage_text import finding
-
-LOCALE_DIR = Path(__file__).parent / "locale"
-DOMAIN = "messages"
-SOURCE_LANGUAGE = "en"
+from app.services.messages import LOCALE_DIR, SOURCE_LANGUAGE, load_catalogues, shipped_catalogues
 
 
 @dataclass(frozen=True)
@@ -75,27 +69,16 @@ class Languages:
         return Translator(code, self.translations.get(code) or NullTranslations())
 
 
-def _compile(po_file: Path) -> Translations:
-    with po_file.open("rb") as source:
-        catalog = read_po(source, locale=None, domain=DOMAIN)
-    buffer = BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN)
-
-
 def load_languages(locale_dir: Path = LOCALE_DIR) -> Languages:
     """Every ``<lang>/LC_MESSAGES/messages.po`` under ``locale_dir``, compiled."""
-    found: dict[str, NullTranslations] = {}
-    for po_file in sorted(locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        found[po_file.parent.parent.name] = _compile(po_file)
-    return Languages(found)
+    return Languages(load_catalogues(locale_dir))
 
 
 @functools.cache
 def default_languages() -> Languages:
-    """The catalogues shipped in ``app/web/locale``, loaded once per process."""
-    return load_languages(LOCALE_DIR)
+    """The catalogues shipped in ``app/web/locale``, loaded once per process (the same
+    compiled catalogues the downloads use, ``app.services.messages``)."""
+    return Languages(shipped_catalogues())
 
 
 def babel_locale(lang: str) -> Locale:

@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from app.domain import identity
 from app.domain.text import N_
 from app.domain.vocab import PROFICIENCY_CODES, EvidenceStatus, NodeLabel
 from app.graph.port import GraphStore
+from app.rdf.iris import Iris
 from app.services.catalog.display import facts_for
 from app.services.catalog.reads import CatalogService
 from app.services.equivalence.answers import EquivalenceService, MappingGraphCache
 from app.services.institutions import coverage as coverage_service
+from app.services.institutions.reviews import list_mappings
+from app.services.linked_data.entity_documents import mapping_json
 from app.web.svg import ladder
 
 PAGE = 500
@@ -101,6 +105,8 @@ NO_EQUIVALENCE = {
     "unreachable": N_("No chain of mappings connects this level to the target framework."),
     "out_of_depth": N_("No path within the longest path chosen (%(depth)s mappings) reaches "
                        "another framework."),
+    "no_level_table": N_("%(framework)s was referenced to the EQF in %(year)s; its level "
+                         "table is not in the graph."),
 }
 
 
@@ -226,5 +232,32 @@ def localise_portability(store: GraphStore, answer: dict[str, Any]) -> dict[str,
     localise(store, refs)
     gaps = [g for r in answer["results"]
             for g in r["gaps"] + (r.get("training") or {}).get("uncovered", [])]
-    localise(store, gaps, code_key="competency")
+    localise(store, gaps)
     return answer
+
+
+# --- level mappings and course mappings ---------------------------------------------------
+
+def mapping_detail(store: GraphStore, mapping_id: str) -> dict[str, Any]:
+    """One level mapping with its two levels named (for ``mapping.html``)."""
+    found = mapping_json(store, Iris("/id/"), mapping_id)
+    levels = localise(store, [{"kind": "Level", "code": found["from_level"]},
+                              {"kind": "Level", "code": found["to_level"]}])
+    source = {"document": found.get("source_document"), "publisher": found.get("source_publisher"),
+              "year": found.get("source_year"), "url": found.get("source_url")}
+    return {"mapping": found, "levels": {"from": levels[0], "to": levels[1]}, "source": source,
+            "iri": found["iri"]}
+
+
+def course_mappings(store: GraphStore, course: str) -> list[dict[str, Any]]:
+    """Every mapping a course's institution asserted for it (develops a competency, aligns
+    with a PICARD standard), whatever its review status, targets named."""
+    institution = identity.parts(course)[0]
+    listed = list_mappings(store, review_status=None, institution=institution, limit=10_000,
+                           offset=0)["items"]
+    mine = [dict(m) for m in listed if m.get("course") == course]
+    kinds = {"develops": "Competency", "aligns_with": "PicardStandard"}
+    for m in mine:
+        m["target_ref"] = {"kind": kinds.get(m["kind"], ""), "code": m["target"]}
+    localise(store, [m["target_ref"] for m in mine])
+    return mine

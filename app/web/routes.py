@@ -8,20 +8,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import jinja2
 import structlog
 from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2.runtime import Context
+from markupsafe import Markup
+from rdflib import Graph, URIRef
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.problems import INTERNAL, problem_of
+from app.api.problems import INTERNAL, as_invalid_input, problem_of
 from app.api.rate_limit import LOOKUP, QUERY
 from app.domain.errors import DomainError, FieldProblem, InvalidInput, NotFound, UnknownKind
 from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.graph.port import GraphStore, StoreUnavailable, UnstorableText
-from app.rdf.iris import parse_path
+from app.rdf import html as rdf_html
+from app.rdf.iris import MAPPING_KIND, parse_path
 from app.services.careers.portability import PortabilityQuestion, PortabilityService
 from app.services.catalog.reads import CatalogService
 from app.services.equivalence.answers import PROPOSED_NOTICE
@@ -87,7 +93,8 @@ def _language_switch(request: Request, languages: Languages, lang: str) -> list[
         if code == lang:
             continue
         url = request.url.remove_query_params("lang")
-        if code != SOURCE_LANGUAGE:
+        # English is named too when the browser's Accept-Language asked for another language
+        if code != SOURCE_LANGUAGE or request.headers.get("accept-language"):
             url = url.include_query_params(lang=code)
         theirs = languages.translator(code)
         links.append({"href": url.path + (f"?{url.query}" if url.query else ""),
@@ -97,11 +104,35 @@ def _language_switch(request: Request, languages: Languages, lang: str) -> list[
     return links
 
 
+def requested_language(request: Request, languages: Languages) -> str | None:
+    """``?lang=`` when given, else the first language of ``Accept-Language`` the explorer
+    speaks (q-values honoured), else None (English)."""
+    asked = request.query_params.get("lang")
+    if asked:
+        return asked
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate((request.headers.get("accept-language") or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        primary = tag.strip().split("-")[0].lower()
+        if q > 0 and primary:
+            ranked.append((-q, i, primary))
+    for _q, _i, primary in sorted(ranked):
+        if primary in languages.codes:
+            return primary
+    return None
+
+
 def page_context(request: Request, view: str) -> dict[str, Any]:
     """What every page needs: language, translator, link builders, the language switch (the
     same URL, same state, other languages)."""
     languages = _languages(request)
-    t = languages.translator(request.query_params.get("lang"))
+    t = languages.translator(requested_language(request, languages))
     lang = t.lang
     return {"request": request, "t": t, "lang": lang, "nav": NAV,
             "other_languages": _language_switch(request, languages, lang), "view": view,
@@ -220,7 +251,8 @@ def search(request: Request) -> HTMLResponse:
     context, q = page_context(request, "search"), request.query_params
     store = store_of(request)
     text, kind_name = (q.get("q") or "").strip(), q.get("kind") or ""
-    kind = NodeLabel(kind_name) if kind_name in {k.value for k in CATALOGUE_LABELS} else None
+    kind = next((k for k in CATALOGUE_LABELS if k.value.lower() == kind_name.strip().lower()),
+                None)  # any case; never the service's own records
     context.update(q=text, kind=kind.value if kind else "", kinds=explore.KINDS, answer=None,
                    listing=None)
     if text:
@@ -233,6 +265,8 @@ def search(request: Request) -> HTMLResponse:
 @router.get("/entity/{kind}/{rest:path}", dependencies=[LOOKUP], response_class=HTMLResponse)
 def entity_page(kind: str, rest: str, request: Request) -> HTMLResponse:
     problem: NotFound | None = None
+    if kind.lower() == MAPPING_KIND:
+        return render_mapping_page(request, rest)
     try:
         label, code = parse_path(kind, rest)
         problem = None if label else NotFound(kind, rest)
@@ -245,17 +279,35 @@ def entity_page(kind: str, rest: str, request: Request) -> HTMLResponse:
         context["error"] = page_error(context["t"], problem or NotFound(kind, rest))
         context.update(detail=None, label=None, code=rest)
         return render("entity.html", context)
+
     return render_entity_page(request, label, code)
 
 
-def render_entity_page(request: Request, label: NodeLabel, code: str) -> HTMLResponse:
-    """The HTML page of one catalogue entity (relationships, neighbourhood graph, sources).
-    Callable from any route that has a label and a code, e.g. the ``/id/...`` HTML
-    representation."""
+def render_mapping_page(request: Request, mapping_id: str) -> HTMLResponse:
+    """The page of one level mapping: its two levels by name, match, confidence, method,
+    review and evidence, its source."""
+    context = page_context(request, "search")
+    context.update(code=mapping_id, mapping=None,
+                   iri=f"/id/{MAPPING_KIND}/{quote(mapping_id, safe='')}")
+    found = attempt(context, lambda: pages.mapping_detail(store_of(request), mapping_id))
+    if found is not None:
+        context.update(found)
+    return render("mapping.html", context)
+
+
+def render_entity_page(request: Request, label: NodeLabel | None, code: str) -> HTMLResponse:
+    """The HTML page of one catalogue entity (relationships, neighbourhood graph, sources), or
+    of one level mapping (``label`` None, ``code`` its id). Callable from any route that has
+    a label and a code, e.g. the ``/id/...`` HTML representation."""
+    if label is None:
+        return render_mapping_page(request, code)
     context = page_context(request, "search")
     context.update(label=label, code=code, detail=None,
                    iri=urls.id_path(label, code), api=urls.api_path(label, code))
     detail = attempt(context, lambda: explore.entity(store_of(request), label, code))
+    if detail is not None and label == NodeLabel.COURSE:
+        context["course_mappings"] = attempt(context, lambda: pages.course_mappings(
+            store_of(request), detail["code"]))
     if detail is not None:
         t, lang = context["t"], context["lang"]
         context["detail"] = detail
@@ -265,3 +317,50 @@ def render_entity_page(request: Request, label: NodeLabel, code: str) -> HTMLRes
              "href": _entity_href(n["kind"], n["code"], lang)}
             for n in explore.neighbours(detail)])
     return render("entity.html", context)
+
+
+def render_error_page(request: Request, exc: BaseException, status: int,
+                      headers: dict[str, str]) -> HTMLResponse:
+    """The explorer's error page for a browser (``Accept: text/html``) in the user's language:
+    the problem the API would answer (same status), in words, with ways back."""
+    context = page_context(request, "error")
+    t = context["t"]
+    if isinstance(exc, RequestValidationError):
+        exc = as_invalid_input(exc)
+    if isinstance(exc, DomainError):
+        error = page_error(t, exc)
+    elif isinstance(exc, StoreUnavailable):
+        error = {"status": status, "errors": [],
+                 "detail": t(N_("The graph store did not answer; retry shortly."))}
+    elif isinstance(exc, StarletteHTTPException) and status == 404:
+        error = {"status": status, "errors": [],
+                 # the path in <code>: an address is in no language
+                 "detail": Markup(t.gettext(N_("There is no page at %(path)s."))) % {
+                     "path": Markup("<code>%s</code>") % request.url.path}}
+    elif isinstance(exc, StarletteHTTPException) and status == 405:
+        error = {"status": status, "errors": [],
+                 "detail": t(N_("This address does not answer a %(method)s request."),
+                             method=request.method)}
+    elif isinstance(exc, StarletteHTTPException) and status < 500:
+        error = {"status": status, "errors": [],
+                 "detail": t(N_("The request could not be answered."))}
+    else:
+        error = {"status": status, "errors": [], "detail": t(
+            N_("The service failed to answer; the error was logged. Try again later."))}
+    context["error"] = error
+    context["heading"] = t(N_("Page not found")) if status == 404 else t(
+        N_("The request could not be answered"))
+    response = render("error.html", context)
+    response.headers.update(headers)
+    return response
+
+
+def render_linked_page(request: Request, graph: Graph, subject: URIRef,
+                       alternates: dict[str, str]) -> HTMLResponse:
+    """A linked-data resource that is no catalogue entity (a source, a statement, a release,
+    a mapping set, a scheme, a dataset) as an explorer page: its properties and what points
+    to it, in the page's language where the data has it."""
+    context = page_context(request, "search")
+    context.update(d=rdf_html.describe(graph, subject, context["lang"]), iri=str(subject),
+                   alternates=alternates)
+    return render("linked.html", context)

@@ -18,6 +18,16 @@ CREATE INDEX FOR (n:Institution) ON (n.code);
 CREATE INDEX FOR (n:Programme) ON (n.code);
 CREATE INDEX FOR (n:Course) ON (n.code);
 CREATE INDEX FOR (n:Administration) ON (n.code);
+// Folded codes (`code_key`), unique in any letter case (002_unique.constraints).
+CREATE INDEX FOR (n:Framework) ON (n.code_key);
+CREATE INDEX FOR (n:Level) ON (n.code_key);
+CREATE INDEX FOR (n:Competency) ON (n.code_key);
+CREATE INDEX FOR (n:JobProfile) ON (n.code_key);
+CREATE INDEX FOR (n:ProfessionalTask) ON (n.code_key);
+CREATE INDEX FOR (n:Institution) ON (n.code_key);
+CREATE INDEX FOR (n:Programme) ON (n.code_key);
+CREATE INDEX FOR (n:Course) ON (n.code_key);
+CREATE INDEX FOR (n:Administration) ON (n.code_key);
 CREATE INDEX FOR (n:Level) ON (n.framework);
 CREATE INDEX FOR (n:Competency) ON (n.group);
 CREATE INDEX FOR (n:JobProfile) ON (n.administration);

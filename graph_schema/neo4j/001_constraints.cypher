@@ -19,6 +19,18 @@ CREATE CONSTRAINT programme_code IF NOT EXISTS FOR (n:Programme) REQUIRE n.code 
 CREATE CONSTRAINT course_code IF NOT EXISTS FOR (n:Course) REQUIRE n.code IS UNIQUE;
 CREATE CONSTRAINT administration_code IF NOT EXISTS FOR (n:Administration) REQUIRE n.code IS UNIQUE;
 
+// One code, one thing: a code is unique in any letter case. `code_key` is the code folded
+// (lower case; app/services/catalog/codes.py `fold`), set by every write of these labels.
+CREATE CONSTRAINT framework_code_key IF NOT EXISTS FOR (n:Framework) REQUIRE n.code_key IS UNIQUE;
+CREATE CONSTRAINT level_code_key IF NOT EXISTS FOR (n:Level) REQUIRE n.code_key IS UNIQUE;
+CREATE CONSTRAINT competency_code_key IF NOT EXISTS FOR (n:Competency) REQUIRE n.code_key IS UNIQUE;
+CREATE CONSTRAINT job_profile_code_key IF NOT EXISTS FOR (n:JobProfile) REQUIRE n.code_key IS UNIQUE;
+CREATE CONSTRAINT professional_task_code_key IF NOT EXISTS FOR (n:ProfessionalTask) REQUIRE n.code_key IS UNIQUE;
+CREATE CONSTRAINT institution_code_key IF NOT EXISTS FOR (n:Institution) REQUIRE n.code_key IS UNIQUE;
+CREATE CONSTRAINT programme_code_key IF NOT EXISTS FOR (n:Programme) REQUIRE n.code_key IS UNIQUE;
+CREATE CONSTRAINT course_code_key IF NOT EXISTS FOR (n:Course) REQUIRE n.code_key IS UNIQUE;
+CREATE CONSTRAINT administration_code_key IF NOT EXISTS FOR (n:Administration) REQUIRE n.code_key IS UNIQUE;
+
 // Service-internal nodes (API keys, audit trail): not in the full-text index.
 CREATE CONSTRAINT api_key_code IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.code IS UNIQUE;
 CREATE CONSTRAINT audit_entry_code IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.code IS UNIQUE;

@@ -24,9 +24,10 @@ def test_cqf_table_with_a_national_framework_and_an_administration(page: Any,
                                                                     screenshot_dir: Path
                                                                     ) -> None:
     page.goto("/cqf-table")
-    rows = page.locator("#cqf-table tbody tr")
+    rows = page.locator("#cqf-table tbody tr[data-level]")
     rows.first.wait_for()
     assert rows.count() == 5
+    page.click("#add-frameworks summary")
     page.check("#fw-IE-NFQ")
     page.select_option("#administration", "ADM-A")
     page.click("button[type=submit]")
@@ -36,7 +37,8 @@ def test_cqf_table_with_a_national_framework_and_an_administration(page: Any,
     assert "EQF:6" in text and "IE-NFQ:7" in text and "ADM-A-GRADES:G4" in text
     assert "fw=IE-NFQ" in page.url and "administration=ADM-A" in page.url
     assert page.locator(".notice-illustrative").is_visible()
-    assert level3.locator(".badge-illustrative").count() >= 1  # evidence on the cells
+    evidence = page.locator("tr[data-evidence-for='CQF:3'] details.evidence")
+    assert evidence.locator(".badge-illustrative").count() >= 1  # evidence behind a disclosure
     page.click("#downloads summary")
     csv_link = page.locator("#downloads a", has_text="CSV (")
     assert "frameworks=IE-NFQ" in csv_link.get_attribute("href")
@@ -157,7 +159,11 @@ def test_pages_in_french(page: Any, screenshot_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("path, order", [
-    ("/cqf-table", ["#fw-AU-AQF", "#fw-DE-DQR", "#fw-FR-CNCP"]),
+    # the framework list is behind its disclosure (opened with Enter, then in order)
+    ("/cqf-table", ["#add-frameworks > summary", "#administration",
+                    "form.query button[type=submit]", "#downloads > summary"]),
+    ("/cqf-table?fw=IE-NFQ", ["#add-frameworks > summary", "#fw-AU-AQF", "#fw-DE-DQR",
+                              "#fw-FR-CNCP", "#administration"]),
     ("/careers", ["#family", "form[aria-labelledby='ladder-h'] button", "#mode-profile",
                   "#from", "#to", "#steps", "#min"]),
 ])

@@ -160,11 +160,26 @@ def test_codes_resolve_in_any_case(api: TestClient, table: dict) -> None:
 
 # --------------------------------------------------------------------------- formats
 
+def _named(v: dict) -> str:
+    return f"{v['name']} ({v['code']})" if v.get("name") and v["name"] != v["code"] \
+        else v["code"]
+
+
+def _profiles(n: int) -> str:
+    return f"{n} profile" if n == 1 else f"{n} profiles"
+
+
 def _expected_cells(table: dict) -> tuple[list[str], list[list[object]]]:
-    """The flat sheet, rebuilt here from the JSON answer (independently of the server)."""
+    """The flat sheet, rebuilt here from the JSON answer (independently of the server): names
+    first with the code after them, words for match types (English answer)."""
+    words = {"exactMatch": "exact", "closeMatch": "close",
+             "broadMatch": "broad (the target is broader)",
+             "narrowMatch": "narrow (the target is narrower)", "relatedMatch": "related only"}
+
     def eq(cell: dict) -> list[str]:
         vals = cell["values"]
-        return [SEP.join(f"{v['level']} ({v['match_type']}, {v['confidence']:g})" for v in vals),
+        return [SEP.join(f"{_named(v)}: {words[v['match_type']]}, {v['confidence']:g}"
+                         for v in vals),
                 SEP.join(" > ".join(v["path"]) or "(same framework)" for v in vals),
                 cell["evidence_status"] or ""]
 
@@ -174,21 +189,24 @@ def _expected_cells(table: dict) -> tuple[list[str], list[list[object]]]:
                                row["level"]["evidence_status"]]
         for key in ("eqf", "isced", "qf_ehea"):
             cells += eq(row[key])
-        cells += [SEP.join(v["code"] for v in row["picard_tier"]["values"]),
+        cells += [SEP.join(_named(v) for v in row["picard_tier"]["values"]),
                   row["picard_tier"]["evidence_status"] or ""]
         for fw in table["frameworks"]:
             cells += eq(row["national"][fw])
         if table["administration"]:
             cells += eq(row["administration"])
-        cells += [SEP.join(v["code"] for v in row["job_profiles"]["values"]),
+        cells += [SEP.join(_named(v) for v in row["job_profiles"]["values"]),
+                  SEP.join(v["code"] for v in row["job_profiles"]["values"]),
                   row["job_profiles"]["evidence_status"] or "",
-                  SEP.join(v["code"] for v in row["generic_roles"]["values"]),
-                  SEP.join(f"{v['code']} ({v['profiles']})" for v in row["tasks"]["values"]),
+                  SEP.join(_named(v) for v in row["generic_roles"]["values"]),
+                  SEP.join(f"{_named(v)}: {_profiles(v['profiles'])}"
+                           for v in row["tasks"]["values"]),
                   row["tasks"]["evidence_status"] or ""]
         for group in table["groups"]:
             g = row["competency_groups"][group["code"]]
             cells += [g["typical_proficiency"] or "", g["requirements"], g["profiles"],
-                      SEP.join(f"{v['code']} ({v['profiles']})" for v in g["top_competencies"]),
+                      SEP.join(f"{_named(v)}: {_profiles(v['profiles'])}"
+                               for v in g["top_competencies"]),
                       g["evidence_status"] or ""]
         rows.append(cells)
     return [], rows
@@ -208,6 +226,7 @@ def test_xlsx_round_trip_gives_back_the_json_cells(api: TestClient, table: dict)
     assert got == expected
     header = [c.value for c in sheet[1]]
     assert header[0] == "CQF level" and len(header) == len(expected[0])
+    assert "Core values: typical proficiency" in header  # a group by its name
     notice = [r for r in sheet.iter_rows(values_only=True) if r and r[0] == "Evidence"]
     assert notice and "illustrative" in notice[0][1]
     assert [r[0] for r in book["Columns"].iter_rows(min_row=2, values_only=True)][:2] == [
@@ -223,8 +242,29 @@ def test_csv_has_a_bom_one_row_per_level_and_joined_lists(api: TestClient, table
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     _, expected = _expected_cells(table)
-    assert [[str(c) for c in r] for r in expected] == rows[1:]
+    assert [[str(c) for c in r] for r in expected] == rows[1:-1]
     assert any(SEP in cell for row in rows[1:] for cell in row)
+    # the last line is the notice, a comment for CSVW readers
+    assert len(rows[-1]) == 1 and rows[-1][0].startswith("# Weakest evidence in this table")
+    assert "illustrative data" in rows[-1][0]
+
+
+def test_french_downloads_speak_french(api: TestClient) -> None:
+    """Headers, sheet names, notices and words of the lang=fr CSV and XLSX are French."""
+    csv_fr = api.get("/api/v1/cqf-table", params={"lang": "fr", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(csv_fr.content.decode("utf-8-sig"))))
+    header = rows[0]
+    assert header[:3] == ["Niveau du CQF", "Nom du niveau", "IRI du niveau"]
+    assert "Niveau du CEC : preuves".replace(" :", "\u00a0:") in header
+    assert rows[-1][0].startswith("# Preuves les plus faibles de ce tableau")
+    assert "Niveau 4 du CEC (EQF:4)" in rows[1][4]  # the EQF level's French name first
+    book = load_workbook(io.BytesIO(api.get("/api/v1/cqf-table", params={
+        "lang": "fr", "format": "xlsx"}).content))
+    assert book.sheetnames == ["Tableau du CQF", "Colonnes"]
+    answer = api.get("/api/v1/cqf-table", params={"lang": "fr"}).json()
+    assert answer["notice"].startswith("Illustratif")  # the JSON's notice too
+    about = list(book["Colonnes"].iter_rows(values_only=True))
+    assert about[0] == ("Colonne", "Titre", "Comment elle est obtenue")
 
 
 def test_unacceptable_media_type_is_406(api: TestClient) -> None:
@@ -272,7 +312,8 @@ def test_csvw_metadata_describes_the_csv_for_the_csvw_package(served: str) -> No
     assert [r["level"] for r in rows] == [row["level"]["code"] for row in answer["rows"]]
     for parsed, row in zip(rows, answer["rows"], strict=True):
         assert parsed["eqf_path"] == [" > ".join(v["path"]) for v in row["eqf"]["values"]]
-        assert parsed["job_profiles"] == [v["code"] for v in row["job_profiles"]["values"]]
+        assert parsed["job_profile_codes"] == [v["code"] for v in row["job_profiles"][
+            "values"]]
         assert parsed["group_MGT_requirements"] == row["competency_groups"]["MGT"][
             "requirements"]
         assert parsed["level_iri"] == row["level"]["iri"]

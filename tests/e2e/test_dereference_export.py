@@ -42,7 +42,7 @@ def minted(client: TestClient) -> list[str]:
     assert export.status_code == 200
     found = set(IRI.findall(export.text))
     sssom = client.get("/api/v1/export/mappings.sssom.tsv").text
-    found |= set(re.findall(r"^# mapping_set_id: (\S+)$", sssom, re.M))
+    found |= set(re.findall(r'^# mapping_set_id: "(\S+)"$', sssom, re.M))
     void = client.get("/api/v1/releases/1.0.0/files/void.ttl").text
     found |= set(IRI.findall(Graph().parse(data=void, format="turtle")
                              .serialize(format="nt")))
@@ -92,6 +92,8 @@ def test_each_kind_answers_in_every_representation(client: TestClient,
                 any(graph.triples((None, None, URIRef(iri)))), (kind, media)
         page = client.get(_path(iri), headers={"Accept": "text/html"})
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        # every kind is an explorer page: styled, with the site's navigation
+        assert "explorer.css" in page.text and 'class="site-nav"' in page.text, kind
         body = client.get(_path(iri), headers={"Accept": "application/json"}).json()
         assert body.get("iri") == iri, kind
 

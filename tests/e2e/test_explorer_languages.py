@@ -272,3 +272,102 @@ def test_the_coverage_page_says_k_of_n_areas_per_tier(api: TestClient) -> None:
             assert (f"{tier['areas_covered']} of {tier['areas_total']} knowledge areas covered"
                     in visible_text(page))
             assert (f"sur {tier['areas_total']}" in french)
+
+
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def _a_mapping_id(api: TestClient) -> str:
+    page = api.get("/api/v1/mappings", params={"from_framework": "IE-NFQ", "limit": 1}).json()
+    return str(page["items"][0]["id"])
+
+
+def test_errors_and_linked_data_pages_for_a_browser_are_french_pages(
+        api: TestClient, english_labels: list[str]) -> None:
+    """A browser (Accept: text/html) asking in French (Accept-Language alone) gets the
+    explorer's pages, never problem+json: errors, a mapping by its /id/ and /entity/ address."""
+    mapping = _a_mapping_id(api)
+    paths = {"/no-such-page": 404, "/id/competency/NOPE": 404, "/entity/mapping/map:NOPE": 404,
+             f"/entity/mapping/{mapping}": 200, f"/id/mapping/{mapping}": 200}
+    found: dict[str, list[str]] = {}
+    for path, status in paths.items():
+        response = api.get(path, headers={**HTML, "Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
+        assert response.status_code == status, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert '<html lang="fr">' in response.text and "explorer.css" in response.text
+        left = english_left(response.text, english_labels)
+        if left:
+            found[path] = left
+    assert found == {}
+    page = api.get(f"/entity/mapping/{mapping}", params={"lang": "fr"}).text
+    assert "Ce que dit cette correspondance" in page and "%3A" not in page.split("<h1")[1][:200]
+    # the CQF table's evidence links each mapping of a path to its page
+    table = api.get("/cqf-table").text
+    link = re.search(r'href="(/entity/mapping/[^"]+)"', table)
+    assert link is not None
+    shown = api.get(link.group(1).replace("&amp;", "&"))
+    assert shown.status_code == 200 and "What this mapping says" in shown.text
+    # an API client still gets problem+json
+    plain = api.get("/id/competency/NOPE", headers={"Accept": "application/json"})
+    assert plain.headers["content-type"].startswith("application/problem+json")
+    assert api.get("/no-such-page").headers["content-type"].startswith(
+        "application/problem+json")
+
+
+def test_french_cqf_table_downloads_have_no_english_from_the_service(
+        api: TestClient, english_labels: list[str]) -> None:
+    """The lang=fr CSV and XLSX: headers, sheet names, notices and column descriptions come
+    from the French catalogue (data labels that exist only in English are set aside)."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    def english(text: str) -> bool:
+        for label in english_labels:
+            text = text.replace(label, " ")
+        return bool(ENGLISH_ONLY.search(text))
+
+    body = api.get("/api/v1/cqf-table", params={"lang": "fr", "format": "csv",
+                                                "frameworks": "IE-NFQ"}).content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    left = [cell for cell in rows[0] + rows[-1] if english(cell)]
+    book = load_workbook(io.BytesIO(api.get("/api/v1/cqf-table", params={
+        "lang": "fr", "format": "xlsx", "frameworks": "IE-NFQ"}).content))
+    left += [name for name in book.sheetnames if english(name)]
+    for sheet in book.worksheets:
+        texts = [c for r in sheet.iter_rows(values_only=True) for c in r if isinstance(c, str)]
+        if sheet.title == "Colonnes":
+            left += [t for t in texts if english(t) and not re.fullmatch(r"[a-z0-9_A-Z-]+", t)]
+        else:
+            left += [t for t in texts[:len(rows[0])] if english(t)]  # the header row
+    assert left == []
+
+
+JARGON = re.compile(r"A\*|admissible|min_step_coverage|not_closable|closable_by_training|"
+                    r"max_steps|AT_LEVEL|PERFORMS|REQUIRES|IN_FAMILY|MAPS_TO|held_rank|"
+                    r"required_rank|map:[A-Z]")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_rules_are_explained_in_plain_words(api: TestClient, lang: str) -> None:
+    """The stream rule, how a plan is chosen, why no plan was found, how each table column
+    is derived and how coverage is scored are said without internal names, in both
+    languages (the API keeps its technical ``rule`` fields)."""
+    views = ("careers-ladder", "careers-plan", "careers-no-plan", "cqf-table",
+             "cqf-table-columns", "portability-profile")
+    found = {}
+    for name in views:
+        html = api.get(with_lang(VIEWS[name], lang)).text
+        text = " ".join(re.sub(r"<[^>]+>", " ", html).split())  # every word, any language
+        if JARGON.search(text):
+            found[name] = JARGON.findall(text)
+    assert found == {}
+    ladder = visible_text(api.get(with_lang(VIEWS["careers-ladder"], lang)).text)
+    assert ("management stream when it requires at least one management competency" in ladder
+            if lang == "en" else "filière management quand il exige" in ladder)
+    plan = visible_text(api.get(with_lang(VIEWS["careers-plan"], lang)).text)
+    assert ("cheapest courses that close its gaps" in plan if lang == "en"
+            else "cours les moins coûteux qui comblent ses écarts" in plan)
+    api_ladder = api.get("/api/v1/job-families/JF-BORDER/career-path").json()
+    assert "MGT" in api_ladder["stream_rule"]  # the API's technical rule stays

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -168,3 +169,116 @@ def test_a_change_to_the_graph_changes_the_export_etag(writable_store: GraphStor
                               headers={"If-None-Match": before})
         assert response.status_code == 200 and response.headers["etag"] != before
         assert "competency/NEW-01" in response.text
+
+
+# --- exact HTTP (issue 24) ------------------------------------------------------------------
+
+SELECT_ONE = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+CONSTRUCT_ONE = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+RESULT_MEDIA = {"application/sparql-results+json", "application/sparql-results+xml",
+                "text/csv", "text/tab-separated-values"}
+# Requests that answer 200 on the routes declaring more than one type (or a non-JSON one):
+# media type -> path, per template.
+RELEASE_FILES = {"text/turtle": "cqf-1.0.0.ttl", "application/n-triples": "cqf-1.0.0.nt",
+                 "application/ld+json": "cqf-1.0.0.jsonld", "text/plain": "SHA256SUMS",
+                 "text/tab-separated-values": "cqf-1.0.0-mappings.sssom.tsv",
+                 "application/json": "release.json"}
+
+
+def _served_path(template: str, media: str) -> str:
+    if template == "/sparql":
+        query = SELECT_ONE if media in RESULT_MEDIA else CONSTRUCT_ONE
+        return "/sparql?" + urlencode({"query": query})
+    if template == "/id/{kind}/{code}":
+        return "/id/competency/OPS-P01"
+    if template == "/api/v1/releases/{version}/files/{name}":
+        return "/api/v1/releases/1.0.0/files/" + RELEASE_FILES[media]
+    if template == "/api/v1/search":
+        return "/api/v1/search?q=customs"
+    if template == "/api/v1/equivalences":
+        return "/api/v1/equivalences?from=EQF:6"
+    return _concrete(template)
+
+
+def _get_operations(client: TestClient) -> Iterator[tuple[str, list[str]]]:
+    for template, operations in client.get("/openapi.json").json()["paths"].items():
+        if "get" in operations:
+            content = operations["get"]["responses"].get("200", {}).get("content", {})
+            yield template, sorted(content)
+
+
+def test_every_declared_content_type_is_served(client: TestClient) -> None:
+    """The OpenAPI document walked: each type a GET route declares for its 200, asked for in
+    ``Accept``, is what it answers (``/api/v1/export`` declared JSON and answered it 406)."""
+    served = 0
+    for template, types in _get_operations(client):
+        for media in types:
+            response = client.get(_served_path(template, media), headers={"Accept": media})
+            assert response.status_code != 406, (template, media)
+            if types != ["application/json"]:  # every such route answers these samples
+                assert response.status_code == 200, (template, media, response.text[:200])
+            if response.status_code == 200:
+                answered = response.headers["content-type"].split(";")[0]
+                assert answered == media, (template, media, answered)
+                served += 1
+    assert served > 40
+
+
+def test_every_get_answer_has_an_etag_and_revalidates(client: TestClient) -> None:
+    """Every 200 of a GET under /api/v1, CASE and SPARQL names its representation, and the
+    same request with its ETag in If-None-Match gets 304 without a body."""
+    checked = 0
+    for template, types in _get_operations(client):
+        if not template.startswith(("/api/v1", "/ims/case", "/sparql")) or not types:
+            continue
+        path, media = _served_path(template, types[0]), types[0]
+        first = client.get(path, headers={"Accept": media})
+        if first.status_code != 200:
+            continue
+        etag = first.headers.get("etag")
+        assert etag, template
+        again = client.get(path, headers={"Accept": media, "If-None-Match": etag})
+        assert (again.status_code, again.content) == (304, b""), template
+        assert again.headers["etag"] == etag
+        checked += 1
+    assert checked > 30
+
+
+def test_exports_carry_cache_control(client: TestClient) -> None:
+    for path in ("/api/v1/export?format=turtle", "/api/v1/export/mappings.sssom.tsv"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "public, no-cache", path
+    released = client.get("/api/v1/releases/1.0.0/files/cqf-1.0.0.ttl")
+    assert "immutable" in released.headers["cache-control"]
+
+
+def test_allow_lists_head_wherever_get_is_allowed(client: TestClient) -> None:
+    for path, expected in (("/api/v1/frameworks", "GET, HEAD"), ("/sparql", "GET, HEAD, POST"),
+                           ("/api/v1/export", "GET, HEAD"),
+                           ("/ims/case/v1p1/CFDocuments", "GET, HEAD")):
+        response = client.put(path)
+        assert response.status_code == 405 and response.headers["allow"] == expected, path
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cqf-table", "/api/v1/export/mappings.sssom.tsv",
+                                  "/api/v1/cqf-table?lang=fr"])
+def test_a_406_always_varies_on_accept(client: TestClient, path: str) -> None:
+    response = client.get(path, headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert response.headers["vary"] == "Accept"
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("method, path, body, kind", [
+    ("GET", "/sparql?query=ASK{}&query=ASK{}", None, None),
+    ("POST", "/sparql", "query=ASK{}&query=ASK{}", "application/x-www-form-urlencoded"),
+    ("POST", "/sparql?query=ASK{}", "query=ASK{}", "application/x-www-form-urlencoded"),
+    ("POST", "/sparql?query=ASK{}", "ASK {}", "application/sparql-query"),
+])
+def test_exactly_one_query_per_sparql_request(client: TestClient, method: str, path: str,
+                                              body: str | None, kind: str | None) -> None:
+    headers = {"Content-Type": kind} if kind else {}
+    response = client.request(method, path, content=body, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["type"].endswith("sparql-several-queries")

@@ -16,8 +16,7 @@ HEADER = "programme,course,course_name,kind,target,proficiency,evidence,assessme
 @pytest.fixture
 def env_for(writable_store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CQF_BACKEND", "falkordb")
-    address = writable_store.address  # type: ignore[attr-defined]
-    monkeypatch.setenv("CQF_FALKORDB_URL", f"redis://{address}")
+    monkeypatch.setenv("CQF_FALKORDB_URL", writable_store.url)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_GRAPH_NAME", writable_store._graph_name)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_LOG_JSON", "false")
 

@@ -143,7 +143,7 @@ def test_every_sssom_row_has_its_mapping_date(api: TestClient, seeded_falkordb) 
     import io
 
     text = api.get("/api/v1/export/mappings.sssom.tsv").text
-    assert f"# mapping_set_id: {BASE}mapping-set/latest" in text.splitlines()
+    assert f'# mapping_set_id: "{BASE}mapping-set/latest"' in text.splitlines()
     body = [line for line in text.splitlines() if not line.startswith("#")]
     rows = list(csv.DictReader(io.StringIO("\n".join(body)), delimiter="\t"))
     reviewed = {r["id"]: str(r["at"])[:10] for r in seeded_falkordb.read(

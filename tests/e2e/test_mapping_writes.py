@@ -143,8 +143,56 @@ def test_rejecting_needs_a_reason(writable_api: TestClient, admin) -> None:
 def test_a_scale_cannot_take_a_public_framework_code(writable_api: TestClient, with_x) -> None:
     response = writable_api.put("/api/v1/administrations/ADM-X/scale", headers=with_x,
                                 json={**SCALE, "framework": "EQF"})
-    assert response.status_code == 422
+    assert response.status_code == 409  # one code, one thing (issue 22.3): taken, 409
     assert len(writable_api.get("/api/v1/frameworks/EQF/levels").json()["items"]) == 8
+
+
+def _levels(client: TestClient, framework: str) -> list[tuple[str, str]]:
+    items = client.get(f"/api/v1/frameworks/{framework}/levels").json()["items"]
+    return [(lv["code"], lv["name"]) for lv in items]
+
+
+@pytest.mark.parametrize("framework", ["eqf", "Eqf", "ie-nfq", "cqf", "isced-2011",
+                                       "adm-a-grades", "ADM-A-GRADES"])
+def test_an_administration_never_shadows_a_reference_framework(writable_api: TestClient,
+                                                                with_x, framework) -> None:
+    """Issue 22: ``PUT .../ADM-X/scale {"framework": "eqf"}`` answered 200 and afterwards
+    ``/frameworks/eqf`` and ``/levels/eqf:6`` answered the invented levels."""
+    stored = writable_api.get(f"/api/v1/frameworks/{framework}").json()["code"]
+    levels = _levels(writable_api, stored)
+    response = writable_api.put("/api/v1/administrations/ADM-X/scale", headers=with_x,
+                                json={**SCALE, "framework": framework})
+    assert response.status_code == 409, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["existing_code"] == stored
+    assert writable_api.get(f"/api/v1/frameworks/{framework}").json()["code"] == stored
+    assert _levels(writable_api, framework) == levels  # no read answers a shadow
+    first = levels[0][0].split(":", 1)[1]
+    level = writable_api.get(f"/api/v1/levels/{framework}:{first}").json()
+    assert (level["code"], level["name"]) == levels[0]
+
+
+def test_an_administration_rewrites_its_own_scale_in_any_case(writable_api: TestClient,
+                                                               with_x) -> None:
+    lower = {**SCALE, "framework": "adm-x-grades",
+             "levels": [{"level": f"g{i}", "name": f"Rank {i}", "ordinal": i}
+                        for i in range(1, 6)]}
+    response = writable_api.put("/api/v1/administrations/adm-x/scale", headers=with_x,
+                                json=lower)
+    assert response.status_code == 200, response.text
+    assert response.json()["framework"] == "ADM-X-GRADES"
+    assert _levels(writable_api, "ADM-X-GRADES") == [
+        (f"ADM-X-GRADES:G{i}", f"Rank {i}") for i in range(1, 6)]
+
+
+def test_a_scale_with_one_level_in_two_cases_is_refused(writable_api: TestClient,
+                                                         with_x) -> None:
+    twice = {**SCALE, "levels": [{"level": "G1", "name": "one", "ordinal": 1},
+                                 {"level": "g1", "name": "shadow", "ordinal": 2}]}
+    response = writable_api.put("/api/v1/administrations/ADM-X/scale", headers=with_x,
+                                json=twice)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["message"] == "duplicate level"
 
 
 def test_a_level_with_mappings_cannot_be_dropped_from_a_scale(writable_api: TestClient,

@@ -93,6 +93,22 @@ def test_search_finds_entities_of_several_kinds(api: TestClient) -> None:
     assert "OPS-P03" in {h["code"] for h in valuation}
 
 
+def test_search_kind_is_any_case_and_never_the_service_records(api: TestClient) -> None:
+    """``kind=competency`` is ``kind=Competency``; the kinds offered are the catalogue's
+    (no ApiKey, no AuditEntry) and asking for one of those names the accepted kinds."""
+    lower = api.get("/api/v1/search", params={"q": "Valuation", "kind": "competency"}).json()
+    exact = api.get("/api/v1/search", params={"q": "Valuation", "kind": "Competency"}).json()
+    assert lower == exact and {h["kind"] for h in lower["items"]} == {"Competency"}
+    refused = api.get("/api/v1/search", params={"q": "x", "kind": "ApiKey"})
+    assert refused.status_code == 422
+    assert "Competency" in refused.text and "accepted" in refused.text
+    schema = api.get("/openapi.json").json()["paths"]["/api/v1/search"]["get"]["parameters"]
+    offered = str(next(p for p in schema if p["name"] == "kind")["schema"])
+    assert "Competency" in offered and "ApiKey" not in offered and "AuditEntry" not in offered
+    page = api.get("/search", params={"kind": "level"}).text
+    assert '<option value="Level" selected>' in page and "ApiKey" not in page
+
+
 @pytest.mark.parametrize("path", [
     "/api/v1/frameworks/NOPE", "/api/v1/frameworks/NOPE/levels", "/api/v1/levels/EQF/99",
     "/api/v1/levels/NOPE:1", "/api/v1/competencies/NOPE", "/api/v1/job-profiles/NOPE",

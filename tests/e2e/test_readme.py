@@ -1,4 +1,5 @@
-"""The README is exact: every route, command, setting and file it names exists as written.
+"""The documentation is exact: every route, command, setting and file that the README and the
+reference pages of ``docs/`` name exists as written.
 
 The README is parsed, not copied: its tables (`route` and `page` columns), its code blocks
 and its backticked spans. Routes are matched against the app's router for their method and,
@@ -28,7 +29,11 @@ from app.graph.port import GraphStore
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+FRONT_DOOR = (ROOT / "README.md").read_text(encoding="utf-8")
+# The reference pages of docs/ (the MkDocs site); the benchmark log records runs, not claims.
+REFERENCE_PAGES = sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "benchmarks.md")
+# Everything the documentation claims: the README and the reference pages, checked as one text.
+README = "\n\n".join([FRONT_DOOR] + [p.read_text(encoding="utf-8") for p in REFERENCE_PAGES])
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 # Paths that are not under /api/v1 when a `route` table names them.
 ROOTS = ("/api/", "/id/", "/health", "/metrics", "/sparql", "/ims/", "/docs", "/openapi",
@@ -78,7 +83,9 @@ def code_blocks(text: str = README) -> list[str]:
 
 
 def spans(text: str) -> list[str]:
-    return re.findall(r"`([^`]+)`", text)
+    """Backticked spans of the prose (fenced blocks, such as a diagram, are not prose)."""
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+    return re.findall(r"`([^`]+)`", prose)
 
 
 def _expand(path: str) -> list[str]:
@@ -250,7 +257,7 @@ def test_run_sh_passes_its_options_to_cqf_serve() -> None:
     ``cqf serve``, which takes ``--port``."""
     script = (ROOT / "scripts/run.sh").read_text(encoding="utf-8")
     assert re.search(r'cqf serve "\$@"', script)
-    assert "./scripts/run.sh --port" in README
+    assert "./scripts/run.sh --port" in FRONT_DOOR
     assert "--port" in CliRunner().invoke(cli, ["serve", "--help"]).output
 
 
@@ -265,7 +272,8 @@ def test_every_setting_is_in_the_configuration_table_and_every_row_is_real() -> 
     in_table = {name for row in config for name in re.findall(r"CQF_[A-Z0-9_]+", row[0])}
     assert sorted(_setting_names() - in_table) == [], "settings missing from the table"
     assert sorted(in_table - _setting_names()) == [], "table rows that are no setting"
-    anywhere = set(re.findall(r"CQF_[A-Z0-9_]+", README))
+    # CQF_TEST_* configure the test suite (docs/testing.md), not the service
+    anywhere = {v for v in re.findall(r"CQF_[A-Z0-9_]+", README) if not v.startswith("CQF_TEST_")}
     assert sorted(anywhere - _setting_names()) == [], "the README names unknown variables"
 
 
@@ -319,7 +327,7 @@ def test_the_university_journey_from_nothing_works_as_written(
         writable_api: TestClient, writable_store: GraphStore,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CQF_BACKEND", "falkordb")
-    monkeypatch.setenv("CQF_FALKORDB_URL", f"redis://{writable_store.address}")  # type: ignore[attr-defined]
+    monkeypatch.setenv("CQF_FALKORDB_URL", writable_store.url)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_GRAPH_NAME", writable_store._graph_name)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_LOG_JSON", "false")
     variables: dict[str, str] = {}
@@ -371,3 +379,46 @@ def _curl(client: TestClient, words: list[str]) -> Any:
     response = client.request(method, target, headers=headers, content=body)
     assert response.status_code < 400, (method, target, response.text)
     return response.json()
+
+
+# --- the front door ---------------------------------------------------------------------------
+
+def test_the_readme_is_a_front_door_and_links_every_reference_page() -> None:
+    """The README says what the service is, the two commands and the journeys, within 250
+    lines; the reference is one page per capability in docs/, each linked from it and from the
+    MkDocs navigation."""
+    assert len(FRONT_DOOR.splitlines()) <= 250
+    assert "./scripts/run.sh" in FRONT_DOOR and "bash scripts/test.sh" in FRONT_DOOR
+    linked = set(re.findall(r"\]\(docs/([\w-]+\.md)\)", FRONT_DOOR))
+    pages = {p.name for p in (ROOT / "docs").glob("*.md")} - {"index.md"}
+    assert sorted(pages - linked) == [], "reference pages the README does not link"
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert sorted(p for p in pages if p not in nav) == [], "pages missing from mkdocs.yml's nav"
+
+
+def test_the_national_framework_counts_the_docs_state_are_the_graph_s(api: TestClient) -> None:
+    """The API page counts the seeded national frameworks by what is known of their EQF
+    referencing; the counts and the codes it lists are those the service answers."""
+    stated = re.search(
+        r"The seed holds (\d+) national frameworks: (\d+) with a level table \((.*?)\), "
+        r"(\d+) without EQF links \((.*?)\) and (\d+) whose referencing year\s+is known but "
+        r"whose level table is not \((.*?):", " ".join(README.split()), flags=re.DOTALL)
+    assert stated, "the API page no longer states the national framework counts"
+    total, with_table, _, unlinked, unlinked_codes, year_only, year_only_codes = stated.groups()
+    national = api.get("/api/v1/frameworks", params={"kind": "national", "limit": 500}).json()
+    by_status: dict[str, list[str]] = {}
+    for item in national["items"]:
+        by_status.setdefault(item["referencing"]["status"], []).append(item["code"])
+    assert national["total"] == int(total)
+    assert len(by_status.get("none", [])) == int(unlinked)
+    assert len(by_status.get("no_level_table", [])) == int(year_only)
+    assert national["total"] - int(unlinked) - int(year_only) == int(with_table)
+
+    def named_by(listed: str, codes: list[str]) -> bool:
+        """Each listed country prefix names exactly one of ``codes`` and each code is listed."""
+        names = [n.strip() for n in listed.split(",")]
+        return len(names) == len(codes) and all(
+            sum(code.startswith(f"{n}-") for code in codes) == 1 for n in names)
+
+    assert named_by(unlinked_codes, by_status["none"])
+    assert named_by(year_only_codes, by_status["no_level_table"])

@@ -168,3 +168,109 @@ def test_programmes_and_courses_an_institution_creates_are_reviewed_too(
     elsewhere = programme.post("/api/v1/institutions/EXU/programmes/PROG-EXU-MSC/courses/C-A/"
                                "review", headers=keys["admin"], json={"decision": "accepted"})
     assert elsewhere.status_code == 404
+
+
+def _review_state(entity: dict) -> str | None:
+    """A programme's or course's review status (an attribute of the entity)."""
+    return entity.get("review_status") or entity["attributes"].get("review_status")
+
+
+def _entries(client: TestClient, headers, target: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    return client.get("/api/v1/audit", headers=headers,
+                      params={"target_code": target}).json()["items"]
+
+
+def test_an_owner_s_change_to_a_reviewed_programme_proposes_it_again(programme: TestClient,
+                                                                     keys) -> None:
+    """Issue 22: an accepted programme edited to another name, level EQF:8 and 600 ECTS
+    stayed ``verified``."""
+    accepted = programme.post(f"{BASE}/review", headers=keys["admin"],
+                              json={"decision": "accepted"})
+    assert accepted.json()["status"] == "verified", accepted.text
+    verified = {"status": "verified", "limit": 500}
+    assert "EXU/P-COV" in {p["code"] for p in programme.get(
+        "/api/v1/programmes", params=verified).json()["items"]}
+    edited = programme.put(BASE, headers=keys["exu"], json={
+        "name": "Something else entirely", "level": "EQF:8", "ects": 600})
+    assert edited.status_code == 200, edited.text
+    shown = programme.get("/api/v1/programmes/EXU/P-COV").json()
+    assert (_review_state(shown), shown["status"]) == ("proposed", "unverified")
+    assert "EXU/P-COV" not in {p["code"] for p in programme.get(
+        "/api/v1/programmes", params=verified).json()["items"]}
+    put = next(e for e in _entries(programme, keys["admin"], "EXU/P-COV")
+               if e["action"] == "put")
+    assert put["before"]["review_status"] == "accepted"
+    previous = put["after"]["previous_review"]
+    assert (previous["review_status"], previous["status"]) == ("accepted", "verified")
+    assert previous["reviewed_by"] and previous["reviewed_at"]
+    # the same values again change nothing: no review is withdrawn by a no-op
+    programme.post(f"{BASE}/review", headers=keys["admin"], json={"decision": "accepted"})
+    programme.put(BASE, headers=keys["exu"], json={
+        "name": "Something else entirely", "level": "EQF:8", "ects": 600})
+    assert _review_state(programme.get("/api/v1/programmes/EXU/P-COV").json()) == "accepted"
+
+
+def test_an_owner_s_change_to_a_reviewed_course_proposes_it_again(programme: TestClient,
+                                                                  keys) -> None:
+    assert programme.post(f"{BASE}/courses/C-A/review", headers=keys["reviewer"],
+                          json={"decision": "accepted"}).status_code == 200
+    programme.put(f"{BASE}/courses/C-A", headers=keys["exu"], json={
+        "name": "A renamed course",
+        "develops": [{"competency": "OPS-P01", "proficiency": "advanced",
+                      "evidence": "Explains the customs business", "assessment": "essay"}],
+        "aligns_with": [{"standard": "PS2008-K01"}, {"standard": "PS2008-K02"}]})
+    course = programme.get(f"{BASE}/courses/C-A").json()
+    assert (course["name"], _review_state(course)) == ("A renamed course", "proposed")
+    put = _entries(programme, keys["admin"], "EXU/P-COV/C-A")[0]
+    withdrawn = put["after"]["changes"]["reviews_withdrawn"]
+    assert [(w["course"], w["review_status"]) for w in withdrawn] == [
+        ("EXU/P-COV/C-A", "accepted")]
+
+
+def test_a_changed_accepted_mapping_stops_counting_until_reviewed_again(programme: TestClient,
+                                                                        keys) -> None:
+    assert _review(programme, keys["admin"], "aligns_with", "PS2008-K01",
+                   "accepted").status_code == 200
+    assert _areas(programme.get(COVERAGE).json())["PS2008-K01"]["covered"]
+    programme.put(f"{BASE}/courses/C-A", headers=keys["exu"], json={
+        "name": "Customs and government",
+        "develops": [{"competency": "OPS-P01", "proficiency": "advanced",
+                      "evidence": "Explains the customs business", "assessment": "essay"}],
+        "aligns_with": [{"standard": "PS2008-K01", "evidence": "a new claim"},
+                        {"standard": "PS2008-K02"}]})
+    assert not _areas(programme.get(COVERAGE).json())["PS2008-K01"]["covered"]
+    withdrawn = _entries(programme, keys["admin"], "EXU/P-COV/C-A")[0]["after"]["changes"][
+        "reviews_withdrawn"]
+    assert [(w["kind"], w["target"], w["review_status"], w["status"]) for w in withdrawn] == [
+        ("aligns_with", "PS2008-K01", "accepted", "verified")]
+    assert _review(programme, keys["admin"], "aligns_with", "PS2008-K01",
+                   "accepted").status_code == 200
+    assert _areas(programme.get(COVERAGE).json())["PS2008-K01"]["covered"]
+
+
+def test_a_course_page_lists_its_mappings_with_their_review_status(programme: TestClient,
+                                                                   keys) -> None:
+    """A registrar opening the course sees what the institution asserted and where each
+    assertion stands (proposed until reviewed), in English and French."""
+    from app.web import urls
+
+    path = urls.entity_path("Course", "EXU/P-COV/C-A")
+    assert path is not None
+    page = programme.get(path).text
+    assert "No relationships." not in page
+    section = page.split('data-relation="course-mappings"')[1].split("</section>")[0]
+    assert section.count('data-review="proposed"') == 3  # one competency, two standards
+    assert "PS2008-K01" in section and "OPS-P01" in section and "proposed" in section
+    assert _review(programme, keys["reviewer"], "aligns_with", "PS2008-K01",
+                   "accepted").status_code == 200
+    french = programme.get(path, params={"lang": "fr"}).text
+    section = french.split('data-relation="course-mappings"')[1].split("</section>")[0]
+    assert section.count('data-review="proposed"') == 2
+    assert 'data-review="accepted"' in section and "acceptée" in section
+    assert "proposée" in section
+
+
+def test_the_coverage_picker_names_each_programme_with_its_institution(api: TestClient) -> None:
+    page = api.get("/coverage").text
+    assert "Customs programme (name not verified) — University of Münster" in page
+    assert "Customs programme (name not verified) — Riga Technical University" in page

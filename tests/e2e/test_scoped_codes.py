@@ -118,7 +118,7 @@ def test_cqf_db_migrate_scopes_codes_stored_before_and_is_idempotent(
         "CREATE (c:Course {code: 'OLD-C', name: 'Old course', institution: 'EXU', "
         "programme: 'OLD-P'}) CREATE (c)-[:PART_OF]->(p) CREATE (p)-[:OFFERED_BY]->(i)")
     monkeypatch.setenv("CQF_BACKEND", "falkordb")
-    monkeypatch.setenv("CQF_FALKORDB_URL", f"redis://{writable_store.address}")  # type: ignore[attr-defined]
+    monkeypatch.setenv("CQF_FALKORDB_URL", writable_store.url)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_GRAPH_NAME", writable_store._graph_name)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_LOG_JSON", "false")
     first = CliRunner().invoke(cli, ["db", "migrate"])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from app.graph.embedded import EmbeddedFalkorDB, free_loopback_port
+from app.graph.embedded import EmbeddedFalkorDB, free_loopback_port, read_password
 from app.graph.falkordb_store import FalkorDBStore
 from app.services.access.keys import create_key
 
@@ -133,7 +133,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[Work
             time.sleep(0.3)
         record = EmbeddedFalkorDB(data_dir / "falkordb").running()
         assert record is not None, "the parent should own one embedded store"
-        store = FalkorDBStore("127.0.0.1", record.port, "cqf")
+        store = FalkorDBStore("127.0.0.1", record.port, "cqf",
+                              password=read_password(data_dir / "falkordb"))
         admin = {"X-API-Key": create_key(store, "admin")["key"]}
         store.close()
         workers = _pin_workers(port, pids)

@@ -21,7 +21,7 @@ def _worker(store: GraphStore, url: str) -> TestClient:
 
 def test_two_workers_share_one_limit_through_the_store(
         seeded_falkordb: GraphStore, falkordb_server: EmbeddedFalkorDB) -> None:
-    url = f"redis://127.0.0.1:{falkordb_server.port}"
+    url = falkordb_server.url
     params = {"from": "EQF:6"}
     with _worker(seeded_falkordb, url) as first, _worker(seeded_falkordb, url) as second:
         assert first.app.state.rate_limiter.kind == "redis"  # type: ignore[attr-defined]

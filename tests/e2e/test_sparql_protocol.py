@@ -4,11 +4,15 @@ result format each query form allows, and HEAD through the real server."""
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -115,3 +119,86 @@ def test_the_served_export_iris_dereference(served: str, tmp_path: Path) -> None
     assert {"source", "statement", "scheme", "level", "mapping"} <= set(seen)
     for iri in seen.values():
         assert httpx.get(iri, headers={"Accept": "text/turtle"}).status_code == 200, iri
+
+
+# The headers Java's HttpClient and Apache Jena's ``rsparql --post`` send on an http:// POST.
+H2C_UPGRADE = {"Connection": "Upgrade, HTTP2-Settings", "Upgrade": "h2c",
+               "HTTP2-Settings": "AAEAAEAAAAIAAAAAAAMAAAAAAAQBAAAAAAUAAEAAAAYABgAA"}
+
+
+def _post_raw(base: str, path: str, body: bytes, headers: dict[str, str],
+              times: int = 1) -> list[tuple[int, bytes]]:
+    """POSTs on one kept-alive connection with exactly these headers (http.client adds only
+    Host, Content-Length and Accept-Encoding)."""
+    connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=60)
+    answers = []
+    try:
+        for _ in range(times):
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            answers.append((response.status, response.read()))
+    finally:
+        connection.close()
+    return answers
+
+
+def test_an_h2c_upgrade_keeps_the_sparql_body(served: str) -> None:
+    """Java clients' POSTs propose ``Upgrade: h2c``: the body still arrives (issue 24), on
+    the first request of the connection and on the next one."""
+    query = b"SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    answers = _post_raw(served, "/sparql", query,
+                        {"Content-Type": "application/sparql-query",
+                         "Accept": "application/sparql-results+json", **H2C_UPGRADE}, times=2)
+    for status, body in answers:
+        assert status == 200, body
+        assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 1000
+
+
+def test_an_h2c_upgrade_keeps_the_json_body(served: str) -> None:
+    body = json.dumps({"from_profile": "JP-ADM-B-03"}).encode()
+    [(status, answer)] = _post_raw(served, "/api/v1/portability", body,
+                                   {"Content-Type": "application/json", **H2C_UPGRADE})
+    assert status == 200, answer
+    results = json.loads(answer)["results"]
+    assert results and all(r["profile"]["code"] != "JP-ADM-B-03" for r in results)
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_cheap_query_is_answered_while_two_runaways_run(served: str) -> None:
+    """Two clients' runaway queries hold both regular workers until their timeout; a third
+    client's cheap query is answered by the reserved worker (it got 503 after 1 s before)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def runaway() -> int:
+        return httpx.get(f"{served}/sparql", params={"query": RUNAWAY},
+                         headers={"Accept": "application/sparql-results+json"},
+                         timeout=120).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        long_ones = [pool.submit(runaway) for _ in range(2)]
+        time.sleep(2.0)  # both runaways hold a regular worker now
+        assert not any(f.done() for f in long_ones)
+        cheap = _client(served, f"ASK {{ {_eqf(served)} }}", JSON).queryAndConvert()
+        assert cheap["boolean"] is True
+        assert not any(f.done() for f in long_ones)  # answered while they still ran
+        assert [f.result() for f in long_ones] == [503, 503]  # stopped at their timeout
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values"])
+def test_an_ask_in_csv_or_tsv_is_not_acceptable(served: str, accept: str) -> None:
+    """The SPARQL 1.1 CSV/TSV formats have no boolean form: no invented table."""
+    response = httpx.get(f"{served}/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                         headers={"Accept": accept})
+    assert response.status_code == 406 and response.headers["vary"] == "Accept"
+    assert "_askResult" not in response.text
+
+
+def test_a_request_the_server_cannot_read_is_answered_as_a_problem(served: str) -> None:
+    """A URL over 64 KiB (the HTTP parser cannot split it) is a 400 problem+json, as the
+    OpenAPI document declares, not the server's plain text (schemathesis found it)."""
+    response = httpx.get(f"{served}/sparql", params={"query": "#" + "x" * 70_000})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/malformed-request")

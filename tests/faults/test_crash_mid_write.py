@@ -46,7 +46,7 @@ def test_sigkill_during_a_50k_row_unwind_leaves_all_or_nothing(
         own_server: EmbeddedFalkorDB) -> None:
     port = own_server.port
     assert port is not None
-    store = FalkorDBStore("127.0.0.1", port, "crash", timeout=30)
+    store = FalkorDBStore.from_url(own_server.url, "crash", timeout=30)
     store.write(ACKED)
     unacknowledged = 0
     for batch, delay in enumerate((0.05, 0.15, 0.3)):

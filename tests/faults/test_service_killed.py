@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from app.graph.embedded import PidRecord, free_loopback_port, pid_alive
+from app.graph.embedded import PidRecord, free_loopback_port, pid_alive, read_password
 from app.graph.falkordb_store import FalkorDBStore
 
 MARKER = "MERGE (:Framework {code: 'SERVICE-KILL-MARKER', name: 'acknowledged before the kill'})"
@@ -56,7 +56,8 @@ def test_killed_service_leaves_no_orphan_and_restarts_cleanly(tmp_path: Path) ->
         _wait_ready(base, first)
         record = PidRecord.read(pid_file)
         assert record is not None and record.owner_pid == first.pid
-        store = FalkorDBStore("127.0.0.1", record.port, "cqf")
+        store = FalkorDBStore("127.0.0.1", record.port, "cqf",
+                              password=read_password(tmp_path / "falkordb"))
         store.write(MARKER)
         store.close()
         frameworks = httpx.get(base + "/api/v1/frameworks?limit=500").json()["total"]

@@ -35,7 +35,7 @@ def _client(store: GraphStore) -> TestClient:
 @pytest.fixture
 def outage_api(own_server: EmbeddedFalkorDB) -> Iterator[TestClient]:
     assert own_server.port is not None
-    store = FalkorDBStore("127.0.0.1", own_server.port, "outage", TIMEOUT)
+    store = FalkorDBStore.from_url(own_server.url, "outage", TIMEOUT)
     store.apply_schema()
     store.write(MARKER)
     with _client(store) as client:

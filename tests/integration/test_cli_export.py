@@ -16,7 +16,7 @@ from tests.support.rdf_counts import expected_data_triples
 def test_cli_export_writes_the_whole_graph(seeded_falkordb: GraphStore, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CQF_BACKEND", "falkordb")
-    monkeypatch.setenv("CQF_FALKORDB_URL", f"redis://{seeded_falkordb.address}")  # type: ignore[attr-defined]
+    monkeypatch.setenv("CQF_FALKORDB_URL", seeded_falkordb.url)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_GRAPH_NAME", seeded_falkordb._graph_name)  # type: ignore[attr-defined]
     out = tmp_path / "cqf.nt"
     result = CliRunner().invoke(app, ["export", "--format", "ntriples", "--scope", "data",

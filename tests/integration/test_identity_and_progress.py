@@ -30,7 +30,7 @@ def test_the_cli_changes_the_base_only_on_purpose(request: pytest.FixtureRequest
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     store = fresh_store(request, "falkordb")
     monkeypatch.setenv("CQF_BACKEND", "falkordb")
-    monkeypatch.setenv("CQF_FALKORDB_URL", f"redis://{store.address}")  # type: ignore[attr-defined]
+    monkeypatch.setenv("CQF_FALKORDB_URL", store.url)  # type: ignore[attr-defined]
     monkeypatch.setenv("CQF_GRAPH_NAME", store._graph_name)  # type: ignore[attr-defined]
     monkeypatch.delenv("CQF_BASE_IRI", raising=False)
     runner = CliRunner()

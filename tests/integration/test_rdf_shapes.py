@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -108,3 +112,111 @@ def test_reviewed_mappings_carry_their_review_date(data: Graph) -> None:
     reviewed = {m for m in mappings
                 if str(data.value(m, CQF.reviewStatus)) in ("accepted", "rejected")}
     assert reviewed and all(data.value(m, CQF.reviewDate) is not None for m in reviewed)
+
+
+# --- every scope and every release dump conforms (issue 24) ----------------------------------
+
+def _focus_messages(graph: Graph) -> list[tuple[str, str]]:
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes_graph(), inference="none")
+    return [(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultMessage)))
+            for r in report.subjects(RDF.type, SH.ValidationResult)]
+
+
+def test_the_default_export_with_the_ontology_conforms(seeded_falkordb: GraphStore) -> None:
+    """``scope=all`` (the default): the ontology makes job profiles, tasks, PICARD standards...
+    subclasses of skos:Concept, so each must be in a scheme (169 violations before)."""
+    text = "".join(export(seeded_falkordb, Iris(BASE), "ntriples", Scope.ALL))
+    graph = Graph().parse(data=text, format="nt")
+    assert _focus_messages(graph) == []
+    profiles = set(graph.subjects(RDF.type, CQF.JobProfile))
+    assert profiles and set(graph.objects(URIRef(BASE + "scheme/job-profiles"),
+                                          SKOS.hasTopConcept)) == profiles
+
+
+def test_a_release_dump_conforms(seeded_falkordb: GraphStore, tmp_path: Path) -> None:
+    from app.services.linked_data.releases import make_release
+
+    make_release(seeded_falkordb, tmp_path, "1.0", BASE)
+    for name, fmt in (("cqf-1.0.nt", "nt"), ("cqf-1.0.ttl", "turtle")):
+        graph = Graph().parse(tmp_path / "1.0" / name, format=fmt)
+        assert len(graph) > 10_000 and _focus_messages(graph) == [], name
+
+
+# SKOS integrity conditions (SKOS Reference S9, S14, S13, S27, S46) over the ontology with the
+# data: classes and instances are never both concept and scheme, labels are unambiguous, and
+# the hierarchy and the mappings never contradict each other.
+SKOS_INTEGRITY = {
+    "S9 concept and scheme are disjoint": """
+        SELECT ?x WHERE { ?x a/rdfs:subClassOf* skos:Concept ;
+                             a/rdfs:subClassOf* skos:ConceptScheme }""",
+    "S9 no class is both": """
+        SELECT ?c WHERE { ?c rdfs:subClassOf+ skos:Concept ;
+                             rdfs:subClassOf+ skos:ConceptScheme }""",
+    "S14 one prefLabel per language": """
+        SELECT ?x WHERE { ?x skos:prefLabel ?a , ?b
+                          FILTER (?a != ?b && lang(?a) = lang(?b)) }""",
+    "S13 prefLabel, altLabel and hiddenLabel are disjoint": """
+        SELECT ?x WHERE { ?x skos:prefLabel ?l
+                          { ?x skos:altLabel ?l } UNION { ?x skos:hiddenLabel ?l } }""",
+    "S27 related is disjoint with broaderTransitive": """
+        SELECT ?x WHERE { ?x skos:related ?y ; skos:broader+ ?y }""",
+    "S46 exactMatch is disjoint with broad, narrow and related match": """
+        SELECT ?x WHERE { ?x skos:exactMatch ?y
+            { ?x skos:broadMatch ?y } UNION { ?x skos:narrowMatch ?y }
+            UNION { ?x skos:relatedMatch ?y } }""",
+    "top concepts have nothing broader": """
+        SELECT ?x WHERE { ?x skos:topConceptOf ?s ; skos:broader ?b . ?b skos:inScheme ?s }""",
+}
+
+
+def test_skos_integrity_of_the_ontology_and_the_data(seeded_falkordb: GraphStore) -> None:
+    from rdflib.namespace import RDFS
+
+    text = "".join(export(seeded_falkordb, Iris(BASE), "ntriples", Scope.ALL))
+    graph = Graph().parse(data=text, format="nt")
+    ontology = Graph().parse(data="".join(export(seeded_falkordb, Iris(BASE), "ntriples",
+                                                 Scope.ONTOLOGY)), format="nt")
+    concept_classes = set(ontology.subjects(RDFS.subClassOf, SKOS.Concept))
+    assert CQF.JobProfile in concept_classes and CQF.Level in concept_classes
+    broken = {name for name, query in SKOS_INTEGRITY.items()
+              if list(graph.query(query, initNs={"skos": SKOS, "rdfs": RDFS}))}
+    assert broken == set()
+
+
+# --- SSSOM: sssom-py's own validator on the live and the release TSV (issue 24) ----------------
+
+def _sssom_validate(path: Path) -> subprocess.CompletedProcess[str]:
+    """``sssom validate`` (sssom-py, the reference implementation): the LinkML schema's
+    JSON-schema check of the metadata and rows."""
+    command = [str(Path(sys.executable).parent / "sssom"), "validate", str(path)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_sssom_validates_the_live_and_the_release_mappings(seeded_falkordb: GraphStore,
+                                                           tmp_path: Path) -> None:
+    from app.services.linked_data.export import sssom
+    from app.services.linked_data.releases import make_release
+
+    live = tmp_path / "live.sssom.tsv"
+    live.write_text("".join(sssom(seeded_falkordb, BASE)), encoding="utf-8")
+    # a version YAML would read as a float (1.0, and 2.10 as 2.1) stays a string
+    make_release(seeded_falkordb, tmp_path / "releases", "2.10", BASE)
+    released = tmp_path / "releases" / "2.10" / "cqf-2.10-mappings.sssom.tsv"
+    assert '# mapping_set_version: "2.10"' in released.read_text(encoding="utf-8")
+    for path in (live, released):
+        result = _sssom_validate(path)
+        assert result.returncode == 0 and "error" not in result.stderr.lower(), \
+            (path.name, result.stdout[-2000:], result.stderr[-2000:])
+
+
+def test_sssom_validate_catches_an_unquoted_version(seeded_falkordb: GraphStore,
+                                                    tmp_path: Path) -> None:
+    """The validator run above is not a no-op: the header as it was (unquoted) fails."""
+    from app.services.linked_data.export import sssom
+
+    text = "".join(sssom(seeded_falkordb, BASE)).replace(
+        '# mapping_set_version: "latest"', "# mapping_set_version: 1.0")
+    broken = tmp_path / "broken.sssom.tsv"
+    broken.write_text(text, encoding="utf-8")
+    result = _sssom_validate(broken)
+    assert result.returncode != 0 or "validation error" in (result.stdout + result.stderr)

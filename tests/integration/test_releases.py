@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, RDF, SKOS, VOID
+from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS, VOID
 from typer.testing import CliRunner
 
+from app.domain.auth import Principal
 from app.domain.errors import Conflict, InvalidInput
 from app.domain.vocab import NodeLabel
 from app.graph.port import GraphStore
+from app.paths import SEED_DATA_DIR
 from app.rdf.iris import Iris
+from app.rdf.vocab import CQF
 from app.rdf.void import DCAT3
+from app.seed.loader import seed
+from app.services.equivalence.writes import MappingWriter
+from app.services.institutions import courses, uploads
 from app.services.linked_data.export import Scope, export
 from app.services.linked_data.releases import MappingsDropped, make_release
 from tests.conftest import client_for
@@ -178,3 +186,94 @@ def test_the_diff_route_answers_with_the_summary(api_over) -> None:  # type: ign
 def test_level_concepts_survive_in_the_release(released: Path) -> None:
     graph = Graph().parse(released / "1.0.0" / "cqf-1.0.0.nt", format="nt")
     assert (URIRef(BASE + "level/EQF/6"), RDF.type, SKOS.Concept) in graph
+
+
+RELEASE_ADMIN = Principal("release-load", "admin")
+
+
+def _course_file(comps: list[str], proficiency: str, rows: int = 400) -> bytes:
+    lines = ["programme,course,course_name,kind,target,proficiency,evidence,assessment"]
+    for n in range(rows):
+        course, k = divmod(n, 8)
+        lines.append(f"LOAD-P,LOAD-C{course:03d},{'Course' if k == 0 else ''},develops,"
+                     f"{comps[(course + k * 7) % len(comps)]},{proficiency},outcome {n},exam")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _proficiency_counts(graph: Graph) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for o in graph.objects(None, CQF.proficiency):
+        key = str(o).rsplit("/", 1)[-1]
+        found[key] = found.get(key, 0) + 1
+    return found
+
+
+def test_a_release_while_uploads_and_reviews_run_is_one_graph_state(
+        store: GraphStore, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Every file of the release comes from one snapshot: the formats hold the same triples,
+    the course mappings are all of one upload, and the SSSOM rows say what the dumps say."""
+    if store.backend == "neo4j":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "issue 22.5 open on Neo4j: one read transaction is read-committed, not a "
+            "snapshot -- the release's formats see writes committed between its reads")))
+    writable_store = store
+    seed(writable_store, SEED_DATA_DIR)
+    courses.put_institution(writable_store, RELEASE_ADMIN, "LOAD-U", {"name": "Load U"})
+    courses.put_programme(writable_store, RELEASE_ADMIN, "LOAD-U", "LOAD-P", {"name": "P"})
+    comps = sorted(r["code"] for r in writable_store.read(
+        "MATCH (c:Competency) RETURN c.code AS code"))
+    files = {p: _course_file(comps, p) for p in ("advanced", "trained")}
+    states = []  # the proficiency counts of the two graph states the uploads switch between
+    for proficiency in ("trained", "advanced"):
+        uploads.upload(writable_store, RELEASE_ADMIN, "LOAD-U", files[proficiency], "text/csv")
+        states.append(_proficiency_counts(Graph().parse(data="".join(export(
+            writable_store, Iris(BASE), "ntriples", Scope.DATA)), format="nt")))
+    mapping_ids = sorted(r["id"] for r in writable_store.read(
+        "MATCH (:Level)-[m:MAPS_TO]->(:Level) RETURN m.id AS id"))[:40]
+    reviews = MappingWriter(writable_store)
+    stop, done = threading.Event(), {"uploads": 0, "reviews": 0}
+
+    def write_in_a_loop() -> None:
+        turn = 0
+        while not stop.is_set():
+            turn += 1
+            proficiency = "trained" if turn % 2 else "advanced"
+            uploads.upload(writable_store, RELEASE_ADMIN, "LOAD-U", files[proficiency],
+                           "text/csv")
+            done["uploads"] += 1
+            for mapping_id in mapping_ids:
+                reviews.review(RELEASE_ADMIN, mapping_id, "reject" if turn % 2 else "accept",
+                               "release under load")
+                done["reviews"] += 1
+
+    writer = threading.Thread(target=write_in_a_loop)
+    writer.start()
+    try:
+        while done["uploads"] < 1:
+            time.sleep(0.01)
+        before = dict(done)
+        make_release(writable_store, tmp_path, "1.0", BASE)
+        during = {k: done[k] - before[k] for k in done}
+    finally:
+        stop.set()
+        writer.join(timeout=120)
+    assert during["uploads"] + during["reviews"] > 0, "no write ran beside the release"
+    folder = tmp_path / "1.0"
+    graphs = {name: Graph().parse(folder / name, format=fmt)
+              for name, fmt in (("cqf-1.0.nt", "nt"), ("cqf-1.0.ttl", "turtle"),
+                                ("cqf-1.0.jsonld", "json-ld"))}
+    nt = set(graphs["cqf-1.0.nt"])
+    for name, graph in graphs.items():
+        assert set(graph) == nt, f"{name} holds another graph state than cqf-1.0.nt"
+    counts = _proficiency_counts(graphs["cqf-1.0.nt"])
+    assert counts in states, f"course mappings of no state the graph held: {counts}"
+    sssom_status = {}
+    for line in (folder / "cqf-1.0-mappings.sssom.tsv").read_text().splitlines():
+        if line.startswith("#") or line.startswith("subject_id"):
+            continue
+        other = dict(kv.split("=", 1) for kv in line.split("\t")[-1].split(";") if "=" in kv)
+        sssom_status[other["id"]] = other.get("review_status")
+    dump = graphs["cqf-1.0.nt"]
+    rdf_status = {str(dump.value(m, DCTERMS.identifier)): str(dump.value(m, CQF.reviewStatus))
+                  for m in dump.subjects(RDF.type, CQF.Mapping)}
+    assert sssom_status == rdf_status, "the SSSOM rows differ from the dumps' mappings"

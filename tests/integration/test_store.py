@@ -56,7 +56,8 @@ def test_rows_come_back_as_plain_values(store: GraphStore) -> None:
 
 def test_data_survives_a_restart_of_the_embedded_store(tmp_path) -> None:
     server = EmbeddedFalkorDB(tmp_path / "db")
-    store = FalkorDBStore("127.0.0.1", server.start(), "durable")
+    store = FalkorDBStore("127.0.0.1", server.start(), "durable",
+                          password=server.password)
     store.apply_schema()
     store.write_rows(merge_nodes(NodeLabel.FRAMEWORK), [_framework(f"F{i}") for i in range(50)])
     store.close()
@@ -64,7 +65,8 @@ def test_data_survives_a_restart_of_the_embedded_store(tmp_path) -> None:
     assert not (tmp_path / "db" / "falkordb.pid").exists()
 
     restarted = EmbeddedFalkorDB(tmp_path / "db")
-    store = FalkorDBStore("127.0.0.1", restarted.start(), "durable")
+    store = FalkorDBStore("127.0.0.1", restarted.start(), "durable",
+                          password=restarted.password)
     try:
         assert store.read(COUNT_FRAMEWORKS)[0]["total"] == 50
         with pytest.raises(ConstraintViolation):  # the constraint survived too
@@ -76,13 +78,15 @@ def test_data_survives_a_restart_of_the_embedded_store(tmp_path) -> None:
 
 def test_acknowledged_writes_survive_a_crash(tmp_path) -> None:
     server = EmbeddedFalkorDB(tmp_path / "db")
-    store = FalkorDBStore("127.0.0.1", server.start(), "crash")
+    store = FalkorDBStore("127.0.0.1", server.start(), "crash",
+                          password=server.password)
     store.write_rows(merge_nodes(NodeLabel.FRAMEWORK), [_framework(f"C{i}") for i in range(200)])
     server.kill()  # SIGKILL: no shutdown, no flush beyond fsync-always
     store.close()
 
     restarted = EmbeddedFalkorDB(tmp_path / "db")  # finds and clears the stale pid file
-    store = FalkorDBStore("127.0.0.1", restarted.start(), "crash")
+    store = FalkorDBStore("127.0.0.1", restarted.start(), "crash",
+                          password=restarted.password)
     try:
         assert store.read(COUNT_FRAMEWORKS)[0]["total"] == 200
     finally:

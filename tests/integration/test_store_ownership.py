@@ -11,9 +11,17 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 
 from app import runtime as runtime_mod
-from app.graph.embedded import EmbeddedFalkorDB, PidRecord, StoreBusy, pid_alive
+from app.graph.embedded import (
+    EmbeddedFalkorDB,
+    PidRecord,
+    StoreBusy,
+    _serves_directory,  # pyright: ignore[reportPrivateUsage]  (the orphan check under test)
+    pid_alive,
+)
+from app.graph.falkordb_store import FalkorDBStore
 from app.settings import Settings
 
 OWNER_SCRIPT = """
@@ -104,3 +112,59 @@ def test_the_lock_of_a_killed_owner_is_recovered_at_once(tmp_path: Path) -> None
         assert now is not None and now.owner_pid == os.getpid() and now.pid != record.pid
     finally:
         successor.stop()
+
+
+def _modes(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mode & 0o777
+            for p in [root, *root.rglob("*")]}
+
+
+def test_the_store_answers_only_with_the_password_kept_in_its_private_directory(
+        tmp_path: Path) -> None:
+    data = tmp_path / "falkordb"
+    data.mkdir(mode=0o755)  # as an older version left it
+    (data / "falkordb.log").write_text("old log\n")
+    (data / "falkordb.log").chmod(0o644)
+    server = EmbeddedFalkorDB(data)
+    port = server.start()
+    try:
+        secret = data / "store.secret"
+        password = secret.read_text().strip()
+        assert len(password) >= 32 and secret.stat().st_mode & 0o777 == 0o600
+        open_to_others = {name: oct(mode) for name, mode in _modes(data).items()
+                          if mode & 0o077}
+        assert not open_to_others, f"readable beyond the owner: {open_to_others}"
+        stranger = redis.Redis(host="127.0.0.1", port=port, socket_timeout=5)
+        with pytest.raises(redis.exceptions.AuthenticationError):
+            stranger.execute_command("GRAPH.LIST")
+        stranger.close()
+        assert server.process is not None
+        argv = Path(f"/proc/{server.process.pid}/cmdline").read_bytes()
+        assert password.encode() not in argv, "the password is visible in the process table"
+        store = FalkorDBStore.from_url(server.url, "owned")
+        store.write("CREATE (:Framework {code: 'MINE'})")
+        store.close()
+    finally:
+        server.stop()
+    again = EmbeddedFalkorDB(data)  # the next start keeps the same password
+    again.start()
+    try:
+        assert again.password == password
+    finally:
+        again.stop()
+
+
+def test_the_orphan_check_recognises_a_live_store_of_its_directory_only(
+        tmp_path: Path) -> None:
+    server = EmbeddedFalkorDB(tmp_path / "falkordb")
+    server.start()
+    other = EmbeddedFalkorDB(tmp_path / "other")
+    other.start()
+    try:
+        assert server.process is not None and other.process is not None
+        assert _serves_directory(server.process.pid, server.data_dir)
+        assert not _serves_directory(other.process.pid, server.data_dir)
+        assert not _serves_directory(os.getpid(), server.data_dir)  # not a redis-server
+    finally:
+        other.stop()
+        server.stop()

@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 import app.main  # noqa: F401 - imports every module that defines an error class
 from app.api.problems import INTERNAL, PROBLEM_BASE, STORE_DOWN, problem_of
 from app.domain.errors import (
+    Busy,
+    CodeTaken,
     Conflict,
     DomainError,
     FieldProblem,
@@ -19,7 +21,7 @@ from app.domain.errors import (
     Unauthorized,
     UnknownKind,
 )
-from app.graph.port import StoreUnavailable, UnstorableText
+from app.graph.port import ConstraintViolation, StoreUnavailable, UnstorableText
 from app.web.errors import page_error
 from app.web.i18n import default_languages
 
@@ -48,6 +50,9 @@ EXAMPLES: list[tuple[BaseException, int, str]] = [
     (Forbidden(), 403, "forbidden"),
     (PayloadTooLarge("10 rows"), 413, "payload-too-large"),
     (Conflict("exists"), 409, "conflict"),
+    (CodeTaken(label="Framework", code="eqf", existing="EQF"), 409, "conflict"),
+    (ConstraintViolation("unique constraint violation"), 409, "conflict"),
+    (Busy("an upload is in progress", 3), 409, "busy"),
     (StoreUnavailable("down at 127.0.0.1:1"), 503, "store-unavailable"),
     (UnstorableText(), 422, "invalid-request"),
     (RuntimeError("secret internals"), 500, "internal-error"),
@@ -88,7 +93,8 @@ def test_validation_errors_become_one_invalid_request_naming_every_field() -> No
         {"loc": ("body", "develops", 0, "proficiency"), "msg": "unknown", "type": "x"}])
     found = problem_of(exc)
     assert found.status == 422 and found.detail == (
-        "invalid values: limit, develops › item 1 › proficiency")
+        "the request has invalid values: limit: too big; develops › item 1 › proficiency: "
+        "unknown")
     assert [e["location"] for e in found.members["errors"]] == [
         "limit", "develops › item 1 › proficiency"]
 

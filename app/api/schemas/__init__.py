@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 class Source(BaseModel):
@@ -119,3 +119,25 @@ class Health(BaseModel):
     status: str
     backend: str | None = None
     checks: dict[str, bool] = Field(default_factory=dict)
+
+
+class LinkedEntity(EntityDetail):
+    """``/id/{kind}/{code}`` as JSON, for a catalogue entity: its detail with its IRI."""
+
+    iri: str = Field(description="the entity's IRI (where this document is served)")
+
+
+class LinkedResource(BaseModel):
+    """``/id/{kind}/{...}`` as JSON, for a resource the service mints besides the catalogue
+    (a source, a qualified statement, a mapping, a concept scheme, a release, a mapping set,
+    the dataset): its IRI and kind, then the fields of that kind."""
+
+    model_config = ConfigDict(extra="allow")
+
+    iri: str = Field(description="the resource's IRI")
+    kind: str = Field(description="Source, QualifiedRelation, Mapping, ConceptScheme, "
+                                  "Release, MappingSet or Dataset")
+
+
+class LinkedDocument(RootModel[LinkedEntity | LinkedResource]):
+    """``/id/...`` as JSON: an entity or a minted resource."""

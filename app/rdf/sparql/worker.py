@@ -7,8 +7,10 @@ max results, default graphs, named graphs)`` (graphs: IRIs, or None when the req
 none); the worker answers ``("ok", body, media type)`` or ``(error kind, detail)`` with kind
 ``malformed``, ``too-many`` or ``not-acceptable``.
 
-Negotiation (SPARQL 1.1 Protocol): SELECT and ASK as JSON, XML, CSV or TSV; CONSTRUCT and
-DESCRIBE as Turtle, N-Triples, RDF/XML or JSON-LD; nothing acceptable is ``not-acceptable``.
+Negotiation (SPARQL 1.1 Protocol): SELECT as JSON, XML, CSV or TSV; ASK as JSON or XML (the
+CSV and TSV result formats have no boolean form, so an ASK asked only in them is
+``not-acceptable``, never an invented table); CONSTRUCT and DESCRIBE as Turtle, N-Triples,
+RDF/XML or JSON-LD; nothing acceptable is ``not-acceptable``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ JSON, XML, CSV, TSV = ("application/sparql-results+json", "application/sparql-re
 TURTLE, NTRIPLES = "text/turtle", "application/n-triples"
 RDFXML, JSONLD = "application/rdf+xml", "application/ld+json"
 SELECT_MEDIA = [JSON, XML, CSV, TSV]
+# SPARQL 1.1 CSV and TSV results define no boolean form: an ASK is JSON or XML only.
+ASK_MEDIA = [JSON, XML]
 GRAPH_MEDIA = [TURTLE, NTRIPLES, RDFXML, JSONLD]
 # Generic names clients send for the same formats (e.g. SPARQLWrapper's Accept lists).
 ALIASES = {"application/json": JSON, "application/xml": XML, "text/xml": XML,
@@ -108,10 +112,6 @@ def render_select(variables: list[str], rows: list[list[Any]], media: str) -> by
 
 
 def render_ask(value: bool, media: str) -> bytes:
-    if media == TSV:
-        return f"?_askResult\n{'true' if value else 'false'}\n".encode()
-    if media == CSV:
-        return f"_askResult\r\n{'true' if value else 'false'}\r\n".encode()
     if media == XML:
         return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
                 f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
@@ -151,8 +151,8 @@ def evaluate(store: Store, query: str, accept: str | None, limit: int,
         result = store.query(query, **_dataset(default, named))
     except SyntaxError as exc:
         return ("malformed", str(exc).splitlines()[0][:300] if str(exc) else "syntax error")
-    offered = GRAPH_MEDIA if not isinstance(result, QueryBoolean | QuerySolutions) \
-        else SELECT_MEDIA
+    offered = (ASK_MEDIA if isinstance(result, QueryBoolean) else
+               SELECT_MEDIA if isinstance(result, QuerySolutions) else GRAPH_MEDIA)
     media = _media(accept, offered)
     if media is None:
         return ("not-acceptable", ", ".join(offered))

@@ -7,8 +7,10 @@ the level; per competency group the typical proficiency with the counts behind i
 competencies most often required. Every cell says how it was derived and its weakest
 evidence status; a table resting on illustrative data says so.
 
-Answers are memoised per (question, loaded read model, loaded mapping graph): a reload of
-either cache (on change, see ``app.graph.refresh_cache``) makes the next answer fresh.
+Answers are memoised per (question, load of the read model's profile side, content of the
+mapping graph): a reload of either (on change, see ``app.graph.refresh_cache``) makes the
+next answer fresh. The table reads no course: a write to courses (which updates the read
+model's offers only) keeps it (``TABLE_PARTS``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 import orjson
 
 from app.domain import careers as cr
+from app.domain import parts
 from app.domain.errors import FieldProblem, InvalidInput
 from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, weakest_status
@@ -38,7 +41,9 @@ from app.services.careers.read_model import (
 )
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
+from app.services.messages import Words
 
+TABLE_PARTS = (parts.CATALOGUE, parts.PROFILES, parts.LEVELS, parts.MAPPINGS)
 ACADEMIC = (("eqf", "EQF"), ("isced", "ISCED-2011"), ("qf_ehea", "QF-EHEA"))
 BACHELOR_EQF, MASTER_EQF = 6, 7
 TIER_BY_EQF = (("OPERATIONAL", BACHELOR_EQF, BACHELOR_EQF), ("STRATEGIC", MASTER_EQF, 8))
@@ -68,7 +73,33 @@ DEFINITIONS = {
     "top_competencies": "per competency group, the competencies most often required by the "
                         "profiles at this level (at most 3, by number of profiles, then code)",
 }
-ILLUSTRATIVE_NOTICE = (
+# How each column is derived, for people (the page's "How each column is derived" and the
+# downloads' column descriptions, in the reader's language); DEFINITIONS above are the API's
+# technical wording.
+PLAIN = {
+    "equivalence": N_("The levels that reviewed level-to-level correspondences lead to from "
+                      "the CQF level, directly or through the EQF, best first. Each "
+                      "correspondence is only as strong as its weakest link, and its evidence "
+                      "is the weakest of the sources along the way."),
+    "picard_tier": N_("The operational tier where the CQF level corresponds to EQF level 6 "
+                      "(bachelor), the strategic tier where it corresponds to EQF level 7 or 8 "
+                      "(master and above). The WCO presents the PICARD Standards as a "
+                      "foundation for bachelor's and master's education; the pairing is this "
+                      "service's reading, so it is never shown as verified."),
+    "job_profiles": N_("The job profiles set at this CQF level, and those whose grade in an "
+                       "administration corresponds to it."),
+    "generic_roles": N_("The generic roles of the job profiles at this level."),
+    "tasks": N_("The tasks the job profiles at this level perform, the most shared first."),
+    "typical_proficiency": N_("For each competency group, the middle value of the "
+                              "proficiencies the job profiles at this level require (with an "
+                              "even number, the lower of the two middle values, so it is "
+                              "always a value that occurs). The evidence gives how many "
+                              "requirements and profiles it rests on, and the competencies "
+                              "most often required."),
+    "top_competencies": N_("The competencies of the group the job profiles at this level "
+                           "require most often (at most three)."),
+}
+ILLUSTRATIVE_NOTICE = N_(
     "Illustrative: this table rests on illustrative data (marked 'illustrative' in the "
     "evidence of its cells) - the CQF level scale and the job profiles are invented for "
     "demonstration. It shows how the table is derived, not an endorsed equivalence."
@@ -148,30 +179,30 @@ class CqfTableService:
     def table_json(self, question: TableQuestion) -> bytes:
         """The JSON answer serialised once per table (it lists every profile of each level:
         at the ESCO size the serialisation would cost more than the cached table)."""
-        model = self.models.get(self.store)
+        model = self.models.get(self.store, needs=TABLE_PARTS)
         graph = self.mappings.get(self.store)
         question, _ = self._check(question, model, graph)
         version = fingerprint(graph)
-        found = self.memo.get(("json", question), model, version)
+        found = self.memo.get(("json", question), model.version, version)
         if found is None:
             found = self.memo.keep(("json", question), orjson.dumps(self.table(question)),
-                                   model, version)
+                                   model.version, version)
         return found
 
     def table(self, question: TableQuestion) -> dict[str, Any]:
-        model = self.models.get(self.store)
+        model = self.models.get(self.store, needs=TABLE_PARTS)
         graph = self.mappings.get(self.store)
         question, scale = self._check(question, model, graph)
         version = fingerprint(graph)
-        cached = self.memo.get(question, model, version)
+        cached = self.memo.get(question, model.version, version)
         if cached is not None:
             return cached
         with self.memo.building:
-            cached = self.memo.get(question, model, version)  # built while this one waited
+            cached = self.memo.get(question, model.version, version)  # built meanwhile
             if cached is not None:
                 return cached
             answer = _Builder(model, graph, question, scale).build()
-            return self.memo.keep(question, answer, model, version)
+            return self.memo.keep(question, answer, model.version, version)
 
 
 class _Builder:
@@ -199,7 +230,8 @@ class _Builder:
             "lang": self.lang, "frameworks": list(self.q.frameworks),
             "administration": self.q.administration, "administration_scale": self.scale,
             "evidence_status": evidence, "illustrative": evidence == EvidenceStatus.ILLUSTRATIVE,
-            "notice": ILLUSTRATIVE_NOTICE if evidence == EvidenceStatus.ILLUSTRATIVE else None,
+            "notice": (Words(self.lang)(ILLUSTRATIVE_NOTICE)  # in the answer's language
+                       if evidence == EvidenceStatus.ILLUSTRATIVE else None),
             "groups": [self.model.label("CompetencyGroup", g, self.lang) for g in groups],
             "definitions": DEFINITIONS, "rows": rows, "total": len(rows),
         }

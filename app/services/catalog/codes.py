@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from app.domain.errors import FieldProblem, InvalidInput, NotFound
+from app.domain.errors import CodeTaken, FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
 from app.domain.vocab import NodeLabel
 from app.graph.cypher.catalog import codes as q
@@ -92,6 +92,14 @@ class CodeResolver:
         if typed is None:
             return None
         return self.many(label, [typed]).get(typed)
+
+    def ensure_free(self, label: NodeLabel, code: str) -> None:
+        """A new record may take ``code`` only if no record of ``label`` has it in another
+        letter case (one code, one thing): ``CodeTaken`` (409) otherwise."""
+        rows = self.store.read(q.folded(label), {"keys": [fold(label, code)]})
+        taken = [r["code"] for r in rows if r["code"] != written(label, code)]
+        if taken:
+            raise CodeTaken(label=label.value, code=code, existing=taken[0])
 
     def require(self, label: NodeLabel, typed: str) -> str:
         """The canonical code; ``NotFound`` (naming the code as typed) otherwise."""

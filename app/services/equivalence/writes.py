@@ -16,7 +16,8 @@ from typing import Any
 
 from app.domain.auth import Principal
 from app.domain.equivalence import framework_of
-from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from app.domain.errors import CodeTaken, FieldProblem, Forbidden, InvalidInput, NotFound
+from app.domain.text import N_
 from app.domain.vocab import (
     EvidenceStatus,
     MappingMethod,
@@ -32,6 +33,8 @@ from app.services.access.audit import entry, write_audited
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.records import mapping_view
 
+SCALE_TAKEN = N_("this framework code is taken: an administration writes only its own grade "
+                 "scale, never a reference framework or another's scale")
 DECISIONS = {"accept": ReviewStatus.ACCEPTED, "reject": ReviewStatus.REJECTED,
              "supersede": ReviewStatus.SUPERSEDED}
 
@@ -84,7 +87,7 @@ class MappingWriter:
         for field_name in ("from_level", "to_level"):
             code = getattr(new, field_name)
             if code not in found:
-                problems.append(FieldProblem(field_name, "unknown level", code))
+                problems.append(FieldProblem(field_name, N_("unknown level"), code))
         if problems:
             raise InvalidInput(problems)
         new = replace(new, from_level=found[new.from_level], to_level=found[new.to_level])
@@ -165,6 +168,7 @@ class MappingWriter:
                               props: dict[str, Any]) -> dict[str, Any]:
         if not principal.is_admin:
             raise Forbidden("only an admin may register an administration")
+        code = CodeResolver(self.store).find(NodeLabel.ADMINISTRATION, code) or code
         before = self.store.read(q.ADMINISTRATION, {"code": code})
         old = before[0]["node"] if before else None
         audit = entry(principal, "administration.put", "Administration", code, old,
@@ -177,23 +181,24 @@ class MappingWriter:
                        framework_props: dict[str, Any], levels: list[GradeLevel]) -> dict:
         if not principal.may_write_administration(administration):
             raise Forbidden()
-        if not self.store.read(q.ADMINISTRATION, {"code": administration}):
-            raise NotFound("Administration", administration)
-        owners = self._owners([framework])
-        if framework in owners and owners[framework] != administration:
-            raise InvalidInput([FieldProblem("body.framework",
-                                             "this framework code is taken", framework)])
+        resolver = CodeResolver(self.store)
+        administration = resolver.require(NodeLabel.ADMINISTRATION, administration)
+        framework = self._own_scale(resolver, administration, framework)
         self._check_levels(levels)
         existing = self.store.read(q.SCALE_LEVELS, {"framework": framework})
-        wanted = {f"{framework}:{lv.level}" for lv in levels}
+        stored = {r["code"].lower(): r["code"] for r in existing}
+        codes = [stored.get(f"{framework}:{lv.level}".lower(), f"{framework}:{lv.level}")
+                 for lv in levels]
+        wanted = set(codes)
         dropped = [r for r in existing if r["code"] not in wanted]
         blocked = [r["code"] for r in dropped if r["mappings"]]
         if blocked:
             raise InvalidInput([FieldProblem("body.levels", "level has mappings; retract them "
                                              "before removing the level", c) for c in blocked])
-        rows = [{"code": f"{framework}:{lv.level}", "framework": framework, "level": lv.level,
+        rows = [{"code": code, "framework": framework, "level": code.split(":", 1)[1],
                  "name": lv.name, "name_fr": lv.name_fr, "ordinal": lv.ordinal,
-                 "description": lv.description, **_asserted(framework_props)} for lv in levels]
+                 "description": lv.description, **_asserted(framework_props)}
+                for code, lv in zip(codes, levels, strict=True)]
         audit = entry(principal, "scale.put", "Framework", framework,
                       {"levels": [r["code"] for r in existing]},
                       {"levels": sorted(wanted)}, owner=_owner(administration))
@@ -205,15 +210,28 @@ class MappingWriter:
         return {"framework": framework, "administration": administration,
                 "levels": sorted(wanted), "removed": [r["code"] for r in dropped]}
 
+    def _own_scale(self, resolver: CodeResolver, administration: str, framework: str) -> str:
+        """The stored code of the scale to write: a new code, or (in any letter case) the
+        administration's own grade scale. Any other framework — a reference framework (EQF,
+        ISCED, QF-EHEA, an NQF, the CQF) or another's scale — is never written here (409)."""
+        stored = resolver.find(NodeLabel.FRAMEWORK, framework)
+        if stored is None:
+            return framework
+        owner = self.store.read(q.SCALE_OWNERS, {"frameworks": [stored]})
+        if not any(r["administration"] == administration and r["kind"] == "grade_scale"
+                   for r in owner):
+            raise CodeTaken(SCALE_TAKEN, NodeLabel.FRAMEWORK.value, framework, stored)
+        return stored
+
     @staticmethod
     def _check_levels(levels: list[GradeLevel]) -> None:
         problems = []
         seen: set[str] = set()
         for i, lv in enumerate(levels):
-            if lv.level in seen:
+            if lv.level.lower() in seen:  # one code, one thing: G1 and g1 are one level
                 problems.append(FieldProblem(f"body.levels.{i}.level", "duplicate level",
                                              lv.level))
-            seen.add(lv.level)
+            seen.add(lv.level.lower())
         if not levels:
             problems.append(FieldProblem("body.levels", "a scale needs at least one level"))
         if problems:

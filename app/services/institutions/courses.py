@@ -22,6 +22,7 @@ from app.services.access.audit import entry, write_audited
 from app.services.catalog.codes import CodeResolver
 from app.services.catalog.reads import CatalogService, parse_level_code
 from app.services.institutions import uploads as mappings
+from app.services.institutions.reviews import REOPENED, previous_review
 
 
 def _owner(institution: str) -> str:
@@ -45,8 +46,15 @@ def put_institution(store: GraphStore, principal: Principal, code: str,
                     fields: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Create (admin only) or update an institution; returns (entity, created)."""
     mappings.check_owner(principal, code)
-    code = CodeResolver(store).find(NodeLabel.INSTITUTION, code) or code
-    before = _props(store, NodeLabel.INSTITUTION, code)
+    with mappings.institution_lock(store, code):  # concurrent first PUTs: one creates
+        code = CodeResolver(store).find(NodeLabel.INSTITUTION, code) or code
+        before = _props(store, NodeLabel.INSTITUTION, code)
+        _write_institution(store, principal, code, fields, before)
+    return CatalogService(store).get(NodeLabel.INSTITUTION, code), before is None
+
+
+def _write_institution(store: GraphStore, principal: Principal, code: str,
+                       fields: dict[str, Any], before: dict[str, Any] | None) -> None:
     if before is None and not principal.is_admin:
         raise Forbidden("only an admin key may create an institution")
     props = dict(fields)
@@ -58,7 +66,6 @@ def put_institution(store: GraphStore, principal: Principal, code: str,
     write_audited(store, q.UPSERT_INSTITUTION, {"code": code, "props": props},
                   entry(principal, "put", "Institution", code, before, props,
                         owner=_owner(code)))
-    return CatalogService(store).get(NodeLabel.INSTITUTION, code), before is None
 
 
 def _check_level(store: GraphStore, level: str | None) -> str | None:
@@ -107,19 +114,29 @@ def put_programme(store: GraphStore, principal: Principal, institution: str, cod
     institution's own: another institution's programme with the same code is another
     programme, so nothing here can tell that it exists."""
     institution = _institution(store, principal, institution)
-    inst = mappings.institution_props(store, institution)
-    key = _programme_key(store, institution, code) or programme_key(institution, code)
-    before = _props(store, NodeLabel.PROGRAMME, key)
     fields = {**fields, "level": _check_level(store, fields.get("level"))}
+    with mappings.institution_lock(store, institution):  # concurrent first PUTs: one creates
+        key = _programme_key(store, institution, code) or programme_key(institution, code)
+        before = _props(store, NodeLabel.PROGRAMME, key)
+        _write_programme(store, principal, institution, key, fields, before)
+    return CatalogService(store).get(NodeLabel.PROGRAMME, key), before is None
+
+
+def _write_programme(store: GraphStore, principal: Principal, institution: str, key: str,
+                     fields: dict[str, Any], before: dict[str, Any] | None) -> None:
+    inst = mappings.institution_props(store, institution)
     props = {**fields, "institution": institution, "local_code": identity.local_code(key)}
     if before is None:
         props.update(mappings._provenance(principal, inst, _today()))
         props.pop("date", None)
+    withdrawn = previous_review(not principal.is_admin, before, props)
+    if withdrawn is not None:  # a reviewed programme changed by its owner: proposed again
+        props.update(REOPENED)
+    after = props if withdrawn is None else {**props, "previous_review": withdrawn}
     write_audited(store, q.UPSERT_PROGRAMME, {"institution": institution, "code": key,
                                               "props": props, "level": fields.get("level")},
-                  entry(principal, "put", "Programme", key, before, props,
+                  entry(principal, "put", "Programme", key, before, after,
                         owner=_owner(institution)))
-    return CatalogService(store).get(NodeLabel.PROGRAMME, key), before is None
 
 
 def delete_programme(store: GraphStore, principal: Principal, institution: str,
@@ -143,7 +160,8 @@ def get_course(store: GraphStore, institution: str, programme: str, code: str) -
     detail = CatalogService(store).get(NodeLabel.COURSE, key)
     current = mappings.current_mappings(store, identity.parts(key)[0], [key])
     detail["mappings"] = [{"kind": kind, "target": target, **{
-        k: v for k, v in row.items() if k not in ("course", "target")}}
+        k: v for k, v in row.items() if k not in ("course", "target", *REOPENED)
+        or k == "review_status"}}
         for (_, kind, target), row in sorted(current.items())]
     return detail
 
@@ -151,16 +169,29 @@ def get_course(store: GraphStore, institution: str, programme: str, code: str) -
 def put_course(store: GraphStore, principal: Principal, institution: str, programme: str,
                code: str, fields: dict[str, Any], develops: list[dict[str, Any]],
                aligns_with: list[dict[str, Any]]) -> tuple[dict[str, Any], bool, dict]:
-    """Create or replace a course with its mappings (unlisted mappings are removed)."""
+    """Create or replace a course with its mappings (unlisted mappings are removed). Under
+    the institution's lock from the look-up on: of concurrent first PUTs one creates the
+    course and the others replace what it wrote, each audited with what it replaced."""
     institution = _institution(store, principal, institution)
-    prog = _programme_key(store, institution, programme)
-    if prog is None:
-        raise NotFound("Programme", f"{institution}/{programme}")
-    own_programme = identity.local_code(prog)
-    key = _course_key(store, institution, own_programme, code) \
-        or course_key(institution, own_programme, code)
+    with mappings.institution_lock(store, institution):
+        prog = _programme_key(store, institution, programme)
+        if prog is None:
+            raise NotFound("Programme", f"{institution}/{programme}")
+        own_programme = identity.local_code(prog)
+        key = _course_key(store, institution, own_programme, code) \
+            or course_key(institution, own_programme, code)
+        before = _props(store, NodeLabel.COURSE, key)
+        report = _write_course(store, principal, institution, own_programme, key, before,
+                               fields, develops, aligns_with)
     own_code = identity.local_code(key)
-    before = _props(store, NodeLabel.COURSE, key)
+    return get_course(store, institution, own_programme, own_code), before is None, report
+
+
+def _write_course(store: GraphStore, principal: Principal, institution: str,
+                  own_programme: str, key: str, before: dict[str, Any] | None,
+                  fields: dict[str, Any], develops: list[dict[str, Any]],
+                  aligns_with: list[dict[str, Any]]) -> dict[str, Any]:
+    own_code = identity.local_code(key)
     raw = [(n, {"programme": own_programme, "course": own_code, "course_name": fields["name"],
                 "kind": "develops", "target": d.get("competency"),
                 "proficiency": d.get("proficiency"), "evidence": d.get("evidence"),
@@ -170,8 +201,8 @@ def put_course(store: GraphStore, principal: Principal, institution: str, progra
                                  "target": a.get("standard"), "evidence": a.get("evidence")})
             for n, a in enumerate(aligns_with)]
     try:
-        report = mappings.apply(
-            store, principal, institution, raw, scope=[key],
+        return mappings.apply(
+            store, principal, institution, raw, scope=[key], locked=True,
             course_props={key: {**fields, "programme": own_programme}},
             audit_entry=lambda changes: entry(
                 principal, "put", "Course", key, before,
@@ -179,8 +210,6 @@ def put_course(store: GraphStore, principal: Principal, institution: str, progra
                  "aligns_with": aligns_with, "changes": changes}, owner=_owner(institution)))
     except InvalidInput as exc:
         raise _relocate(exc, len(develops)) from None
-    created = before is None
-    return get_course(store, institution, own_programme, own_code), created, report
 
 
 def _relocate(exc: InvalidInput, n_develops: int) -> InvalidInput:

@@ -4,6 +4,7 @@ asked for explicitly; rejected ones never count."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from app.domain.auth import Principal
@@ -17,6 +18,24 @@ from app.services.access.keys import now_iso
 from app.services.catalog.codes import CodeResolver
 
 REL = {"develops": "DEVELOPS", "aligns_with": "ALIGNS_WITH"}
+REVIEWED = (ReviewStatus.ACCEPTED, ReviewStatus.REJECTED)
+REVIEW_FIELDS = ("review_status", "status", "reviewed_by", "reviewed_at", "review_reason")
+# What a reviewed record changed by its owner becomes: proposed again, unverified, unreviewed.
+REOPENED: dict[str, Any] = {"review_status": ReviewStatus.PROPOSED,
+                            "status": EvidenceStatus.UNVERIFIED, "reviewed_by": None,
+                            "reviewed_at": None, "review_reason": None}
+
+
+def previous_review(by_owner: bool, before: Mapping[str, Any] | None,
+                    changes: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The review a change withdraws: when an owner (not an admin) changes a reviewed
+    programme, course or mapping, it is proposed again (``REOPENED``) and this review, kept
+    in the change's audit entry, is what it had. None when nothing is withdrawn."""
+    if not by_owner or before is None or before.get("review_status") not in REVIEWED:
+        return None
+    if all(before.get(k) == v for k, v in changes.items() if k not in REOPENED):
+        return None
+    return {k: before.get(k) for k in REVIEW_FIELDS}
 # A course link is accepted or rejected; superseding is for level mappings only.
 DECISIONS = (ReviewStatus.ACCEPTED, ReviewStatus.REJECTED)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, LiteralString
@@ -30,6 +31,7 @@ from app.graph.port import GraphStore
 from app.services.access.audit import entry, write_audited
 from app.services.catalog.codes import CodeResolver
 from app.services.institutions import locks
+from app.services.institutions.reviews import REOPENED, previous_review
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -129,7 +131,8 @@ def _mapping_props(row: cm.MappingRow, base: dict[str, Any]) -> dict[str, Any]:
 
 
 def _course_changes(store: GraphStore, rows: list[cm.MappingRow], base: dict[str, Any],
-                    course_props: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+                    course_props: dict[str, dict[str, Any]],
+                    withdrawn: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Courses to create or update: new ones get full provenance; existing ones only the
     fields the upload changes. Keyed by the courses' scoped keys."""
     stored = {r["code"]: r for r in store.read(
@@ -142,6 +145,7 @@ def _course_changes(store: GraphStore, rows: list[cm.MappingRow], base: dict[str
     for code, extra in course_props.items():
         wanted.setdefault(code, {}).update(extra)
     institution = base["asserted_by"]
+    by_owner = base["review_status"] == ReviewStatus.PROPOSED
     changes = []
     for code, fields in wanted.items():
         old = stored.get(code)
@@ -152,6 +156,10 @@ def _course_changes(store: GraphStore, rows: list[cm.MappingRow], base: dict[str
             props = {k: v for k, v in fields.items() if old.get(k, v) != v or k not in old}
             if not props:
                 continue
+            review = previous_review(by_owner, old, props)
+            if review is not None:  # a reviewed course changed by its owner: proposed again
+                props.update(REOPENED)
+                withdrawn.append({"course": code, **review})
         changes.append({"code": code, "props": props,
                         "programme": programme_key(institution, fields["programme"])})
     return changes
@@ -184,7 +192,14 @@ def plan(store: GraphStore, principal: Principal, institution: str,
     current = current_mappings(store, institution, scope)
     change = cm.diff(rows, current, set(scope) if scope is not None else None)
     base = _provenance(principal, inst, datetime.now(UTC).date().isoformat())
-    courses = _course_changes(store, rows, base, course_props or {})
+    withdrawn: list[dict[str, Any]] = []
+    courses = _course_changes(store, rows, base, course_props or {}, withdrawn)
+    by_owner = not principal.is_admin
+    for row in change.changed:  # _mapping_props proposes a changed mapping again
+        review = previous_review(by_owner, current[row.key], row.content())
+        if review is not None:
+            withdrawn.append({"course": row.course_id, "kind": row.kind,
+                              "target": row.target, **review})
     report = {"institution": institution, "rows": len(rows), "dry_run": dry_run,
               **change.counts(), "courses_written": len(courses)}
     write = change.added + change.changed
@@ -200,6 +215,7 @@ def plan(store: GraphStore, principal: Principal, institution: str,
                           if k == "aligns_with"],
     }
     report["removed_keys"] = [list(k) for k in change.removed[:100]]
+    report["reviews_withdrawn"] = withdrawn[:100]
     return Plan(report, params, len(current))
 
 
@@ -208,19 +224,28 @@ def apply(store: GraphStore, principal: Principal, institution: str,
           scope: list[str] | None = None, course_props: dict[str, dict[str, Any]] | None = None,
           audit_action: str = "bulk_upload", digest: str | None = None,
           audit_entry: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-          ) -> dict[str, Any]:
+          locked: bool = False) -> dict[str, Any]:
     """Validate all rows, then write the difference and its audit entry as ONE statement
     (unless ``dry_run``): atomic on both backends, and a no-op when nothing differs.
-    ``audit_entry(report)``: the entry to record instead of the upload's own."""
-    if dry_run:
+    ``audit_entry(report)``: the entry to record instead of the upload's own; ``locked``:
+    the caller holds the institution's lock already (``institution_lock``)."""
+    if dry_run or locked:
         return _apply(store, principal, institution, raw_rows, dry_run, scope, course_props,
                       audit_action, digest, audit_entry)
     # One writer at a time per institution (across workers): each upload is planned against
     # the state the previous one left, so the result is one whole file, never a mixture.
-    with locks.held(store, f"mappings:{institution.upper()}",
-                    f"an upload of {institution}'s mappings is in progress; retry when it ends"):
+    with institution_lock(store, institution):
         return _apply(store, principal, institution, raw_rows, dry_run, scope, course_props,
                       audit_action, digest, audit_entry)
+
+
+def institution_lock(store: GraphStore, institution: str) -> AbstractContextManager[None]:
+    """One writer at a time of an institution's records (its programmes, courses and their
+    mappings), across threads, workers and CLI commands: what a write reads as the state it
+    replaces is that state (an audit's ``before``; 201 or 200 for concurrent first PUTs)."""
+    return locks.held(store, f"mappings:{institution.upper()}",
+                      f"another write of {institution}'s records (an upload?) is in progress; "
+                      "retry when it ends")
 
 
 def _apply(store: GraphStore, principal: Principal, institution: str,
@@ -232,16 +257,18 @@ def _apply(store: GraphStore, principal: Principal, institution: str,
                    course_props=course_props)
     institution = planned.report["institution"]
     removed_keys = planned.report.pop("removed_keys")
+    withdrawn = planned.report.pop("reviews_withdrawn")
     if dry_run or planned.empty:
         return planned.report
     if audit_entry is not None:
-        audit = audit_entry(planned.report)
+        audit = audit_entry({**planned.report, "reviews_withdrawn": withdrawn})
     else:
         counts = {k: planned.report[k] for k in ("added", "changed", "removed", "unchanged",
                                                  "courses_written")}
         audit = entry(principal, audit_action, "Institution", institution,
                       {"mappings": planned.stored},
-                      {**counts, "sha256": digest, "removed_keys": removed_keys},
+                      {**counts, "sha256": digest, "removed_keys": removed_keys,
+                       "reviews_withdrawn": withdrawn},
                       owner=scoped_role(RoleKind.INSTITUTION, institution))
     write_audited(store, q.APPLY_MAPPINGS, planned.params, audit)
     return planned.report

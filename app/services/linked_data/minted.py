@@ -185,6 +185,9 @@ def _top_concepts(store: GraphStore, iris: Iris, code: str) -> list[URIRef]:
     if code == schemes.PROFICIENCY_SCHEME:
         return [iris.entity(NodeLabel.PROFICIENCY_LEVEL, str(r["code"]))
                 for r in store.read(q.PROFICIENCY_CODES)]
+    if code in schemes.FLAT_LABEL_OF:
+        label = schemes.FLAT_LABEL_OF[code]
+        return [iris.entity(label, str(r["code"])) for r in store.read(q.codes_of(label))]
     return [iris.entity(NodeLabel.COMPETENCY, str(r["code"]))
             for r in store.read(q.TOP_COMPETENCIES) if schemes.competency_scheme(r) == code]
 

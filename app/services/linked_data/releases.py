@@ -1,6 +1,13 @@
 """Versioned releases: a dump set (Turtle, N-Triples, JSON-LD, SSSOM TSV), its SHA-256 sums,
 a VoID/DCAT description and a ``release.json`` manifest, under ``<releases dir>/<version>/``.
 
+A release is one graph state: every file (each dump, the SSSOM mappings, the VoID counts,
+the checksums) is written from one snapshot of the graph (``GraphStore.snapshot``), so
+writes that run meanwhile are either in all of them or in none. That holds on FalkorDB (a copy
+of the graph taken by one command); on Neo4j the snapshot is one read transaction, which
+Neo4j isolates only at read-committed, so a write committed during a release can still reach
+some of its files (tested: tests/integration/test_releases.py, an expected failure there).
+
 A release is written into a hidden temporary directory and renamed into place at the end, so
 a failed or interrupted release leaves nothing that looks like one. Releases are immutable:
 files are served only by the names their own manifest lists.
@@ -147,20 +154,21 @@ def make_release(store: GraphStore, releases_dir: Path, version: str, base_iri: 
     """Write release ``version``; returns its manifest. Raises InvalidInput (bad version),
     Conflict (exists, or not newer than the latest) or MappingsDropped."""
     previous = _check_new(releases_dir, version)
-    counts = mapping_counts(store)
-    if previous and not allow_drop and (drops := _drops(previous, counts)):
-        raise MappingsDropped(previous["version"], drops)
-    releases_dir.mkdir(parents=True, exist_ok=True)
-    tmp = releases_dir / f".{version}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        info = _write_release(store, tmp, version, base_iri, counts, previous, on_progress,
-                              today or datetime.now(UTC).date())
-        tmp.rename(releases_dir / version)
-    except BaseException:
+    with store.snapshot() as view:
+        counts = mapping_counts(view)
+        if previous and not allow_drop and (drops := _drops(previous, counts)):
+            raise MappingsDropped(previous["version"], drops)
+        releases_dir.mkdir(parents=True, exist_ok=True)
+        tmp = releases_dir / f".{version}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        tmp.mkdir()
+        try:
+            info = _write_release(view, tmp, version, base_iri, counts, previous,
+                                  on_progress, today or datetime.now(UTC).date())
+            tmp.rename(releases_dir / version)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return info
 
 

@@ -47,6 +47,14 @@ _COMMENT = re.compile(r"(?m)^\s*#.*$")
 # How long the first query of a fresh service waits for the first live snapshot (later
 # queries never wait: a rebuild is answered from the previous snapshot).
 FIRST_SNAPSHOT_WAIT = 120.0
+# Fairness: besides the regular workers (each query may run ``timeout`` seconds on one) one
+# worker is reserved. A query that finds every regular worker busy runs there, but for at
+# most RESERVED_SECONDS (then it is stopped: 503 with Retry-After), and waits at most
+# RESERVED_WAIT for it (one reserved turn and a margin) before 503. So two runaway queries
+# hold the two regular workers until their timeout, and every other client's cheap query is
+# still answered in well under a second.
+RESERVED_SECONDS = 3.0
+RESERVED_WAIT = 4.0
 
 
 class SparqlError(DomainError):
@@ -126,6 +134,18 @@ class Busy(SparqlError):
         return "every SPARQL worker is busy with a long query; retry shortly"
 
 
+@dataclass
+class ReservedOverrun(Busy):
+    """A query sent to the reserved worker (every other one busy) ran past its short turn."""
+
+    seconds: float
+
+    def __str__(self) -> str:
+        return (f"every SPARQL worker is busy with a long query, and this query did not "
+                f"finish within the {self.seconds:g} s a query may use the worker kept for "
+                "short queries; retry shortly")
+
+
 class SnapshotPending(SparqlError):
     slug, status, title = "sparql-snapshot-pending", 503, "Snapshot being built"
 
@@ -164,19 +184,23 @@ class SparqlEndpoint:
 
     def __init__(self, releases_dir: Path, timeout: float, max_results: int,
                  live_graph: str, export: Callable[[], Iterable[str]],
-                 workers: int = 2) -> None:
+                 workers: int = 2, reserved_seconds: float = RESERVED_SECONDS) -> None:
         self.releases_dir, self.timeout, self.max_results = releases_dir, timeout, max_results
+        self.reserved_seconds = min(reserved_seconds, timeout)
         self.live = LiveSnapshots(releases_dir / ".sparql", live_graph, export)
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         for _ in range(workers):
             self._idle.put(None)  # a free slot; its worker process starts on first use
+        self._reserved: queue.Queue[_Worker | None] = queue.Queue()
+        self._reserved.put(_Worker())  # started now: its short turns never pay a cold start
         self._lock = threading.Lock()
 
     def close(self) -> None:
-        while not self._idle.empty():
-            worker = self._idle.get_nowait()
-            if worker is not None:
-                worker.stop()
+        for slots in (self._idle, self._reserved):
+            while not slots.empty():
+                worker = slots.get_nowait()
+                if worker is not None:
+                    worker.stop()
 
     def _release_graphs(self) -> dict[str, str]:
         return {f"{m['base_iri']}release/{m['version']}": m["version"]
@@ -208,25 +232,34 @@ class SparqlEndpoint:
               dataset: Dataset) -> Answer:
         if is_update(text):
             raise UpdateRefused()
+        slots, deadline = self._idle, self.timeout
         try:
-            slot = self._idle.get(timeout=min(1.0, self.timeout))
-        except queue.Empty as exc:
-            raise Busy() from exc
+            slot = slots.get_nowait()
+        except queue.Empty:
+            # Every regular worker is busy (long queries): the reserved worker answers, for
+            # a short turn, so a cheap query is never refused because of long ones.
+            slots, deadline = self._reserved, self.reserved_seconds
+            try:
+                slot = slots.get(timeout=RESERVED_WAIT)
+            except queue.Empty as exc:
+                raise Busy() from exc
         worker = slot if slot is not None and slot.alive() else _Worker()
         message = (str(snapshot.path), text, accept, self.max_results,
                    dataset.default, dataset.named)
         try:
-            reply = worker.ask(message, self.timeout)
+            reply = worker.ask(message, deadline)
         except TimeoutError as exc:
             worker.stop()
             worker = None
+            if slots is self._reserved and deadline < self.timeout:
+                raise ReservedOverrun(deadline) from exc
             raise QueryTimeout(self.timeout) from exc
         except (EOFError, OSError) as exc:  # the worker died (e.g. out of memory)
             worker.stop()
             worker = None
             raise Busy() from exc
         finally:
-            self._idle.put(worker)
+            slots.put(worker)
         return _answer(reply, snapshot, self.max_results)
 
 

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from app.api.deps import Store
-from app.api.params import NO_NUL, Lang  # French where the graph has it
+from app.api.http import negotiated
+from app.api.params import FRAMEWORK_CODE, NO_NUL, Lang  # French where the graph has it
 from app.api.problems import problem
 from app.api.rate_limit import QUERY
 from app.api.rdf_deps import base_iri
@@ -39,7 +40,7 @@ Frameworks = Annotated[str | None, Query(
     max_length=500, pattern=NO_NUL,
     description="comma-separated national frameworks to add, e.g. IE-NFQ,NL-NLQF")]
 Administration = Annotated[str | None, Query(
-    max_length=100, pattern=NO_NUL,
+    min_length=1, max_length=100, pattern=FRAMEWORK_CODE,
     description="an administration whose grade column to add, e.g. ADM-A")]
 
 
@@ -139,6 +140,7 @@ def _download(body: bytes, media: str, ext: str) -> Response:
             summary="The CQF table of equivalence",
             responses={200: {"content": {fmt.CSV_MEDIA: {}, fmt.XLSX_MEDIA: {}}},
                        406: {"model": Problem}, 422: {"model": Problem}})
+@negotiated
 def cqf_table(request: Request, service: Tables, frameworks: Frameworks = None,
               administration: Administration = None, lang: Lang = "en",
               format: Annotated[Format | None, Query(description="overrides Accept")] = None,
@@ -170,10 +172,19 @@ class CsvwMetadata(BaseModel):
 
 
 @router.get("/cqf-table.csv-metadata.json", dependencies=[QUERY], response_model=CsvwMetadata,
-            responses={200: {"content": {fmt.CSVW_MEDIA: {}}}, 422: {"model": Problem}},
+            responses={200: {"content": {fmt.CSVW_MEDIA: {}}}, 406: {"model": Problem},
+                       422: {"model": Problem}},
             summary="CSV on the Web (W3C CSVW) metadata of the CQF table's CSV")
+@negotiated
 def cqf_table_csvw(request: Request, service: Tables, frameworks: Frameworks = None,
-                   administration: Administration = None, lang: Lang = "en") -> JSONResponse:
+                   administration: Administration = None, lang: Lang = "en") -> Response:
+    """As ``application/csvm+json`` (CSVW's own type), or as plain ``application/json``
+    when that is what the client asks for."""
+    offered = [fmt.CSVW_MEDIA, "application/json"]
+    media = choose(request.headers.get("accept"), offered)
+    if media is None:
+        return problem(406, "not-acceptable", "Not acceptable",
+                       "offered: " + ", ".join(offered), request)
     answer = service.table(_question(request, frameworks, administration, lang))
     query = {"format": "csv", "bom": "false", "lang": lang}
     if answer["frameworks"]:
@@ -181,4 +192,4 @@ def cqf_table_csvw(request: Request, service: Tables, frameworks: Frameworks = N
     if answer["administration"]:
         query["administration"] = answer["administration"]
     body = fmt.csvw_metadata(answer, "cqf-table?" + urlencode(query))
-    return JSONResponse(body, media_type=fmt.CSVW_MEDIA)
+    return JSONResponse(body, media_type=media, headers={"Vary": "Accept"})

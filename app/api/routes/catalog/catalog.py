@@ -22,13 +22,18 @@ from app.api.params import (
     Search,
     Status,
 )
-from app.api.rate_limit import LOOKUP
+from app.api.rate_limit import LOOKUP, QUERY
 from app.api.schemas import EntityDetail, FrameworkPage, Page, SearchResult
+from app.domain.errors import FieldProblem, InvalidInput
 from app.domain.identity import programme_key
-from app.domain.vocab import NodeLabel
+from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.services.catalog.reads import CatalogService, parse_level_code
 
 router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
+# List pages read and sort every node of their label (FalkorDB has no ordered index scan),
+# so their work grows with the graph: limited as queries (tests/unit/test_route_costs.py
+# measures it). Frameworks, their levels and the PICARD standards stay few.
+GROWING = [QUERY]
 ERRORS: Responses = {404: {"description": "unknown code"}}
 
 
@@ -36,7 +41,7 @@ def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True)
     """Register ``GET /{path}`` (paginated) and ``GET /{path}/{code}`` for a label."""
     if with_list:
         @router.get(f"/{path}", response_model=Page, tags=[tag], responses=ERRORS,
-                    name=f"list_{path}")
+                    name=f"list_{path}", dependencies=GROWING)
         def list_items(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
                        status: Status = None, q: Search = None) -> dict:
             return catalog.list(label, limit=limit, offset=offset, status=status, text=q)
@@ -79,14 +84,16 @@ async def get_level_by_code(level_code: LevelCode, request: Request) -> Response
                                lambda: CatalogService(store_of(request)).level(framework, level))
 
 
-@router.get("/competencies", response_model=Page, tags=["competencies"], responses=ERRORS)
+@router.get("/competencies", response_model=Page, tags=["competencies"], responses=ERRORS,
+            dependencies=GROWING)
 def list_competencies(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
                       status: Status = None, q: Search = None, group: Filter = None) -> dict:
     return catalog.list(NodeLabel.COMPETENCY, limit=limit, offset=offset, status=status, text=q,
                         filters={"group": group})
 
 
-@router.get("/job-profiles", response_model=Page, tags=["jobs"], responses=ERRORS)
+@router.get("/job-profiles", response_model=Page, tags=["jobs"], responses=ERRORS,
+            dependencies=GROWING)
 def list_job_profiles(catalog: Catalog, limit: Limit = 50, offset: Offset = 0,
                       status: Status = None, q: Search = None, administration: Filter = None,
                       domain: Filter = None, generic_role: Filter = None) -> dict:
@@ -110,12 +117,31 @@ def get_programme(institution: Code, code: Code, catalog: Catalog) -> dict:
     return catalog.get(NodeLabel.PROGRAMME, programme_key(institution, code))
 
 
+# The kinds a search may name (never the service's own records: keys, audit entries), by
+# their lower-case spelling, so ``kind=level`` and ``kind=Level`` are the same.
+KINDS = {label.value.lower(): label.value for label in CATALOGUE_LABELS}
+
+
 @router.get("/search", response_model=SearchResult, tags=["search"], responses=ERRORS)
 def search(catalog: Catalog,
            q: Annotated[str, Query(min_length=1, max_length=200, pattern=SOME_TEXT)],
-           kind: Annotated[list[NodeLabel] | None, Query()] = None,
+           kind: Annotated[list[str] | None, Query(
+               description="only these kinds, any case: " + ", ".join(KINDS.values()),
+               json_schema_extra={"items": {"type": "string",
+                                            "enum": list(KINDS.values())}})] = None,
            limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
-    return catalog.search(q, kind, limit)
+    return catalog.search(q, _kinds(kind), limit)
+
+
+def _kinds(typed: list[str] | None) -> list[NodeLabel] | None:
+    if not typed:
+        return None
+    unknown = [k for k in typed if k.strip().lower() not in KINDS]
+    if unknown:
+        accepted = ", ".join(KINDS.values())
+        raise InvalidInput([FieldProblem("kind", f"unknown kind; accepted (any case): "
+                                                 f"{accepted}", k) for k in unknown])
+    return [NodeLabel(KINDS[k.strip().lower()]) for k in typed]
 
 
 _add_resource("frameworks", NodeLabel.FRAMEWORK, "frameworks", with_list=False)

@@ -17,7 +17,7 @@ from app.api.params import (
     Text,
     reason_required_for,
 )
-from app.api.rate_limit import LOOKUP, WRITE
+from app.api.rate_limit import QUERY, WRITE
 from app.api.schemas.institutions import CourseMappingPage, CourseMappingView
 from app.domain.identity import course_key
 from app.services.institutions import reviews
@@ -33,7 +33,7 @@ class Decision(BaseModel):
     reason: Text | None = Field(None, max_length=2000, description="required when rejecting")
 
 
-@router.get("", dependencies=[LOOKUP], response_model=CourseMappingPage)
+@router.get("", dependencies=[QUERY], response_model=CourseMappingPage)  # reads them all
 def list_course_mappings(
         store: Store, limit: Limit = 50, offset: Offset = 0,
         review_status: Annotated[str | None,

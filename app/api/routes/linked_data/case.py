@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from app.api import case_schemas
 from app.api.case_errors import ERROR_RESPONSES, case_route_class
 from app.api.deps import Store
 from app.api.rate_limit import LOOKUP, QUERY
@@ -94,11 +95,18 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
         return CaseService(store, request.app.state.case_cache, wire_class(_root(request)))
 
     get = router.get
-    ok = {"response_class": Response, "openapi_extra": IMSX_ONLY,
-          "responses": {200: {"content": {JSON: {"schema": {"type": "object"}}}}}}
+    version = wire_class.path[-4:]
 
-    @get("/CFDocuments", operation_id=f"getAllCFDocuments_{wire_class.path[-4:]}",
-         dependencies=[LOOKUP], **{**ok, "openapi_extra": {
+    def ok(path: str) -> dict[str, Any]:
+        """The 200 answer of ``path`` as the 1EdTech definition of this version states it."""
+        described = {"description": f"as CASE {wire_class.version} defines it (the 1EdTech "
+                                    "definition's schema)",
+                     "content": {JSON: {"schema": case_schemas.answer_schema(version, path)}}}
+        return {"response_class": Response, "openapi_extra": IMSX_ONLY,
+                "responses": {200: described}}
+
+    @get("/CFDocuments", operation_id=f"getAllCFDocuments_{version}",
+         dependencies=[QUERY], **{**ok("/CFDocuments"), "openapi_extra": {
              **IMSX_ONLY, "parameters": listing_parameters(wire_class)}})
     def get_all_cf_documents(
             request: Request, case: Annotated[CaseService, Depends(service)],
@@ -123,8 +131,8 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
             return Response(getattr(case, read)(sourced_id), media_type=JSON)
 
         endpoint.__name__ = name
-        get(f"/{path}/{{sourcedId}}", operation_id=f"{name}_{wire_class.path[-4:]}",
-            dependencies=[cost], **ok)(endpoint)
+        get(f"/{path}/{{sourcedId}}", operation_id=f"{name}_{version}",
+            dependencies=[cost], **ok(f"/{path}/{{sourcedId}}"))(endpoint)
 
     one("CFDocuments", "getCFDocument", "document")
     # A whole framework (14,000 items at ESCO scale): limited like the other dumps.
@@ -141,8 +149,8 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
             return Response(case.absent(kind, sourced_id), media_type=JSON)
 
         endpoint.__name__ = name
-        get(f"/{path}/{{sourcedId}}", operation_id=f"{name}_{wire_class.path[-4:]}",
-            dependencies=[LOOKUP], **ok)(endpoint)
+        get(f"/{path}/{{sourcedId}}", operation_id=f"{name}_{version}",
+            dependencies=[LOOKUP], **ok(f"/{path}/{{sourcedId}}"))(endpoint)
 
     none("CFConcepts", "getCFConcept", "CFConcept")
     none("CFSubjects", "getCFSubject", "CFSubject")

@@ -24,6 +24,7 @@ from app.api.http import VARY, conditional, etag_of, negotiated
 from app.api.problems import problem
 from app.api.rate_limit import LOOKUP
 from app.api.rdf_deps import Minter
+from app.api.schemas import LinkedDocument
 from app.domain.errors import NotFound
 from app.domain.vocab import NodeLabel
 from app.graph.state import tracker
@@ -81,8 +82,14 @@ def _rdf_answer(graph: Graph, media: str) -> Response:
                     media_type=f"{media}; charset=utf-8")
 
 
-def _html_page(graph: Graph, subject: URIRef) -> Response:
+def _html_page(request: Request, graph: Graph, subject: URIRef) -> Response:
     alternates = {m: f"?format={k}" for k, m in FORMAT_MEDIA.items() if m != HTML}
+    # the explorer's page when the app mounts the explorer (app.main wires it)
+    linked_page = getattr(request.app.state, "linked_page", None)
+    if linked_page is not None:
+        page = linked_page(request, graph, subject, alternates)
+        page.headers.update(VARY)
+        return page
     return HTMLResponse(html.render(graph, subject, alternates), headers=VARY)
 
 
@@ -109,8 +116,11 @@ def _resource(request: Request, store: Store, iris: Iris, kind: str,
     raise NotFound(kind, "/".join(parts))
 
 
-@router.get("/id/{kind}/{code:path}", dependencies=[LOOKUP], responses={
-    200: {"content": {m: {} for m in OFFERED}},
+@router.get("/id/{kind}/{code:path}", dependencies=[LOOKUP], response_class=Response,
+            responses={
+    200: {"model": LinkedDocument, "content": {m: {} for m in OFFERED},
+          "description": "the resource; as JSON, an entity's detail with its IRI, or a "
+                         "minted resource's IRI, kind and fields"},
     304: {"description": "not modified (the ETag given in If-None-Match still holds)"},
     308: {"description": "a non-canonical form of the IRI: redirect to the canonical one"},
     404: {"description": "unknown entity (problem+json)"},
@@ -154,7 +164,7 @@ def dereference(kind: str, code: str, request: Request, store: Store, iris: Mint
             created = manifest(request.app.state.settings.releases_dir, parts[0])["created"]
             modified = datetime.fromisoformat(created)
             etag = "W/" + etag_of(str(iri), created, media)
-        answer = _resource_answer(resource, media)
+        answer = _resource_answer(request, resource, media)
     if _requested_path(request) != iris.path_of(str(iri)):
         return _redirect(request, str(iri))
     return conditional(request, answer(), etag, modified)
@@ -164,7 +174,7 @@ def _entity_answer(request: Request, store: Store, iris: Iris, label: NodeLabel 
                    key: str, media: str) -> Callable[[], Response]:
     def answer() -> Response:
         entity_page = getattr(request.app.state, "entity_page", None)
-        if media == HTML and label is not None and entity_page is not None:
+        if media == HTML and entity_page is not None:
             # One HTML page per entity: the explorer's (relationships, neighbourhood, French),
             # when the app mounts the explorer (app.main wires it; the API never imports it).
             page = entity_page(request, label, key)
@@ -177,16 +187,18 @@ def _entity_answer(request: Request, store: Store, iris: Iris, label: NodeLabel 
             return JSONResponse(body, headers=VARY)
         subject, graph = (mapping_document(store, iris, key) if label is None
                           else entity_document(store, iris, label, key))
-        return _html_page(graph, subject) if media == HTML else _rdf_answer(graph, media)
+        return _html_page(request, graph, subject) if media == HTML else _rdf_answer(graph, media)
 
     return answer
 
 
-def _resource_answer(resource: linked.Resource, media: str) -> Callable[[], Response]:
+def _resource_answer(request: Request, resource: linked.Resource,
+                     media: str) -> Callable[[], Response]:
     def answer() -> Response:
         if media == JSON:
             return JSONResponse(resource.json(), headers=VARY)
         graph = resource.graph()
-        return _html_page(graph, resource.iri) if media == HTML else _rdf_answer(graph, media)
+        return _html_page(request, graph, resource.iri) if media == HTML \
+            else _rdf_answer(graph, media)
 
     return answer

@@ -25,7 +25,18 @@ Framework = Annotated[str | None, Query(min_length=1, max_length=100, pattern=SO
                                         description="keep one framework (any case)")]
 
 
-@router.get("/export", dependencies=[QUERY], responses={
+# The live exports change with the graph: a cache keeps them but asks again each time (the
+# ETag names the graph state, so the answer is then a 304 until the graph changes).
+CACHE_CONTROL = {"Cache-Control": "public, no-cache"}
+SSSOM_MEDIA = "text/tab-separated-values"
+
+
+def _not_acceptable(request: Request, offered: list[str]) -> Response:
+    return problem(406, "not-acceptable", "Not acceptable",
+                   f"this resource is available as {', '.join(offered)}", request)
+
+
+@router.get("/export", dependencies=[QUERY], response_class=Response, responses={
     200: {"content": {m: {} for m in OFFERED}, "description": "the RDF export, streamed"},
     304: {"description": "not modified: the graph has not changed since the ETag given"},
     404: {"model": Problem, "description": "unknown framework"},
@@ -42,8 +53,7 @@ def export_rdf(request: Request, store: Store, iris: Minter,
     if format is None:
         media = choose(request.headers.get("accept"), OFFERED)
         if media is None:
-            return problem(406, "not-acceptable", "Not acceptable",
-                           f"this resource is available as {', '.join(OFFERED)}", request)
+            return _not_acceptable(request, OFFERED)
         format = cast(Format, FORMAT_OF_MEDIA[media])  # negotiation offers only these formats
     framework = check_framework(store, framework)
     media, ext, _ = RDF_FORMATS[format]
@@ -51,22 +61,31 @@ def export_rdf(request: Request, store: Store, iris: Minter,
     state = tracker(request.app.state).current(store)
     chunks = (c.encode("utf-8") for c in export(store, iris, format, scope, framework))
     response = StreamingResponse(chunks, media_type=f"{media}; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Vary": "Accept"})
+        "Content-Disposition": f'attachment; filename="{name}"', "Vary": "Accept",
+        **CACHE_CONTROL})
     etag = etag_of(state.token, iris.base, format, scope.value, framework or "")
     return conditional(request, response, etag, state.changed_at)
 
 
-@router.get("/export/mappings.sssom.tsv", dependencies=[QUERY], responses={
-    200: {"content": {"text/tab-separated-values": {}}},
-    404: {"model": Problem, "description": "unknown framework"}})
+@router.get("/export/mappings.sssom.tsv", dependencies=[QUERY], response_class=Response,
+            responses={
+                200: {"content": {SSSOM_MEDIA: {}}},
+                304: {"description": "not modified: the graph has not changed since the "
+                                     "ETag given"},
+                404: {"model": Problem, "description": "unknown framework"},
+                406: {"model": Problem, "description": "TSV not acceptable"}})
+@negotiated
 def export_sssom(store: Store, request: Request,
                  framework: Framework = None) -> Response:
-    """The level mappings with their provenance as SSSOM-compatible TSV."""
+    """The level mappings with their provenance as SSSOM-compatible TSV (the one format:
+    an ``Accept`` that excludes it gets 406)."""
+    if choose(request.headers.get("accept"), [SSSOM_MEDIA]) is None:
+        return _not_acceptable(request, [SSSOM_MEDIA])
     framework = check_framework(store, framework)
     state = tracker(request.app.state).current(store)
     chunks = (c.encode("utf-8") for c in sssom(store, base_iri(request), framework))
-    response = StreamingResponse(chunks, media_type="text/tab-separated-values; charset=utf-8",
-                                 headers={"Content-Disposition":
-                                          'attachment; filename="cqf-mappings.sssom.tsv"'})
+    response = StreamingResponse(chunks, media_type=f"{SSSOM_MEDIA}; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="cqf-mappings.sssom.tsv"', "Vary": "Accept",
+        **CACHE_CONTROL})
     etag = etag_of(state.token, base_iri(request), "sssom", framework or "")
     return conditional(request, response, etag, state.changed_at)

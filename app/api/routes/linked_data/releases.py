@@ -107,7 +107,8 @@ def get_release(version: Version, request: Request) -> Response:
 @router.get("/{version}/files/{name}", dependencies=[QUERY],
             response_class=FileResponse, responses={
     200: {"content": {"text/turtle": {}, "application/n-triples": {}, "text/plain": {},
-                      "application/ld+json": {}, "text/tab-separated-values": {}},
+                      "application/ld+json": {}, "text/tab-separated-values": {},
+                      "application/json": {}},
           "description": "the file, as written by the release"}, **NOT_FOUND})
 def release_file(version: Version, name: Annotated[str, PathParam(max_length=200)],
                  request: Request) -> Response:

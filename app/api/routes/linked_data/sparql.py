@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import StringConstraints
 
 from app.api.deps import store_of
 from app.api.http import VARY, negotiated
@@ -52,8 +53,11 @@ POST_BODY = {"requestBody": {"required": True, "content": {
         "type": "object", "required": ["query"],
         "properties": {"query": {"type": "string", "minLength": 1,
                                  "maxLength": MAX_QUERY}}}}}}}
-Graphs = Annotated[list[str] | None, Query(alias="default-graph-uri", max_length=20)]
-NamedGraphs = Annotated[list[str] | None, Query(alias="named-graph-uri", max_length=20)]
+# A graph IRI: absolute (a scheme, then no blank, control character or NUL).
+GraphIri = Annotated[str, StringConstraints(min_length=1, max_length=2000,
+                                            pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20]+$")]
+Graphs = Annotated[list[GraphIri] | None, Query(alias="default-graph-uri", max_length=20)]
+NamedGraphs = Annotated[list[GraphIri] | None, Query(alias="named-graph-uri", max_length=20)]
 Release = Annotated[str | None, Query(pattern=r"^\d+\.\d+(\.\d+)?$", max_length=32,
                                       description="query this release instead of the live "
                                                   "graph")]
@@ -77,6 +81,16 @@ def _dataset(fields: dict[str, list[str]]) -> tuple[Dataset, str | None]:
     release = (fields.get("release") or [None])[0]
     return Dataset(tuple(default) if default else None,
                    tuple(named) if named else None), release
+
+
+def _one_query(request: Request, queries: list[str]) -> Response | str | None:
+    """The request's one query (None: none given), or the 400 when it gives several (the
+    SPARQL 1.1 Protocol: exactly one ``query`` per request)."""
+    if len(queries) > 1:
+        return problem(400, "sparql-several-queries", "Several queries",
+                       f"a request carries exactly one query; this one has {len(queries)}",
+                       request)
+    return queries[0] if queries else None
 
 
 def _answer(request: Request, text: str | None, fields: dict[str, list[str]]) -> Response:
@@ -106,7 +120,7 @@ def _refused(request: Request) -> Response:
     return answer_problem(request, problem_of(UpdateRefused()))
 
 
-@router.get("/sparql", dependencies=[QUERY], responses=RESPONSES)
+@router.get("/sparql", dependencies=[QUERY], response_class=Response, responses=RESPONSES)
 @negotiated
 def sparql_get(request: Request,
                query: Annotated[str | None, Query(max_length=MAX_QUERY)] = None,
@@ -117,11 +131,15 @@ def sparql_get(request: Request,
     its graph IRI as ``default-graph-uri``); results as the ``Accept`` header asks."""
     if update is not None:
         return _refused(request)
-    return _answer(request, query, {k: request.query_params.getlist(k) for k in
-                                    ("default-graph-uri", "named-graph-uri", "release")})
+    one = _one_query(request, request.query_params.getlist("query"))
+    if isinstance(one, Response):
+        return one
+    return _answer(request, one, {k: request.query_params.getlist(k) for k in
+                                  ("default-graph-uri", "named-graph-uri", "release")})
 
 
-@router.post("/sparql", dependencies=[QUERY], responses=RESPONSES, openapi_extra=POST_BODY)
+@router.post("/sparql", dependencies=[QUERY], response_class=Response, responses=RESPONSES,
+             openapi_extra=POST_BODY)
 @negotiated
 async def sparql_post(request: Request, default_graph_uri: Graphs = None,
                       named_graph_uri: NamedGraphs = None,
@@ -132,19 +150,24 @@ async def sparql_post(request: Request, default_graph_uri: Graphs = None,
     fields = {k: request.query_params.getlist(k) for k in
               ("default-graph-uri", "named-graph-uri", "release")}
     body = await request.body()
+    in_url = request.query_params.getlist("query")
     if kind == "application/sparql-update":
         return _refused(request)
     if kind == "application/sparql-query":
-        return await run_in_threadpool(_answer, request,
-                                       body.decode("utf-8", errors="replace"), fields)
+        one = _one_query(request, [*in_url, body.decode("utf-8", errors="replace")])
+        if isinstance(one, Response):
+            return one
+        return await run_in_threadpool(_answer, request, one, fields)
     if kind == "application/x-www-form-urlencoded":
         form = parse_qs(body.decode("utf-8", errors="replace"))
         if "update" in form:
             return _refused(request)
         for key in fields:
             fields[key] = fields[key] + form.get(key, [])
-        return await run_in_threadpool(_answer, request, (form.get("query") or [None])[0],
-                                       fields)
+        one = _one_query(request, [*in_url, *form.get("query", [])])
+        if isinstance(one, Response):
+            return one
+        return await run_in_threadpool(_answer, request, one, fields)
     return problem(415, "unsupported-media-type", "Unsupported media type",
                    "send application/sparql-query or application/x-www-form-urlencoded",
                    request)

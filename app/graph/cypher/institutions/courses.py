@@ -16,7 +16,8 @@ from app.graph.cypher.identifiers import label_text, rel_text
 INSTITUTION: LiteralString = "MATCH (i:Institution {code: $code}) RETURN properties(i) AS node"
 
 UPSERT_INSTITUTION: LiteralString = (
-    "MERGE (i:Institution {code: $code}) SET i += $props RETURN properties(i) AS node"
+    "MERGE (i:Institution {code: $code}) SET i += $props, i.code_key = toLower($code) "
+    "RETURN properties(i) AS node"
 )
 
 PROGRAMME: LiteralString = "MATCH (p:Programme {code: $code}) RETURN properties(p) AS node"
@@ -28,7 +29,8 @@ PROGRAMMES_OF: LiteralString = (
 
 UPSERT_PROGRAMME: LiteralString = (
     "MATCH (i:Institution {code: $institution}) "
-    "MERGE (p:Programme {code: $code}) SET p += $props MERGE (p)-[:OFFERED_BY]->(i) "
+    "MERGE (p:Programme {code: $code}) SET p += $props, p.code_key = toLower($code) "
+    "MERGE (p)-[:OFFERED_BY]->(i) "
     "WITH p OPTIONAL MATCH (p)-[old:AT_LEVEL]->(:Level) DELETE old "
     "WITH DISTINCT p OPTIONAL MATCH (l:Level {code: $level}) "
     "FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (p)-[:AT_LEVEL]->(l)) "
@@ -48,7 +50,9 @@ DELETE_COURSE: LiteralString = "MATCH (c:Course {code: $code}) DETACH DELETE c"
 COURSE_OWNERS: LiteralString = (
     "UNWIND $codes AS code MATCH (c:Course {code: code}) "
     "RETURN c.code AS code, c.institution AS institution, c.programme AS programme, "
-    "c.name AS name, c.local_code AS local_code"
+    "c.name AS name, c.local_code AS local_code, c.review_status AS review_status, "
+    "c.status AS status, c.reviewed_by AS reviewed_by, c.reviewed_at AS reviewed_at, "
+    "c.review_reason AS review_reason"
 )
 
 def known_codes(label: NodeLabel) -> LiteralString:
@@ -59,7 +63,9 @@ def known_codes(label: NodeLabel) -> LiteralString:
 
 _CURRENT_RETURN = (
     "RETURN c.code AS course, t.code AS target, r.proficiency AS proficiency, "
-    "r.evidence AS evidence, r.assessment AS assessment, r.review_status AS review_status"
+    "r.evidence AS evidence, r.assessment AS assessment, r.review_status AS review_status, "
+    "r.reviewed_by AS reviewed_by, r.reviewed_at AS reviewed_at, r.review_reason AS review_reason, "
+    "r.status AS status"
 )
 
 CURRENT_DEVELOPS: LiteralString = (
@@ -75,7 +81,8 @@ CURRENT_ALIGNS: LiteralString = (
 APPLY_MAPPINGS: LiteralString = (
     "UNWIND $courses AS c "
     "MATCH (p:Programme {code: c.programme}) "
-    "MERGE (n:Course {code: c.code}) SET n += c.props MERGE (n)-[:PART_OF]->(p) "
+    "MERGE (n:Course {code: c.code}) SET n += c.props, n.code_key = toLower(c.code) "
+    "MERGE (n)-[:PART_OF]->(p) "
     "WITH n, c OPTIONAL MATCH (n)-[old:PART_OF]->(q:Programme) WHERE q.code <> c.programme "
     "DELETE old "
     "WITH count(*) AS _ "

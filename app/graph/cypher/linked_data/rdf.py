@@ -113,6 +113,13 @@ TOP_COMPETENCIES = (
     "RETURN c.code AS code, c.group AS group ORDER BY c.code"
 )
 PROFICIENCY_CODES = "MATCH (p:ProficiencyLevel) RETURN p.code AS code ORDER BY p.rank, p.code"
+
+
+def codes_of(label: NodeLabel) -> LiteralString:
+    """Every code of one kind (``label`` from the whitelist): a flat scheme's members."""
+    return f"MATCH (n:{label_text(label)}) RETURN n.code AS code ORDER BY n.code"
+
+
 MAPPING_IDS = "MATCH (:Level)-[m:MAPS_TO]->(:Level) RETURN m.id AS id ORDER BY m.id"
 
 

@@ -11,7 +11,8 @@ from app.graph.cypher.identifiers import label_text, rel_text
 
 def merge_nodes(label: NodeLabel) -> LiteralString:
     return (
-        f"UNWIND $rows AS row MERGE (n:{label_text(label)} {{code: row.code}}) SET n += row "
+        f"UNWIND $rows AS row MERGE (n:{label_text(label)} {{code: row.code}}) SET n += row, "
+        "n.code_key = toLower(row.code) "
         "RETURN count(n) AS written"
     )
 

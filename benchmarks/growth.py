@@ -1,0 +1,188 @@
+"""Cold start and crash recovery of the embedded store as course mappings grow (issue 22.1).
+
+    python -m benchmarks.growth                    # 10k and 100k course mappings
+    python -m benchmarks.growth --sizes 10000 1000000
+
+For each size: the ESCO-sized catalogue (benchmarks/generator.py, seed 42) is written, then
+the course mappings arrive as 20,000-row uploads through the upload service (what an
+institution's bulk upload writes), with the store's automatic compaction on. Then:
+
+- **baseline**: a start of an empty store, measured in the same run;
+- **cold start**: stop, start, until a graph query answers with every mapping;
+- **SIGKILL recovery**: the server killed, then restarted as the supervisor does, until it
+  answers with every mapping;
+- **raw replay** (``--raw``, slow): the same writes with compaction off, and one start
+  replaying that raw statement log (what an older version replayed on every start).
+
+Times are from spawning the server to a graph query answering, each the best of ``--runs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import signal
+import tempfile
+import time
+from pathlib import Path
+
+from app.domain.auth import Principal
+from app.domain.vocab import PROFICIENCY_CODES
+from app.graph.admin_client import admin_client
+from app.graph.embedded import APPEND_DIR, EmbeddedFalkorDB
+from app.graph.falkordb_store import FalkorDBStore
+from app.logs import configure_logging
+from app.services.institutions import courses
+from app.services.institutions import uploads as course_mappings
+from benchmarks.generator import generate, write
+
+ADMIN = Principal("bench", "admin")
+GRAPH = "growth"
+UPLOAD_ROWS = 20_000
+PER_COURSE = 20
+COUNT = "MATCH (:Course)-[d:DEVELOPS]->(:Competency) RETURN count(d) AS total"
+
+
+def upload_file(institution: int, rows: int, comps: list[str]) -> bytes:
+    out = io.StringIO()
+    out.write("programme,course,course_name,kind,target,proficiency,evidence,assessment\n")
+    for n in range(rows):
+        course, k = divmod(n, PER_COURSE)
+        target = comps[(course * 7919 + k * 104729) % len(comps)]
+        name = f"Course {course}" if k == 0 else ""
+        out.write(f"G{institution}-P{course % 10},G{institution}-C{course:06d},{name},develops,"
+                  f"{target},{PROFICIENCY_CODES[(course + k) % 4]},Outcome {course}.{k},exam\n")
+    return out.getvalue().encode("utf-8")
+
+
+def fill(store: FalkorDBStore, mappings: int) -> float:
+    """The catalogue, then ``mappings`` course mappings in 20k-row uploads; seconds."""
+    start = time.perf_counter()
+    store.apply_schema()
+    write(store, generate(42, 1.0))
+    comps = sorted(str(r["code"]) for r in store.read(
+        "MATCH (c:Competency) RETURN c.code AS code"))
+    for i in range((mappings + UPLOAD_ROWS - 1) // UPLOAD_ROWS):
+        rows = min(UPLOAD_ROWS, mappings - i * UPLOAD_ROWS)
+        inst = f"GROW-{i}"
+        courses.put_institution(store, ADMIN, inst, {"name": f"Growth {i}"})
+        for p in range(10):
+            courses.put_programme(store, ADMIN, inst, f"G{i}-P{p}", {"name": f"Prog {p}"})
+        report = course_mappings.upload(store, ADMIN, inst, upload_file(i, rows, comps),
+                                        "text/csv")
+        assert report["added"] == rows, report
+    return time.perf_counter() - start
+
+
+def log_bytes(data_dir: Path) -> int:
+    return sum(p.stat().st_size for p in (data_dir / APPEND_DIR).iterdir())
+
+
+def ready_seconds(server: EmbeddedFalkorDB, expected: int, restart: bool = False) -> float:
+    start = time.perf_counter()
+    if restart:
+        server.restart()
+    else:
+        server.start()
+    store = FalkorDBStore.from_url(server.url, GRAPH, timeout=60)
+    total = store.read(COUNT)[0]["total"]
+    seconds = time.perf_counter() - start
+    store.close()
+    assert total >= expected, (total, expected)
+    return seconds
+
+
+def wait_compacted(server: EmbeddedFalkorDB) -> None:
+    assert server.port is not None
+    client = admin_client(server.port, 10, server.password)
+    try:
+        while True:
+            info = client.info("persistence")
+            if not (info["aof_rewrite_in_progress"] or info["aof_rewrite_scheduled"]):
+                return
+            time.sleep(0.2)
+    finally:
+        client.close()
+
+
+def empty_start_seconds(runs: int) -> float:
+    """Baseline: a start of an empty store (one node), from spawn to a query answering."""
+    with tempfile.TemporaryDirectory(prefix="cqf-growth-") as tmp:
+        server = EmbeddedFalkorDB(Path(tmp) / "falkordb")
+        server.start()
+        FalkorDBStore.from_url(server.url, GRAPH).write("CREATE (:Marker)")
+        server.stop()
+        times = []
+        for _ in range(runs):
+            times.append(ready_seconds(server, 0))
+            server.stop()
+    return min(times)
+
+
+def measure(mappings: int, runs: int, raw: bool) -> dict[str, float]:
+    """``raw``: write with compaction off and first time the replay of that raw log (what
+    an older version replayed on every start)."""
+    with tempfile.TemporaryDirectory(prefix="cqf-growth-") as tmp:
+        server = EmbeddedFalkorDB(Path(tmp) / "falkordb", start_timeout=60)
+        server.start()
+        assert server.port is not None
+        if raw:
+            admin = admin_client(server.port, 10, server.password)
+            admin.config_set("auto-aof-rewrite-percentage", "0")
+            admin.close()
+        store = FalkorDBStore.from_url(server.url, GRAPH, timeout=600)
+        fill_s = fill(store, mappings)
+        store.close()
+        wait_compacted(server)
+        server.stop()
+        before = log_bytes(server.data_dir)
+        replay = ready_seconds(server, mappings) if raw else float("nan")
+        if raw:
+            wait_compacted(server)  # the start found a long raw log and compacted it
+            server.stop()
+        compact = log_bytes(server.data_dir)
+        cold = []
+        for _ in range(runs):
+            cold.append(ready_seconds(server, mappings))
+            server.stop()
+        server.start()
+        kills = []
+        for _ in range(runs):
+            assert server.process is not None
+            os.kill(server.process.pid, signal.SIGKILL)
+            server.process.wait()
+            kills.append(ready_seconds(server, mappings, restart=True))
+        server.stop()
+    return {"mappings": mappings, "fill_s": fill_s, "log_mb": before / 1e6,
+            "compact_mb": compact / 1e6, "replay_s": replay, "cold_s": min(cold),
+            "cold_worst_s": max(cold), "kill_s": min(kills), "kill_worst_s": max(kills)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--raw", action="store_true",
+                        help="also time one replay of the uncompacted log (slow)")
+    args = parser.parse_args()
+    configure_logging("WARNING", False)
+    print(f"embedded store growth ({platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}; load {os.getloadavg()[0]:.1f}); "
+          f"ESCO-sized catalogue + course mappings in {UPLOAD_ROWS:,}-row uploads")
+    empty = empty_start_seconds(args.runs)
+    print(f"baseline: empty store ready in {empty:.2f} s")
+    print("| course mappings | written in s | log MB | compacted MB | raw replay s | "
+          "cold start s (worst) | SIGKILL recovery s (worst) | cold / empty |")
+    print("|---|---|---|---|---|---|---|---|")
+    for size in args.sizes:
+        r = measure(size, args.runs, args.raw)
+        print(f"| {size:,} | {r['fill_s']:.1f} | {r['log_mb']:.1f} | {r['compact_mb']:.1f} | "
+              f"{r['replay_s']:.1f} | {r['cold_s']:.2f} ({r['cold_worst_s']:.2f}) | "
+              f"{r['kill_s']:.2f} ({r['kill_worst_s']:.2f}) | {r['cold_s'] / empty:.1f}x |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
