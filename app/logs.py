@@ -17,6 +17,9 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
+            # An exception logged (``log.exception``, ``exc_info=``) is written out: its
+            # traceback under "exception", never a bare ``"exc_info": true``.
+            structlog.processors.format_exc_info,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),

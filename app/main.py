@@ -25,6 +25,7 @@ from app.services.linked_data.case import CaseCache
 from app.settings import Settings
 from app.web import static_files as web_static
 from app.web.careers import router as careers_pages
+from app.web.i18n import default_languages
 from app.web.routes import render_entity_page, render_error_page, render_linked_page
 from app.web.routes import router as web_router
 
@@ -73,6 +74,9 @@ def create_app(settings: Settings | None = None,
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
+    languages = default_languages()  # problems are worded in the explorer's languages
+    app.state.problem_words = problems.Words(
+        languages.codes, lambda lang: languages.translator(lang).gettext)
     app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
     metrics = metrics_mod.Metrics() if settings.metrics_enabled else None
     if metrics is not None:
@@ -95,13 +99,13 @@ def create_app(settings: Settings | None = None,
 
 
 def drop_read_models(app: FastAPI) -> None:
-    """A write in this process: every cached read model is rebuilt on its next use."""
+    """A write in this process: every cached read model compares the state tokens of the
+    parts it rests on before its next use, and is rebuilt (or updated) only when the write
+    touched one of them; kept answers key on those tokens too (``app.domain.parts``)."""
     for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache,
                   app.state.careers_cache, app.state.case_cache):
-        cache.invalidate()
-    if app.state.answer_cache is not None:
-        app.state.answer_cache.clear()
-    graph_state.tracker(app.state).forget()  # validators and the SPARQL snapshot: look again
+        cache.recheck()
+    graph_state.tracker(app.state).forget()  # tokens, validators, SPARQL snapshot: look again
 
 
 def app_from_env() -> FastAPI:

@@ -7,8 +7,8 @@ field or row. Exception text from the store or from bugs never reaches a client.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import structlog
@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.http import VARY, HeadersOnly, allowed_methods, is_negotiated
+from app.api.validation_words import as_invalid_input
 from app.domain.errors import (
     TAKEN,
     Busy,
@@ -25,9 +26,11 @@ from app.domain.errors import (
     DomainError,
     FieldProblem,
     InvalidInput,
+    NotFound,
     Unauthorized,
-    where,
 )
+from app.domain.json_input import MalformedJson
+from app.domain.text import N_
 from app.graph.port import ConstraintViolation, StoreUnavailable, UnstorableText
 from app.rdf.negotiation import choose
 
@@ -48,53 +51,39 @@ class Problem:
     detail: str
     members: Mapping[str, Any] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
+    source: DomainError | None = None  # the error it words, for another language's words
 
     def body(self, instance: str) -> dict[str, Any]:
         return {"type": PROBLEM_BASE + self.slug, "title": self.title, "status": self.status,
                 "detail": self.detail, "instance": instance, **self.members}
 
 
-STORE_DOWN = Problem(503, "store-unavailable", "Graph store unavailable",
-                     "the graph store did not answer; retry shortly")
-INTERNAL = Problem(500, "internal-error", "Internal error",
-                   "the service failed to answer; the error was logged")
+STORE_DOWN = Problem(503, "store-unavailable", N_("Graph store unavailable"),
+                     N_("the graph store did not answer; retry shortly"))
+INTERNAL = Problem(500, "internal-error", N_("Internal error"),
+                   N_("the service failed to answer; the error was logged"))
 # Framework errors (routing, rate limits, body limits) by status: slug and title.
-HTTP_PROBLEMS = {404: ("not-found", "Not found"), 405: ("method-not-allowed", None),
-                 413: ("payload-too-large", "Payload too large"),
-                 429: ("rate-limited", "Too many requests")}
+HTTP_PROBLEMS = {404: ("not-found", N_("Not found")), 405: ("method-not-allowed", None),
+                 413: ("payload-too-large", N_("Payload too large")),
+                 429: ("rate-limited", N_("Too many requests"))}
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="cqf"'}
-_REQUEST_PARTS = ("body", "query", "path", "header", "cookie")
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    """A pydantic location in the user's terms: ``develops › item 1 › proficiency`` for
-    ``("body", "develops", 0, "proficiency")``; where in the request is implied."""
-    parts = list(loc[1:] if loc and loc[0] in _REQUEST_PARTS and len(loc) > 1 else loc)
-    return where(*(f"item {p + 1}" if isinstance(p, int) else p for p in parts))
-
-
-def as_invalid_input(exc: RequestValidationError) -> InvalidInput:
-    """FastAPI's validation errors as the domain's: one problem per offending field."""
-    problems = [FieldProblem(_location(e["loc"]), e["msg"]) for e in exc.errors()]
-    names = ", ".join(p.location for p in problems)
-    return InvalidInput(problems, summary=f"invalid values: {names}")
-
-
-def problem_of(exc: BaseException) -> Problem:
+def problem_of(exc: BaseException, request: Request | None = None) -> Problem:
     """The one mapping from an exception to the problem answered for it. A bug's text, or
-    the store's, never reaches a client: those get fixed words."""
+    the store's, never reaches a client: those get fixed words. A validation error is said
+    in the user's terms from the route's schema when the request is given."""
     if isinstance(exc, RequestValidationError):
-        invalid = as_invalid_input(exc)
-        return Problem(invalid.status, invalid.slug, invalid.title, invalid.summary,
-                       invalid.members())
+        return problem_of(_user_terms(exc, request))
     if isinstance(exc, InvalidInput):
-        return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members())
+        return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(), source=exc)
     if isinstance(exc, Busy):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
-                       {"Retry-After": str(exc.retry_after)})
+                       {"Retry-After": str(exc.retry_after)}, source=exc)
     if isinstance(exc, DomainError):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
-                       UNAUTHORIZED_HEADERS if isinstance(exc, Unauthorized) else {})
+                       UNAUTHORIZED_HEADERS if isinstance(exc, Unauthorized) else {},
+                       source=exc)
     if isinstance(exc, StoreUnavailable):
         return STORE_DOWN
     if isinstance(exc, ConstraintViolation):  # the store's own guard, e.g. two racing writes
@@ -108,11 +97,82 @@ def problem_of(exc: BaseException) -> Problem:
     return INTERNAL
 
 
+def _user_terms(exc: RequestValidationError, request: Request | None) -> InvalidInput:
+    if request is None:
+        return as_invalid_input(exc)
+    from app.api.middleware.asgi import route_template
+
+    return as_invalid_input(exc, request.app.openapi(), route_template(request.scope),
+                            request.method)
+
+
+# --- the request's language --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Words:
+    """The languages problems are worded in and, per language, its gettext (wired by
+    ``app.main`` from the explorer's catalogues: the API does not import the explorer)."""
+
+    codes: tuple[str, ...]
+    gettext_of: Callable[[str], Callable[[str], str]]
+
+
+def language_of(scope: Mapping[str, Any], codes: tuple[str, ...]) -> str | None:
+    """``lang=`` in the query, else the best of ``Accept-Language``; None for the source."""
+    query = bytes(scope.get("query_string", b"")).decode("latin-1")
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if name == "lang" and value in codes:
+            return value
+    accept = next((v.decode("latin-1") for k, v in scope.get("headers", ())
+                   if k == b"accept-language"), "")
+    ranked: list[tuple[float, int, str]] = []
+    for n, item in enumerate(accept.split(",")):
+        tag, _, rest = item.strip().partition(";")
+        weight = 1.0
+        if rest.strip().startswith("q="):
+            try:
+                weight = float(rest.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        base = tag.strip().lower().split("-")[0]
+        if base in codes and weight > 0:
+            ranked.append((-weight, n, base))
+    return min(ranked)[2] if ranked else None
+
+
+def localise(found: Problem, scope: Mapping[str, Any], words: Words | None) -> Problem:
+    """The problem worded in the request's language (English is the source: unchanged)."""
+    lang = language_of(scope, words.codes) if words is not None else None
+    if words is None or lang is None or lang == words.codes[0]:
+        return found
+    gettext = words.gettext_of(lang)
+    source = found.source
+    members = dict(found.members)
+    detail = gettext(found.detail)
+    if isinstance(source, InvalidInput):
+        members["errors"] = [p.render(gettext) for p in source.problems]
+        detail = gettext(source.summary)
+    elif isinstance(source, MalformedJson):
+        members["errors"] = [{**members["errors"][0], "message": source.problem.said(gettext)}]
+        detail = source.problem.said(gettext)
+    elif isinstance(source, NotFound) and type(source) is NotFound:
+        detail = gettext(N_("no %(kind)s with code '%(code)s'")) % {
+            "kind": gettext(source.kind), "code": source.code}
+    return replace(found, title=gettext(found.title), detail=detail, members=members,
+                   headers={**found.headers, "Content-Language": lang})
+
+
+def words_of(app: Any) -> Words | None:
+    return getattr(getattr(app, "state", None), "problem_words", None)
+
+
 def answer(request: Request, found: Problem) -> Response:
     """The problem+json response; on a route that negotiates on ``Accept`` it says
     ``Vary: Accept`` like the route's other answers (a 406 always does: it answers the
     ``Accept`` header), and to ``HEAD`` it is sent without its
     body. A 405 lists every method of every route of the path, not just one's."""
+    found = localise(found, request.scope, words_of(request.app))
     headers = {**({"Retry-After": "5"} if found.status == 503 else {}),
                **(VARY if is_negotiated(request) or found.status == 406 else {}),
                **found.headers}
@@ -135,6 +195,14 @@ def body_bytes(found: Problem, instance: str) -> bytes:
     return json.dumps(found.body(instance)).encode()
 
 
+def log_failure(path: str, exc: BaseException) -> None:
+    """A bug's 500 in the log: the exception's type, message and traceback (the client gets
+    fixed words, ``INTERNAL``). The logger is taken here, with the configuration of now."""
+    structlog.get_logger(__name__).error("request.failed", path=path,
+                                         error_type=type(exc).__qualname__, error=str(exc),
+                                         exc_info=exc)
+
+
 def wants_html(request: Request) -> bool:
     """A browser's request: ``Accept`` prefers HTML to JSON (q-values honoured)."""
     return choose(request.headers.get("accept"), [MEDIA_TYPE, "application/json",
@@ -142,11 +210,11 @@ def wants_html(request: Request) -> bool:
 
 
 async def _handle(request: Request, exc: Exception) -> Response:
-    found = problem_of(exc)
+    found = problem_of(exc, request)
     if found is STORE_DOWN:
         log.warning("store.unavailable", path=request.url.path)
     elif found is INTERNAL:
-        log.exception("request.failed", path=request.url.path)
+        log_failure(request.url.path, exc)
     # A browser gets the explorer's error page, in its language, when the app mounts the
     # explorer (app.main wires it; the API never imports the explorer).
     error_page = getattr(request.app.state, "error_page", None)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from app.domain import json_input
 from app.domain.errors import FieldProblem, InvalidInput
 from app.domain.identity import course_key, local_code
+from app.domain.text import N_
 
 CSV_COLUMNS = ("programme", "course", "course_name", "kind", "target", "proficiency",
                "evidence", "assessment")
@@ -127,22 +128,36 @@ def parse_csv(data: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
     reader.fieldnames = header
     rows: list[tuple[int, dict[str, Any]]] = []
     line = 1
-    for raw in reader:
-        if len(rows) >= max_rows:
-            raise TooManyRows(max_rows)
-        start, line = line + 1, reader.line_num
-        if not any((v or "").strip() for k, v in raw.items() if k is not None):
-            continue
-        rows.append((start, raw))
+    try:
+        for raw in reader:
+            if len(rows) >= max_rows:
+                raise TooManyRows(max_rows)
+            start, line = line + 1, reader.line_num
+            if not any((v or "").strip() for k, v in raw.items() if k is not None):
+                continue
+            rows.append((start, raw))
+    except csv.Error as exc:  # a cell past the csv module's limit, or a stray NUL
+        raise InvalidInput([_unreadable_row(str(exc), line + 1)],
+                           "the upload could not be read") from exc
     return rows
+
+
+def _unreadable_row(error: str, line: int) -> FieldProblem:
+    if "field larger than field limit" in error:
+        limit = csv.field_size_limit()
+        return FieldProblem(f"line {line}", N_("a cell is longer than %(limit)s characters; "
+                                               "cells hold at most %(most)s"),
+                            line=line, params={"limit": f"{limit:,}", "most": f"{MAX_TEXT:,}"})
+    return FieldProblem(f"line {line}", N_("the row cannot be read as CSV"), line=line)
 
 
 def parse_json(data: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
     """Rows of a JSON upload: a list of objects, or ``{"rows": [...]}``; numbered from 1."""
     try:
-        doc = json.loads(_decode(data))
-    except json.JSONDecodeError as exc:
-        raise InvalidInput([FieldProblem("body", f"invalid JSON: {exc.msg}", line=exc.lineno)],
+        doc = json_input.loads(_decode(data))
+    except json_input.MalformedJson as exc:
+        raise InvalidInput([FieldProblem("body", f"invalid JSON: {exc.message}",
+                                         line=exc.line)],
                            "the upload could not be read") from exc
     parsed: object = doc
     items: object = (cast(dict[str, Any], parsed).get("rows") if isinstance(parsed, dict)

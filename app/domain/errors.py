@@ -5,8 +5,9 @@ about what an error is; nothing else of HTTP is known here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from app.domain.text import N_
 
@@ -16,7 +17,7 @@ class DomainError(Exception):
 
     slug: ClassVar[str] = "bad-request"
     status: ClassVar[int] = 400
-    title: ClassVar[str] = "Bad request"
+    title: ClassVar[str] = N_("Bad request")
 
     def members(self) -> dict[str, object]:
         """Facts of the problem beyond its detail sentence (problem+json extension members)."""
@@ -29,7 +30,7 @@ class NotFound(DomainError):
     code: str
     slug: ClassVar[str] = "not-found"
     status: ClassVar[int] = 404
-    title: ClassVar[str] = "Not found"
+    title: ClassVar[str] = N_("Not found")
 
     def __str__(self) -> str:
         return f"no {self.kind} with code '{self.code}'"
@@ -56,7 +57,7 @@ class Forbidden(DomainError):
     reason: str = "this key may not change this resource"
     slug: ClassVar[str] = "forbidden"
     status: ClassVar[int] = 403
-    title: ClassVar[str] = "Forbidden"
+    title: ClassVar[str] = N_("Forbidden")
 
     def __str__(self) -> str:
         return self.reason
@@ -69,7 +70,7 @@ class Unauthorized(DomainError):
     reason: str = "a valid API key is required (X-API-Key or Authorization: Bearer)"
     slug: ClassVar[str] = "unauthorized"
     status: ClassVar[int] = 401
-    title: ClassVar[str] = "Unauthorized"
+    title: ClassVar[str] = N_("Unauthorized")
 
     def __str__(self) -> str:
         return self.reason
@@ -83,7 +84,7 @@ class PayloadTooLarge(DomainError):
     what: str = "the upload"
     slug: ClassVar[str] = "payload-too-large"
     status: ClassVar[int] = 413
-    title: ClassVar[str] = "Payload too large"
+    title: ClassVar[str] = N_("Payload too large")
 
     def __str__(self) -> str:
         return f"{self.what} exceeds the limit of {self.limit}"
@@ -99,7 +100,7 @@ class Conflict(DomainError):
     reason: str
     slug: ClassVar[str] = "conflict"
     status: ClassVar[int] = 409
-    title: ClassVar[str] = "Conflict"
+    title: ClassVar[str] = N_("Conflict")
 
     def __str__(self) -> str:
         return self.reason
@@ -144,13 +145,63 @@ def where(*parts: object) -> str:
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """One offending input: where it is (field path or row/column) and what is wrong."""
+    """One offending input: where it is (field path or row/column) and what is wrong.
+
+    With ``params``, ``message`` is a msgid with ``%(name)s`` placeholders (``N_``), so each
+    language words it from its catalogue; ``text`` is the English sentence."""
 
     location: str
     message: str
     value: object | None = None
     line: int | None = None  # uploads: the file's line (CSV) or row number (JSON), from 1
     column: str | None = None  # uploads: the column or field name
+    params: Mapping[str, object] | None = None
+    accepted: str | None = None  # what the field takes, in words (a msgid, with ``params``)
+    example: str | None = None  # a value the field takes
+
+    @property
+    def text(self) -> str:
+        return self.said()
+
+    def said(self, gettext: Callable[[str], str] = str) -> str:
+        """The message in the language of ``gettext`` (English by default)."""
+        values = dict(self.params or {})
+        if self.accepted:
+            values["accepted"] = say(self.accepted, self.params, gettext)
+        return say(self.message, values, gettext)
+
+    def render(self, gettext: Callable[[str], str] = str) -> dict[str, object]:
+        """The problem as an ``errors`` item of problem+json."""
+        return {"location": self.location, "message": self.said(gettext),
+                **({"accepted": say(self.accepted, self.params, gettext)} if self.accepted
+                   else {}),
+                **({"example": self.example} if self.example is not None else {}),
+                **({"value": self.value} if isinstance(self.value, str | int | float)
+                   else {}),
+                **({"line": self.line} if self.line is not None else {}),
+                **({"column": self.column} if self.column is not None else {})}
+
+
+def say(message: str, params: Mapping[str, object] | None,
+        gettext: Callable[[str], str] = str) -> str:
+    """``message`` (a msgid) worded by ``gettext`` and filled with ``params``; a value that is
+    a ``(msgid, params)`` pair is worded the same way first."""
+    if not params:
+        return gettext(message)
+    values = {k: say(*cast(tuple[str, Mapping[str, object]], v), gettext)
+              if isinstance(v, tuple) else v for k, v in params.items()}
+    return gettext(message) % values
+
+
+def out_of_range(location: str, value: object, low: float, high: float, example: float,
+                 whole: bool = False) -> FieldProblem:
+    """A number outside its range, said as the schema's words say it (one msgid each)."""
+    accepted = (N_("a whole number from %(low)s to %(high)s") if whole
+                else N_("a number from %(low)s to %(high)s"))
+    shown = f"{example:g}"
+    return FieldProblem(location, N_("%(accepted)s, e.g. %(example)s"), value,
+                        params={"low": f"{low:g}", "high": f"{high:g}", "example": shown},
+                        accepted=accepted, example=shown)
 
 
 @dataclass
@@ -159,15 +210,10 @@ class InvalidInput(DomainError):
     summary: str = N_("the request has invalid values")
     slug: ClassVar[str] = "invalid-request"
     status: ClassVar[int] = 422
-    title: ClassVar[str] = "Invalid request"
+    title: ClassVar[str] = N_("Invalid request")
 
     def __str__(self) -> str:
-        return f"{self.summary}: " + "; ".join(f"{p.location}: {p.message}" for p in self.problems)
+        return f"{self.summary}: " + "; ".join(f"{p.location}: {p.text}" for p in self.problems)
 
     def members(self) -> dict[str, object]:
-        return {"errors": [{"location": p.location, "message": p.message,
-                            **({"value": p.value} if isinstance(p.value, str | int | float)
-                               else {}),
-                            **({"line": p.line} if p.line is not None else {}),
-                            **({"column": p.column} if p.column is not None else {})}
-                           for p in self.problems]}
+        return {"errors": [p.render() for p in self.problems]}

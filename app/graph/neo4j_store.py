@@ -4,8 +4,9 @@ One driver for the application's lifetime; ``execute_query`` with ``routing_=REA
 to readers on a cluster (``neo4j://``) and is harmless on a single server (``bolt://``).
 
 A snapshot (``snapshot()``) is one read transaction holding every read of the work that needs
-one graph state (a release). Neo4j isolates transactions at "read committed": a transaction
-never sees a write half done, and each statement sees only whole committed transactions.
+one graph state (a release). Neo4j isolates transactions only at "read committed": no read
+sees a write half done, but a transaction's later statements do see writes committed after it
+began -- so this is not yet a true snapshot while writes run (issue 22.5, open on Neo4j).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.text import N_
+from app.web.i18n import REFERENCING as REFERENCING_WORDS
 
 LABELS = {
     "administration": N_("Administration"), "anchor": N_("Anchor in the source"),
@@ -43,6 +44,9 @@ VALUES = {
     "proposed_theme": N_("proposed theme"), "next": N_("next edition (proposed)"),
 }
 VOCABULARY = {"kind", "version"}
+# the store's own bookkeeping, not a fact about the entity (the lower-case code key that makes
+# codes unique in any case)
+INTERNAL = {"code_key"}
 YEARS = {"referencing_year", "year", "source_year"}
 # how a framework stands towards the EQF (the same words as the equivalence page's)
 REFERENCING = {
@@ -64,7 +68,7 @@ def rows(kind: str, attributes: dict[str, Any]) -> list[dict[str, Any]]:
     uri, word, status, language, english, text)."""
     out = []
     for key, value in sorted(attributes.items()):
-        if value is None or value == "" or value == []:
+        if value is None or value == "" or value == [] or key in INTERNAL:
             continue
         if key == "level" and kind == "Level":
             key_type, shown = "text", value  # the level's own notation within its framework
@@ -76,6 +80,10 @@ def rows(kind: str, attributes: dict[str, Any]) -> list[dict[str, Any]]:
             key_type, shown = "ref", {"kind": REFERENCES[key], "code": value}
         elif isinstance(value, bool):
             key_type, shown = "bool", value
+        elif key.endswith("year") and isinstance(value, int):
+            key_type, shown = "text", str(value)  # a year, never "2,011"
+        elif key == "referencing_status" and value in REFERENCING_WORDS:
+            key_type, shown = "word", REFERENCING_WORDS[value]
         elif isinstance(value, list | tuple):
             key_type, shown = "list", [str(v) for v in value]
         elif isinstance(value, int | float):

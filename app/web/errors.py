@@ -44,6 +44,8 @@ def page_error(t: Translator, exc: DomainError) -> dict[str, Any]:
         errors = []
         for problem in exc.problems:
             message, lang = _message(t, problem.message)
+            if problem.params or problem.accepted:  # a msgid with values (and its words)
+                message = problem.said(t.gettext)
             errors.append({"location": _location(t, problem.location), "message": message,
                            "lang": lang})
         return {"status": status, "detail": detail, "detail_lang": detail_lang, "errors": errors}

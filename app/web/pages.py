@@ -105,6 +105,8 @@ NO_EQUIVALENCE = {
     "unreachable": N_("No chain of mappings connects this level to the target framework."),
     "out_of_depth": N_("No path within the longest path chosen (%(depth)s mappings) reaches "
                        "another framework."),
+    "no_level_table": N_("%(framework)s was referenced to the EQF in %(year)s; its level "
+                         "table is not in the graph."),
 }
 
 
@@ -230,7 +232,7 @@ def localise_portability(store: GraphStore, answer: dict[str, Any]) -> dict[str,
     localise(store, refs)
     gaps = [g for r in answer["results"]
             for g in r["gaps"] + (r.get("training") or {}).get("uncovered", [])]
-    localise(store, gaps, code_key="competency")
+    localise(store, gaps)
     return answer
 
 

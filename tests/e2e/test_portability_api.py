@@ -78,7 +78,7 @@ def test_targets_are_ranked_by_coverage_with_known_scores(small: TestClient) -> 
     assert _scores(body) == [("T-FULL", 1.0), ("T-B", 0.6667), ("T-HALF", 0.375)]
     half = body["results"][2]
     assert (half["required"], half["met"], half["partial"], half["missing"]) == (2, 0, 1, 1)
-    assert {(g["competency"], g["required"], g["held"]) for g in half["gaps"]} == {
+    assert {(g["code"], g["required"], g["held"]) for g in half["gaps"]} == {
         ("C1", "expert", "advanced"), ("C3", "trained", None)}
 
 
@@ -111,7 +111,7 @@ def test_training_closes_gaps_at_least_cost_and_names_uncovered_ones(small: Test
     training = half["training"]
     assert [c["code"] for c in training["courses"]] == ["K-CHEAP"]
     assert training["total_cost"] == 5.0 and training["cost_unit"] == "ects"
-    assert [u["competency"] for u in training["uncovered"]] == ["C3"]
+    assert [u["code"] for u in training["uncovered"]] == ["C3"]
     other = next(r for r in body["results"] if r["profile"]["code"] == "T-B")
     assert [c["code"] for c in other["training"]["courses"]] == ["K-WIDE"]
 
@@ -127,7 +127,7 @@ def test_gap_between_two_profiles_both_ways(small: TestClient) -> None:
     assert there["from"]["code"] == back["to"]["code"] == "HOLD"
     assert there["coverage"] == 0.375
     # T-HALF holds C1 expert (>= advanced) but not C2: (1 + 0) / 2
-    assert back["coverage"] == 0.5 and [g["competency"] for g in back["gaps"]] == ["C2"]
+    assert back["coverage"] == 0.5 and [g["code"] for g in back["gaps"]] == ["C2"]
     assert small.get("/api/v1/job-profiles/HOLD/gap/NOPE").status_code == 404
 
 
@@ -166,3 +166,40 @@ def test_the_same_question_gets_the_same_answer_on_both_backends(
         with client_for(graph) as client:
             answers.append(client.post(PORT, json=question).json())
     assert answers[0] == answers[1]
+
+
+def test_a_course_without_ects_keeps_the_total_in_ects_and_is_named_apart(
+        small: TestClient, store: GraphStore) -> None:
+    """Issue 25.5: one course without ECTS used to turn the whole training into a course
+    count (``total_cost 2.0, cost_unit "courses"``)."""
+    _nodes(store, NodeLabel.COURSE, [{"code": "K-NOECTS", "name": "no credits stated"}])
+    _rels(store, "DEVELOPS", NodeLabel.COURSE, NodeLabel.COMPETENCY, [
+        ("K-NOECTS", "C3", {"proficiency": "trained", "review_status": "accepted"})])
+    small.app.state.offer_cache.invalidate()  # type: ignore[attr-defined]
+    body = small.post(PORT, json={"from_profile": "HOLD", "with_training": True}).json()
+    half = next(r for r in body["results"] if r["profile"]["code"] == "T-HALF")
+    training = half["training"]
+    assert sorted(c["code"] for c in training["courses"]) == ["K-CHEAP", "K-NOECTS"]
+    assert training["cost_unit"] == "ects" and training["total_cost"] == 5.0
+    assert training["unpriced_courses"] == [{"code": "K-NOECTS", "name": "no credits stated"}]
+
+
+def test_portability_answers_in_the_careers_shape_and_says_why_it_is_empty(
+        small: TestClient) -> None:
+    """Issue 25.7: evidence members and gaps keyed ``code`` as career answers have them; an
+    empty list carries its reason (the best coverage, when min_coverage leaves nothing)."""
+    body = small.post(PORT, json={"from_profile": "HOLD"}).json()
+    assert {"illustrative", "notice", "evidence_status", "reason"} <= set(body)
+    assert body["reason"] is None
+    assert all(set(g) >= {"code", "name", "required", "held"} and "competency" not in g
+               for r in body["results"] for g in r["gaps"])
+    empty = small.post(PORT, json={"from_profile": "HOLD", "administration": "B",
+                                    "min_coverage": 0.9}).json()
+    assert empty["results"] == [] and empty["total"] == 0
+    assert empty["reason"] == ("no job profile reaches min_coverage 0.9; the best coverage "
+                               "is 0.6667 (T-B)")
+    gap = small.get("/api/v1/job-profiles/HOLD/gap/T-HALF").json()
+    assert {"illustrative", "notice", "evidence_status"} <= set(gap)
+    assert [g["code"] for g in gap["gaps"]] == [g["code"] for g in
+                                               small.post(PORT, json={"from_profile": "HOLD"})
+                                               .json()["results"][2]["gaps"]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from app.domain.portability import (
     TargetRequirements,
     coverage,
     recommend_training,
+    weight,
 )
 
 COMPETENCIES = [f"C{i}" for i in range(6)]
@@ -47,16 +49,15 @@ instance_st = st.tuples(
 )
 
 
-def _normalised(offers: list[CourseOffer]) -> list[CourseOffer]:
-    if all(o.ects is not None for o in offers):
-        return offers
-    return [CourseOffer(o.code, o.name, None, None, None, o.develops) for o in offers]
+def _weight(training) -> float:  # type: ignore[no-untyped-def]
+    """ECTS, a course without ECTS weighing UNPRICED (never free, never a unit switch)."""
+    return float(sum((weight(c.course.ects) for c in training.courses), Fraction(0)))
 
 
 def brute_force(holder, profiles, target, offers, min_cov, max_steps):  # type: ignore[no-untyped-def]
     """Every sequence of distinct profiles ending at the target: the least (requirements no
     course closes, cost, steps)."""
-    costed = _normalised(offers)
+    costed = offers
     others = [p for p in profiles if p.code != target.code]
     best = None
     for n in range(0, max_steps):
@@ -68,7 +69,7 @@ def brute_force(holder, profiles, target, offers, min_cov, max_steps):  # type: 
                     ok = False
                     break
                 training = recommend_training(report.gaps, costed)
-                total += training.total_cost
+                total += _weight(training)
                 unclosed += len(training.uncovered)
                 current = after_move(current, p.requirements, training)
             if ok and (best is None or (unclosed, round(total, 6), n + 1) < best):
@@ -88,7 +89,13 @@ def test_plan_is_the_cheapest_sequence_within_max_steps(instance, data) -> None:
         assert isinstance(answer, NoPlan)
         return
     assert isinstance(answer, CareerPlan)
-    assert (answer.not_closable, round(answer.total_cost, 6), len(answer.steps)) == expected
+    weighed = sum(_weight(s.training) for s in answer.steps)
+    assert (answer.not_closable, round(weighed, 6), len(answer.steps)) == expected
+    # the total is always ECTS: the priced courses' ECTS; the others are named apart
+    ects = sum(c.course.ects or 0 for s in answer.steps for c in s.training.courses)
+    assert answer.cost_unit == "ects" and round(answer.total_cost, 6) == round(ects, 6)
+    assert {o.code for o in answer.unpriced} == {
+        c.course.code for s in answer.steps for c in s.training.courses if c.course.ects is None}
 
 
 @settings(max_examples=150, deadline=None)
@@ -126,12 +133,12 @@ def test_direct_move_is_chosen_when_it_is_cheapest(instance, data) -> None:  # t
     report = coverage(holder, target.requirements)
     if round(report.score or 0.0, 4) < min_cov:
         return
-    training = recommend_training(report.gaps, _normalised(offers))
-    direct = (len(training.uncovered), round(training.total_cost, 6))
+    training = recommend_training(report.gaps, offers)
+    direct = (len(training.uncovered), round(_weight(training), 6))
     answer = plan_career(holder, target.code, TargetIndex(profiles), offers,
                          min_step_coverage=min_cov, max_steps=max_steps)
     assert isinstance(answer, CareerPlan)
-    found = (answer.not_closable, round(answer.total_cost, 6))
+    found = (answer.not_closable, round(sum(_weight(s.training) for s in answer.steps), 6))
     assert found <= direct
     if found == direct:
         assert [s.profile for s in answer.steps] == [target.code]

@@ -93,7 +93,8 @@ def test_validation_errors_become_one_invalid_request_naming_every_field() -> No
         {"loc": ("body", "develops", 0, "proficiency"), "msg": "unknown", "type": "x"}])
     found = problem_of(exc)
     assert found.status == 422 and found.detail == (
-        "invalid values: limit, develops › item 1 › proficiency")
+        "the request has invalid values: limit: too big; develops › item 1 › proficiency: "
+        "unknown")
     assert [e["location"] for e in found.members["errors"]] == [
         "limit", "develops › item 1 › proficiency"]
 

@@ -328,7 +328,7 @@ def test_gaps_no_known_course_closes_are_reported():
     assert plan.uncovered == (Gap("B", EXPERT, AWARE),)
 
 
-def test_cost_is_a_course_count_when_a_candidate_lacks_ects():
+def test_cost_stays_in_ects_when_a_candidate_lacks_ects():
     gaps = [Gap("X", TRAINED, None), Gap("Y", TRAINED, None)]
     courses = [
         course("A", {"X": TRAINED, "Y": TRAINED}, ects=10),
@@ -336,10 +336,20 @@ def test_cost_is_a_course_count_when_a_candidate_lacks_ects():
         course("C", {"Y": TRAINED}, ects=1),
     ]
     plan = recommend_training(gaps, courses)
-    # counted in courses, A closes both gaps for one course
-    assert plan.cost_unit == "courses"
+    # a plan of courses with ECTS comes before one leaning on a course without them
+    assert plan.cost_unit == "ects"
     assert [pc.course.code for pc in plan.courses] == ["A"]
-    assert plan.total_cost == 1.0
+    assert plan.total_cost == 10.0 and plan.unpriced == ()
+
+
+def test_a_course_without_ects_is_named_apart_and_not_priced_as_free():
+    gaps = [Gap("X", TRAINED, None), Gap("Y", TRAINED, None)]
+    courses = [course("B", {"X": TRAINED}, ects=None), course("C", {"Y": TRAINED}, ects=1),
+               course("D", {"Y": TRAINED}, ects=None)]
+    plan = recommend_training(gaps, courses)
+    assert sorted(pc.course.code for pc in plan.courses) == ["B", "C"]  # not D, "free"
+    assert plan.cost_unit == "ects" and plan.total_cost == 1.0
+    assert [pc.course.code for pc in plan.unpriced] == ["B"]
 
 
 def test_a_course_closing_no_gap_does_not_switch_the_cost_unit():

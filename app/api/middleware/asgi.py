@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import Scope, Send
 
-from app.api.problems import MEDIA_TYPE, Problem, body_bytes
+from app.api.problems import MEDIA_TYPE, Problem, body_bytes, localise, words_of
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -15,7 +15,9 @@ def header(scope: Scope, name: bytes) -> str | None:
 
 
 async def send_problem(send: Send, scope: Scope, found: Problem) -> None:
-    """Answer with RFC 9457 problem+json before (or instead of) the app."""
+    """Answer with RFC 9457 problem+json before (or instead of) the app, in the request's
+    language."""
+    found = localise(found, scope, words_of(scope.get("app")))
     body = body_bytes(found, scope.get("path", ""))
     raw = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in found.headers.items()]

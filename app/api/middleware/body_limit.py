@@ -3,6 +3,11 @@
 A declared ``Content-Length`` over the limit is refused before the app runs; a chunked body
 is counted as it streams and the app is stopped the moment it passes the limit, so nothing
 is parsed, let alone written. Bulk uploads have their own, larger limit.
+
+A JSON body (``application/json``, ``…+json``) within the limit is read whole and checked
+before the app runs (``app.domain.json_input``): text that is not JSON is a 400, a number that
+is not finite, a lone surrogate or a value nested deeper than 64 a 422 naming the field —
+never a 500 from the parser, the validators or the store.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware.asgi import header, send_problem
 from app.api.problems import problem_of
-from app.domain.errors import PayloadTooLarge
+from app.domain import json_input
+from app.domain.errors import DomainError, PayloadTooLarge
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 UPLOAD_SUFFIX = ":bulk"
@@ -69,10 +75,49 @@ async def limited(app: ASGIApp, scope: Scope, receive: Receive, send: Send, limi
         await send(message)
 
     try:
-        await app(scope, counted_receive, tracked_send)
+        if _is_json(scope):
+            await _checked_json(app, scope, counted_receive, tracked_send)
+        else:
+            await app(scope, counted_receive, tracked_send)
     except BodyTooLarge:
         if not started:
             await _refuse(send, scope, limit)
+
+
+def _is_json(scope: Scope) -> bool:
+    kind = (header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (kind.startswith("application/")
+                                          and kind.endswith("+json"))
+
+
+async def _checked_json(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Read the body, refuse what the service cannot take as JSON, else hand the same bytes
+    on to the app (which parses them again: JSON within the limit parses in milliseconds)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    if body:
+        try:
+            json_input.loads(body)
+        except DomainError as exc:
+            await send_problem(send, scope, problem_of(exc))
+            return
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    await app(scope, replay, send)
 
 
 async def _refuse(send: Send, scope: Scope, limit: int) -> None:

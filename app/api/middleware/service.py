@@ -38,7 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware.asgi import header, route_template, send_problem
 from app.api.middleware.body_limit import WRITE_METHODS, limited
-from app.api.problems import INTERNAL
+from app.api.problems import INTERNAL, log_failure
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 STRICT_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -92,7 +92,6 @@ class ServiceMiddleware:
         self.max_upload_bytes = max_upload_bytes
         self.on_write = on_write
         self.access = structlog.get_logger("cqf.access")
-        self.log = structlog.get_logger(__name__)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -126,10 +125,10 @@ class ServiceMiddleware:
                                   else self.max_bytes)
                 else:
                     await self.app(scope, receive, send_with_headers)
-            except Exception:
+            except Exception as exc:
                 if responded:
                     raise
-                self.log.exception("request.failed", path=path)
+                log_failure(path, exc)
                 await send_problem(send_with_headers, scope, INTERNAL)
             finally:
                 self._after(scope, status, started, writes)

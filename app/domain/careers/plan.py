@@ -5,8 +5,9 @@ Model
 * A *state* is the holder's competency profile. A *move* to profile P is allowed when the
   holder covers P's requirements at least ``min_step_coverage`` (portability's coverage
   score, before training). The move's *cost* is the training that closes P's gaps at least
-  cost (portability's greedy set cover): ECTS when every course offer states its ECTS,
-  otherwise a course count -- one unit for the whole search, so costs add up.
+  cost (portability's greedy set cover), always in ECTS; a course that states no ECTS weighs
+  ``UNPRICED`` in the search (any plan of priced courses first), is left out of the totals
+  and is named (``CareerPlan.unpriced``).
 * A gap that no course closes (at the required proficiency) is *not closable by training*:
   it is named with the step (``PlanStep.not_closable``) and never priced as free training.
   A plan is ranked first by how many such requirements its moves leave open, then by
@@ -54,6 +55,7 @@ from app.domain.portability import (
     coverage,
     rank_targets,
     recommend_training,
+    weight,
 )
 
 DEFAULT_MIN_STEP_COVERAGE = 0.6
@@ -83,8 +85,17 @@ class PlanStep:
 @dataclass(frozen=True, slots=True)
 class CareerPlan:
     steps: tuple[PlanStep, ...]
-    total_cost: float
+    total_cost: float  # ECTS of the plan's courses that state them
     cost_unit: CostUnit
+
+    @property
+    def unpriced(self) -> tuple[CourseOffer, ...]:
+        """The plan's courses that state no ECTS, each once, in plan order."""
+        seen: dict[str, CourseOffer] = {}
+        for step in self.steps:
+            for planned in step.training.unpriced:
+                seen.setdefault(planned.course.code, planned.course)
+        return tuple(seen.values())
 
     @property
     def not_closable(self) -> int:
@@ -133,17 +144,14 @@ def _key(holder: Holder) -> _Key:
 
 
 class _Training:
-    """Training per gap set, in one cost unit for the whole search, memoised."""
+    """Training per gap set, memoised: the plan and its weight in the search (ECTS, a course
+    without ECTS weighing ``UNPRICED``)."""
 
     def __init__(self, offers: Iterable[CourseOffer]) -> None:
         self.offers = {o.code: o for o in offers}
-        self.unit: CostUnit = ("ects" if all(o.ects is not None for o in self.offers.values())
-                               else "courses")
-        costed = (self.offers.values() if self.unit == "ects" else
-                  [CourseOffer(o.code, o.name, o.institution, o.programme, None, o.develops)
-                   for o in self.offers.values()])
+        self.unit: CostUnit = "ects"
         self.by_competency: dict[str, list[CourseOffer]] = {}
-        for offer in costed:
+        for offer in self.offers.values():
             for competency in offer.develops:
                 self.by_competency.setdefault(competency, []).append(offer)
         self._memo: dict[tuple[Gap, ...], tuple[TrainingPlan, Fraction]] = {}
@@ -157,23 +165,14 @@ class _Training:
                     if offer.develops[gap.competency] >= gap.required:
                         seen.setdefault(offer.code, offer)
             plan = recommend_training(gaps, seen.values())
-            if self.unit == "courses":  # show the real ECTS while costing by count
-                plan = _with_offers(plan, self.offers)
-            cost = sum((_exact(c.cost) for c in plan.courses), Fraction(0))
+            cost = sum((weight(c.course.ects) for c in plan.courses), Fraction(0))
             found = self._memo[gaps] = (plan, cost)
         return found
 
     def cheapest_closing(self, gap: Gap) -> Fraction | None:
-        costs = [_exact(o.ects) if self.unit == "ects" and o.ects is not None else Fraction(1)
-                 for o in self.by_competency.get(gap.competency, ()) if o.closes(gap)]
+        costs = [weight(o.ects) for o in self.by_competency.get(gap.competency, ())
+                 if o.closes(gap)]
         return min(costs) if costs else None
-
-
-def _with_offers(plan: TrainingPlan, offers: Mapping[str, CourseOffer]) -> TrainingPlan:
-    from app.domain.portability import PlannedCourse
-
-    courses = tuple(PlannedCourse(offers[c.course.code], c.closes, c.cost) for c in plan.courses)
-    return TrainingPlan(courses, plan.total_cost, plan.cost_unit, plan.uncovered)
 
 
 def _exact(value: float) -> Fraction:
@@ -294,9 +293,10 @@ def _rebuild(holder: Holder, path: tuple[str, ...], by_code: Mapping[str, Target
     for code in path:
         profile = by_code[code]
         report = coverage(current, profile.requirements)
-        plan, cost = training.plan(report.gaps)
-        total += cost
-        steps.append(PlanStep(code, report.score or 0.0, report.gaps, plan, float(cost),
+        plan, _ = training.plan(report.gaps)
+        ects = _exact(plan.total_cost)  # the step's priced courses; unpriced ones are named
+        total += ects
+        steps.append(PlanStep(code, report.score or 0.0, report.gaps, plan, float(ects),
                               float(total)))
         current = after_move(current, profile.requirements, plan)
     return CareerPlan(tuple(steps), float(total), training.unit)

@@ -63,6 +63,7 @@ from app.domain.portability.proficiency import (
     UnknownProficiency,
     parse_proficiency,
     parse_profile,
+    proficiency_problem,
 )
 from app.domain.portability.ranking import (
     RankedTarget,
@@ -77,11 +78,13 @@ from app.domain.portability.scoring import (
     gap_analysis,
 )
 from app.domain.portability.training import (
+    UNPRICED,
     CostUnit,
     CourseOffer,
     PlannedCourse,
     TrainingPlan,
     recommend_training,
+    weight,
 )
 
 __all__ = [
@@ -89,6 +92,7 @@ __all__ = [
     "Proficiency",
     "UnknownProficiency",
     "parse_proficiency",
+    "proficiency_problem",
     "parse_profile",
     "Gap",
     "CoverageReport",
@@ -103,4 +107,6 @@ __all__ = [
     "TrainingPlan",
     "CostUnit",
     "recommend_training",
+    "weight",
+    "UNPRICED",
 ]

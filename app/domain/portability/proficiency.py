@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, FieldProblem
+from app.domain.text import N_
 from app.domain.vocab import PROFICIENCY_CODES, Proficiency
 
 # --------------------------------------------------------------------------- proficiency
@@ -22,11 +23,19 @@ class UnknownProficiency(DomainError, ValueError):
         )
 
 
+# The names the French explorer shows (the catalogue's words for the scale), accepted too.
+FRENCH_NAMES = {"sensibilisé": Proficiency.AWARE, "sensibilise": Proficiency.AWARE,
+                "formé": Proficiency.TRAINED, "forme": Proficiency.TRAINED,
+                "avancé": Proficiency.ADVANCED, "avance": Proficiency.ADVANCED,
+                "expert": Proficiency.EXPERT}
+
+
 def _lookup(name: object) -> Proficiency | None:
     if isinstance(name, Proficiency):
         return name
     if isinstance(name, str):
-        return Proficiency.__members__.get(name.strip().upper())
+        typed = name.strip()
+        return Proficiency.__members__.get(typed.upper()) or FRENCH_NAMES.get(typed.lower())
     return None
 
 
@@ -66,3 +75,21 @@ def as_profile(profile: Mapping[str, str | Proficiency]) -> dict[str, Proficienc
 
 # The allowed names in scale order, as error messages list them.
 PROFICIENCY_NAMES = ", ".join(PROFICIENCY_CODES)
+
+
+# What a proficiency field accepts: the scale's names, each worded in the answer's language
+# (a value that is a ``(msgid, params)`` pair is translated, ``app.domain.errors.say``).
+NO_VALUES: dict[str, object] = {}
+PROFICIENCY_ACCEPTED = N_("one of %(choices)s (any case)")
+PROFICIENCY_CHOICES: dict[str, object] = {"choices": (
+    "%(a)s, %(b)s, %(c)s, %(d)s",
+    {"a": (N_("aware"), {}), "b": (N_("trained"), {}), "c": (N_("advanced"), {}),
+     "d": (N_("expert"), {})})}
+
+
+def proficiency_problem(location: str, value: object) -> FieldProblem:
+    """A proficiency name not on the scale, said with what is accepted and an example."""
+    return FieldProblem(location, N_("%(accepted)s, e.g. %(example)s"),
+                        value if isinstance(value, str) else None,
+                        params={**PROFICIENCY_CHOICES, "example": (N_("trained"), NO_VALUES)},
+                        accepted=PROFICIENCY_ACCEPTED, example="trained")

@@ -1,4 +1,9 @@
-"""Training that closes gaps at least cost: a greedy weighted set cover."""
+"""Training that closes gaps at least cost: a greedy weighted set cover.
+
+Costs are always ECTS. A course that states no ECTS is never priced as free and never turns
+the plan into a course count: it weighs :data:`UNPRICED` in the choice (so a plan of courses
+with ECTS is preferred whenever one closes the same gaps), is left out of ``total_cost`` and
+is named in ``unpriced`` so the answer can say so."""
 
 from __future__ import annotations
 
@@ -14,7 +19,10 @@ from app.domain.portability.scoring import Gap, gap_order
 
 # --------------------------------------------------------------------------- training
 
-CostUnit = Literal["ects", "courses"]
+CostUnit = Literal["ects"]
+# The weight of a course without ECTS in the choice: more than any plan's ECTS, so fewer
+# unpriced courses always come first, then fewer ECTS.
+UNPRICED = Fraction(1_000_000)
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,19 +50,24 @@ class CourseOffer:
 class PlannedCourse:
     course: CourseOffer
     closes: tuple[Gap, ...]  # the gaps attributed to this course (no gap listed twice)
-    cost: float  # in the plan's cost unit
+    cost: float  # ECTS (0 for a course that states none: see ``TrainingPlan.unpriced``)
 
 
 @dataclass(frozen=True, slots=True)
 class TrainingPlan:
     courses: tuple[PlannedCourse, ...]  # in the order the greedy picked them
-    total_cost: float
+    total_cost: float  # ECTS of the courses that state them
     cost_unit: CostUnit
     uncovered: tuple[Gap, ...]  # gaps that no candidate course closes
 
     @property
     def covered(self) -> tuple[Gap, ...]:
         return tuple(g for pc in self.courses for g in pc.closes)
+
+    @property
+    def unpriced(self) -> tuple[PlannedCourse, ...]:
+        """The plan's courses that state no ECTS (not in ``total_cost``)."""
+        return tuple(pc for pc in self.courses if pc.course.ects is None)
 
 
 @lru_cache(maxsize=4096)  # a handful of distinct ECTS values, asked for by every plan
@@ -63,9 +76,9 @@ def _exact(ects: float) -> Fraction:
     return Fraction(repr(float(ects)))
 
 
-def _cost(ects: float | None, unit: CostUnit) -> Fraction:
-    """A course's cost: its ECTS when every candidate has them, else one course."""
-    return _exact(ects) if unit == "ects" and ects is not None else Fraction(1)
+def weight(ects: float | None) -> Fraction:
+    """A course's weight in the choice: its ECTS, or :data:`UNPRICED` when it states none."""
+    return _exact(ects) if ects is not None else UNPRICED
 
 
 def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> TrainingPlan:
@@ -97,8 +110,7 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
             closes[code] = hit
     candidates = sorted(closes)
 
-    unit: CostUnit = "ects" if all(by_code[c].ects is not None for c in candidates) else "courses"
-    cost: dict[str, Fraction] = {c: _cost(by_code[c].ects, unit) for c in candidates}
+    cost: dict[str, Fraction] = {c: weight(by_code[c].ects) for c in candidates}
 
     coverable: frozenset[str] = frozenset[str]().union(*closes.values())
     open_gaps = set(coverable)
@@ -136,12 +148,14 @@ def recommend_training(gaps: Iterable[Gap], courses: Iterable[CourseOffer]) -> T
             for comp in sorted(closes[c] - attributed, key=lambda x: gap_order(merged[x]))
         )
         attributed |= closes[c]
-        planned.append(PlannedCourse(by_code[c], mine, float(cost[c])))
+        ects = by_code[c].ects
+        planned.append(PlannedCourse(by_code[c], mine, float(_exact(ects)) if ects else 0.0))
 
     uncovered = tuple(sorted((g for g in wanted if g.competency not in coverable), key=gap_order))
     return TrainingPlan(
         courses=tuple(planned),
-        total_cost=float(sum((cost[c] for c in kept), Fraction(0))),
-        cost_unit=unit,
+        total_cost=float(sum((_exact(e) for c in kept if (e := by_code[c].ects) is not None),
+                             Fraction(0))),
+        cost_unit="ects",
         uncovered=uncovered,
     )

@@ -15,10 +15,11 @@ import orjson
 from app.domain import careers as cr
 from app.domain import portability as pf
 from app.domain.careers.plan import DEFAULT_MAX_STEPS, DEFAULT_MIN_STEP_COVERAGE
-from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
+from app.domain.errors import FieldProblem, InvalidInput, NotFound, out_of_range, where
 from app.domain.text import N_
-from app.domain.vocab import EvidenceStatus, NodeLabel, weakest_status
+from app.domain.vocab import NodeLabel
 from app.graph.port import GraphStore
+from app.services.careers.evidence import evidence_members
 from app.services.careers.read_model import (
     AnswerMemo,
     CareersModel,
@@ -53,6 +54,10 @@ PLAN_RULE = (
     "what its courses develop and the profile's requirements (grown in the role); cheapest "
     "plan by A* with an admissible bound (ties: fewer steps, then profile codes)"
 )
+UNPRICED_NOTE = (
+    "Costs are in ECTS: {n} course(s) of this plan state no ECTS; they are named in "
+    "unpriced_courses and not counted in total_cost."
+)
 NOT_CLOSABLE_NOTE = (
     "Not achievable by training alone: {n} requirement(s) along this plan are developed by "
     "no known course (listed as not_closable on their step); they must be met in the role "
@@ -60,10 +65,6 @@ NOT_CLOSABLE_NOTE = (
 )
 MIN_STEPS, MAX_STEPS = 1, 6
 MAX_SUCCESSORS = 100
-ILLUSTRATIVE_NOTICE = (
-    "Illustrative: this answer rests on illustrative data (job profiles, requirements or "
-    "courses invented for demonstration); it shows the method, not a real career rule."
-)
 
 
 def _gap(model: CareersModel, gap: pf.Gap, lang: str) -> dict[str, Any]:
@@ -79,8 +80,13 @@ def _training(model: CareersModel, plan: pf.TrainingPlan, lang: str) -> dict[str
                      "ects": c.course.ects, "cost": c.cost,
                      "evidence_status": model.course_status.get(c.course.code),
                      "closes": [g.competency for g in c.closes]} for c in plan.courses],
+        "unpriced_courses": [_named(c.course) for c in plan.unpriced],
         "uncovered": [_gap(model, g, lang) for g in plan.uncovered],
     }
+
+
+def _named(course: pf.CourseOffer) -> dict[str, Any]:
+    return {"code": course.code, "name": course.name}
 
 
 def _training_statuses(model: CareersModel, plan: pf.TrainingPlan) -> list[str | None]:
@@ -95,10 +101,7 @@ def _requirement_statuses(profile: Profile) -> list[str | None]:
 
 
 def _notice(statuses: list[str | None]) -> dict[str, Any]:
-    evidence = weakest_status(statuses)
-    illustrative = evidence == EvidenceStatus.ILLUSTRATIVE
-    return {"evidence_status": evidence, "illustrative": illustrative,
-            "notice": ILLUSTRATIVE_NOTICE if illustrative else None}
+    return evidence_members(statuses)
 
 
 @dataclass(frozen=True)
@@ -282,12 +285,11 @@ class CareersService:
             problems.append(FieldProblem("body", N_("give exactly one of from_profile or "
                                                     "competencies")))
         if not 0.0 <= question.min_step_coverage <= 1.0:
-            problems.append(FieldProblem("min_step_coverage", N_("must be between 0 and 1"),
-                                         question.min_step_coverage))
+            problems.append(out_of_range("min_step_coverage", question.min_step_coverage,
+                                         0, 1, DEFAULT_MIN_STEP_COVERAGE))
         if not MIN_STEPS <= question.max_steps <= MAX_STEPS:
-            problems.append(FieldProblem("max_steps",
-                                         f"must be between {MIN_STEPS} and {MAX_STEPS}",
-                                         question.max_steps))
+            problems.append(out_of_range("max_steps", question.max_steps, MIN_STEPS, MAX_STEPS,
+                                         DEFAULT_MAX_STEPS, whole=True))
         source_code = None
         if question.from_profile is not None:
             source_code = self._resolve(NodeLabel.JOB_PROFILE, question.from_profile,
@@ -324,9 +326,7 @@ class CareersService:
             try:
                 level = pf.parse_proficiency(name)
             except pf.UnknownProficiency:
-                problems.append(FieldProblem(
-                    where("competencies", code),
-                    f"unknown proficiency; expected one of {pf.PROFICIENCY_NAMES}", name))
+                problems.append(pf.proficiency_problem(where("competencies", code), name))
                 continue
             canonical = found.get(code)
             if canonical is not None and held.get(canonical, 0) < level:
@@ -384,6 +384,9 @@ class CareersService:
         unclosed = found.not_closable
         return {**answer, "plan": {
             "steps": steps, "total_cost": found.total_cost, "cost_unit": found.cost_unit,
+            "unpriced_courses": [_named(c) for c in found.unpriced],
+            "unpriced_note": (UNPRICED_NOTE.format(n=len(found.unpriced)) if found.unpriced
+                              else None),
             "moves": len(steps), "not_closable": unclosed,
             "closable_by_training": found.closable_by_training,
             "note": NOT_CLOSABLE_NOTE.format(n=unclosed) if unclosed else None},

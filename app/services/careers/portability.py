@@ -8,13 +8,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from app.domain import equivalence as eq
+from app.domain import parts
 from app.domain import portability as pf
-from app.domain.errors import FieldProblem, InvalidInput, NotFound, where
+from app.domain.errors import FieldProblem, InvalidInput, NotFound, out_of_range, where
 from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, MatchType, NodeLabel, counted_review_statuses
 from app.graph.cypher.careers import portability as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache, counts
+from app.services.careers.evidence import evidence_members
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import (
     MappingGraph,
@@ -24,6 +26,7 @@ from app.services.equivalence.answers import (
 )
 
 PIVOTS = ("CQF", "EQF")
+CANDIDATE_PARTS = (parts.CATALOGUE, parts.PROFILES, parts.LEVELS)
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class CandidateCache(RefreshingCache[Candidates]):
 
     def __init__(self, ttl: float = 5.0) -> None:
         super().__init__(load_candidates, ttl, "portability-candidates",
-                         signature=candidates_signature)
+                         signature=candidates_signature, parts=CANDIDATE_PARTS)
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,11 @@ class OfferCache(RefreshingCache[Offers]):
     request before), refreshed like the candidate index."""
 
     def __init__(self, ttl: float = 5.0) -> None:
-        super().__init__(load_offers, ttl, "course-offers", signature=offers_signature)
+        super().__init__(load_offers, ttl, "course-offers", signature=offers_signature,
+                         parts=(parts.COURSES,))
+
+
+MAX_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -144,9 +151,15 @@ class PortabilityService:
         problems: list[FieldProblem] = []
         codes = CodeResolver(self.store)
         if (question.from_profile is None) == (question.competencies is None):
-            raise InvalidInput([FieldProblem(
-                "body", N_("give exactly one of from_profile or competencies"))])
+            problems.append(FieldProblem(
+                "body", N_("give exactly one of from_profile or competencies")))
+        if not 0.0 <= question.min_coverage <= 1.0:
+            problems.append(out_of_range("min_coverage", question.min_coverage, 0, 1, 0.5))
+        if not 1 <= question.limit <= MAX_LIMIT:
+            problems.append(out_of_range("limit", question.limit, 1, MAX_LIMIT, 10, whole=True))
         question = self._check_filters(question, problems, codes)
+        holder: dict[str, pf.Proficiency] = {}
+        code: str | None = None
         if question.from_profile is not None:
             typed = question.from_profile
             code = typed if typed in pool.targets else codes.find(NodeLabel.JOB_PROFILE, typed)
@@ -156,10 +169,17 @@ class PortabilityService:
             elif not source.requirements:
                 problems.append(FieldProblem("from_profile",
                                              N_("this job profile has no requirements"), typed))
-            if problems or source is None:
-                raise InvalidInput(problems)
-            return dict(source.requirements), code, question
-        given = question.competencies or {}
+            else:
+                holder = dict(source.requirements)
+        if question.competencies is not None:
+            holder = self._given(question.competencies, pool, codes, problems)
+        if problems:
+            raise InvalidInput(problems)
+        return holder, (code if question.from_profile is not None else None), question
+
+    def _given(self, given: dict[str, str], pool: Candidates, codes: CodeResolver,
+               problems: list[FieldProblem]) -> dict[str, pf.Proficiency]:
+        """An officer's own profile by stored code; unknown codes and names are problems."""
         if not given:
             problems.append(FieldProblem("competencies", N_("the competency profile is empty")))
         misses = [c for c in given if c not in pool.competency_names]
@@ -174,15 +194,11 @@ class PortabilityService:
             try:
                 level = pf.parse_proficiency(name)
             except (pf.UnknownProficiency, AttributeError):
-                problems.append(FieldProblem(
-                    where("competencies", code),
-                    f"unknown proficiency; expected one of {pf.PROFICIENCY_NAMES}", name))
+                problems.append(pf.proficiency_problem(where("competencies", code), name))
                 continue
             if code in found:
                 canonical[found[code]] = level.code
-        if problems:
-            raise InvalidInput(problems)
-        return pf.parse_profile(canonical), None, question
+        return dict(pf.parse_profile(canonical))
 
     def _check_filters(self, question: PortabilityQuestion, problems: list[FieldProblem],
                        codes: CodeResolver) -> PortabilityQuestion:
@@ -216,9 +232,25 @@ class PortabilityService:
         offers = self.offers.get(self.store) if question.with_training else None
         results = [self._result(r, pool, graph, source_target, offers, question.include_proposed)
                    for r in ranked]
+        statuses = [pool.statuses.get(r.code) for r in ranked]
+        statuses += [s for r in results for s in _course_statuses(r)]
         return {"from_profile": source, "holder_size": len(holder),
                 "score_definition": SCORE_DEFINITION, "results": results,
-                "total": len(results)}
+                "total": len(results),
+                "reason": None if results else self._why_empty(holder, pool, exclude, question),
+                **evidence_members(statuses)}
+
+    @staticmethod
+    def _why_empty(holder: dict[str, pf.Proficiency], pool: Candidates, exclude: set[str],
+                   question: PortabilityQuestion) -> str:
+        """Why no profile is answered: none left by the filters, or none covered enough."""
+        best = pf.rank_targets(holder, pool.index, min_coverage=0.0, limit=1, exclude=exclude)
+        if not best:
+            return ("no job profile matches the question's filters (administration, "
+                    "job_family) other than the starting profile")
+        top = best[0]
+        return (f"no job profile reaches min_coverage {question.min_coverage:g}; the best "
+                f"coverage is {top.coverage.score or 0:.4g} ({top.code})")
 
     @staticmethod
     def _selected(code: str, target: pf.TargetRequirements, question: PortabilityQuestion,
@@ -251,7 +283,7 @@ class PortabilityService:
         return {
             "coverage": report.score, "required": report.required, "met": report.met,
             "partial": report.partial, "missing": report.missing,
-            "gaps": [{"competency": g.competency,
+            "gaps": [{"code": g.competency,
                       "name": pool.competency_names.get(g.competency),
                       "required": g.required.code,
                       "held": g.held.code if g.held else None} for g in report.gaps],
@@ -305,9 +337,11 @@ class PortabilityService:
             "courses": [{"code": c.course.code, "name": c.course.name,
                          "institution": c.course.institution, "programme": c.course.programme,
                          "ects": c.course.ects, "cost": c.cost,
-                         "closes": [{"competency": g.competency, "required": g.required.code}
+                         "closes": [{"code": g.competency, "required": g.required.code}
                                     for g in c.closes]} for c in plan.courses],
-            "uncovered": [{"competency": g.competency,
+            "unpriced_courses": [{"code": c.course.code, "name": c.course.name}
+                                 for c in plan.unpriced],
+            "uncovered": [{"code": g.competency,
                            "name": pool.competency_names.get(g.competency),
                            "required": g.required.code} for g in plan.uncovered],
         }
@@ -333,7 +367,8 @@ class PortabilityService:
 
         return {"from": side(source), "to": side(target), **self._coverage(report, pool),
                 "equivalence_from_source": self._cross_scale(source, target, graph),
-                "score_definition": SCORE_DEFINITION}
+                "score_definition": SCORE_DEFINITION,
+                **evidence_members([pool.statuses.get(from_code), pool.statuses.get(to_code)])}
 
 
 SCORE_DEFINITION = N_(
@@ -341,3 +376,9 @@ SCORE_DEFINITION = N_(
     "above the required proficiency, held_rank/required_rank when held below, 0 when not held "
     "(ranks: aware 1, trained 2, advanced 3, expert 4); rounded to 4 decimals."
 )
+
+
+def _course_statuses(result: dict[str, Any]) -> list[str | None]:
+    """The stated evidence of the courses a result's training uses."""
+    training = result.get("training") or {}
+    return [s for c in training.get("courses", []) if (s := c.get("evidence_status"))]

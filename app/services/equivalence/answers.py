@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from app.domain import equivalence as eq
+from app.domain import parts
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, counted_review_statuses
@@ -75,6 +76,9 @@ class MappingGraph:
         return {c: lv["ordinal"] for c, lv in self.levels.items() if lv["ordinal"] is not None}
 
 
+PARTS = (parts.LEVELS, parts.MAPPINGS)  # what the mapping graph is built from
+
+
 class MappingGraphCache(RefreshingCache[MappingGraph]):
     """Holds the last loaded mapping graph; thread-safe, time-bounded, invalidated on writes,
     refreshed in the background once older than ``ttl`` (see ``app.graph.refresh_cache``), and
@@ -83,7 +87,7 @@ class MappingGraphCache(RefreshingCache[MappingGraph]):
 
     def __init__(self, ttl: float = 5.0) -> None:
         super().__init__(load_mapping_graph, ttl, "mapping-graph",
-                         signature=mappings_signature)
+                         signature=mappings_signature, parts=PARTS)
 
 
 def mappings_signature(store: GraphStore) -> tuple[int, ...]:
@@ -97,7 +101,7 @@ def load_mapping_graph(store: GraphStore) -> MappingGraph:
     return MappingGraph(eq.MappingIndex.from_edges(edges), levels, referencing)
 
 
-def no_level_table(graph: MappingGraph, framework: str | None) -> dict[str, str] | None:
+def no_level_table(graph: MappingGraph, framework: str | None) -> dict[str, Any] | None:
     """Why a framework referenced to the EQF has no mapping in the graph: its referencing
     year is known, its level table is not. None for any other framework."""
     info = graph.referencing.get(framework or "", {})
@@ -107,11 +111,11 @@ def no_level_table(graph: MappingGraph, framework: str | None) -> dict[str, str]
     when = f" in {year}" if year else ""
     return {"kind": "no_level_table",
             "detail": f"{framework} was referenced to the EQF{when}; the level table is not "
-                      "in the graph"}
+                      "in the graph", "framework": framework, "referencing_year": year}
 
 
 def explain(graph: MappingGraph, why: eq.NoEquivalence, start: str,
-            target: str | None) -> dict[str, str]:
+            target: str | None) -> dict[str, Any]:
     """The domain's reason, or the framework's missing level table when that is the cause."""
     if why.kind == "no_mappings":
         return no_level_table(graph, eq.framework_of(start)) or {"kind": why.kind,
@@ -224,9 +228,28 @@ class EquivalenceService:
             return code
         return CodeResolver(self.store).require(NodeLabel.FRAMEWORK, code)
 
+    def _year_only(self, start: str) -> tuple[str, dict[str, Any]] | None:
+        """A level of a framework referenced to the EQF whose level table the graph does not
+        hold (Denmark, Hungary, ...): the level as written and the framework's reason."""
+        if start[:10].lower() == "programme:":
+            return None
+        typed_framework, typed_level = parse_level_code(start, "from")
+        framework = CodeResolver(self.store).find(NodeLabel.FRAMEWORK, typed_framework)
+        why = no_level_table(self.cache.get(self.store), framework)
+        return None if why is None or framework is None else (
+            f"{framework}:{typed_level}", why)
+
     def equivalences(self, start: str, target: str | None, *, depth: int,
                      include_proposed: bool, paths: eq.PathsMode) -> dict[str, Any]:
-        level, programme = self.resolve_start(start)
+        try:
+            level, programme = self.resolve_start(start)
+        except NotFound as exc:
+            year_only = self._year_only(start) if exc.kind == NodeLabel.LEVEL.value else None
+            if year_only is None:
+                raise
+            level, programme = None, None
+        else:
+            year_only = None
         if target is not None:
             target = self._check_framework(target)
         answer: dict[str, Any] = {
@@ -237,6 +260,9 @@ class EquivalenceService:
             "notice": PROPOSED_NOTICE if include_proposed else None,
             "frameworks": [], "sources": {},
         }
+        if year_only is not None:  # the framework answers with its reason, not a 404
+            return {**answer, "from": year_only[0], "from_level": year_only[0],
+                    "equivalences": [], "total": 0, "no_equivalence": year_only[1]}
         if level is None:
             return {**answer, "equivalences": [], "total": 0, "no_equivalence": {
                 "kind": "no_level", "detail": f"programme {start} has no level recorded"}}
@@ -261,7 +287,7 @@ class EquivalenceService:
                 "no_equivalence": self._why(result.no_equivalence, level, target, graph)}
 
     def _why(self, why: eq.NoEquivalence | None, level: str, target: str | None,
-             graph: MappingGraph) -> dict[str, str] | None:
+             graph: MappingGraph) -> dict[str, Any] | None:
         """Why nothing was found; the framework's own reason when it leaves the level
         unlevelled (e.g. NZQCF level 8, unlevelled by agreement), or its missing level table
         when it was referenced to the EQF without one in the graph."""

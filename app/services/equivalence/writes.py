@@ -87,7 +87,7 @@ class MappingWriter:
         for field_name in ("from_level", "to_level"):
             code = getattr(new, field_name)
             if code not in found:
-                problems.append(FieldProblem(field_name, "unknown level", code))
+                problems.append(FieldProblem(field_name, N_("unknown level"), code))
         if problems:
             raise InvalidInput(problems)
         new = replace(new, from_level=found[new.from_level], to_level=found[new.to_level])

@@ -51,10 +51,17 @@ class Course(BaseModel):
     closes: list[str]
 
 
+class CourseRef(BaseModel):
+    code: str
+    name: str | None
+
+
 class Training(BaseModel):
-    cost_unit: str
-    total_cost: float
+    cost_unit: str = Field(description="always ects")
+    total_cost: float = Field(description="ECTS of the courses that state them")
     courses: list[Course]
+    unpriced_courses: list[CourseRef] = Field(
+        description="courses of this training that state no ECTS (not in total_cost)")
     uncovered: list[CompetencyGap]
 
 
@@ -158,8 +165,12 @@ class PlanStep(BaseModel):
 
 class Plan(BaseModel):
     steps: list[PlanStep]
-    total_cost: float = Field(description="training cost; excludes not_closable requirements")
-    cost_unit: str
+    total_cost: float = Field(description="training cost in ECTS; excludes not_closable "
+                              "requirements and the unpriced_courses")
+    cost_unit: str = Field(description="always ects")
+    unpriced_courses: list[CourseRef] = Field(
+        description="the plan's courses that state no ECTS, named apart (not in total_cost)")
+    unpriced_note: str | None
     moves: int
     not_closable: int = Field(description="requirements along the plan no course closes")
     closable_by_training: bool

@@ -14,7 +14,12 @@ from app.api.deps import store_of
 from app.api.params import FRAMEWORK_CODE, Code, Text, exactly_one_of, held_competencies
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
-from app.services.careers.portability import PortabilityQuestion, PortabilityService
+from app.domain import parts
+from app.services.careers.portability import (
+    CANDIDATE_PARTS,
+    PortabilityQuestion,
+    PortabilityService,
+)
 
 router = APIRouter(tags=["portability"])
 
@@ -52,15 +57,16 @@ class PortabilityRequest(BaseModel):
                                        pattern=FRAMEWORK_CODE,
                                        description="an administration's code, e.g. ADM-A")
     job_family: Text | None = Field(None, max_length=100)
-    min_coverage: float = Field(0.0, ge=0.0, le=1.0, strict=True)
-    limit: int = Field(10, ge=1, le=100, strict=True)
+    # Ranges are checked by the service with the codes, so one 422 lists every problem.
+    min_coverage: float = Field(0.0, strict=True, json_schema_extra={"minimum": 0, "maximum": 1})
+    limit: int = Field(10, strict=True, json_schema_extra={"minimum": 1, "maximum": 100})
     with_training: bool = Field(False, strict=True)
     include: str | None = Field(None, pattern="^proposed$",
                                 description="'proposed' also counts proposed course mappings")
 
 
 class Gap(BaseModel):
-    competency: str
+    code: str = Field(description="the competency's code (as career answers key their gaps)")
     name: str | None
     required: str
     held: str | None
@@ -77,9 +83,11 @@ class TrainingCourse(BaseModel):
 
 
 class Training(BaseModel):
-    cost_unit: str
-    total_cost: float
+    cost_unit: str = Field(description="always ects")
+    total_cost: float = Field(description="ECTS of the courses that state them")
     courses: list[TrainingCourse]
+    unpriced_courses: list[dict[str, Any]] = Field(
+        description="courses that state no ECTS: named apart, not in total_cost")
     uncovered: list[dict[str, Any]]
 
 
@@ -101,15 +109,24 @@ class PortabilityResult(Coverage):
     training: Training | None = None
 
 
-class PortabilityAnswer(BaseModel):
+class Evidence(BaseModel):
+    """As every careers answer says it (career paths, plans, succession)."""
+
+    evidence_status: str | None
+    illustrative: bool
+    notice: str | None
+
+
+class PortabilityAnswer(Evidence):
     from_profile: str | None
     holder_size: int
     score_definition: str
     results: list[PortabilityResult]
     total: int
+    reason: str | None = Field(description="why no profile is answered, when none is")
 
 
-class GapAnswer(Coverage):
+class GapAnswer(Coverage, Evidence):
     model_config = ConfigDict(populate_by_name=True)
 
     from_: dict[str, Any] = Field(alias="from")
@@ -127,10 +144,13 @@ async def portability(body: PortabilityRequest, request: Request) -> Response:
     question = PortabilityQuestion(**body.model_dump(exclude={"include"}),
                                    include_proposed=body.include is not None)
     models = [service.candidates, service.mappings]
+    rests_on = (*CANDIDATE_PARTS, parts.MAPPINGS)
     if question.with_training:
         models.append(service.offers)
+        rests_on = (*rests_on, parts.COURSES)
     key = ("portability", orjson.dumps(body.model_dump(), option=orjson.OPT_SORT_KEYS))
-    return await cached_answer(request, key, lambda: service.portability(question), models)
+    return await cached_answer(request, key, lambda: service.portability(question), models,
+                               rests_on)
 
 
 @router.get("/job-profiles/{a}/gap/{b}", dependencies=[QUERY], response_model=GapAnswer,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.api.deps import Store, WriteKey
 from app.api.openapi import Responses
 from app.api.params import (
+    LEVEL_CODE,
     NO_NUL,
     Include,
     IsoDate,
@@ -28,8 +29,6 @@ from app.services.equivalence.records import MappingService
 from app.services.equivalence.writes import MappingWriter, NewMapping
 
 router = APIRouter(tags=["mappings"])
-# A level as stored (``FRAMEWORK:LEVEL``, exact case): a mapping names the levels it joins.
-STORED_LEVEL = r"^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_.+-]+$"
 Framework = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
 ReviewStatusQuery = Annotated[ReviewStatus | None, Query()]
 MethodQuery = Annotated[MappingMethod | None, Query()]
@@ -130,8 +129,9 @@ class SourceIn(BaseModel):
 class MappingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    from_level: str = Field(min_length=3, max_length=200, pattern=STORED_LEVEL)
-    to_level: str = Field(min_length=3, max_length=200, pattern=STORED_LEVEL)
+    # FRAMEWORK:LEVEL or FRAMEWORK/LEVEL in any case; stored as the level's own code.
+    from_level: str = Field(min_length=3, max_length=200, pattern=LEVEL_CODE)
+    to_level: str = Field(min_length=3, max_length=200, pattern=LEVEL_CODE)
     match_type: MatchType
     confidence: float = Field(ge=0.0, le=1.0, strict=True)
     method: MappingMethod
