@@ -307,11 +307,13 @@ def test_migrate_reports_codes_that_differ_only_in_case(served: Served) -> None:
     """A graph written before codes were unique in any case may hold two frameworks one
     letter case apart: ``cqf db migrate`` names them and how to resolve them (exit 1), and
     passes again once they are resolved."""
+    from app.graph.embedded import read_password
     from app.graph.falkordb_store import FalkorDBStore
 
     record = PidRecord.read(served.pid_file)
     assert record is not None
-    store = FalkorDBStore("127.0.0.1", record.port, "cqf")
+    store = FalkorDBStore("127.0.0.1", record.port, "cqf",
+                          password=read_password(served.data_dir / "falkordb"))
     try:  # as an old version wrote them: no folded code
         store.write("CREATE (:Framework {code: 'DUP-NQF'}), (:Framework {code: 'dup-nqf'})")
         reported = " ".join(served.cli("db", "migrate", expect=1).stderr.split())
