@@ -46,6 +46,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
     r"^\d+\.\d+(\.\d+)?$": (N_("a release version such as 1.2 or 1.2.3"), "1.0"),
     r"^[A-Za-z0-9_.+-]+$": (N_("a level code of letters, digits and . _ + -"), "6"),
     "^[0-9]+$": (N_("digits only"), "1"),
+    r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20]+$": (N_("an absolute IRI, without blanks"),
+                                                  "http://127.0.0.1:8000/id/dataset/current"),
 }
 # patterns too long to key: recognised by how they start
 PATTERN_STARTS: tuple[tuple[str, tuple[str, str]], ...] = (
@@ -93,7 +95,9 @@ def _resolve(spec: Mapping[str, Any], node: Mapping[str, Any] | None) -> Mapping
 def field_schema(spec: Mapping[str, Any], route: str | None, method: str,
                  loc: Sequence[Any]) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     """The schema of the field at ``loc`` and of the object holding it ({} when unknown)."""
-    operation = spec.get("paths", {}).get(route or "", {}).get(method.lower(), {})
+    # HEAD is documented as its GET (app.api.http): the same parameters, the same words
+    verb = "get" if method.lower() == "head" else method.lower()
+    operation = spec.get("paths", {}).get(route or "", {}).get(verb, {})
     if not loc or not operation:
         return {}, {}
     part, rest = loc[0], list(loc[1:])
