@@ -44,6 +44,9 @@ VALUES = {
     "proposed_theme": N_("proposed theme"), "next": N_("next edition (proposed)"),
 }
 VOCABULARY = {"kind", "version"}
+# the store's own bookkeeping, not a fact about the entity (the lower-case code key that makes
+# codes unique in any case)
+INTERNAL = {"code_key"}
 YEARS = {"referencing_year", "year", "source_year"}
 # how a framework stands towards the EQF (the same words as the equivalence page's)
 REFERENCING = {
@@ -65,7 +68,7 @@ def rows(kind: str, attributes: dict[str, Any]) -> list[dict[str, Any]]:
     uri, word, status, language, english, text)."""
     out = []
     for key, value in sorted(attributes.items()):
-        if value is None or value == "" or value == []:
+        if value is None or value == "" or value == [] or key in INTERNAL:
             continue
         if key == "level" and kind == "Level":
             key_type, shown = "text", value  # the level's own notation within its framework
