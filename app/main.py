@@ -99,13 +99,13 @@ def create_app(settings: Settings | None = None,
 
 
 def drop_read_models(app: FastAPI) -> None:
-    """A write in this process: every cached read model is rebuilt on its next use."""
+    """A write in this process: every cached read model compares the state tokens of the
+    parts it rests on before its next use, and is rebuilt (or updated) only when the write
+    touched one of them; kept answers key on those tokens too (``app.domain.parts``)."""
     for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache,
                   app.state.careers_cache, app.state.case_cache):
-        cache.invalidate()
-    if app.state.answer_cache is not None:
-        app.state.answer_cache.clear()
-    graph_state.tracker(app.state).forget()  # validators and the SPARQL snapshot: look again
+        cache.recheck()
+    graph_state.tracker(app.state).forget()  # tokens, validators, SPARQL snapshot: look again
 
 
 def app_from_env() -> FastAPI:

@@ -118,7 +118,8 @@ def connect(settings: Settings, mode: Mode = Mode.SHARE) -> Runtime:
         assert settings.neo4j_uri and settings.neo4j_password  # checked by Settings
         store: GraphStore = Neo4jStore(settings.neo4j_uri, settings.neo4j_user,
                                        settings.neo4j_password.get_secret_value(),
-                                       settings.neo4j_database, timeout)
+                                       settings.neo4j_database, timeout,
+                                       settings.store_liveness_seconds)
         return Runtime(store)
     if settings.backend is Backend.FALKORDB:
         assert settings.falkordb_url

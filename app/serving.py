@@ -13,16 +13,23 @@ with an empty body. Java's HttpClient and Apache Jena send ``Upgrade: h2c`` on e
 POST. ``Http11Protocol`` hands such a connection, from that request on, to uvicorn's h11
 protocol, replaying the request's head and the bytes already read: the request is served as
 HTTP/1.1 with its body (the upgrade is declined, as RFC 9110 lets a server do).
+
+A request the parser refuses (e.g. a URL over 64 KiB, which httptools cannot split) is
+answered 400 as RFC 9457 problem+json, like every other error of the service, not
+uvicorn's plain text.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httptools
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from app.api.problems import MEDIA_TYPE, PROBLEM_BASE
 
 
 class Http11Protocol(HttpToolsProtocol):
@@ -49,6 +56,19 @@ class Http11Protocol(HttpToolsProtocol):
             else:
                 offset = upgrade.args[0] if upgrade.args else len(data)
                 self._continue_with_h11(data[offset:])
+
+    def send_400_response(self, msg: str) -> None:
+        body = json.dumps({"type": PROBLEM_BASE + "malformed-request", "title": "Bad request",
+                           "status": 400, "detail": "the HTTP request could not be read "
+                           "(malformed, or a URL over 64 KiB)"}).encode()
+        head = [b"HTTP/1.1 400 Bad Request\r\n"]
+        head += [name + b": " + value + b"\r\n" for name, value in
+                 self.server_state.default_headers]
+        head += [b"content-type: " + MEDIA_TYPE.encode() + b"\r\n",
+                 b"content-length: " + str(len(body)).encode() + b"\r\n",
+                 b"connection: close\r\n\r\n"]
+        self.transport.write(b"".join(head) + body)
+        self.transport.close()
 
     def _continue_with_h11(self, rest: bytes) -> None:
         """Replay this request's head and the bytes after it to an h11 protocol that takes

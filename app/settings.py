@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = None
     neo4j_database: str = "neo4j"
     store_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    # Neo4j: how long a store that stops answering may hold a request before its 503 (a
+    # statement unanswered after a third of it is checked by one shared liveness probe).
+    store_liveness_seconds: float = Field(default=1.2, gt=0, le=60)
     mapping_cache_seconds: float = Field(
         default=5.0, ge=0, le=3600, description="how long an API worker reuses the mapping graph")
     seed_on_start: bool = Field(

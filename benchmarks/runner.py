@@ -20,14 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
 from app.seed.loader import total_rows
-from benchmarks import domain_bench, http_bench, http_suite, report, writes
+from benchmarks import domain_bench, http_bench, http_suite, report, write_stream, writes
 from benchmarks.generator import GeneratedGraph, generate, write
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"  # full mode
 QUICK_RESULTS = ROOT / "benchmarks" / "results" / "quick.json"  # quick mode (CI)
 DOC = ROOT / "docs" / "benchmarks.md"
-MEASUREMENTS = ("http", "writes", "domain")
+MEASUREMENTS = ("http", "writes", "domain", "stream")
 GRAPH = "bench"
 
 REPRODUCE = """Reproduce (from the repository root, in the virtual environment):
@@ -107,6 +107,7 @@ def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown measurement(s) {sorted(unknown)}; choose from {MEASUREMENTS}")
     http: list[http_bench.HttpFigure] = []
+    stream: dict[str, Any] | None = None
     wfig: list[writes.WriteFigure] = []
     dfig: list[domain_bench.DomainFigure] = []
     load_before = _load_average()
@@ -130,6 +131,11 @@ def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
         if opts.wants("writes"):
             console.print("measuring writes ...")
             wfig = writes.measure(url, graph, 300 if opts.quick else 2000, GRAPH)
+        if opts.wants("stream"):  # last: it writes courses and mappings into the graph
+            console.print("measuring reads under a stream of writes ...")
+            stream = write_stream.measure(console, url, GRAPH, graph.sample,
+                                          write_stream.writable_programme(graph),
+                                          quick=opts.quick)
     meta = {"mode": "quick" if opts.quick else "full", "date": dt.date.today().isoformat(),
             "load_before": load_before, "load_after": _load_average(),
             "machine": _machine(), "seed": opts.seed, "scale": opts.factor,
@@ -139,10 +145,16 @@ def run(opts: Options, console: Console | None = None) -> dict[str, Any]:
     results = QUICK_RESULTS if opts.quick else RESULTS
     report.write_json(results, meta, http, wfig, dfig)
     console.print(f"results: {results.relative_to(ROOT)}")
+    if stream is not None:
+        console.print(write_stream.table(stream))
+        saved = write_stream.save(meta, stream, opts.quick)
+        console.print(f"results: {saved.relative_to(ROOT)}")
     if opts.record if opts.record is not None else not opts.quick:
         section = "## Core suite: lookup, equivalence, portability, writes\n\n" + REPRODUCE \
             + "\n\n" + report.markdown(meta, http, wfig, dfig)
         report.update_doc(DOC, section)
+        if stream is not None:
+            write_stream.update_doc(write_stream.markdown(meta, stream), DOC)
         console.print(f"recorded: {DOC.relative_to(ROOT)}")
     return meta
 

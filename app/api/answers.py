@@ -11,10 +11,11 @@ answers against it.
 ``cached_answer``: lookups, equivalence and portability answers are pure functions of the
 question and the graph. Each is kept as the bytes sent (``AnswerCache``), valid while
 
-- the graph-state token it was computed under is current (``app.graph.state``:
-  counts and the newest audit entry, read at most once per refresh time per process; a
-  write in this process looks again at once, another worker's write is seen within the
-  configured refresh time, ``CQF_MAPPING_CACHE_SECONDS``, at most 1 s);
+- the state tokens of the parts of the graph it rests on (``parts``, ``app.domain.parts``;
+  by default every part) are the ones it was computed under (``app.graph.state``, read at
+  most once per refresh time per process; a write in this process looks again at once,
+  another worker's write is seen within the configured refresh time,
+  ``CQF_MAPPING_CACHE_SECONDS``, at most 1 s): a write to other parts keeps it;
 - the read models it was computed from are still the ones cached (compared by identity: a
   reload of the mapping graph or the candidate index makes it fresh);
 - it is younger than ``max_age`` (a write that changes neither counts nor the audit trail,
@@ -40,6 +41,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from app.domain.parts import EVERYTHING
 from app.graph import state as graph_state
 from app.graph.port import GraphStore
 
@@ -76,6 +78,7 @@ class AnswerCache:
         self._lock = threading.Lock()
         self._kept: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._bytes = 0
+        self.computed = 0  # answers computed (not kept ones): what a test can count
 
     def get(self, key: Hashable, token: str, sources: Sequence[object]) -> bytes | None:
         with self._lock:
@@ -116,9 +119,11 @@ class AnswerCache:
 
 
 async def cached_answer(request: Request, key: Hashable, compute: Callable[[], Any],
-                        models: Sequence[ReadModel] = ()) -> Response:
+                        models: Sequence[ReadModel] = (),
+                        parts: tuple[str, ...] = EVERYTHING) -> Response:
     """The answer to ``key``: kept bytes when still valid, else ``compute()`` (in the thread
-    pool) serialised and kept. ``models``: the read models ``compute`` answers from."""
+    pool) serialised and kept. ``models``: the read models ``compute`` answers from;
+    ``parts``: the parts of the graph the answer rests on."""
     state = request.app.state
     cache: AnswerCache | None = getattr(state, "answer_cache", None)
     if cache is None:
@@ -127,9 +132,11 @@ async def cached_answer(request: Request, key: Hashable, compute: Callable[[], A
     tracker = graph_state.tracker(state)
     current = tracker.fresh() or await run_in_threadpool(tracker.current, store)
     sources = [model.peek(store) for model in models]
-    body = cache.get(key, current.token, sources)
+    token = current.token_for(parts)
+    body = cache.get(key, token, sources)
     if body is None:
         body = orjson.dumps(await run_in_threadpool(compute))
+        cache.computed += 1
         if all(s is not None for s in sources):  # else: loaded just now, keep it next time
-            cache.keep(key, current.token, sources, body)
+            cache.keep(key, token, sources, body)
     return JSONAnswer(body)

@@ -33,7 +33,7 @@ def load_settings() -> Settings:
         for error in exc.errors():
             console.print(f"[red]configuration error:[/red] {error['msg']}")
         raise typer.Exit(2) from exc
-    configure_logging(settings.log_level, settings.log_json)
+    configure_logging(settings.log_level, settings.log_json, to_stderr=True)  # stdout: results
     return settings
 
 

@@ -30,9 +30,15 @@ def migrate() -> None:
         created = runtime.store.apply_schema()
         changed = migrate_data(runtime.store)
         duplicates = duplicate_codes(runtime.store)
-    console.print(f"schema applied ({len(created)} new objects)")
+    if not created and not any(changed.values()) and not duplicates:
+        console.print("schema and data up to date: nothing to do")
+        return
+    console.print(f"schema: {len(created)} new object(s)" if created else "schema: up to date")
+    for statement in created:
+        console.print(f"  created: {' '.join(statement.split())}", style="dim")
     for name, count in changed.items():
-        console.print(f"data: {name}: {count} node(s) changed")
+        if count:
+            console.print(f"data: {name}: {count} node(s) changed")
     for duplicate in duplicates:
         console.print(f"[red]duplicate:[/red] {duplicate.advice()}")
     if duplicates:

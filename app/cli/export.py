@@ -10,7 +10,14 @@ import typer
 
 from app.cli.common import base_iri_for, console, load_settings, open_store, progress_bar
 from app.rdf.iris import Iris
-from app.services.linked_data.export import Scope, check_framework, export, export_size, sssom
+from app.services.linked_data.export import (
+    Scope,
+    check_framework,
+    export,
+    export_size,
+    mapping_count,
+    sssom,
+)
 
 FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "sssom")
 
@@ -34,12 +41,14 @@ def export_command(
         store = runtime.store
         base = base_iri_for(runtime, settings, base_iri)
         framework = check_framework(store, framework)
-        total = export_size(store, framework) if scope != Scope.ONTOLOGY else 0
+        # The bar's total is what the pages will add up to, so it ends full.
+        total = (mapping_count(store, framework) if format == "sssom" else
+                 export_size(store, framework) if scope != Scope.ONTOLOGY else 0)
         handle = out.open("w", encoding="utf-8") if out else sys.stdout
         with progress_bar() as progress:
             task = progress.add_task("export", total=total)
             advance = lambda what, n: progress.update(task, advance=n, description=what)  # noqa: E731
-            chunks = (sssom(store, base, framework) if format == "sssom" else
+            chunks = (sssom(store, base, framework, on_page=advance) if format == "sssom" else
                       export(store, Iris(base), format, scope, framework, on_page=advance))
             for chunk in chunks:
                 handle.write(chunk)

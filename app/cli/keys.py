@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from app.cli.common import console, open_store
 from app.services.access import keys
@@ -34,11 +35,19 @@ def revoke(key_id: str) -> None:
 
 
 @keys_app.command("list")
-def list_() -> None:
-    """List keys (never their secrets)."""
+def list_(as_json: Annotated[bool, typer.Option("--json", help="one JSON array on stdout, "
+                                                "for scripts")] = False) -> None:
+    """List keys (never their secrets); ids are whole at any width, for revoke."""
     with open_store(prepare=True) as runtime:
         rows = keys.list_keys(runtime.store)
-    table = Table("id", "role", "label", "created", "last used", "revoked")
+    if as_json:
+        fields = ("key_id", "role", "label", "created_at", "last_used_at", "revoked_at")
+        typer.echo(json.dumps([{f: r.get(f) for f in fields} for r in rows], indent=2))
+        return
+    # The id never wraps nor shrinks: the other columns give way.
+    table = Table(Column("id", no_wrap=True, overflow="ignore",
+                         min_width=max((len(r["key_id"]) for r in rows), default=2)),
+                  Column("role", overflow="fold"), "label", "created", "last used", "revoked")
     for r in rows:
         table.add_row(r["key_id"], r["role"], r["label"] or "", r["created_at"] or "",
                       r["last_used_at"] or "", r["revoked_at"] or "")

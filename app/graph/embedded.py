@@ -64,6 +64,7 @@ PID_FILE = "falkordb.pid"
 LOCK_FILE = "store.lock"
 APPEND_DIR = "appendonlydir"
 REWRITE_MIN_SIZE = 8 * 1024 * 1024  # the log is never compacted below this size
+COMPACTION_GRACE = 60.0  # a stop waits this long at most for a running log rewrite
 READY_PING_SECONDS = 5.0  # a loading server answers INFO between replayed statements
 SECRET_FILE = "store.secret"
 CONFIG_FILE = "store.conf"
@@ -439,6 +440,25 @@ class EmbeddedFalkorDB:
                 client.bgrewriteaof()
             log.info("embedded.compacting", log_bytes=tail)
 
+    def _finish_compaction(self, port: int) -> None:
+        """Let a running rewrite of the log end before stopping (a stop kills the rewrite,
+        and the next start would replay the long log again), for at most
+        ``COMPACTION_GRACE`` seconds."""
+        client = admin_client(port, READY_PING_SECONDS, self.password)
+        deadline = time.monotonic() + COMPACTION_GRACE
+        try:
+            while time.monotonic() < deadline:
+                info = client.info("persistence")
+                if not (info.get("aof_rewrite_in_progress") or
+                        info.get("aof_rewrite_scheduled")):
+                    return
+                time.sleep(0.1)
+            log.warning("embedded.compaction_abandoned", seconds=COMPACTION_GRACE)
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            return  # not answering: nothing to wait for
+        finally:
+            client.close()
+
     def stop(self) -> bool:
         """Stop the server this object owns, or a detached one (``cqf db stop``); never a
         server another live process owns."""
@@ -450,6 +470,8 @@ class EmbeddedFalkorDB:
             pid = record.pid
             if not _serves_directory(pid, self.data_dir):
                 return False
+        elif self.port is not None:
+            self._finish_compaction(self.port)
         stopped = self._terminate(pid)
         if self.owned or self._process is not None or not pid_alive(pid):
             self.pid_file.unlink(missing_ok=True)

@@ -44,7 +44,8 @@ SNAPSHOT_MARK = "~snapshot~"  # <graph>~snapshot~<host>~<pid>~<random>
 
 FULLTEXT_QUERY: LiteralString = (
     "CALL db.idx.fulltext.queryNodes($label, $q) YIELD node, score "
-    "RETURN $label AS label, node.code AS code, node.name AS name, score "
+    "RETURN $label AS label, node.code AS code, node.name AS name, node.name_fr AS name_fr, "
+    "node.description AS description "
     "ORDER BY score DESC, code LIMIT $limit"
 )
 
@@ -138,7 +139,6 @@ class FalkorDBStore:
         for label in labels:
             hits += self.read(FULLTEXT_QUERY, {"label": NodeLabel(label).value, "q": q,
                                                "limit": limit})
-        hits.sort(key=lambda h: (-float(h["score"]), h["label"], h["code"]))
         return hits[:limit]
 
     def apply_schema(self) -> list[str]:

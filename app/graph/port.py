@@ -46,7 +46,9 @@ class GraphStore(Protocol):
         ...
 
     def fulltext(self, terms: Sequence[str], labels: Sequence[str], limit: int) -> list[Row]:
-        """Full-text search; rows have label, code, name, score. Terms are plain words."""
+        """Full-text candidates: rows have label, code, name, name_fr and description (the
+        service ranks them, ``app.domain.search``; an index's own score differs by store).
+        Terms are plain words."""
         ...
 
     def apply_schema(self) -> list[str]:

@@ -8,6 +8,12 @@ Used for the export's and the SPARQL snapshot's validators, and as the key of th
 answers the hot read routes keep (``app.api.answers.AnswerCache``): an answer is reused only
 while the token it was computed under is current. Every audited write also creates a node, so
 it always changes the token.
+
+Beside it, the tokens of the parts of the graph (``app.domain.parts``), read in the same
+check: a kept answer declares the parts it rests on and keys on ``State.token_for(parts)``, so
+a write keeps every answer that does not rest on what it touched. A change of the counts
+with no part token moving is a write from outside the service (hand-written Cypher): it
+moves every part's token of this process (``foreign``), as a write to the whole graph.
 """
 
 from __future__ import annotations
@@ -15,22 +21,30 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.graph import parts as graph_parts
 from app.graph.cypher.operations import graph_state as q
-from app.graph.port import GraphStore
+from app.graph.port import GraphStore, StoreUnavailable
 
 
 @dataclass(frozen=True)
 class State:
     token: str
     changed_at: datetime
+    parts: dict[str, str] = field(default_factory=dict[str, str], compare=False)
+    foreign: int = 0  # writes from outside the service seen by this process
+
+    def token_for(self, declared: tuple[str, ...]) -> str:
+        """The token of the parts an answer rests on (``app.domain.parts``)."""
+        return graph_parts.token(declared, {**self.parts, "~foreign": str(self.foreign)})
 
 
 def signature(store: GraphStore) -> tuple[Any, ...]:
-    nodes = store.read(q.NODE_COUNT)[0]["n"]
+    # Locks come and go with every upload and course write (and change no answer).
+    nodes = store.read(q.NODE_COUNT)[0]["n"] - store.read(q.LOCK_COUNT)[0]["n"]
     edges = store.read(q.EDGE_COUNT)[0]["n"]
     audit = store.read(q.LAST_AUDIT)
     return nodes, edges, audit[0]["at"] if audit else None
@@ -44,30 +58,63 @@ class GraphStateTracker:
         self._state: State | None = None
         self._checked = 0.0
         self._generation = 0
+        self._finished = 0  # reads ended, so a waiter knows one ended while it waited
+        self._failure: StoreUnavailable | None = None  # how the last read ended, if it failed
+        self._counts: tuple[Any, ...] | None = None
+        self._foreign = 0
 
     def current(self, store: GraphStore) -> State:
         found = self.fresh()
         if found is not None:
             return found
+        with self._lock:
+            finished = self._finished
         with self._reading:  # one reader at a time; the others take what it read
             found = self.fresh()
             if found is not None:
                 return found
-            return self._read(store)
+            with self._lock:
+                failure = self._failure if self._finished != finished else None
+            if failure is not None:
+                # The read this caller waited behind failed: the store did not answer, and
+                # asking again now would only make this caller wait as long once more.
+                raise StoreUnavailable(str(failure)) from failure
+            try:
+                found = self._read(store)
+            except StoreUnavailable as exc:
+                with self._lock:
+                    self._failure = exc
+                    self._finished += 1
+                raise
+            with self._lock:
+                self._failure = None
+                self._finished += 1
+            return found
 
     def _read(self, store: GraphStore) -> State:
         with self._lock:
             generation = self._generation
         sig = signature(store)
-        token = hashlib.sha256(repr(sig).encode()).hexdigest()[:16]
+        tokens = graph_parts.read_tokens(store)
+        token = hashlib.sha256(repr((sig, sorted(tokens.items()))).encode()).hexdigest()[:16]
         with self._lock:
             if generation == self._generation:  # no write here since: good for ``ttl``
                 self._checked = time.monotonic()
-            if self._state is None or self._state.token != token:
+            counts = sig[:2]
+            before = self._state
+            if before is not None and self._counts is not None and counts != self._counts \
+                    and tokens == before.parts:
+                self._foreign += 1  # the graph changed and no write through the service did
+            self._counts = counts
+            if before is None or before.token != token or before.foreign != self._foreign:
                 # When this process first saw the state: never earlier than the change, so
                 # an If-Modified-Since can only cost a full answer, never hide a change.
-                self._state = State(token, datetime.now(UTC).replace(microsecond=0))
-            return self._state
+                changed_at = datetime.now(UTC).replace(microsecond=0)
+                if before is not None and before.token == token:
+                    changed_at = before.changed_at
+                self._state = State(token, changed_at, tokens, self._foreign)
+                return self._state
+            return before
 
     def fresh(self) -> State | None:
         """The state seen less than ``ttl`` ago, or None: never touches the store, so an

@@ -14,6 +14,7 @@ from typing import Any
 import structlog
 
 from app.domain.vocab import NodeLabel
+from app.graph import parts
 from app.graph.cypher.catalog.reads import ANY_NODE
 from app.graph.cypher.operations.seed import STAMP_SEEDED_REVIEWS, merge_nodes, merge_relationships
 from app.graph.port import GraphStore
@@ -53,6 +54,9 @@ def write_bundle(store: GraphStore, bundle: SeedBundle, progress: Progress | Non
             if progress:
                 progress(rel_set.type, len(batch))
     store.write(STAMP_SEEDED_REVIEWS, {"now": datetime.now(UTC).isoformat(timespec="seconds")})
+    if parts.read_tokens(store):  # a re-seed of a graph written to: every kept answer is
+        parts.stamp(store)        # computed again (a first seed moves the counts, which
+                                  # is seen as a write from outside: app.graph.state)
     log.info("seed.written", rows=written)
     return written
 

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.rdf.iris import Iris
 from tests.support.explorer_pages import VIEWS, with_lang
 
 pytest.importorskip("playwright.sync_api")
@@ -218,5 +219,27 @@ def test_a_browser_gets_the_explorer_error_page_in_its_language(browser: Any,
             assert expected.split()[0] in page.locator("main").inner_text(), (path, expected)
             assert "problem+json" not in page.content() and '"status"' not in page.content()
         page.screenshot(path=str(folder / f"error-{lang}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_level_mapping_is_an_explorer_page(browser: Any, explorer_url: str, folder: Path,
+                                            lang: str) -> None:
+    mapping = httpx.get(f"{explorer_url}/api/v1/mappings",
+                        params={"from_framework": "IE-NFQ", "limit": 1}).json()["items"][0]
+    context = browser.new_context(base_url=explorer_url, viewport=DESKTOP,
+                                  locale="fr-FR" if lang == "fr" else "en-GB")
+    page = context.new_page()
+    try:
+        # the mapping's URI as a browser asks for it (its canonical path, so no redirect to
+        # the configured base IRI)
+        response = page.goto(str(Iris("/id/").mapping(mapping["id"])))
+        assert response is not None and response.status == 200
+        assert page.locator("nav.site-nav").is_visible()
+        heading = page.locator("h1").inner_text()
+        assert "%3A" not in heading and "→" in heading
+        assert page.locator("dl.attributes").is_visible()
+        page.screenshot(path=str(folder / f"mapping-{lang}.png"), full_page=True)
     finally:
         context.close()

@@ -53,3 +53,23 @@ def test_the_report_replaces_only_its_own_section(tmp_path) -> None:  # type: ig
     text = doc.read_text()
     assert "bulk upload figures" in text and "export" in text
     assert "new figures" in text and "old" not in text
+
+
+def test_the_write_stream_section_replaces_only_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from benchmarks import write_stream
+
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(f"# Benchmarks\n\n{START}\ncore\n{END}\n")
+    meta = {"date": "2026-12-07", "mode": "quick", "scale": 0.1, "graph": {},
+            "machine": "m", "load_before": "1", "load_after": "2"}
+    phase = {"name": "course write / 1 s", "seconds": 4, "writes": 3, "write_p50_ms": 9.0,
+             "errors": 0, "failed": [], "routes": {"CQF table": {
+                 "n": 5, "p50_ms": 1.0, "p95_ms": 2.0, "first_after_p95_ms": 2.5,
+                 "first_after_max_ms": 3.0}}}
+    result = {"routes": ["CQF table"], "after_course": {"CQF table": "unrelated"},
+              "bare": {"p50_ms": 0.5, "p95_ms": 1.0, "requests": 10}, "phases": [phase]}
+    write_stream.update_doc(write_stream.markdown(meta, result), doc)
+    write_stream.update_doc(write_stream.markdown(meta, result), doc)
+    text = doc.read_text()
+    assert "core" in text and text.count(write_stream.START) == 1
+    assert "| CQF table | unrelated | 1.0 / 2.0 | 2.5 / 3.0 |" in text

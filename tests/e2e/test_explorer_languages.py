@@ -301,6 +301,12 @@ def test_errors_and_linked_data_pages_for_a_browser_are_french_pages(
     assert found == {}
     page = api.get(f"/entity/mapping/{mapping}", params={"lang": "fr"}).text
     assert "Ce que dit cette correspondance" in page and "%3A" not in page.split("<h1")[1][:200]
+    # the CQF table's evidence links each mapping of a path to its page
+    table = api.get("/cqf-table").text
+    link = re.search(r'href="(/entity/mapping/[^"]+)"', table)
+    assert link is not None
+    shown = api.get(link.group(1).replace("&amp;", "&"))
+    assert shown.status_code == 200 and "What this mapping says" in shown.text
     # an API client still gets problem+json
     plain = api.get("/id/competency/NOPE", headers={"Accept": "application/json"})
     assert plain.headers["content-type"].startswith("application/problem+json")
@@ -336,3 +342,32 @@ def test_french_cqf_table_downloads_have_no_english_from_the_service(
         else:
             left += [t for t in texts[:len(rows[0])] if english(t)]  # the header row
     assert left == []
+
+
+JARGON = re.compile(r"A\*|admissible|min_step_coverage|not_closable|closable_by_training|"
+                    r"max_steps|AT_LEVEL|PERFORMS|REQUIRES|IN_FAMILY|MAPS_TO|held_rank|"
+                    r"required_rank|map:[A-Z]")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_rules_are_explained_in_plain_words(api: TestClient, lang: str) -> None:
+    """The stream rule, how a plan is chosen, why no plan was found, how each table column
+    is derived and how coverage is scored are said without internal names, in both
+    languages (the API keeps its technical ``rule`` fields)."""
+    views = ("careers-ladder", "careers-plan", "careers-no-plan", "cqf-table",
+             "cqf-table-columns", "portability-profile")
+    found = {}
+    for name in views:
+        html = api.get(with_lang(VIEWS[name], lang)).text
+        text = " ".join(re.sub(r"<[^>]+>", " ", html).split())  # every word, any language
+        if JARGON.search(text):
+            found[name] = JARGON.findall(text)
+    assert found == {}
+    ladder = visible_text(api.get(with_lang(VIEWS["careers-ladder"], lang)).text)
+    assert ("management stream when it requires at least one management competency" in ladder
+            if lang == "en" else "filière management quand il exige" in ladder)
+    plan = visible_text(api.get(with_lang(VIEWS["careers-plan"], lang)).text)
+    assert ("cheapest courses that close its gaps" in plan if lang == "en"
+            else "cours les moins coûteux qui comblent ses écarts" in plan)
+    api_ladder = api.get("/api/v1/job-families/JF-BORDER/career-path").json()
+    assert "MGT" in api_ladder["stream_rule"]  # the API's technical rule stays

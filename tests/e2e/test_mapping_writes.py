@@ -219,3 +219,9 @@ def test_every_mapping_method_the_seed_uses_can_be_written(writable_api: TestCli
     illustrative = method == MappingMethod.ILLUSTRATIVE
     assert body["status"] == ("illustrative" if illustrative else "unverified")
     assert body["illustrative"] is illustrative
+
+
+def test_answers_never_show_the_store_s_folded_code(writable_api: TestClient, with_x) -> None:
+    for path in ("/api/v1/frameworks/EQF", "/api/v1/frameworks/ADM-X-GRADES",
+                 "/api/v1/levels/EQF:6", "/api/v1/institutions/EXU"):
+        assert "code_key" not in writable_api.get(path).json()["attributes"], path

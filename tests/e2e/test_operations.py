@@ -301,3 +301,29 @@ def test_the_store_is_restarted_after_each_of_five_kills_and_loses_nothing(
         assert served.get(f"/api/v1/administrations/{code}").status_code == 200, code
     metrics = served.get("/metrics").text
     assert "cqf_store_restarts_total 5.0" in metrics
+
+
+def test_migrate_reports_codes_that_differ_only_in_case(served: Served) -> None:
+    """A graph written before codes were unique in any case may hold two frameworks one
+    letter case apart: ``cqf db migrate`` names them and how to resolve them (exit 1), and
+    passes again once they are resolved."""
+    from app.graph.embedded import read_password
+    from app.graph.falkordb_store import FalkorDBStore
+
+    record = PidRecord.read(served.pid_file)
+    assert record is not None
+    store = FalkorDBStore("127.0.0.1", record.port, "cqf",
+                          password=read_password(served.data_dir / "falkordb"))
+    try:  # as an old version wrote them: no folded code
+        store.write("CREATE (:Framework {code: 'DUP-NQF'}), (:Framework {code: 'dup-nqf'})")
+        reported = " ".join(served.cli("db", "migrate", expect=1).stderr.split())
+        assert "Framework codes DUP-NQF, dup-nqf differ only in letter case" in reported
+        assert "delete" in reported and "cqf db migrate" in reported
+        store.write("MATCH (f:Framework {code: 'dup-nqf'}) DELETE f")
+        served.cli("db", "migrate")
+        assert store.read("MATCH (f:Framework {code: 'DUP-NQF'}) RETURN f.code_key AS key") \
+            == [{"key": "dup-nqf"}]
+    finally:
+        store.write("MATCH (f:Framework) WHERE toLower(f.code) = 'dup-nqf' DELETE f")
+        store.close()
+    served.still_serving("db migrate")

@@ -193,3 +193,18 @@ def test_an_ask_in_csv_or_tsv_is_not_acceptable(served: str, accept: str) -> Non
                          headers={"Accept": accept})
     assert response.status_code == 406 and response.headers["vary"] == "Accept"
     assert "_askResult" not in response.text
+
+
+def test_a_request_the_server_cannot_read_is_answered_as_a_problem(served: str) -> None:
+    """A URL over 64 KiB (the HTTP parser cannot split it) is a 400 problem+json, as the
+    OpenAPI document declares, not the server's plain text (schemathesis found it)."""
+    connection = http.client.HTTPConnection(urlsplit(served).netloc, timeout=60)
+    try:  # httpx refuses such a URL itself
+        connection.request("GET", "/sparql?query=%23" + "x" * 70_000)
+        response = connection.getresponse()
+        body = json.loads(response.read())
+    finally:
+        connection.close()
+    assert response.status == 400
+    assert response.getheader("content-type") == "application/problem+json"
+    assert body["type"].endswith("/malformed-request")

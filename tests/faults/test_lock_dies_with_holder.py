@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from app.graph.embedded import PidRecord, free_loopback_port
+from app.graph.embedded import PidRecord, free_loopback_port, read_password
 from app.graph.falkordb_store import FalkorDBStore
 from app.services.access.keys import create_key
 from tests.faults.test_service_killed import _wait_dead, _wait_ready
@@ -54,7 +54,8 @@ def test_a_killed_upload_does_not_lock_the_institution_out(tmp_path: Path) -> No
         _wait_ready(base, first)
         record = PidRecord.read(tmp_path / "falkordb" / "falkordb.pid")
         assert record is not None
-        store = FalkorDBStore("127.0.0.1", record.port, "cqf")
+        store = FalkorDBStore("127.0.0.1", record.port, "cqf",
+                              password=read_password(tmp_path / "falkordb"))
         key = {"X-API-Key": create_key(store, "institution:EXU")["key"]}
         body = _big_upload(store)
 
@@ -96,7 +97,8 @@ def _a_store_restart_clears_a_dead_holder_s_lock(tmp_path: Path, base: str,
     clears the lock (its lease still runs for 10,000 s)."""
     record = PidRecord.read(tmp_path / "falkordb" / "falkordb.pid")
     assert record is not None
-    store = FalkorDBStore("127.0.0.1", record.port, "cqf")
+    store = FalkorDBStore("127.0.0.1", record.port, "cqf",
+                              password=read_password(tmp_path / "falkordb"))
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     store.write("CREATE (:ServiceLock {code: 'mappings:EXU', token: 'dead', until: $until, "
@@ -115,6 +117,7 @@ def _a_store_restart_clears_a_dead_holder_s_lock(tmp_path: Path, base: str,
         assert time.monotonic() < deadline, "the store was not restarted"
         assert service.poll() is None
         time.sleep(0.2)
-    store = FalkorDBStore("127.0.0.1", restarted.port, "cqf")
+    store = FalkorDBStore("127.0.0.1", restarted.port, "cqf",
+                          password=read_password(tmp_path / "falkordb"))
     assert _locks(store) == []
     store.close()

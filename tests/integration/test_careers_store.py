@@ -113,7 +113,7 @@ def test_warm_up_loads_the_read_models_and_the_default_table(seeded_falkordb: Gr
     # The first request finds the loaded model (not a reload) and the default table kept.
     model = state.careers_cache.get(seeded_falkordb)
     version = fingerprint(state.mapping_cache.get(seeded_falkordb))
-    kept = state.cqf_table_memo.get(("json", TableQuestion()), model, version)
+    kept = state.cqf_table_memo.get(("json", TableQuestion()), model.version, version)
     assert kept is not None
     fresh = CqfTableService(seeded_falkordb, CareersModelCache(), MappingGraphCache(),
                             CqfTableMemo()).table(TableQuestion())

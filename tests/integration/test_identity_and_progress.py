@@ -10,7 +10,7 @@ from app.cli import app as cli
 from app.graph.port import GraphStore
 from app.rdf.iris import Iris
 from app.services.linked_data import identity
-from app.services.linked_data.export import data_pages, export_size
+from app.services.linked_data.export import data_pages, export_size, mapping_count, sssom
 from app.settings import Settings
 from tests.conftest import fresh_store
 
@@ -53,3 +53,11 @@ def test_the_cli_changes_the_base_only_on_purpose(request: pytest.FixtureRequest
 def test_export_pages_add_up_to_the_announced_total(seeded_falkordb: GraphStore) -> None:
     read = sum(count for _, count, _ in data_pages(seeded_falkordb, Iris("http://x.test/id/")))
     assert read == export_size(seeded_falkordb) > 0
+
+
+def test_sssom_pages_add_up_to_the_announced_total(seeded_falkordb: GraphStore) -> None:
+    counted: list[int] = []
+    for _ in sssom(seeded_falkordb, "http://x.test/id/", page_size=100,
+                   on_page=lambda _what, n: counted.append(n)):
+        pass
+    assert sum(counted) == mapping_count(seeded_falkordb) > 100  # several pages, bar ends full

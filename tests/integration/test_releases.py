@@ -16,9 +16,11 @@ from app.domain.auth import Principal
 from app.domain.errors import Conflict, InvalidInput
 from app.domain.vocab import NodeLabel
 from app.graph.port import GraphStore
+from app.paths import SEED_DATA_DIR
 from app.rdf.iris import Iris
 from app.rdf.vocab import CQF
 from app.rdf.void import DCAT3
+from app.seed.loader import seed
 from app.services.equivalence.writes import MappingWriter
 from app.services.institutions import courses, uploads
 from app.services.linked_data.export import Scope, export
@@ -207,9 +209,15 @@ def _proficiency_counts(graph: Graph) -> dict[str, int]:
 
 
 def test_a_release_while_uploads_and_reviews_run_is_one_graph_state(
-        writable_store: GraphStore, tmp_path: Path) -> None:
+        store: GraphStore, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """Every file of the release comes from one snapshot: the formats hold the same triples,
     the course mappings are all of one upload, and the SSSOM rows say what the dumps say."""
+    if store.backend == "neo4j":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "issue 22.5 open on Neo4j: one read transaction is read-committed, not a "
+            "snapshot -- the release's formats see writes committed between its reads")))
+    writable_store = store
+    seed(writable_store, SEED_DATA_DIR)
     courses.put_institution(writable_store, RELEASE_ADMIN, "LOAD-U", {"name": "Load U"})
     courses.put_programme(writable_store, RELEASE_ADMIN, "LOAD-U", "LOAD-P", {"name": "P"})
     comps = sorted(r["code"] for r in writable_store.read(

@@ -2,6 +2,10 @@
 that the same statement creates the ``AuditEntry`` -- both exist or neither (one statement is
 atomic on FalkorDB, which has no multi-statement transactions, and on Neo4j).
 
+The same statement also sets the state token of every part of the graph the write touched
+(``$audit_parts``, ``ServiceMeta`` nodes ``part:<name>``, see ``app.domain.parts``) to the
+entry's code: kept answers resting on other parts stay valid, in every worker.
+
 The entry is created once, and only when the write produced rows (a query with ``RETURN``
 returns the same rows as before; one without ``RETURN`` counts the rows it touched):
 
@@ -26,7 +30,9 @@ AUDIT_COUNT: LiteralString = "MATCH (a:AuditEntry) RETURN count(a) AS n"
 AUDIT_FIELDS = ("code", "at", "key_id", "role", "action", "target_kind", "target_code",
                 "owner", "before", "after")
 _CREATE = ("CREATE (:AuditEntry {"
-           + ", ".join(f"{f}: $audit_{f}" for f in AUDIT_FIELDS) + "})")
+           + ", ".join(f"{f}: $audit_{f}" for f in AUDIT_FIELDS) + "}) "
+           "FOREACH (__part IN $audit_parts | MERGE (__state:ServiceMeta {code: __part}) "
+           "SET __state.value = $audit_code)")
 _AGGREGATE = re.compile(r"\b(count|collect|sum|min|max|avg)\s*\(", re.IGNORECASE)
 _ALIAS = re.compile(r"^(?P<expr>.+?)\s+AS\s+(?P<alias>[A-Za-z_][A-Za-z0-9_]*)$", re.S)
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

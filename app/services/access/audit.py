@@ -13,9 +13,11 @@ from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 from app.domain.auth import Principal
+from app.domain.parts import touched
 from app.domain.vocab import RoleKind, scoped_role
 from app.graph.cypher.access import auth as q
 from app.graph.cypher.audited import AUDIT_FIELDS, audited
+from app.graph.parts import PREFIX
 from app.graph.port import GraphStore, Row
 
 
@@ -36,8 +38,12 @@ def entry(principal: Principal, action: str, target_kind: str, target_code: str,
 def write_audited(store: GraphStore, query: LiteralString, params: dict[str, Any],
                   audit: dict[str, Any]) -> list[Row]:
     """Run a write and create its audit entry in the same statement (app/graph/cypher/
-    audited.py): both are stored or neither is, whatever fails and wherever it crashes."""
-    return store.write(audited(query), {**params, **{f"audit_{k}": audit[k] for k in AUDIT_FIELDS}})
+    audited.py): both are stored or neither is, whatever fails and wherever it crashes.
+    The same statement changes the state token of the parts of the graph it touched
+    (``app.domain.parts.touched``: from the entry's target kind and owner)."""
+    parts = [PREFIX + part for part in touched(audit["target_kind"], audit["owner"])]
+    return store.write(audited(query), {**params, "audit_parts": parts,
+                                        **{f"audit_{k}": audit[k] for k in AUDIT_FIELDS}})
 
 
 def _scope_of(principal: Principal) -> str | None:

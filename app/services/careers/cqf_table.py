@@ -7,8 +7,10 @@ the level; per competency group the typical proficiency with the counts behind i
 competencies most often required. Every cell says how it was derived and its weakest
 evidence status; a table resting on illustrative data says so.
 
-Answers are memoised per (question, loaded read model, loaded mapping graph): a reload of
-either cache (on change, see ``app.graph.refresh_cache``) makes the next answer fresh.
+Answers are memoised per (question, load of the read model's profile side, content of the
+mapping graph): a reload of either (on change, see ``app.graph.refresh_cache``) makes the
+next answer fresh. The table reads no course: a write to courses (which updates the read
+model's offers only) keeps it (``TABLE_PARTS``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 import orjson
 
 from app.domain import careers as cr
+from app.domain import parts
 from app.domain.errors import FieldProblem, InvalidInput
 from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, weakest_status
@@ -40,6 +43,7 @@ from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
 from app.services.messages import Words
 
+TABLE_PARTS = (parts.CATALOGUE, parts.PROFILES, parts.LEVELS, parts.MAPPINGS)
 ACADEMIC = (("eqf", "EQF"), ("isced", "ISCED-2011"), ("qf_ehea", "QF-EHEA"))
 BACHELOR_EQF, MASTER_EQF = 6, 7
 TIER_BY_EQF = (("OPERATIONAL", BACHELOR_EQF, BACHELOR_EQF), ("STRATEGIC", MASTER_EQF, 8))
@@ -175,30 +179,30 @@ class CqfTableService:
     def table_json(self, question: TableQuestion) -> bytes:
         """The JSON answer serialised once per table (it lists every profile of each level:
         at the ESCO size the serialisation would cost more than the cached table)."""
-        model = self.models.get(self.store)
+        model = self.models.get(self.store, needs=TABLE_PARTS)
         graph = self.mappings.get(self.store)
         question, _ = self._check(question, model, graph)
         version = fingerprint(graph)
-        found = self.memo.get(("json", question), model, version)
+        found = self.memo.get(("json", question), model.version, version)
         if found is None:
             found = self.memo.keep(("json", question), orjson.dumps(self.table(question)),
-                                   model, version)
+                                   model.version, version)
         return found
 
     def table(self, question: TableQuestion) -> dict[str, Any]:
-        model = self.models.get(self.store)
+        model = self.models.get(self.store, needs=TABLE_PARTS)
         graph = self.mappings.get(self.store)
         question, scale = self._check(question, model, graph)
         version = fingerprint(graph)
-        cached = self.memo.get(question, model, version)
+        cached = self.memo.get(question, model.version, version)
         if cached is not None:
             return cached
         with self.memo.building:
-            cached = self.memo.get(question, model, version)  # built while this one waited
+            cached = self.memo.get(question, model.version, version)  # built meanwhile
             if cached is not None:
                 return cached
             answer = _Builder(model, graph, question, scale).build()
-            return self.memo.keep(question, answer, model, version)
+            return self.memo.keep(question, answer, model.version, version)
 
 
 class _Builder:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from app.domain import equivalence as eq
+from app.domain import parts
 from app.domain import portability as pf
 from app.domain.errors import FieldProblem, InvalidInput, NotFound, out_of_range, where
 from app.domain.text import N_
@@ -25,6 +26,7 @@ from app.services.equivalence.answers import (
 )
 
 PIVOTS = ("CQF", "EQF")
+CANDIDATE_PARTS = (parts.CATALOGUE, parts.PROFILES, parts.LEVELS)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class CandidateCache(RefreshingCache[Candidates]):
 
     def __init__(self, ttl: float = 5.0) -> None:
         super().__init__(load_candidates, ttl, "portability-candidates",
-                         signature=candidates_signature)
+                         signature=candidates_signature, parts=CANDIDATE_PARTS)
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ class OfferCache(RefreshingCache[Offers]):
     request before), refreshed like the candidate index."""
 
     def __init__(self, ttl: float = 5.0) -> None:
-        super().__init__(load_offers, ttl, "course-offers", signature=offers_signature)
+        super().__init__(load_offers, ttl, "course-offers", signature=offers_signature,
+                         parts=(parts.COURSES,))
 
 
 MAX_LIMIT = 100

@@ -11,13 +11,15 @@ administration's mappings).
 from __future__ import annotations
 
 import threading
+import uuid
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.domain import equivalence as eq
+from app.domain import parts as pt
 from app.domain import portability as pf
 from app.domain.careers.ladder import offers_by_competency, relevant_offers
 from app.domain.careers.plan import Providers
@@ -58,6 +60,11 @@ class CareersModel:
     groups: dict[str, str] = field(default_factory=dict)  # competency -> group
     offer_index: dict[str, list[pf.CourseOffer]] = field(default_factory=dict)
     course_status: dict[str, str | None] = field(default_factory=dict)  # evidence per course
+    # Which load of the profile side this is (profiles, labels, levels): kept when only the
+    # course offers are updated, so the answers that read no course (the CQF table) stay.
+    version: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Which state of the course offers: a new one only when an offer really changed.
+    offers_version: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def training(self, gaps: tuple[pf.Gap, ...]) -> pf.TrainingPlan:
         """Portability's least-cost training, over the offers that can matter only."""
@@ -99,9 +106,16 @@ def _profile(row: dict[str, Any]) -> Profile:
                    tuple(sorted(row["families"])), reqs, statuses, frozenset(row["tasks"]))
 
 
-def _offers(store: GraphStore) -> tuple[tuple[pf.CourseOffer, ...], dict[str, str | None]]:
-    offers, statuses = [], {}
-    for row in store.read(q.ACCEPTED_COURSES, {"review_statuses": [ReviewStatus.ACCEPTED]}):
+def _offers(store: GraphStore, institutions: list[str] | None = None,
+            ) -> tuple[tuple[pf.CourseOffer, ...], dict[str, str | None]]:
+    offers: list[pf.CourseOffer] = []
+    statuses: dict[str, str | None] = {}
+    params: dict[str, Any] = {"review_statuses": [ReviewStatus.ACCEPTED]}
+    if institutions is not None:
+        params["institutions"] = institutions
+    rows = store.read(q.ACCEPTED_COURSES if institutions is None else q.ACCEPTED_COURSES_OF,
+                      params)
+    for row in rows:
         statuses[row["code"]] = row.get("status")
         develops: dict[str, pf.Proficiency] = {}
         for code, proficiency in row["develops"]:
@@ -137,11 +151,45 @@ def model_signature(store: GraphStore) -> tuple[int, ...]:
                                                   "levels"))
 
 
+def _offer_key(offer: pf.CourseOffer) -> tuple[Any, ...]:
+    """What an answer reads of an offer (offers compare by identity)."""
+    return (offer.code, offer.name, offer.institution, offer.programme, offer.ects,
+            tuple(sorted((c, str(p)) for c, p in offer.develops.items())))
+
+
+def update_offers(store: GraphStore, old: CareersModel,
+                  changed: frozenset[str]) -> CareersModel | None:
+    """After writes to some institutions' courses only: their offers read again, the rest
+    of the model kept (``None``, a full load, when anything else moved). The same model
+    when no offer changed (e.g. a course with proposed mappings only), so every answer
+    kept for it stays."""
+    if not changed or not all(p.startswith(pt.COURSES[:-1]) for p in changed):
+        return None
+    institutions = sorted(p.removeprefix(pt.COURSES[:-1]) for p in changed)
+    fresh, fresh_status = _offers(store, institutions)
+    asked = set(institutions)
+    kept = tuple(o for o in old.offers if o.institution not in asked)
+    if sorted(map(_offer_key, fresh)) == sorted(
+            _offer_key(o) for o in old.offers if o.institution in asked) and all(
+            old.course_status.get(c) == s for c, s in fresh_status.items()):
+        return old
+    offers = tuple(sorted(kept + fresh, key=lambda o: o.code))
+    status = {c: s for c, s in old.course_status.items()
+              if c in {o.code for o in kept}} | fresh_status
+    return replace(old, offers=offers, offer_index=offers_by_competency(offers),
+                   course_status=status, offers_version=uuid.uuid4().hex)
+
+
+PARTS = (pt.CATALOGUE, pt.PROFILES, pt.LEVELS, pt.COURSES)
+
+
 class CareersModelCache(RefreshingCache[CareersModel]):
-    """Per-process cache of the careers read model, refreshed off the request path."""
+    """Per-process cache of the careers read model, refreshed off the request path; a
+    write to courses updates its offers only (``update_offers``)."""
 
     def __init__(self, ttl: float = 5.0) -> None:
-        super().__init__(load_model, ttl, "careers-model", signature=model_signature)
+        super().__init__(load_model, ttl, "careers-model", signature=model_signature,
+                         parts=PARTS, update=update_offers)
 
 
 # --------------------------------------------------------------------------- answers
@@ -156,6 +204,7 @@ class AnswerMemo:
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
+        self.builds = 0  # answers computed and kept: what a test or a benchmark can count
         self._lock = threading.Lock()
         self._answers: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = OrderedDict()
 
@@ -181,6 +230,7 @@ class AnswerMemo:
     def keep(self, key: Hashable, answer: Any, *sources: object) -> Any:
         tokens = tuple(self._token(s) for s in sources)
         with self._lock:
+            self.builds += 1
             self._answers[key] = (tokens, answer)
             self._answers.move_to_end(key)
             while len(self._answers) > self.size:

@@ -37,12 +37,18 @@ def provenance(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The store's own bookkeeping, never an attribute of the thing: the folded code that keeps
+# codes unique in any letter case (graph_schema).
+_BOOKKEEPING = ("code_key",)
+
+
 def entity(kind: str, props: dict[str, Any]) -> dict[str, Any]:
     shaped = {key: props.get(key) for key in _CORE}
     shaped["kind"] = kind
     shaped.update(provenance(props))
     shaped["attributes"] = {
-        key: value for key, value in sorted(props.items()) if key not in _CORE + _SOURCE
+        key: value for key, value in sorted(props.items())
+        if key not in _CORE + _SOURCE + _BOOKKEEPING
     }
     return shaped
 

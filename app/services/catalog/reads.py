@@ -6,6 +6,7 @@ import builtins
 import re
 from typing import Any, LiteralString
 
+from app.domain import search
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
 from app.domain.vocab import NodeLabel, ReviewStatus
@@ -135,7 +136,8 @@ class CatalogService:
             raise InvalidInput([FieldProblem(
                 "q", N_("give at least one word to search for"), text)])
         labels = [k.value for k in (kinds or list(NodeLabel))]
-        hits = self.store.fulltext([t.lower() for t in terms], labels, limit)
-        items = [{"kind": h["label"], "code": h["code"], "name": h["name"],
-                  "score": round(float(h["score"]), 4)} for h in hits]
+        lowered = [t.lower() for t in terms]
+        candidates = self.store.fulltext(lowered, labels, search.CANDIDATES)
+        items = [{"kind": h.kind, "code": h.code, "name": h.name, "score": h.score}
+                 for h in search.rank(lowered, candidates, limit)]
         return {"query": text, "terms": terms, "items": items, "total": len(items)}

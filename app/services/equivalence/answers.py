@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from app.domain import equivalence as eq
+from app.domain import parts
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, counted_review_statuses
@@ -75,6 +76,9 @@ class MappingGraph:
         return {c: lv["ordinal"] for c, lv in self.levels.items() if lv["ordinal"] is not None}
 
 
+PARTS = (parts.LEVELS, parts.MAPPINGS)  # what the mapping graph is built from
+
+
 class MappingGraphCache(RefreshingCache[MappingGraph]):
     """Holds the last loaded mapping graph; thread-safe, time-bounded, invalidated on writes,
     refreshed in the background once older than ``ttl`` (see ``app.graph.refresh_cache``), and
@@ -83,7 +87,7 @@ class MappingGraphCache(RefreshingCache[MappingGraph]):
 
     def __init__(self, ttl: float = 5.0) -> None:
         super().__init__(load_mapping_graph, ttl, "mapping-graph",
-                         signature=mappings_signature)
+                         signature=mappings_signature, parts=PARTS)
 
 
 def mappings_signature(store: GraphStore) -> tuple[int, ...]:

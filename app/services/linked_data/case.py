@@ -17,13 +17,20 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain.case import CaseError, CaseGraph, Minor
+from app.domain import parts
+from app.domain.case import CaseError, CaseGraph, Minor, case_id
 from app.domain.case.errors import not_a_uuid, unknown
 from app.domain.case.listing import ListQuery, parse
 from app.domain.case.wire import CaseWire
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
-from app.services.linked_data.case_build import case_signature, load_case_graph
+from app.services.linked_data.case_build import (
+    CQF_DOC,
+    PICARD_DOC,
+    case_signature,
+    load_case_graph,
+    rebuild_institutions,
+)
 
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 MEMO_BYTES = 256 * 1024 * 1024  # encoded answers kept per load, oldest dropped beyond this
@@ -42,6 +49,7 @@ class CaseRead:
     _memo: OrderedDict[tuple[str, ...], bytes] = field(default_factory=OrderedDict)
     _size: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    encodes: int = 0  # answers encoded (from this load and those it was updated from)
 
     def encoded(self, key: tuple[str, ...], make: Any) -> bytes:
         with self._lock:
@@ -51,6 +59,7 @@ class CaseRead:
                 return hit
         body = encode(make())
         with self._lock:
+            self.encodes += 1
             if key not in self._memo:
                 self._memo[key] = body
                 self._size += len(body)
@@ -64,11 +73,36 @@ def load_case_read(store: GraphStore) -> CaseRead:
     return CaseRead(load_case_graph(store))
 
 
+def update_case_read(store: GraphStore, old: CaseRead,
+                     changed: frozenset[str]) -> CaseRead | None:
+    """After writes to institutions' data only (``None``, a full load, otherwise): the
+    catalogue's packages kept, with the answers already encoded from them."""
+    if not changed or not all(p.startswith(parts.COURSES[:-1]) for p in changed):
+        return None
+    graph = rebuild_institutions(store, old.graph)
+    read = CaseRead(graph, encodes=old.encodes)
+    kept = {ident for key in CATALOGUE_DOCUMENTS
+            for package in [graph.package_of[key]]
+            for ident in (key, *(i.identifier for i in package.items))}
+    with old._lock:  # noqa: SLF001 - the same class's memo, carried over
+        for key, body in old._memo.items():  # noqa: SLF001
+            if key[-1] in kept:
+                read._memo[key] = body  # noqa: SLF001
+                read._size += len(body)  # noqa: SLF001
+    return read
+
+
+CATALOGUE_DOCUMENTS = (case_id("CFDocument", CQF_DOC), case_id("CFDocument", PICARD_DOC))
+PARTS = (parts.CATALOGUE, parts.COURSES)
+CATALOGUE_PARTS = (parts.CATALOGUE,)
+
+
 class CaseCache(RefreshingCache[CaseRead]):
     """The CASE read model of this process (see the module docstring)."""
 
     def __init__(self, ttl: float = 5.0) -> None:
-        super().__init__(load_case_read, ttl, "case-packages", signature=case_signature)
+        super().__init__(load_case_read, ttl, "case-packages", signature=case_signature,
+                         parts=PARTS, update=update_case_read, lazy=True)
 
 
 def sourced_id(value: str) -> str:
@@ -91,8 +125,12 @@ class CaseService:
         self.cache = cache
         self.wire = wire
 
-    def _read(self) -> CaseRead:
-        return self.cache.get(self.store)
+    def _read(self, identifier: str | None = None) -> CaseRead:
+        """The model; for the competency framework's or PICARD's document or package, the
+        one kept even while a write to an institution's courses is being read in (their
+        answers rest on the catalogue only)."""
+        needs = CATALOGUE_PARTS if identifier in CATALOGUE_DOCUMENTS else None
+        return self.cache.get(self.store, needs=needs)
 
     def _key(self, what: str, identifier: str) -> tuple[str, ...]:
         return (self.wire.base, what, identifier)
@@ -111,14 +149,16 @@ class CaseService:
         return Page(encode({"CFDocuments": page}), total, query)
 
     def document(self, identifier: str) -> bytes:
-        ident, read = sourced_id(identifier), self._read()
+        ident = sourced_id(identifier)
+        read = self._read(ident)
         doc = read.graph.documents.get(ident)
         if doc is None:
             raise unknown("CFDocument", ident)
         return read.encoded(self._key("CFDocuments", ident), lambda: self.wire.document(doc))
 
     def package(self, identifier: str) -> bytes:
-        ident, read = sourced_id(identifier), self._read()
+        ident = sourced_id(identifier)
+        read = self._read(ident)
         package = read.graph.package_of.get(ident)
         if package is None:
             raise unknown("CFPackage", ident)

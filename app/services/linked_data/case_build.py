@@ -149,8 +149,12 @@ class CaseBuilder:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
 
-    def build(self) -> CaseGraph:
-        frames: list[tuple[_Frame, dict[str, Any]]] = [
+    def build(self, reuse: CaseGraph | None = None) -> CaseGraph:
+        """The whole model; with ``reuse``: its competency framework and PICARD packages
+        kept as they are (the catalogue did not change), the institutions' read again."""
+        kept = [reuse.package_of[case_id("CFDocument", key)]
+                for key in (CQF_DOC, PICARD_DOC)] if reuse is not None else []
+        frames: list[tuple[_Frame, dict[str, Any]]] = [] if kept else [
             (self._competencies(), {"key": CQF_DOC, "title": "CQF competency framework",
                                     "framework_type": "Competencies",
                                     "description": "Competencies of the Customs Qualifications "
@@ -166,16 +170,21 @@ class CaseBuilder:
         ]
         frames += self._institutions()
         kinds = {d.kind for frame, _ in frames for d in frame.drafts}
+        kinds |= {i.item_type.type_code for p in kept for i in p.items}
         catalogue = _type_catalogue(kinds)
         newest: dict[str, str] = {}
         for frame, _ in frames:
             for d in frame.drafts:
                 newest[d.kind] = max(newest.get(d.kind, ""), changed(d.row))
+        for package in kept:
+            for item in package.items:
+                kind = item.item_type.type_code
+                newest[kind] = max(newest.get(kind, ""), item.last_change)
         types = {k: ItemType(case_id("CFItemType", k), title, description, code, k,
                              newest.get(k, DEFAULT_CHANGE),
                              case_id("CFItemType", broader) if broader else None)
                  for k, (title, broader, description, code) in catalogue.items()}
-        return CaseGraph([self._package(frame, meta, types) for frame, meta in frames])
+        return CaseGraph(kept + [self._package(frame, meta, types) for frame, meta in frames])
 
     # --- the three kinds of document ----------------------------------------------------
     def _competencies(self) -> _Frame:
@@ -317,6 +326,12 @@ class CaseBuilder:
 
 def load_case_graph(store: GraphStore) -> CaseGraph:
     return CaseBuilder(store).build()
+
+
+def rebuild_institutions(store: GraphStore, graph: CaseGraph) -> CaseGraph:
+    """After writes to institutions' data only: ``graph`` with the competency framework and
+    PICARD packages kept, every institution's package built again."""
+    return CaseBuilder(store).build(reuse=graph)
 
 
 def case_signature(store: GraphStore) -> tuple[Any, ...]:

@@ -208,15 +208,24 @@ def export(store: GraphStore, iris: Iris, fmt: str, scope: Scope = Scope.ALL,
     yield writer.footer()
 
 
+def mapping_count(store: GraphStore, framework: str | None = None) -> int:
+    """How many rows ``sssom`` writes: its progress bar's total."""
+    return int(store.read(q.COUNT_MAPPINGS, {"framework": framework})[0]["total"])
+
+
 def sssom(store: GraphStore, base_iri: str, framework: str | None = None,
-          page_size: int = PAGE_SIZE, version: str = "latest") -> Iterator[str]:
-    """The level mappings as SSSOM TSV, page by page."""
+          page_size: int = PAGE_SIZE, version: str = "latest",
+          on_page: OnPage | None = None) -> Iterator[str]:
+    """The level mappings as SSSOM TSV, page by page (``on_page("mappings", rows)`` after
+    each)."""
     yield tsv.header(base_iri, version)
     after = ""
     while True:
         rows = store.read(q.MAPPING_PAGE, {"after": after, "limit": page_size,
                                            "framework": framework})
         yield tsv.rows(rows)
+        if on_page:
+            on_page("mappings", len(rows))
         if len(rows) < page_size:
             break
         after = str(rows[-1]["props"]["id"])

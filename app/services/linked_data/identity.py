@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import structlog
 
+from app.graph import parts as graph_parts
 from app.graph.cypher.operations import meta as q
 from app.graph.port import GraphStore
 from app.settings import Settings
@@ -51,6 +52,7 @@ def stored_base_iri(store: GraphStore) -> str | None:
 def store_base_iri(store: GraphStore, base: str) -> str:
     at = datetime.now(UTC).isoformat(timespec="seconds")
     store.write(q.SET_META, {"code": BASE_IRI_KEY, "value": normalise(base), "at": at})
+    graph_parts.stamp(store)  # every IRI of every answer changed
     return normalise(base)
 
 

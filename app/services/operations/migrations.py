@@ -9,6 +9,7 @@ from typing import Any
 import structlog
 
 from app.domain.vocab import FOLDED_LABELS, NodeLabel
+from app.graph import parts
 from app.graph.cypher.operations import migrations as q
 from app.graph.port import GraphStore
 
@@ -41,6 +42,7 @@ def migrate_data(store: GraphStore) -> dict[str, int]:
         changed[name] = int(rows[0]["changed"]) if rows else 0
     changed["codes folded for case-insensitive uniqueness"] = fold_codes(store)
     if any(changed.values()):
+        parts.stamp(store)
         log.info("data.migrated", **{k.replace(" ", "_"): v for k, v in changed.items()})
     return changed
 

@@ -14,7 +14,12 @@ from app.api.deps import store_of
 from app.api.params import FRAMEWORK_CODE, Code, Text, exactly_one_of, held_competencies
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
-from app.services.careers.portability import PortabilityQuestion, PortabilityService
+from app.domain import parts
+from app.services.careers.portability import (
+    CANDIDATE_PARTS,
+    PortabilityQuestion,
+    PortabilityService,
+)
 
 router = APIRouter(tags=["portability"])
 
@@ -139,10 +144,13 @@ async def portability(body: PortabilityRequest, request: Request) -> Response:
     question = PortabilityQuestion(**body.model_dump(exclude={"include"}),
                                    include_proposed=body.include is not None)
     models = [service.candidates, service.mappings]
+    rests_on = (*CANDIDATE_PARTS, parts.MAPPINGS)
     if question.with_training:
         models.append(service.offers)
+        rests_on = (*rests_on, parts.COURSES)
     key = ("portability", orjson.dumps(body.model_dump(), option=orjson.OPT_SORT_KEYS))
-    return await cached_answer(request, key, lambda: service.portability(question), models)
+    return await cached_answer(request, key, lambda: service.portability(question), models,
+                               rests_on)
 
 
 @router.get("/job-profiles/{a}/gap/{b}", dependencies=[QUERY], response_model=GapAnswer,

@@ -13,10 +13,22 @@ from app.api.deps import store_of
 from app.api.params import FRAMEWORK_CODE, LEVEL, Include
 from app.api.rate_limit import QUERY
 from app.api.schemas import Evidence, Source
+from app.domain import parts
 from app.domain.equivalence import DEFAULT_DEPTH, MAX_DEPTH
+from app.services.equivalence.answers import PARTS as MAPPING_PARTS
 from app.services.equivalence.answers import EquivalenceService
 
 router = APIRouter(tags=["equivalence"])
+
+
+def answer_parts(start: str) -> tuple[str, ...]:
+    """An equivalence rests on levels and mappings; from a programme, on its courses' part
+    too (the programme's level is read from it)."""
+    if start.lower().startswith("programme:"):
+        return (*MAPPING_PARTS, parts.COURSES)
+    return MAPPING_PARTS
+
+
 # A level, or a programme (``programme:`` in any case, then its code) whose level to start at.
 START = rf"^({LEVEL}|[Pp][Rr][Oo][Gg][Rr][Aa][Mm][Mm][Ee]:[^\x00]+)$"
 
@@ -116,4 +128,4 @@ async def equivalences(
         request, ("equivalences", from_, to, depth, proposed, paths),
         lambda: service.equivalences(from_, to, depth=depth, include_proposed=proposed,
                                      paths=paths),
-        [service.cache])
+        [service.cache], answer_parts(from_))

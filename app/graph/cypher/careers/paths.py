@@ -44,13 +44,21 @@ LABELLED = (
     "MATCH (n:Framework) RETURN 'Framework' AS label, " + _FIELDS,
 )
 
-ACCEPTED_COURSES = (
-    "MATCH (course:Course)-[d:DEVELOPS]->(c:Competency) "
-    "WHERE d.review_status IN $review_statuses "
+_OFFER = (
     "OPTIONAL MATCH (course)-[:PART_OF]->(p:Programme) "
     "RETURN course.code AS code, course.name AS name, course.institution AS institution, "
     "p.code AS programme, course.ects AS ects, course.status AS status, "
     "collect([c.code, d.proficiency]) AS develops ORDER BY code"
+)
+ACCEPTED_COURSES = (
+    "MATCH (course:Course)-[d:DEVELOPS]->(c:Competency) "
+    "WHERE d.review_status IN $review_statuses " + _OFFER
+)
+# The same for some institutions only (after a write to their courses).
+ACCEPTED_COURSES_OF = (
+    "MATCH (course:Course)-[d:DEVELOPS]->(c:Competency) "
+    "WHERE course.institution IN $institutions AND d.review_status IN $review_statuses "
+    + _OFFER
 )
 
 # Cheap change check for the cached read model (see app.graph.refresh_cache).

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-from app.graph.cypher.audited import AUDIT_COUNT
-
 # One row per profile, with its requirements collected: the service builds its index once.
 PROFILE_REQUIREMENTS = (
     "MATCH (p:JobProfile) "
@@ -40,16 +38,15 @@ COURSE_OFFERS = (
 )
 
 # Cheap change checks for the cached read models (see app.graph.refresh_cache): counts of what
-# they are built from, plus the audit trail's length, which every API write extends (so an
-# edit that keeps the counts, e.g. a proficiency changed through another worker, is seen).
+# they are built from, beside the state tokens of their parts (``app.domain.parts``), which
+# every API write moves (so an edit that keeps the counts, e.g. a proficiency changed through
+# another worker, is seen; a write to another part is not a change).
 CANDIDATES_SIGNATURE: tuple[LiteralString, ...] = (  # one count each: see mappings.py
     "MATCH (p:JobProfile) RETURN count(p) AS n",
     "MATCH ()-[r:REQUIRES]->() RETURN count(r) AS n",
-    AUDIT_COUNT,
 )
 
 OFFERS_SIGNATURE: tuple[LiteralString, ...] = (
     "MATCH (c:Course) RETURN count(c) AS n",
     "MATCH ()-[d:DEVELOPS]->() RETURN count(d) AS n",
-    AUDIT_COUNT,
 )

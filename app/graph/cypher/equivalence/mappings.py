@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-from app.graph.cypher.audited import AUDIT_COUNT
-
 MAPPING_FIELDS = (
     "properties(m) AS mapping, a.code AS from_level, b.code AS to_level, "
     "a.framework AS from_framework, b.framework AS to_framework"
@@ -25,14 +23,14 @@ FRAMEWORK_REFERENCING = (
 )
 
 # Cheap change check for the cached mapping graph (see app.graph.refresh_cache and
-# CANDIDATES_SIGNATURE in portability.py): counts, and the audit trail every API write extends.
+# CANDIDATES_SIGNATURE in portability.py): counts, beside the state tokens of the parts it is
+# built from (levels, mappings; ``app.domain.parts``), which every API write moves.
 # One statement per count: each is answered from the store's own counters (0.1-0.2 ms at the
 # ESCO-sized graph), where one statement chaining them with OPTIONAL MATCH walked every edge
 # (114 ms, every refresh of every worker). Each returns ``n``.
 MAPPINGS_SIGNATURE: tuple[LiteralString, ...] = (
     "MATCH (l:Level) RETURN count(l) AS n",
     "MATCH ()-[m:MAPS_TO]->() RETURN count(m) AS n",
-    AUDIT_COUNT,
 )
 
 LEVEL_EXISTS = "MATCH (l:Level {code: $code}) RETURN l.code AS code"

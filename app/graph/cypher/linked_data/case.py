@@ -41,18 +41,18 @@ ACCEPTED_LINKS: LiteralString = (
     "r.status AS status, r.source_document AS source_document, r.date AS date, "
     "r.source_year AS source_year ORDER BY institution, programme, course, type, target"
 )
-# Label counts are cheap on both stores; the audit count moves on every API write.
+# Label counts are cheap on both stores (beside the state tokens of the parts the CASE model
+# rests on, which every API write moves: ``app.domain.parts``).
 SIGNATURE: LiteralString = (
-    "MATCH (a:AuditEntry) WITH count(a) AS audit "
-    "MATCH (c:Competency) WITH audit, count(c) AS competencies "
-    "MATCH (g:CompetencyGroup) WITH audit, competencies, count(g) AS groups "
-    "MATCH (s:PicardStandard) WITH audit, competencies, groups, count(s) AS standards "
-    "MATCH (i:Institution) WITH audit, competencies, groups, standards, count(i) AS institutions "
-    "MATCH (p:Programme) WITH audit, competencies, groups, standards, institutions, "
+    "MATCH (c:Competency) WITH count(c) AS competencies "
+    "MATCH (g:CompetencyGroup) WITH competencies, count(g) AS groups "
+    "MATCH (s:PicardStandard) WITH competencies, groups, count(s) AS standards "
+    "MATCH (i:Institution) WITH competencies, groups, standards, count(i) AS institutions "
+    "MATCH (p:Programme) WITH competencies, groups, standards, institutions, "
     "count(p) AS programmes "
-    "MATCH (k:Course) WITH audit, competencies, groups, standards, institutions, programmes, "
+    "MATCH (k:Course) WITH competencies, groups, standards, institutions, programmes, "
     "count(k) AS courses "
     "OPTIONAL MATCH (:Course)-[r:DEVELOPS|ALIGNS_WITH]->() WHERE r.review_status = $accepted "
-    "RETURN audit, competencies, groups, standards, institutions, programmes, courses, "
+    "RETURN competencies, groups, standards, institutions, programmes, courses, "
     "count(r) AS links"
 )

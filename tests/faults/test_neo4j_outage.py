@@ -1,0 +1,135 @@
+"""Neo4j stops answering while 20 clients are asking: frozen (SIGSTOP, what ``docker pause``
+does: the port accepts connections and nothing answers) or stopped (the port refuses). Each
+client gets its 503 problem+json with ``Retry-After`` within 1.5 s, readiness says the same,
+and once the server answers again the service does too within 2 s. The timings are printed
+(``-s``) for the outage table of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.graph.port import GraphStore
+from app.main import create_app
+from app.runtime import Runtime
+from app.settings import Settings
+from tests.conftest import neo4j_store_of
+from tests.support.neo4j_server import STATE_VARIABLE, Neo4jServer
+
+TIMEOUT = 5.0  # CQF_STORE_TIMEOUT_SECONDS, its default: the liveness deadline is not it
+TO_503 = 1.5  # the longest a client may wait for its 503
+BACK = 2.0  # the longest the service may take to answer once the store does
+# Answers kept under the graph state checked less than a second ago, and a liveness answer
+# of the last half second, are still given for that long: the waves ask after it.
+STILL_FRESH = 1.1
+CLIENTS = 20
+PATHS = ["/api/v1/frameworks/OUTAGE-MARKER", "/api/v1/frameworks", "/health/ready"]
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest) -> Neo4jServer:
+    found: Neo4jServer = request.getfixturevalue("neo4j_server")  # skips, saying why
+    if not found.can_freeze():
+        pytest.fail(f"the Neo4j server cannot be frozen: set {STATE_VARIABLE} to its state "
+                    "directory (start.sh's), or run the tests with Docker")
+    return found
+
+
+@pytest.fixture
+def api(server: Neo4jServer) -> Iterator[TestClient]:
+    setup = neo4j_store_of(server)  # patient: a cold server plans its first statements slowly
+    setup.write("MERGE (:Framework {code: 'OUTAGE-MARKER', name: 'acknowledged'})")
+    with _client(setup) as patient:  # the server plans these statements once, unhurried
+        for path in PATHS:
+            assert patient.get(path).status_code == 200, path
+    store: GraphStore = neo4j_store_of(server, TIMEOUT, Settings().store_liveness_seconds)
+    with _client(store) as client:
+        for path in PATHS:
+            assert client.get(path).status_code == 200, path
+        yield client
+    store.close()
+    setup.write("MATCH (f:Framework {code: 'OUTAGE-MARKER'}) DETACH DELETE f")
+    setup.close()
+
+
+def _client(store: GraphStore) -> TestClient:
+    app = create_app(Settings(store_timeout_seconds=TIMEOUT),
+                     runtime=Runtime(store, schema_applied=True))
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def _ask_together(client: TestClient) -> list[tuple[str, int, float, str, str | None]]:
+    """CLIENTS requests sent at once over PATHS: (path, status, seconds, media, Retry-After)."""
+    def one(i: int) -> tuple[str, int, float, str, str | None]:
+        path = PATHS[i % len(PATHS)]
+        started = time.monotonic()
+        response = client.get(path)
+        return (path, response.status_code, time.monotonic() - started,
+                response.headers.get("content-type", ""), response.headers.get("retry-after"))
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        return list(pool.map(one, range(CLIENTS)))
+
+
+def _assert_all_503_quickly(answers: list[tuple[str, int, float, str, str | None]],
+                            what: str) -> float:
+    for path, status, seconds, media, retry_after in answers:
+        assert status == 503, f"{what}: {path} answered {status}"
+        assert media.startswith("application/problem+json"), f"{what}: {path} {media}"
+        assert retry_after is not None and int(retry_after) > 0, f"{what}: {path}"
+        assert seconds < TO_503, f"{what}: {path} took {seconds:.2f} s"
+    return max(seconds for _, _, seconds, _, _ in answers)
+
+
+def _seconds_until_back(client: TestClient, paths: list[str], limit: float = 60.0) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if all(client.get(path).status_code == 200 for path in paths):
+            return time.monotonic() - started
+        time.sleep(0.05)
+    raise AssertionError(f"{paths} did not answer within {limit} s of the store")
+
+
+def test_frozen_neo4j_fails_20_clients_together_and_comes_back(
+        server: Neo4jServer, api: TestClient) -> None:
+    with server.frozen():
+        time.sleep(STILL_FRESH)
+        first = _assert_all_503_quickly(_ask_together(api), "frozen, first wave")
+        ready = api.get("/health/ready")  # readiness: the same problem, with its checks
+        assert ready.status_code == 503 and ready.headers["retry-after"]
+        assert ready.headers["content-type"].startswith("application/problem+json")
+        body = ready.json()
+        assert body["type"].endswith("/store-unavailable")
+        assert body["checks"]["store_reachable"] is False
+        later = _assert_all_503_quickly(_ask_together(api), "frozen, second wave")
+    back = _seconds_until_back(api, PATHS)
+    assert back < BACK
+    print(f"\nOUTAGE frozen: max to 503 {first:.3f} s (first wave), {later:.3f} s (while "
+          f"known down); back {back:.3f} s after SIGCONT")
+
+
+def test_stopped_neo4j_fails_20_clients_together_and_comes_back(
+        server: Neo4jServer, api: TestClient) -> None:
+    if not server.can_stop():
+        pytest.fail("the Neo4j server cannot be stopped: set CQF_TEST_NEO4J_SCRIPTS "
+                    "to ../shared/neo4j (and its state directory), or run with Docker")
+    server.stop()
+    try:
+        time.sleep(STILL_FRESH)
+        first = _assert_all_503_quickly(_ask_together(api), "stopped, first wave")
+        later = _assert_all_503_quickly(_ask_together(api), "stopped, second wave")
+        assert api.get("/health/ready").status_code == 503
+    finally:
+        server.start()  # returns once the server answers Bolt
+    ready = _seconds_until_back(api, ["/health/ready"])
+    assert ready < BACK
+    # A restarted server plans every statement anew: on a loaded machine the first answers
+    # take seconds, which is the server's time, not the service's.
+    answers = ready + _seconds_until_back(api, PATHS)
+    print(f"\nOUTAGE stopped: max to 503 {first:.3f} s (first wave), {later:.3f} s (while "
+          f"known down); ready {ready:.3f} s after the server answered, all answers "
+          f"{answers:.3f} s")

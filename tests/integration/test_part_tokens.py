@@ -1,0 +1,153 @@
+"""Answers depend on what they read (issue 26): every write through the service moves the
+state token of the parts of the graph it touched, in the graph itself, and a kept answer or
+read model resting on other parts stays as it is -- in the worker that wrote and in another
+one, on both backends. Checked by what the service counts (read-model loads, answers built,
+CASE answers encoded), never by timing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.domain.case import case_id
+from app.graph.parts import read_tokens
+from app.graph.port import GraphStore
+from app.main import create_app
+from app.paths import SEED_DATA_DIR
+from app.runtime import Runtime
+from app.seed.loader import seed
+from app.services.access.keys import create_key
+from app.settings import Settings
+
+REFRESH = 0.2
+COURSE = "/api/v1/institutions/EXU/programmes/PROG-EXU-MSC/courses/C-PARTS"
+COMPETENCY_PACKAGE = f"/ims/case/v1p0/CFPackages/{case_id('CFDocument', 'cqf-competencies')}"
+EXU_PACKAGE = f"/ims/case/v1p0/CFPackages/{case_id('CFDocument', 'institution', 'EXU')}"
+WARM: list[tuple[str, str, dict[str, Any] | None]] = [
+    ("GET", "/api/v1/cqf-table", None),
+    ("GET", "/api/v1/job-families/JF-BORDER/career-path", None),
+    ("GET", "/api/v1/equivalences?from=IE-NFQ:8&to=NL-NLQF", None),
+    ("GET", "/api/v1/equivalences?from=IE-NFQ:8", None),
+    ("POST", "/api/v1/portability", {"from_profile": "JP-AUDIT-OFFICER-PCA", "limit": 10}),
+    ("GET", COMPETENCY_PACKAGE, None),
+]
+
+
+@pytest.fixture
+def seeded(store: GraphStore) -> GraphStore:
+    seed(store, SEED_DATA_DIR)
+    return store
+
+
+def _worker(store: GraphStore) -> TestClient:
+    """One API worker over ``store``: its own read models and kept answers."""
+    app = create_app(Settings(mapping_cache_seconds=REFRESH, rate_limit_enabled=False),
+                     runtime=Runtime(store, schema_applied=True))
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture
+def workers(seeded: GraphStore) -> Iterator[tuple[TestClient, TestClient]]:
+    with _worker(seeded) as writer, _worker(seeded) as reader:
+        yield writer, reader
+
+
+def _ask(client: TestClient) -> list[bytes]:
+    bodies = []
+    for method, path, body in WARM:
+        response = client.request(method, path, json=body)
+        assert response.status_code == 200, (path, response.text)
+        bodies.append(response.content)
+    return bodies
+
+
+def _settle(app: FastAPI) -> None:
+    """Until no read model of this worker is reloading in the background."""
+    deadline = time.monotonic() + 30
+    caches = [app.state.mapping_cache, app.state.candidate_cache, app.state.careers_cache,
+              app.state.case_cache, app.state.offer_cache]
+    while any(c._refreshing for c in caches) and time.monotonic() < deadline:  # noqa: SLF001
+        time.sleep(0.02)
+
+
+def _built(app: FastAPI) -> dict[str, int]:
+    """What this worker has computed so far: read-model loads, answers built and kept."""
+    s = app.state
+    case = s.case_cache.peek(s.runtime.store)
+    return {"mapping graph loads": s.mapping_cache.loads,
+            "candidate loads": s.candidate_cache.loads,
+            "careers model loads": s.careers_cache.loads,
+            "CASE model loads": s.case_cache.loads,
+            "CQF tables built": s.cqf_table_memo.builds,
+            "career answers built": s.careers_memo.builds,
+            "kept answers computed": s.answer_cache.computed,
+            "CASE answers encoded": case.encodes if case is not None else -1}
+
+
+def _warm(client: TestClient) -> list[bytes]:
+    """Ask every question until the worker answers all of them from what it keeps."""
+    app: Any = client.app
+    for _ in range(3):
+        _ask(client)
+        _settle(app)
+    return _ask(client)
+
+
+def test_a_course_write_keeps_the_cqf_table_careers_equivalence_and_case_warm(
+        seeded: GraphStore, workers: tuple[TestClient, TestClient]) -> None:
+    writer, reader = workers
+    before = {id(c): _warm(c) for c in workers}
+    built = {id(c): _built(c.app) for c in workers}  # type: ignore[arg-type]
+    tokens = read_tokens(seeded)
+
+    exu = {"X-API-Key": create_key(seeded, "institution:EXU")["key"]}
+    put = writer.put(COURSE, headers=exu, json={
+        "name": "Customs ethics", "develops": [{"competency": "OPS-P01",
+                                                "proficiency": "aware"}]})
+    assert put.status_code == 201, put.text
+
+    moved = {p for p in read_tokens(seeded).keys() | tokens.keys()
+             if read_tokens(seeded).get(p) != tokens.get(p)}
+    assert moved == {"courses:EXU", "access"}  # the key, then the course: nothing else
+
+    time.sleep(REFRESH * 2)  # the other worker reads the tokens again after its refresh time
+    for client in workers:
+        app: Any = client.app
+        assert _ask(client) == before[id(client)]
+        _settle(app)
+        assert _ask(client) == before[id(client)]
+        assert _built(app) == built[id(client)], "a course write rebuilt an answer"
+
+    # ... and what does rest on that institution's courses sees the write at once.
+    assert reader.get(COURSE).status_code == 200
+    package = writer.get(EXU_PACKAGE).json()
+    assert "C-PARTS" in {i["humanCodingScheme"] for i in package["CFItems"]}
+
+
+def test_a_level_mapping_write_rebuilds_what_rests_on_mappings(
+        seeded: GraphStore, workers: tuple[TestClient, TestClient]) -> None:
+    writer, reader = workers
+    for client in workers:
+        _warm(client)
+    built = _built(reader.app)  # type: ignore[arg-type]
+    admin = {"X-API-Key": create_key(seeded, "admin")["key"]}
+    created = writer.post("/api/v1/mappings", headers=admin, json={
+        "from_level": "IE-NFQ:9", "to_level": "NL-NLQF:8", "match_type": "broadMatch",
+        "confidence": 0.8, "method": "expert_panel",
+        "source": {"document": "test decision", "year": 2026}})
+    assert created.status_code == 201, created.text
+    time.sleep(REFRESH * 2)
+    _ask(reader)
+    _settle(reader.app)  # type: ignore[arg-type]
+    _ask(reader)
+    after = _built(reader.app)  # type: ignore[arg-type]
+    assert after["mapping graph loads"] > built["mapping graph loads"]
+    assert after["kept answers computed"] > built["kept answers computed"]
+    # ... and the CASE package and the careers model rest on no mapping.
+    assert after["CASE model loads"] == built["CASE model loads"]
+    assert after["careers model loads"] == built["careers model loads"]
