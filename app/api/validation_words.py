@@ -46,8 +46,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
     r"^\d+\.\d+(\.\d+)?$": (N_("a release version such as 1.2 or 1.2.3"), "1.0"),
     r"^[A-Za-z0-9_.+-]+$": (N_("a level code of letters, digits and . _ + -"), "6"),
     "^[0-9]+$": (N_("digits only"), "1"),
-    r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20]+$": (N_("an absolute IRI, without blanks"),
-                                                  "http://127.0.0.1:8000/id/dataset/current"),
+    # the CASE 1.1 schemas' own (answers, and the bodies they describe)
+    r"(ext:)[a-zA-Z0-9\.\-_]+": (N_("an extension name starting with ext:"), "ext:alignsWith"),
+    "[0-9a-f]{8}-[0-9a-f]{4}-[1-5]{1}[0-9a-f]{3}-[8-9a-b]{1}[0-9a-f]{3}-[0-9a-f]{12}": (
+        N_("a UUID"), "3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+    r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20]+$": (N_("a URI"), "https://example.org/item"),
 }
 # patterns too long to key: recognised by how they start
 PATTERN_STARTS: tuple[tuple[str, tuple[str, str]], ...] = (
@@ -95,9 +98,7 @@ def _resolve(spec: Mapping[str, Any], node: Mapping[str, Any] | None) -> Mapping
 def field_schema(spec: Mapping[str, Any], route: str | None, method: str,
                  loc: Sequence[Any]) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     """The schema of the field at ``loc`` and of the object holding it ({} when unknown)."""
-    # HEAD is documented as its GET (app.api.http): the same parameters, the same words
-    verb = "get" if method.lower() == "head" else method.lower()
-    operation = spec.get("paths", {}).get(route or "", {}).get(verb, {})
+    operation = spec.get("paths", {}).get(route or "", {}).get(method.lower(), {})
     if not loc or not operation:
         return {}, {}
     part, rest = loc[0], list(loc[1:])

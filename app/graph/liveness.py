@@ -25,9 +25,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import structlog
 
@@ -60,6 +60,7 @@ class Liveness:
         self._down_since = 0.0
         self._recovering = False
         self._closed = False
+        self._running: set[Future[Any]] = set()
         with self._lock:  # open the probe's connection now, not under the first slow statement
             self._current_probe()
 
@@ -76,6 +77,9 @@ class Liveness:
             future = self._pool.submit(call)
         except RuntimeError as exc:  # closed: the store is gone for this process
             raise StoreUnavailable(f"{self.name} is closed") from exc
+        with self._lock:
+            self._running.add(future)
+        future.add_done_callback(self._finished)
         started = time.monotonic()
         wait = self.check_after
         while True:
@@ -90,6 +94,10 @@ class Liveness:
             if not self.alive():
                 raise StoreUnavailable(f"{self.name} is not answering")
             wait = min(self.check_after, max(0.01, self.limit - (time.monotonic() - started)))
+
+    def _finished(self, future: Future[Any]) -> None:
+        with self._lock:
+            self._running.discard(future)
 
     def _result(self, future: Future[T], wait: float) -> T:
         try:
@@ -178,6 +186,11 @@ class Liveness:
             return
 
     def close(self) -> None:
+        """Stop taking statements and let those running end (for up to ``limit``), so the
+        driver is not closed under a statement still using its connection."""
         self._closed = True
+        with self._lock:
+            running = list(self._running)
+        wait(running, timeout=0 if self._down.is_set() else self.limit)
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._probes.shutdown(wait=False, cancel_futures=True)

@@ -13,8 +13,6 @@ from app.settings import Settings
 
 def _patterns(node: Any) -> set[str]:
     if isinstance(node, dict):
-        # the 1EdTech CASE answer schemas describe answers, never a request's input
-        node = {k: v for k, v in node.items() if not str(k).startswith("CASE-v1p")}
         found = {str(node["pattern"])} if "pattern" in node else set()
         for value in node.values():
             found |= _patterns(value)
