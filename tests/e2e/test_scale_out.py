@@ -106,9 +106,9 @@ def _stop(service: Service) -> None:
 @pytest.fixture(scope="module")
 def graph(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     """The seed graph on the session's Neo4j; re-seeded for later tests, since these write."""
-    store = conftest._seeded_neo4j_graph(request)  # pyright: ignore[reportPrivateUsage]
+    store = conftest._seeded_neo4j_graph(request)
     yield store
-    conftest._neo4j_seeded["yes"] = False  # pyright: ignore[reportPrivateUsage]
+    conftest._neo4j_seeded["yes"] = False
     store.close()
 
 
