@@ -102,8 +102,8 @@ def _user_terms(exc: RequestValidationError, request: Request | None) -> Invalid
         return as_invalid_input(exc)
     from app.api.middleware.asgi import route_template
 
-    return as_invalid_input(exc, request.app.openapi(), route_template(request.scope),
-                            request.method)
+    method = "GET" if request.method == "HEAD" else request.method  # HEAD answers as GET
+    return as_invalid_input(exc, request.app.openapi(), route_template(request.scope), method)
 
 
 # --- the request's language --------------------------------------------------------------

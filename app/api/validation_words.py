@@ -46,6 +46,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
     r"^\d+\.\d+(\.\d+)?$": (N_("a release version such as 1.2 or 1.2.3"), "1.0"),
     r"^[A-Za-z0-9_.+-]+$": (N_("a level code of letters, digits and . _ + -"), "6"),
     "^[0-9]+$": (N_("digits only"), "1"),
+    # the CASE 1.1 schemas' own (answers, and the bodies they describe)
+    r"(ext:)[a-zA-Z0-9\.\-_]+": (N_("an extension name starting with ext:"), "ext:alignsWith"),
+    "[0-9a-f]{8}-[0-9a-f]{4}-[1-5]{1}[0-9a-f]{3}-[8-9a-b]{1}[0-9a-f]{3}-[0-9a-f]{12}": (
+        N_("a UUID"), "3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+    r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20]+$": (N_("a URI"), "https://example.org/item"),
 }
 # patterns too long to key: recognised by how they start
 PATTERN_STARTS: tuple[tuple[str, tuple[str, str]], ...] = (

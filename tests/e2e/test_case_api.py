@@ -390,19 +390,22 @@ def test_another_process_write_moves_the_cache_signature(
     assert case_signature(store) == before
 
 
-def test_a_package_beyond_the_query_rate_is_server_busy(seeded_falkordb: GraphStore) -> None:
+def test_a_package_beyond_the_query_rate_is_server_busy(seeded_falkordb: GraphStore,
+                                                        checked: Checked) -> None:
     """CFPackage is declared a QUERY (a whole framework); past the limit the answer is CASE's
-    own 429 ``server_busy`` with ``Retry-After``, while lookups are not limited."""
+    own 429 ``server_busy`` with ``Retry-After``, while lookups are not limited. (The document
+    listing is a QUERY too: the identifiers are read through the unlimited test client.)"""
     from app.main import create_app
     from app.runtime import Runtime
     from app.settings import Settings
 
+    first_documents = {v: next(iter(_documents(checked, v).values())) for v in VERSIONS}
     settings = Settings(rate_limit_queries_per_minute=1, rate_limit_burst=1)
     app = create_app(settings, runtime=Runtime(seeded_falkordb, schema_applied=True))
     with TestClient(app, raise_server_exceptions=False) as client:
         checked = Checked(client, load())
         for version in VERSIONS:
-            doc = next(iter(_documents(checked, version).values()))
+            doc = first_documents[version]
             url = f"/ims/case/{version}/CFPackages/{doc['identifier']}"
             first = checked.get(url)
             busy = checked.get(url)

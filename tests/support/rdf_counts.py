@@ -8,7 +8,7 @@ from typing import Any
 
 from app.domain.vocab import CATALOGUE_LABELS
 from app.graph.port import GraphStore
-from app.rdf import triples
+from app.rdf import schemes, triples
 from app.rdf.ontology import level_alignments
 
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
@@ -39,9 +39,11 @@ def _source(props: dict[str, Any], sources: set[tuple[Any, ...]]) -> int:
 
 # SKOS schemes: each minted scheme has type, notation, English name and definition, publisher
 # (ESCO's also rdfs:seeAlso); a competency or proficiency level is in one scheme; a level,
-# a proficiency level and a competency without a broader one are top concepts (both ways).
-SCHEME_TRIPLES = 3 * 5 + 1
-IN_SCHEME = {"Competency": 1, "ProficiencyLevel": 1 + 2}
+# a proficiency level and a competency without a broader one are top concepts (both ways);
+# every other concept kind is in the flat scheme of its kind, as a top concept (both ways).
+SCHEME_TRIPLES = len(schemes.SCHEMES) * 5 + 1
+IN_SCHEME = {"Competency": 1, "ProficiencyLevel": 1 + 2,
+             **{label.value: 1 + 2 for label in schemes.FLAT_SCHEMES}}
 
 
 def expected_data_triples(store: GraphStore) -> int:
