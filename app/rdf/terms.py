@@ -23,6 +23,19 @@ _ECHAR.update({c: f"\\u{c:04X}" for c in range(0x20) if c not in _ECHAR})
 _XSD_STRING = str(XSD.string)
 
 
+@lru_cache(maxsize=1024)
+def is_language_tag(tag: str) -> bool:
+    """Whether ``tag`` is a well-formed BCP 47 tag, judged by the serialiser that will write it
+    (pyoxigraph refuses ``en-a`` mid-stream, after the answer has started)."""
+    if not tag:
+        return False
+    try:
+        ox.Literal("", language=tag)
+    except ValueError:
+        return False
+    return True
+
+
 def nt_term(term: Node) -> str:
     """The N-Triples form of an rdflib term."""
     if isinstance(term, URIRef):

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from app.domain.vocab import CATALOGUE_LABELS, MatchType, NodeLabel, ReviewStatus
 from app.rdf import schemes, sssom
 from app.rdf.iris import Iris
-from app.rdf.terms import RDFLIB, Terms, decimal_lexical
+from app.rdf.terms import RDFLIB, Terms, decimal_lexical, is_language_tag
 from app.rdf.vocab import CQF
 
 # rdflib terms (``RdflibTerms``) or their N-Triples text (``NTriplesTerms``)
@@ -219,9 +219,6 @@ def match_predicate(match_type: str) -> URIRef:
     return SKOS[match_type] if match_type in _MATCH_TYPES else SKOS.relatedMatch
 
 
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
-
-
 def evidence_quote(props: Mapping[str, Any], t: Terms = RDFLIB) -> list[Pair]:
     """The verbatim quote that states a mapping, as a literal in the quote's own language
     (a plain string when the stored tag is missing or not a language tag)."""
@@ -230,7 +227,7 @@ def evidence_quote(props: Mapping[str, Any], t: Terms = RDFLIB) -> list[Pair]:
         return []
     language = str(props.get("evidence_language") or "")
     return [(t.const(_EVIDENCE_QUOTE),
-             t.literal(str(quote), lang=language if _LANGUAGE_TAG.match(language) else None))]
+             t.literal(str(quote), lang=language if is_language_tag(language) else None))]
 
 
 def mapping(from_code: str, to_code: str, props: Mapping[str, Any], iris: Iris,
