@@ -9,6 +9,7 @@ constants (predicates, classes) are rendered once and cached.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -21,6 +22,7 @@ _ECHAR = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r"
           ord("\t"): "\\t"}
 _ECHAR.update({c: f"\\u{c:04X}" for c in range(0x20) if c not in _ECHAR})
 _XSD_STRING = str(XSD.string)
+_WEB_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
 @lru_cache(maxsize=1024)
@@ -31,6 +33,19 @@ def is_language_tag(tag: str) -> bool:
         return False
     try:
         ox.Literal("", language=tag)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def is_web_iri(value: str) -> bool:
+    """Whether ``value`` is an http(s) IRI every serialiser accepts (RFC 3987, judged by
+    pyoxigraph: a private-use or unpaired code point fails there, mid-stream otherwise)."""
+    if not _WEB_IRI.match(value):
+        return False
+    try:
+        ox.NamedNode(value)
     except ValueError:
         return False
     return True

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from app.domain.vocab import CATALOGUE_LABELS, MatchType, NodeLabel, ReviewStatus
 from app.rdf import schemes, sssom
 from app.rdf.iris import Iris
-from app.rdf.terms import RDFLIB, Terms, decimal_lexical, is_language_tag
+from app.rdf.terms import RDFLIB, Terms, decimal_lexical, is_language_tag, is_web_iri
 from app.rdf.vocab import CQF
 
 # rdflib terms (``RdflibTerms``) or their N-Triples text (``NTriplesTerms``)
@@ -111,7 +111,6 @@ _REVIEW_DATE = CQF.reviewDate
 _EVIDENCE_QUOTE = CQF.evidenceQuote
 _CLASS: dict[NodeLabel, URIRef] = {label: CQF[label.value] for label in CATALOGUE_LABELS}
 _SOURCE_KEYS = ("source_document", "source_publisher", "source_year", "source_url")
-_SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -129,7 +128,7 @@ def _terms(value: Any, kind: str, t: Terms = RDFLIB) -> Iterator[Any]:
         elif kind == "decimal":
             yield t.literal(decimal_lexical(str(v)), datatype=XSD.decimal)
         elif kind == "iri":
-            if _SAFE_IRI.match(str(v)):
+            if is_web_iri(str(v)):
                 yield t.iri(str(v))
         elif kind == "year":
             yield t.literal(str(int(v)).zfill(4), datatype=XSD.gYear)

@@ -1,13 +1,14 @@
-"""A quote's language comes from what a writer stored; a tag that is not well-formed BCP 47
-must not break an export after its answer has started (pyoxigraph refuses ``en-a`` while
-serialising): the quote is written as a plain string instead, in every term factory."""
+"""Language tags and IRIs come from what writers stored. A value no serialiser accepts (a tag
+that is not well-formed BCP 47, an IRI with a private-use code point) must not break an export
+after its answer has started (pyoxigraph refuses them while serialising): a quote with such a
+tag is written as a plain string, such an IRI is left out, in every term factory."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.rdf import triples
-from app.rdf.terms import RDFLIB, NTriplesTerms, OxigraphTerms, is_language_tag
+from app.rdf.terms import RDFLIB, NTriplesTerms, OxigraphTerms, is_language_tag, is_web_iri
 
 
 @pytest.mark.parametrize("tag", ["sl", "en", "fr-BE", "en-x-a", "de-CH-1996"])
@@ -30,3 +31,16 @@ def test_a_quote_with_a_malformed_tag_is_a_plain_string(terms: object) -> None:
     tagged = triples.evidence_quote({"evidence_quote": "Niveau 6", "evidence_language": "fr"},
                                     terms)  # type: ignore[arg-type]
     assert "fr" in repr(tagged[0][1])
+
+
+@pytest.mark.parametrize("value", ["https://www.wcoomd.org/en/topics/capacity-building.aspx",
+                                   "http://example.org/é?q=1"])
+def test_web_iris_are_iris(value: str) -> None:
+    assert is_web_iri(value)
+
+
+@pytest.mark.parametrize("value", ["https://x.test/\U00104877", "ftp://x.test/", "https://a b",
+                                   "https://x.test/<", "not an iri"])
+def test_what_no_serialiser_accepts_is_not_an_iri(value: str) -> None:
+    """A source URL a writer stored with a private-use code point broke the streamed export."""
+    assert not is_web_iri(value)
