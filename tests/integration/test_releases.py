@@ -213,7 +213,8 @@ def test_a_release_while_uploads_and_reviews_run_is_one_graph_state(
     """Every file of the release comes from one snapshot: the formats hold the same triples,
     the course mappings are all of one upload, and the SSSOM rows say what the dumps say."""
     if store.backend == "neo4j":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+        # not strict: whether a write lands between the release's reads is a matter of timing
+        request.applymarker(pytest.mark.xfail(strict=False, reason=(
             "issue 22.5 open on Neo4j: one read transaction is read-committed, not a "
             "snapshot -- the release's formats see writes committed between its reads")))
     writable_store = store
