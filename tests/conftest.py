@@ -74,17 +74,13 @@ def neo4j_store_of(server: Neo4jServer, timeout: float = 5.0,
                       liveness if liveness is not None else timeout)
 
 
-def _neo4j_store(server: Neo4jServer) -> GraphStore:
-    return neo4j_store_of(server)
-
-
 def fresh_store(request: pytest.FixtureRequest, backend: str) -> GraphStore:
     """An empty graph with the schema applied, on the asked-for backend."""
     if backend == "falkordb":
         server = request.getfixturevalue("falkordb_server")
         store: GraphStore = FalkorDBStore.from_url(server.url, f"t{next(_graph_names)}")
     else:
-        store = _neo4j_store(request.getfixturevalue("neo4j_server"))
+        store = neo4j_store_of(request.getfixturevalue("neo4j_server"))
         store.write("MATCH (n) DETACH DELETE n")
         _neo4j_seeded["yes"] = False
     store.apply_schema()
@@ -111,7 +107,7 @@ def seeded_falkordb(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
 def _seeded_neo4j_graph(request: pytest.FixtureRequest) -> GraphStore:
     """A store over the Neo4j container holding exactly the seed graph: re-seeded whenever an
     empty-store test cleared the container's one database since the last seeding."""
-    graph = _neo4j_store(request.getfixturevalue("neo4j_server"))
+    graph = neo4j_store_of(request.getfixturevalue("neo4j_server"))
     if not _neo4j_seeded["yes"]:
         graph.write("MATCH (n) DETACH DELETE n")
         graph.apply_schema()

@@ -10,8 +10,8 @@ from app.domain.vocab import CATALOGUE_LABELS
 from app.graph.port import GraphStore
 from app.rdf import schemes, triples
 from app.rdf.ontology import level_alignments
+from app.rdf.terms import is_web_iri
 
-_SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SRC = ("source_document", "source_publisher", "source_year", "source_url")
 
@@ -20,7 +20,7 @@ def _values(value: Any, kind: str) -> int:
     values = value if isinstance(value, list) else [value]
     values = [v for v in values if v is not None and v != ""]
     if kind == "iri":
-        values = [v for v in values if _SAFE_IRI.match(str(v))]
+        values = [v for v in values if is_web_iri(str(v))]
     if kind == "date":
         values = [v for v in values if _DATE.match(str(v))]
     return len(set(map(str, values)))
@@ -80,5 +80,5 @@ def expected_data_triples(store: GraphStore) -> int:
         total += bool(row["p"].get("evidence_quote"))
     for src in sources:
         total += 1 + sum(1 for i, v in enumerate(src) if v not in (None, "") and
-                         (i != 3 or _SAFE_IRI.match(str(v))))
+                         (i != 3 or is_web_iri(str(v))))
     return total
