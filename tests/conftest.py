@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
 
@@ -39,7 +40,7 @@ _neo4j_seeded = {"yes": False}
 
 @pytest.fixture(scope="session")
 def falkordb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedFalkorDB]:
-    server = EmbeddedFalkorDB(tmp_path_factory.mktemp("falkordb"))
+    server = EmbeddedFalkorDB(tmp_path_factory.mktemp("falkordb"), durable=False)
     server.start()
     yield server
     server.stop()
@@ -78,13 +79,27 @@ def fresh_store(request: pytest.FixtureRequest, backend: str) -> GraphStore:
     """An empty graph with the schema applied, on the asked-for backend."""
     if backend == "falkordb":
         server = request.getfixturevalue("falkordb_server")
-        store: GraphStore = FalkorDBStore.from_url(server.url, f"t{next(_graph_names)}")
+        name = f"t{next(_graph_names)}"
+        store: GraphStore = FalkorDBStore.from_url(server.url, name)
+        request.addfinalizer(lambda: _drop_graph(server, name))
     else:
         store = neo4j_store_of(request.getfixturevalue("neo4j_server"))
         store.write("MATCH (n) DETACH DELETE n")
         _neo4j_seeded["yes"] = False
     store.apply_schema()
     return store
+
+
+def _drop_graph(server: EmbeddedFalkorDB, name: str) -> None:
+    """The session's server keeps only the graphs of running tests: a thousand tests' graphs
+    left behind made it slow to answer on CI's machine."""
+    admin = redis.Redis.from_url(server.url, socket_timeout=30)
+    try:
+        admin.execute_command("GRAPH.DELETE", name)
+    except redis.ResponseError:
+        pass  # never written: the graph does not exist
+    finally:
+        admin.close()
 
 
 @pytest.fixture(params=BACKENDS)

