@@ -124,6 +124,12 @@ class GraphStateTracker:
                 return self._state
         return None
 
+    def last_known(self) -> State | None:
+        """The state last read, however long ago (never touches the store): what a kept
+        answer may still be given under while the store does not answer."""
+        with self._lock:
+            return self._state
+
     def forget(self) -> None:
         """A write in this process: check again on the next call."""
         with self._lock:
