@@ -10,9 +10,10 @@ counting and refreshed off the request path; they are not part of an answer's bu
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.graph import state as graph_state
@@ -62,7 +63,7 @@ def counted(request: pytest.FixtureRequest, seeded_neo4j: GraphStore
 def test_each_hot_answer_takes_at_most_two_round_trips(
         counted: tuple[TestClient, GraphStore]) -> None:
     client, store = counted
-    tracker = graph_state.tracker(client.app.state)  # pyright: ignore[reportAttributeAccessIssue]
+    tracker = graph_state.tracker(cast(FastAPI, client.app).state)
     spent: dict[str, int] = {}
     for name, (first, second) in _questions(client).items():
         method, path, body = first
