@@ -76,14 +76,6 @@ class Neo4jStore:
 
         def execute() -> list[Any]:
             self.count_round_trip()
-            if routing is RoutingControl.READ:
-                # One statement in an auto-commit transaction of a read session: the
-                # statement and its records in one exchange with the server, where a managed
-                # transaction (``execute_query``) adds a commit, a second exchange. Still
-                # read access: refused if it writes, routed to a reader on a cluster.
-                with self._driver.session(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
-                        database=self._database, default_access_mode=READ_ACCESS) as session:
-                    return list(session.run(statement, values))
             result: Any = self._driver.execute_query(
                 statement, values, database_=self._database, routing_=routing,
             )

@@ -23,6 +23,10 @@ from app.settings import Settings
 from tests.conftest import neo4j_store_of
 from tests.support.neo4j_server import STATE_VARIABLE, Neo4jServer
 
+# Freezes and stops the session's Neo4j (asked for inside a fixture, so marked by hand): on
+# the one xdist worker of the Neo4j tests, never beside them.
+pytestmark = pytest.mark.neo4j
+
 TIMEOUT = 5.0  # CQF_STORE_TIMEOUT_SECONDS, its default: the liveness deadline is not it
 TO_503 = 1.5  # the longest a client may wait for its 503
 BACK = 2.0  # the longest the service may take to answer once the store does

@@ -93,6 +93,7 @@ def test_hung_store_gives_503_within_the_timeout_and_recovers(
     _assert_recovered(outage_api)
 
 
+@pytest.mark.neo4j  # freezes the session's Neo4j (asked for in the body): on its worker
 def test_frozen_neo4j_gives_503_and_recovers(request: pytest.FixtureRequest) -> None:
     """Neo4j frozen (SIGSTOP of the server, or ``docker pause``): the port accepts connections
     and nothing answers. The same contract as the embedded store."""
