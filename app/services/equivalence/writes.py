@@ -99,9 +99,9 @@ class MappingWriter:
         owners = self._owners(frameworks)
         own = principal.administration
         if not principal.is_admin and (own is None or own not in owners.values()):
-            raise Forbidden("an administration key may only map levels of its own grade scale")
+            raise Forbidden(N_("an administration key may only map levels of its own grade scale"))
         if new.review_status != ReviewStatus.PROPOSED and not principal.is_admin:
-            raise Forbidden("only an admin may record a mapping as accepted directly")
+            raise Forbidden(N_("only an admin may record a mapping as accepted directly"))
         props: dict[str, Any] = {
             "id": f"map:{uuid.uuid4().hex[:16]}", "match_type": MatchType(new.match_type).value,
             "confidence": new.confidence, "method": MappingMethod(new.method),
@@ -134,7 +134,7 @@ class MappingWriter:
     def review(self, principal: Principal, mapping_id: str, decision: str,
                reason: str | None) -> dict[str, Any]:
         if not principal.may_review():
-            raise Forbidden("only an admin or a reviewer key may review mappings")
+            raise Forbidden(N_("only an admin or a reviewer key may review mappings"))
         if decision != "accept" and not (reason or "").strip():
             raise InvalidInput([FieldProblem("body.reason",
                                              f"a reason is required to {decision}")])
@@ -157,7 +157,7 @@ class MappingWriter:
         owner = row["mapping"].get("owner")
         own = _owner(principal.administration) if principal.administration else None
         if not principal.is_admin and (own is None or own != owner):
-            raise Forbidden("only the asserting administration or an admin may retract it")
+            raise Forbidden(N_("only the asserting administration or an admin may retract it"))
         before = mapping_view(row)
         write_audited(self.store, q.DELETE_MAPPING, {"id": mapping_id},
                       entry(principal, "mapping.retract", "Mapping", mapping_id, before, None,
@@ -167,7 +167,7 @@ class MappingWriter:
     def upsert_administration(self, principal: Principal, code: str,
                               props: dict[str, Any]) -> dict[str, Any]:
         if not principal.is_admin:
-            raise Forbidden("only an admin may register an administration")
+            raise Forbidden(N_("only an admin may register an administration"))
         code = CodeResolver(self.store).find(NodeLabel.ADMINISTRATION, code) or code
         before = self.store.read(q.ADMINISTRATION, {"code": code})
         old = before[0]["node"] if before else None

@@ -10,6 +10,7 @@ from typing import Any
 from app.domain.auth import Principal
 from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from app.domain.identity import course_key, local_code, programme_key
+from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, RoleKind, scoped_role
 from app.graph.cypher.institutions import courses as q
 from app.graph.port import GraphStore
@@ -55,7 +56,7 @@ def list_mappings(store: GraphStore, *, review_status: str | None, institution: 
 def _decision(principal: Principal, decision: str, reason: str | None,
               problems: list[FieldProblem]) -> dict[str, Any]:
     if not principal.may_review():
-        raise Forbidden("only an admin or reviewer key may review")
+        raise Forbidden(N_("only an admin or reviewer key may review"))
     if decision not in DECISIONS:
         problems.append(FieldProblem("decision", "expected accepted or rejected", decision))
     if decision == ReviewStatus.REJECTED and not (reason or "").strip():
