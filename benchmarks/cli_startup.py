@@ -32,7 +32,7 @@ def _once(command: list[str]) -> float:
 def measure(runs: int) -> dict[str, float]:
     """The median seconds of each command line, the lines run in turn ``runs`` times."""
     times: dict[str, list[float]] = {name: [] for name in LINES}
-    for name, command in LINES.items():  # warm the file cache first
+    for command in LINES.values():  # warm the file cache first
         _once(command)
     for _ in range(runs):
         for name, command in LINES.items():
