@@ -37,9 +37,11 @@ QUOTED = re.compile(r"[\w.+-]+/[\w.+*-]+|https?://\S+|`[^`]*`|«[^»]*»|'[^']*'
 
 
 def english_in(problem: dict[str, Any]) -> list[str]:
-    """The title or detail if English words remain once quoted values are set aside."""
-    return [problem[key] for key in ("title", "detail")
-            if ENGLISH_ONLY.search(QUOTED.sub(" ", str(problem[key])))]
+    """The title, detail or an error's message if English words remain once quoted values
+    are set aside."""
+    texts = [problem["title"], problem["detail"],
+             *(str(e.get("message", "")) for e in problem.get("errors", []))]
+    return [text for text in texts if ENGLISH_ONLY.search(QUOTED.sub(" ", str(text)))]
 
 
 def both(client: TestClient, send: Send, status: int, slug: str,
@@ -117,6 +119,10 @@ def test_every_read_problem_is_said_in_french(api: TestClient, sparql_api: TestC
                      "not-acceptable"),
         "422": (api, _get("/api/v1/equivalences", **{"from": "DK-NQF", "to": "EQF"}), 422,
                 "invalid-request"),
+        "422 kind": (api, _get("/api/v1/search", q="customs", kind="nonsense"), 422,
+                     "invalid-request"),
+        "422 limit": (api, _get("/api/v1/job-profiles/JP-AUDIT-OFFICER-PCA/successors",
+                                limit=0), 422, "invalid-request"),
         "malformed JSON": (api, _call("POST", "/api/v1/portability", content=b'{"from_pro',
                                       headers={"Content-Type": "application/json"}), 400,
                            "malformed-json"),

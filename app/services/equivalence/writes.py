@@ -136,8 +136,9 @@ class MappingWriter:
         if not principal.may_review():
             raise Forbidden(N_("only an admin or a reviewer key may review mappings"))
         if decision != "accept" and not (reason or "").strip():
-            raise InvalidInput([FieldProblem("body.reason",
-                                             f"a reason is required to {decision}")])
+            raise InvalidInput([FieldProblem(
+                "body.reason", N_("a reason is required to %(decision)s"),
+                params={"decision": decision})])
         before = mapping_view(self._existing(mapping_id))
         props = {"review_status": DECISIONS[decision], "review_reason": reason,
                  "reviewed_by": principal.role,
@@ -193,8 +194,8 @@ class MappingWriter:
         dropped = [r for r in existing if r["code"] not in wanted]
         blocked = [r["code"] for r in dropped if r["mappings"]]
         if blocked:
-            raise InvalidInput([FieldProblem("body.levels", "level has mappings; retract them "
-                                             "before removing the level", c) for c in blocked])
+            raise InvalidInput([FieldProblem("body.levels", N_("level has mappings; retract them "
+                                                "before removing the level"), c) for c in blocked])
         rows = [{"code": code, "framework": framework, "level": code.split(":", 1)[1],
                  "name": lv.name, "name_fr": lv.name_fr, "ordinal": lv.ordinal,
                  "description": lv.description, **_asserted(framework_props)}
@@ -229,11 +230,11 @@ class MappingWriter:
         seen: set[str] = set()
         for i, lv in enumerate(levels):
             if lv.level.lower() in seen:  # one code, one thing: G1 and g1 are one level
-                problems.append(FieldProblem(f"body.levels.{i}.level", "duplicate level",
+                problems.append(FieldProblem(f"body.levels.{i}.level", N_("duplicate level"),
                                              lv.level))
             seen.add(lv.level.lower())
         if not levels:
-            problems.append(FieldProblem("body.levels", "a scale needs at least one level"))
+            problems.append(FieldProblem("body.levels", N_("a scale needs at least one level")))
         if problems:
             raise InvalidInput(problems)
 

@@ -76,7 +76,7 @@ def _check_level(store: GraphStore, level: str | None) -> str | None:
     parse_level_code(level, "level")
     found = CodeResolver(store).find(NodeLabel.LEVEL, level)
     if found is None:
-        raise InvalidInput([FieldProblem("level", "unknown level", level)])
+        raise InvalidInput([FieldProblem("level", N_("unknown level"), level)])
     return found
 
 

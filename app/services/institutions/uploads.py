@@ -282,6 +282,6 @@ def upload(store: GraphStore, principal: Principal, institution: str, data: byte
     check_owner(principal, institution)
     raw = parse_upload(data, content_type)
     if not raw:
-        raise InvalidInput([FieldProblem("body", "the file has no rows")])
+        raise InvalidInput([FieldProblem("body", N_("the file has no rows"))])
     return apply(store, principal, institution, raw, dry_run=dry_run,
                  digest=hashlib.sha256(data).hexdigest())

@@ -70,8 +70,9 @@ def version_key(version: str) -> tuple[int, ...]:
 
 def check_version(version: str) -> None:
     if not VERSION.match(version):
-        raise InvalidInput([FieldProblem("version", "expected MAJOR.MINOR or MAJOR.MINOR.PATCH",
-                                         version)], "invalid release version")
+        raise InvalidInput([FieldProblem(
+            "version", N_("expected MAJOR.MINOR or MAJOR.MINOR.PATCH"), version)],
+            N_("invalid release version"))
 
 
 def list_releases(releases_dir: Path) -> list[dict[str, Any]]:
