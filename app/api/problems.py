@@ -26,8 +26,9 @@ from app.domain.errors import (
     DomainError,
     FieldProblem,
     InvalidInput,
-    NotFound,
+    RateLimited,
     Unauthorized,
+    say,
 )
 from app.domain.json_input import MalformedJson
 from app.domain.text import N_
@@ -52,6 +53,8 @@ class Problem:
     members: Mapping[str, Any] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     source: DomainError | None = None  # the error it words, for another language's words
+    # the detail's msgid and values, when no domain error words it (``say``)
+    words: tuple[str, Mapping[str, object] | None] | None = None
 
     def body(self, instance: str) -> dict[str, Any]:
         return {"type": PROBLEM_BASE + self.slug, "title": self.title, "status": self.status,
@@ -62,10 +65,15 @@ STORE_DOWN = Problem(503, "store-unavailable", N_("Graph store unavailable"),
                      N_("the graph store did not answer; retry shortly"))
 INTERNAL = Problem(500, "internal-error", N_("Internal error"),
                    N_("the service failed to answer; the error was logged"))
-# Framework errors (routing, rate limits, body limits) by status: slug and title.
-HTTP_PROBLEMS = {404: ("not-found", N_("Not found")), 405: ("method-not-allowed", None),
-                 413: ("payload-too-large", N_("Payload too large")),
-                 429: ("rate-limited", N_("Too many requests"))}
+# Framework errors (routing, body limits) by status: slug, title and detail.
+HTTP_PROBLEMS = {
+    404: ("not-found", N_("Not found"), N_("nothing is published at this address")),
+    405: ("method-not-allowed", N_("Method not allowed"),
+          N_("this address does not accept this kind of request; the Allow header lists "
+             "the ones it accepts")),
+    413: ("payload-too-large", N_("Payload too large"),
+          N_("the request is larger than the service accepts")),
+}
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="cqf"'}
 
 
@@ -77,9 +85,10 @@ def problem_of(exc: BaseException, request: Request | None = None) -> Problem:
         return problem_of(_user_terms(exc, request))
     if isinstance(exc, InvalidInput):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(), source=exc)
-    if isinstance(exc, Busy):
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(exc, Busy | RateLimited) and isinstance(retry_after, int):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
-                       {"Retry-After": str(exc.retry_after)}, source=exc)
+                       {"Retry-After": str(retry_after)}, source=exc)
     if isinstance(exc, DomainError):
         return Problem(exc.status, exc.slug, exc.title, str(exc), exc.members(),
                        UNAUTHORIZED_HEADERS if isinstance(exc, Unauthorized) else {},
@@ -91,8 +100,11 @@ def problem_of(exc: BaseException, request: Request | None = None) -> Problem:
     if isinstance(exc, UnstorableText):
         return problem_of(InvalidInput([FieldProblem("parameter", str(exc))]))
     if isinstance(exc, StarletteHTTPException):
-        slug, title = HTTP_PROBLEMS.get(exc.status_code, ("http-error", None))
-        return Problem(exc.status_code, slug, title or str(exc.detail), str(exc.detail),
+        if exc.status_code in HTTP_PROBLEMS:
+            slug, title, detail = HTTP_PROBLEMS[exc.status_code]
+            return Problem(exc.status_code, slug, title, detail,
+                           headers=dict(exc.headers or {}))
+        return Problem(exc.status_code, "http-error", str(exc.detail), str(exc.detail),
                        headers=dict(exc.headers or {}))
     return INTERNAL
 
@@ -156,9 +168,10 @@ def localise(found: Problem, scope: Mapping[str, Any], words: Words | None) -> P
     elif isinstance(source, MalformedJson):
         members["errors"] = [{**members["errors"][0], "message": source.problem.said(gettext)}]
         detail = source.problem.said(gettext)
-    elif isinstance(source, NotFound) and type(source) is NotFound:
-        detail = gettext(N_("no %(kind)s with code '%(code)s'")) % {
-            "kind": gettext(source.kind), "code": source.code}
+    elif source is not None:
+        detail = source.said(gettext)
+    elif found.words is not None:
+        detail = say(*found.words, gettext)
     return replace(found, title=gettext(found.title), detail=detail, members=members,
                    headers={**found.headers, "Content-Language": lang})
 
@@ -185,9 +198,12 @@ def answer(request: Request, found: Problem) -> Response:
 
 
 def problem(status: int, slug: str, title: str, detail: str, request: Request,
-            headers: Mapping[str, str] | None = None, **extra: Any) -> Response:
-    """A problem a route decides itself (content negotiation: 406, 415, ...)."""
-    return answer(request, Problem(status, slug, title, detail, extra, headers or {}))
+            headers: Mapping[str, str] | None = None,
+            params: Mapping[str, object] | None = None, **extra: Any) -> Response:
+    """A problem a route decides itself (content negotiation: 406, 415, ...): ``title`` and
+    ``detail`` are msgids (``N_``), the detail filled with ``params``."""
+    return answer(request, Problem(status, slug, title, say(detail, params), extra,
+                                   headers or {}, words=(detail, params)))
 
 
 def body_bytes(found: Problem, instance: str) -> bytes:

@@ -40,8 +40,8 @@ from fastapi.params import Depends as DependsMarker
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
-from starlette.exceptions import HTTPException
 
+from app.domain.errors import RateLimited
 from app.settings import Backend, Settings
 
 log = structlog.get_logger(__name__)
@@ -126,7 +126,7 @@ class RateLimiter:
                     await self._refuse(cost, item, identity)
             for identity in identities:
                 await self.strategy.hit(item, cost.value, identity)
-        except HTTPException:
+        except RateLimited:
             raise
         except Exception as exc:  # noqa: BLE001 - a limit store down: let the request in
             log.warning("rate_limit.storage_unavailable", storage=self.kind, error=str(exc))
@@ -134,5 +134,4 @@ class RateLimiter:
     async def _refuse(self, cost: Cost, item: RateLimitItem, identity: str) -> None:
         stats = await self.strategy.get_window_stats(item, cost.value, identity)
         retry_after = str(max(1, math.ceil(stats.reset_time - time.time())))
-        raise HTTPException(429, f"the {cost.value} rate limit was reached; retry in "
-                                 f"{retry_after} s", headers={"Retry-After": retry_after})
+        raise RateLimited(cost.value, int(retry_after))

@@ -1,20 +1,19 @@
 """The ``cqf`` command line. Each command lives in its own module; all of them open the
 store through ``app.cli.common.open_store``.
 
-The modules are imported only when their command runs: ``cqf --help`` lists the commands
-from the table below, so it does not load the store adapters, the RDF library and the seed
-loader (which took it to 1.3 s). A test checks that the table's words match each command's
-own help."""
+Nothing is imported before it is needed: ``cqf --help`` is written here from the table below
+in click's layout, without importing typer, click or rich (typer alone took 1.3 s on a busy
+machine); any other command line goes to the typer group (``app.cli.group``), which imports a
+command's module only when that command runs or shows its help. Tests check that this help is
+the group's own, character for character, and that the table's words are each command's own
+help."""
 
 from __future__ import annotations
 
-from importlib import import_module
+import shutil
+import sys
+import textwrap
 from typing import Any
-
-import typer
-from typer._click.core import Command, Context  # typer's own click (vendored)
-from typer._click.formatting import HelpFormatter
-from typer.core import TyperGroup
 
 # name: (module, attribute, short help). An attribute ending in ``_app`` is a command group.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -33,45 +32,61 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": ("app.cli.imports", "import_app", "Import data files into the graph."),
     "base-iri": ("app.cli.identity", "base_iri_app", "The base IRI of every minted identifier."),
 }
+HELP = "CQF Graph: the Customs Qualifications Framework knowledge graph."
+# The options typer gives the group (shell completion) and click's own --help.
+OPTIONS = (
+    ("--install-completion", "Install completion for the current shell."),
+    ("--show-completion",
+     "Show completion for the current shell, to copy it or customize the installation."),
+    ("--help", "Show this message and exit."),
+)
+# typer's objects, built on first use (``from app.cli import app``).
+LAZY = ("app", "LazyGroup", "load_command")
 
 
-def load_command(name: str) -> Command:
-    """The click command of ``name``, importing its module now."""
-    module, attribute, _ = COMMANDS[name]
-    found: Any = getattr(import_module(module), attribute)
-    if isinstance(found, typer.Typer):
-        command: Command = typer.main.get_group(found)  # a group even of one command
-    else:
-        single = typer.Typer()
-        single.command(name)(found)
-        command = typer.main.get_command(single)
-    command.name = name
-    return command
+def _definitions(rows: tuple[tuple[str, str], ...], width: int) -> list[str]:
+    """click's ``HelpFormatter.write_dl`` inside a section (indent 2, spacing 2, first
+    column at most 30), for rows whose text has no paragraph breaks."""
+    first_col = min(max(len(first) for first, _ in rows), 30) + 2
+    wrapper = textwrap.TextWrapper(max(width - first_col - 2, 10), replace_whitespace=False)
+    lines = []
+    for first, text in rows:
+        wrapped = wrapper.wrap(" ".join(text.split()))
+        if len(first) <= first_col - 2:
+            lines.append(f"  {first}{' ' * (first_col - len(first))}{wrapped[0]}")
+        else:
+            lines += [f"  {first}", f"{' ' * (first_col + 2)}{wrapped[0]}"]
+        lines += [f"{' ' * (first_col + 2)}{line}" for line in wrapped[1:]]
+    return lines
 
 
-class LazyGroup(TyperGroup):
-    def list_commands(self, ctx: Context) -> list[str]:
-        return list(COMMANDS)
-
-    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
-        return load_command(cmd_name) if cmd_name in COMMANDS else None
-
-    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, text) for name, (_, _, text) in COMMANDS.items()])
-
-
-app = typer.Typer(cls=LazyGroup, rich_markup_mode=None, no_args_is_help=True,
-                  help="CQF Graph: the Customs Qualifications Framework knowledge graph.")
-
-
-@app.callback()
-def _root() -> None:
-    """CQF Graph: the Customs Qualifications Framework knowledge graph."""
+def root_help(width: int | None = None) -> str:
+    """``cqf --help`` as the typer group writes it, at click's width (the terminal's, at most
+    80 columns, less 2, at least 50)."""
+    if width is None:
+        width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)
+    about = textwrap.fill(HELP, width, initial_indent="  ", subsequent_indent="  ")
+    commands = tuple((name, text) for name, (_, _, text) in COMMANDS.items())
+    return "\n".join(["Usage: cqf [OPTIONS] COMMAND [ARGS]...", "", about, "", "Options:",
+                      *_definitions(OPTIONS, width), "", "Commands:",
+                      *_definitions(commands, width)]) + "\n"
 
 
 def main() -> None:
-    app(prog_name="cqf")
+    if sys.argv[1:] == ["--help"]:
+        sys.stdout.write(root_help())
+        return
+    from app.cli.group import app as group
+
+    group(prog_name="cqf")
+
+
+def __getattr__(name: str) -> Any:
+    if name in LAZY:
+        from app.cli import group
+
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":

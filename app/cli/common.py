@@ -8,25 +8,49 @@ its own and stops it at the end (app/runtime.py, ``Mode.SHARE``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from app import runtime as runtime_mod
 from app.domain.errors import DomainError
-from app.graph.embedded import StoreBusy
-from app.graph.port import StoreUnavailable
-from app.logs import configure_logging
-from app.settings import Settings
 
-console = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from app import runtime as runtime_mod
+    from app.settings import Settings
+
+
+@functools.cache
+def stderr_console() -> Console:
+    """rich's console on stderr, the one every command writes its messages to."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+class _Console:
+    """The commands' console (stderr: stdout carries only a command's result), made on first
+    use so that a command's ``--help`` does not import rich; hand ``stderr_console()`` itself
+    to rich (a progress bar)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(stderr_console(), name)
+
+
+console: Console = _Console()  # type: ignore[assignment]  # rich's Console, made lazily
 
 
 def load_settings() -> Settings:
+    from pydantic import ValidationError
+
+    from app.logs import configure_logging
+    from app.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -38,8 +62,16 @@ def load_settings() -> Settings:
 
 
 def progress_bar() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)
+                    TimeElapsedColumn(), console=stderr_console())
 
 
 @contextmanager
@@ -49,6 +81,10 @@ def open_store(settings: Settings | None = None, *, prepare: bool = False,
     """The runtime for one command. ``prepare``: schema, seed when empty and base IRI, as
     ``cqf serve`` would (so a key made on a fresh install does not leave a non-empty graph
     that serve would never seed). Domain errors end the command with ``errors_exit``."""
+    from app import runtime as runtime_mod
+    from app.graph.embedded import StoreBusy
+    from app.graph.port import StoreUnavailable
+
     settings = settings or load_settings()
     try:
         runtime = runtime_mod.connect(settings, runtime_mod.Mode.SHARE)

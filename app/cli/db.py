@@ -6,14 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from app.cli.common import console, load_settings, open_store
-from app.graph.backup import backup, restore
-from app.graph.embedded import EmbeddedFalkorDB, StoreBusy
-from app.services.operations.status import node_counts
-from app.settings import Backend
 
 db_app = typer.Typer(help="Manage the graph store.", no_args_is_help=True)
 
@@ -50,6 +44,9 @@ def migrate() -> None:
 @db_app.command("start")
 def db_start() -> None:
     """Start the embedded FalkorDB in the background (``cqf serve`` then uses it)."""
+    from app.graph.embedded import EmbeddedFalkorDB, StoreBusy
+    from app.settings import Backend
+
     settings = load_settings()
     if settings.backend is not Backend.EMBEDDED:
         console.print("the configured backend is not embedded; nothing to start")
@@ -65,6 +62,8 @@ def db_start() -> None:
 @db_app.command("stop")
 def db_stop() -> None:
     """Stop the embedded FalkorDB started by ``cqf db start`` (never a service's store)."""
+    from app.graph.embedded import EmbeddedFalkorDB
+
     settings = load_settings()
     server = EmbeddedFalkorDB(settings.data_dir / "falkordb")
     record = server.running()
@@ -78,6 +77,9 @@ def db_stop() -> None:
 @db_app.command("backup")
 def db_backup(out: Annotated[Path, typer.Argument(help="snapshot file to write")]) -> None:
     """Snapshot the embedded store while it serves (BGSAVE: point in time, no pause)."""
+    from app.graph.backup import backup
+    from app.settings import Backend
+
     settings = load_settings()
     if settings.backend is not Backend.EMBEDDED:
         console.print("backups of an external FalkorDB or Neo4j use their own tools "
@@ -94,6 +96,8 @@ def db_backup(out: Annotated[Path, typer.Argument(help="snapshot file to write")
 @db_app.command("restore")
 def db_restore(snapshot: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
     """Restore a snapshot into CQF_DATA_DIR, which must be new or empty (then `cqf serve`)."""
+    from app.graph.backup import restore
+
     settings = load_settings()
     try:
         restore(snapshot, settings.data_dir / "falkordb")
@@ -106,6 +110,13 @@ def db_restore(snapshot: Annotated[Path, typer.Argument(exists=True, dir_okay=Fa
 @db_app.command("status")
 def db_status() -> None:
     """Say who runs the store, whether it answers, and what the graph holds."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from app.graph.embedded import EmbeddedFalkorDB
+    from app.services.operations.status import node_counts
+    from app.settings import Backend
+
     settings = load_settings()
     if settings.backend is Backend.EMBEDDED:
         record = EmbeddedFalkorDB(settings.data_dir / "falkordb").running()

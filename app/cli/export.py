@@ -9,15 +9,7 @@ from typing import Annotated
 import typer
 
 from app.cli.common import base_iri_for, console, load_settings, open_store, progress_bar
-from app.rdf.iris import Iris
-from app.services.linked_data.export import (
-    Scope,
-    check_framework,
-    export,
-    export_size,
-    mapping_count,
-    sssom,
-)
+from app.services.linked_data.scope import Scope
 
 FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "sssom")
 
@@ -36,6 +28,15 @@ def export_command(
     if format not in FORMATS:
         console.print(f"[red]unknown format[/red] {format!r}; choose one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
+    from app.rdf.iris import Iris
+    from app.services.linked_data.export import (
+        check_framework,
+        export,
+        export_size,
+        mapping_count,
+        sssom,
+    )
+
     settings = load_settings()
     with open_store(settings) as runtime:
         store = runtime.store

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from app.cli.common import console, load_settings, open_store
-from app.services.linked_data import identity
 
 base_iri_app = typer.Typer(help="The base IRI of every minted identifier.",
                            no_args_is_help=True)
@@ -16,6 +15,8 @@ base_iri_app = typer.Typer(help="The base IRI of every minted identifier.",
 @base_iri_app.command("show")
 def show() -> None:
     """Print the base IRI in use (configured, or fixed in the graph at first start)."""
+    from app.services.linked_data import identity
+
     settings = load_settings()
     with open_store(settings) as runtime:
         base = identity.resolve_base_iri(runtime.store, settings)
@@ -28,6 +29,8 @@ def set_(new: Annotated[str, typer.Argument(help="absolute http(s) base, e.g. "
          yes: Annotated[bool, typer.Option("--yes", help="do not ask to confirm")] = False,
          ) -> None:
     """Change the base IRI stored in the graph. Every published IRI changes with it."""
+    from app.services.linked_data import identity
+
     settings = load_settings()
     try:
         new = identity.normalise(new)

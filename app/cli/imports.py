@@ -8,15 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from app.cli.common import console, open_store
+from app.cli.common import console, open_store, stderr_console
 from app.domain.auth import Principal
 from app.domain.errors import InvalidInput
 from app.domain.vocab import RoleKind
-from app.services.institutions import uploads as course_mappings
 
 import_app = typer.Typer(help="Import data files into the graph.", no_args_is_help=True)
 STEPS = ("read", "validate and compare", "write", "done")
@@ -31,11 +27,17 @@ def import_mappings(
     """Apply FILE (CSV or JSON) as the institution's complete course mappings.
 
     Runs with operator (admin) rights, recorded in the audit trail as key ``cli``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from app.services.institutions import uploads as course_mappings
+
     principal = Principal(key_id="cli", role=RoleKind.ADMIN.value)
     try:
         with open_store(prepare=True, passthrough=(InvalidInput,)) as runtime, Progress(
                 TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                console=console) as progress:
+                console=stderr_console()) as progress:
             task = progress.add_task(STEPS[0], total=len(STEPS) - 1)
             data = file.read_bytes()
             content_type = "application/json" if file.suffix.lower() == ".json" else "text/csv"
@@ -58,6 +60,9 @@ def import_mappings(
 
 
 def _print_problems(exc: InvalidInput) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console.print(f"[red]{exc.summary}[/red]")
     table = Table("line", "column", "problem", "value")
     for p in exc.problems:

@@ -6,11 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Column, Table
 
 from app.cli.common import console, open_store
-from app.services.access import keys
 
 keys_app = typer.Typer(help="Manage API keys (stored only as hashes).", no_args_is_help=True)
 
@@ -20,6 +17,8 @@ def create(role: Annotated[str, typer.Option(help="admin, reviewer, institution:
                                                   "administration:CODE")],
            label: Annotated[str | None, typer.Option(help="whose key it is")] = None) -> None:
     """Create a key and print it once; only its hash is stored."""
+    from app.services.access import keys
+
     with open_store(prepare=True) as runtime:
         made = keys.create_key(runtime.store, role, label)
     console.print(f"key id {made['key_id']} ({made['role']}); the key is shown only now:")
@@ -29,6 +28,8 @@ def create(role: Annotated[str, typer.Option(help="admin, reviewer, institution:
 @keys_app.command("revoke")
 def revoke(key_id: str) -> None:
     """Revoke a key by its id."""
+    from app.services.access import keys
+
     with open_store(prepare=True) as runtime:
         done = keys.revoke_key(runtime.store, key_id)
     console.print(f"revoked {done['key_id']} at {done['revoked_at']}")
@@ -38,6 +39,11 @@ def revoke(key_id: str) -> None:
 def list_(as_json: Annotated[bool, typer.Option("--json", help="one JSON array on stdout, "
                                                 "for scripts")] = False) -> None:
     """List keys (never their secrets); ids are whole at any width, for revoke."""
+    from rich.console import Console
+    from rich.table import Column, Table
+
+    from app.services.access import keys
+
     with open_store(prepare=True) as runtime:
         rows = keys.list_keys(runtime.store)
     if as_json:

@@ -6,15 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from app.cli.common import base_iri_for, console, load_settings, open_store, progress_bar
-from app.services.linked_data.export import export_size
-from app.services.linked_data.releases import DUMPS, make_release
-
-# Dumps that read the whole graph page by page and report it (SSSOM reads mappings only).
-RDF_DUMPS = sum(1 for fmt in DUMPS if fmt != "sssom")
 
 
 def release_command(
@@ -27,6 +20,14 @@ def release_command(
         help="IRI base (default: the service's, see `cqf base-iri show`)")] = None,
 ) -> None:
     """Write release VERSION: Turtle, N-Triples, JSON-LD, SSSOM TSV, SHA256SUMS, void.ttl."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from app.services.linked_data.export import export_size
+    from app.services.linked_data.releases import DUMPS, make_release
+
+    # Dumps that read the whole graph page by page and report it (SSSOM reads mappings only).
+    rdf_dumps = sum(1 for fmt in DUMPS if fmt != "sssom")
     settings = load_settings()
     releases_dir = out or settings.releases_dir
     with open_store(settings, errors_exit=1) as runtime:
@@ -34,7 +35,7 @@ def release_command(
         base = base_iri_for(runtime, settings, base_iri)
         with progress_bar() as progress:
             # The total is in the unit the dumps report: graph items read, once per RDF dump.
-            task = progress.add_task("release", total=export_size(store) * RDF_DUMPS)
+            task = progress.add_task("release", total=export_size(store) * rdf_dumps)
             advance = lambda what, n: progress.update(task, advance=n, description=what)  # noqa: E731
             info = make_release(store, releases_dir, version, base, allow_drop, advance)
     table = Table("file", "bytes", "sha256", title=f"release {version} in {releases_dir}")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
-
 from app.cli.common import load_settings, open_store, progress_bar
-from app.seed.catalog import load_seed_bundle
-from app.seed.loader import total_rows, write_bundle
 
 
 def seed_command() -> None:
     """Load seed_data/ into the graph (idempotent: a second run changes nothing)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from app.seed.catalog import load_seed_bundle
+    from app.seed.loader import total_rows, write_bundle
+
     settings = load_settings()
     bundle = load_seed_bundle(settings.seed_dir)
     with open_store(settings) as runtime:

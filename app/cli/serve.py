@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from app import runtime as runtime_mod
 from app.cli.common import console, load_settings
-from app.graph.embedded import EmbeddedFalkorDB, StoreBusy
-from app.settings import Backend, Settings
+
+if TYPE_CHECKING:
+    from app import runtime as runtime_mod
+    from app.settings import Settings
 
 
 def serve(host: str | None = None, port: int | None = None,
@@ -20,6 +21,10 @@ def serve(host: str | None = None, port: int | None = None,
     """Start the store (embedded unless configured), migrate, seed if empty, serve the API.
 
     A second service on the same data directory is refused at once, naming the owner."""
+    from app import runtime as runtime_mod
+    from app.graph.embedded import EmbeddedFalkorDB, StoreBusy
+    from app.settings import Backend
+
     settings = load_settings()
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items()
                                            if v is not None})
@@ -52,6 +57,8 @@ def serve(host: str | None = None, port: int | None = None,
 def worker_environment(settings: Settings, runtime: runtime_mod.Runtime) -> dict[str, str]:
     """What a worker process needs to reach the store the parent started (and to share its
     rate limits through that store's Redis, as an external FalkorDB would)."""
+    from app.settings import Backend
+
     env = {"CQF_SEED_ON_START": "false"}
     if runtime.embedded is not None:
         env |= {"CQF_BACKEND": Backend.FALKORDB.value,

@@ -9,11 +9,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, cast
 
-from app.domain.text import N_
+from app.domain.text import ADDRESS_WORDS, N_
+
+Gettext = Callable[[str], str]
 
 
 class DomainError(Exception):
-    """Base of every error a client caused and may fix."""
+    """Base of every error a client caused and may fix.
+
+    Its sentence is a msgid with ``%(name)s`` placeholders and their values (``words``), so
+    each language words it from its catalogue (``said``); ``str()`` is the English."""
 
     slug: ClassVar[str] = "bad-request"
     status: ClassVar[int] = 400
@@ -22,6 +27,17 @@ class DomainError(Exception):
     def members(self) -> dict[str, object]:
         """Facts of the problem beyond its detail sentence (problem+json extension members)."""
         return {}
+
+    def words(self) -> tuple[str, Mapping[str, object] | None]:
+        """The sentence's msgid and its values (a value may be a ``(msgid, values)`` pair)."""
+        return Exception.__str__(self), None
+
+    def said(self, gettext: Gettext = str) -> str:
+        """The sentence in the language of ``gettext`` (English by default)."""
+        return say(*self.words(), gettext)
+
+    def __str__(self) -> str:
+        return self.said()
 
 
 @dataclass
@@ -32,8 +48,9 @@ class NotFound(DomainError):
     status: ClassVar[int] = 404
     title: ClassVar[str] = N_("Not found")
 
-    def __str__(self) -> str:
-        return f"no {self.kind} with code '{self.code}'"
+    def words(self) -> tuple[str, Mapping[str, object] | None]:
+        return N_("no %(kind)s with code '%(code)s'"), {
+            "kind": (ADDRESS_WORDS.get(self.kind, self.kind), None), "code": self.code}
 
     def members(self) -> dict[str, object]:
         return {"kind": self.kind, "code": self.code}
@@ -45,8 +62,9 @@ class UnknownKind(NotFound):
 
     allowed: tuple[str, ...] = ()
 
-    def __str__(self) -> str:
-        return f"unknown kind '{self.kind}'; expected one of {', '.join(self.allowed)}"
+    def words(self) -> tuple[str, Mapping[str, object] | None]:
+        return (N_("unknown kind '%(kind)s'; expected one of %(allowed)s"),
+                {"kind": self.kind, "allowed": ", ".join(self.allowed)})
 
 
 @dataclass
@@ -54,40 +72,43 @@ class Forbidden(DomainError):
     """The caller's key is valid but does not own the target. The message never says whether
     the target exists."""
 
-    reason: str = "this key may not change this resource"
+    reason: str = N_("this key may not change this resource")
     slug: ClassVar[str] = "forbidden"
     status: ClassVar[int] = 403
     title: ClassVar[str] = N_("Forbidden")
 
-    def __str__(self) -> str:
-        return self.reason
+    def words(self) -> tuple[str, Mapping[str, object] | None]:
+        return self.reason, None
 
 
 @dataclass
 class Unauthorized(DomainError):
     """No key, an unknown key or a revoked key."""
 
-    reason: str = "a valid API key is required (X-API-Key or Authorization: Bearer)"
+    reason: str = N_("a valid API key is required (X-API-Key or Authorization: Bearer)")
     slug: ClassVar[str] = "unauthorized"
     status: ClassVar[int] = 401
     title: ClassVar[str] = N_("Unauthorized")
 
-    def __str__(self) -> str:
-        return self.reason
+    def words(self) -> tuple[str, Mapping[str, object] | None]:
+        return self.reason, None
 
 
 @dataclass
 class PayloadTooLarge(DomainError):
     """An upload exceeds an explicit limit (bytes or rows)."""
 
-    limit: str
-    what: str = "the upload"
+    limit: str  # a number and its unit: "10 MB", "5000 rows", "1048576 bytes"
+    what: str = N_("the upload")
     slug: ClassVar[str] = "payload-too-large"
     status: ClassVar[int] = 413
     title: ClassVar[str] = N_("Payload too large")
 
-    def __str__(self) -> str:
-        return f"{self.what} exceeds the limit of {self.limit}"
+    def words(self) -> tuple[str, Mapping[str, object] | None]:
+        amount, _, unit = self.limit.partition(" ")
+        limit: object = (LIMIT_UNITS[unit], {"n": amount}) if unit in LIMIT_UNITS else self.limit
+        return N_("%(what)s exceeds the limit of %(limit)s"), {"what": (self.what, None),
+                                                                "limit": limit}
 
     def members(self) -> dict[str, object]:
         return {"limit": self.limit}
@@ -97,13 +118,36 @@ class PayloadTooLarge(DomainError):
 class Conflict(DomainError):
     """The request is well-formed but contradicts the stored state."""
 
-    reason: str
+    reason: str  # a msgid, filled with ``params``
+    params: Mapping[str, object] | None = field(default=None, kw_only=True)
     slug: ClassVar[str] = "conflict"
     status: ClassVar[int] = 409
     title: ClassVar[str] = N_("Conflict")
 
-    def __str__(self) -> str:
-        return self.reason
+    def words(self) -> tuple[str, Mapping[str, object] | None]:
+        return self.reason, self.params
+
+
+LIMIT_UNITS = {"MB": N_("%(n)s MB"), "rows": N_("%(n)s rows"), "bytes": N_("%(n)s bytes")}
+
+
+@dataclass
+class RateLimited(DomainError):
+    """Too many requests of one cost class from one client (key or address) in the window."""
+
+    cost: str
+    retry_after: int
+    slug: ClassVar[str] = "rate-limited"
+    status: ClassVar[int] = 429
+    title: ClassVar[str] = N_("Too many requests")
+
+    def words(self) -> tuple[str, Mapping[str, object] | None]:
+        return (N_("the limit of requests of this kind (%(cost)s) was reached; retry in "
+                   "%(seconds)s s"), {"cost": (COST_WORDS.get(self.cost, self.cost), None),
+                                      "seconds": self.retry_after})
+
+
+COST_WORDS = {"lookups": N_("look-ups"), "queries": N_("questions"), "writes": N_("changes")}
 
 
 TAKEN = N_("a record with this code already exists (codes are unique in any letter case)")
@@ -129,7 +173,7 @@ class Busy(Conflict):
 
     retry_after: int = 5
     slug: ClassVar[str] = "busy"
-    title: ClassVar[str] = "Busy"
+    title: ClassVar[str] = N_("Busy")
 
     def members(self) -> dict[str, object]:
         return {"retry_after": self.retry_after}

@@ -228,8 +228,11 @@ class LevelRow(NodeRow):
     level: Text = None
     ordinal: Int = None
     knowledge: Text = None
+    knowledge_fr: Text = None
     skills: Text = None
+    skills_fr: Text = None
     autonomy: Text = None
+    autonomy_fr: Text = None
     qualification_examples: CodeList = None
 
 

@@ -58,19 +58,33 @@ REFERENCING = {
 }
 STATUS = {"description_status"}
 # free text that exists only in English in the data
-ENGLISH_TEXT = {"anchor", "autonomy", "country", "jurisdiction", "knowledge", "role_family",
-                "skills"}
+ENGLISH_TEXT = {"anchor", "country", "jurisdiction", "role_family"}
+# free text the data may also hold in another language (``knowledge_fr``): shown in the page's
+# language when it is there, else in English marked as such
+TRANSLATED_TEXT = {"autonomy", "knowledge", "skills"}
 
 
-def rows(kind: str, attributes: dict[str, Any]) -> list[dict[str, Any]]:
+def _own_language(key: str) -> bool:
+    """``knowledge_fr``: a language's copy of a translated attribute, shown in its place."""
+    base, _, lang = key.rpartition("_")
+    return base in TRANSLATED_TEXT and len(lang) == 2
+
+
+def rows(kind: str, attributes: dict[str, Any], lang: str = "en") -> list[dict[str, Any]]:
     """One row per attribute with a value, in a stable order: ``{"key", "label", "type",
     "value"}``; ``type`` says how the page shows the value (ref, refs, bool, list, number,
     uri, word, status, language, english, text)."""
     out = []
     for key, value in sorted(attributes.items()):
-        if value is None or value == "" or value == [] or key in INTERNAL:
+        if value is None or value == "" or value == [] or key in INTERNAL or _own_language(key):
             continue
-        if key == "level" and kind == "Level":
+        own = attributes.get(f"{key}_{lang}") if key in TRANSLATED_TEXT and lang != "en" \
+            else None
+        if own:
+            key_type, shown = "text", own
+        elif key in TRANSLATED_TEXT:
+            key_type, shown = "english", value
+        elif key == "level" and kind == "Level":
             key_type, shown = "text", value  # the level's own notation within its framework
         elif key in YEARS:
             key_type, shown = "text", str(value)  # a year, never "2,011"

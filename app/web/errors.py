@@ -58,5 +58,6 @@ def page_error(t: Translator, exc: DomainError) -> dict[str, Any]:
         return {"status": status, "detail": t(N_("Not found: %(kind)s %(code)s"),
                                            kind=t.kind(exc.kind), code=exc.code),
                 "detail_lang": None, "errors": []}
-    detail, detail_lang = _message(t, str(exc))
+    _, detail_lang = _message(t, exc.words()[0])  # "en" when the catalogue lacks it
+    detail = exc.said(t.gettext)
     return {"status": status, "detail": detail, "detail_lang": detail_lang, "errors": []}

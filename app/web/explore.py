@@ -28,7 +28,7 @@ def browse(store: GraphStore, kind: NodeLabel) -> dict[str, Any]:
     return {"items": page["items"], "total": page["total"]}
 
 
-def entity(store: GraphStore, label: NodeLabel, code: str) -> dict[str, Any]:
+def entity(store: GraphStore, label: NodeLabel, code: str, lang: str = "en") -> dict[str, Any]:
     """The entity with every relationship; level mappings also name the level at the other
     end (``other``) so they can be drawn and linked like any neighbour."""
     detail = CatalogService(store).get(label, code)
@@ -44,7 +44,7 @@ def entity(store: GraphStore, label: NodeLabel, code: str) -> dict[str, Any]:
                 refs.append(ref["other"])
             else:
                 refs.append(ref)
-    detail["attribute_rows"] = attributes.rows(detail["kind"], detail["attributes"])
+    detail["attribute_rows"] = attributes.rows(detail["kind"], detail["attributes"], lang)
     localise(store, refs + attributes.references(detail["attribute_rows"]))
     return detail
 

@@ -37,7 +37,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
 
-from app.domain.text import N_
+from app.domain.text import KIND_WORDS, N_
 from app.domain.vocab import (
     EvidenceStatus,
     MappingMethod,
@@ -126,16 +126,7 @@ REFERENCING: dict[str, str] = {
     R.COMPARISON: N_("compared with the EQF, not referenced"),
     R.NONE: N_("no EQF link"),
 }
-KIND = {
-    "Framework": N_("Framework"), "Level": N_("Level"),
-    "CompetencyGroup": N_("Competency group"), "Competency": N_("Competency"),
-    "ProficiencyLevel": N_("Proficiency level"), "JobFamily": N_("Job family"),
-    "JobProfile": N_("Job profile"), "ProfessionalTask": N_("Professional task"),
-    "FunctionalDomain": N_("Functional domain"), "GenericRole": N_("Generic role"),
-    "Occupation": N_("Occupation"), "PicardStandard": N_("PICARD standard"),
-    "Institution": N_("Institution"), "Programme": N_("Programme"), "Course": N_("Course"),
-    "Administration": N_("Administration"), "Mapping": N_("Mapping"),
-}
+KIND = KIND_WORDS
 RELATION = {
     "administrations": N_("Administrations using this scale"), "framework": N_("Framework"),
     "levels": N_("Levels"), "job_profiles": N_("Job profiles"), "programmes": N_("Programmes"),

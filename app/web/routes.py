@@ -304,7 +304,8 @@ def render_entity_page(request: Request, label: NodeLabel | None, code: str) -> 
     context = page_context(request, "search")
     context.update(label=label, code=code, detail=None,
                    iri=urls.id_path(label, code), api=urls.api_path(label, code))
-    detail = attempt(context, lambda: explore.entity(store_of(request), label, code))
+    detail = attempt(context, lambda: explore.entity(store_of(request), label, code,
+                                                        context["lang"]))
     if detail is not None and label == NodeLabel.COURSE:
         context["course_mappings"] = attempt(context, lambda: pages.course_mappings(
             store_of(request), detail["code"]))

@@ -159,6 +159,16 @@ def test_french_data_labels_come_from_name_fr(page: Any) -> None:
     assert page.locator("h1").inner_text() == "Enseignement primaire"
     page.goto("/entity/level/ISCED-2011/1")
     assert page.locator("h1").inner_text() == "Primary education"
+    # the EQF's descriptors in French (paraphrased from the Recommendation's French text),
+    # in place of the English ones and not marked as English
+    page.goto("/entity/level/EQF/4?lang=fr")
+    assert page.locator("h1").inner_text() == "Niveau 4 du CEC"
+    knowledge = page.locator('dt[data-attribute="knowledge"] + dd')
+    assert knowledge.inner_text().startswith("savoirs factuels et théoriques")
+    assert knowledge.locator('[lang="en"]').count() == 0
+    page.goto("/entity/level/EQF/4")
+    assert page.locator('dt[data-attribute="knowledge"] + dd').inner_text().startswith(
+        "factual and theoretical")
 
 
 @pytest.mark.parametrize("view", list(VIEWS))

@@ -73,3 +73,10 @@ def test_the_write_stream_section_replaces_only_its_own(tmp_path) -> None:  # ty
     text = doc.read_text()
     assert "core" in text and text.count(write_stream.START) == 1
     assert "| CQF table | unrelated | 1.0 / 2.0 | 2.5 / 3.0 |" in text
+
+
+def test_the_cli_startup_benchmark_runs() -> None:
+    from benchmarks.cli_startup import LINES, measure
+
+    medians = measure(1)
+    assert set(medians) == set(LINES) and all(seconds > 0 for seconds in medians.values())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -371,3 +372,51 @@ def test_rules_are_explained_in_plain_words(api: TestClient, lang: str) -> None:
             else "cours les moins coûteux qui comblent ses écarts" in plan)
     api_ladder = api.get("/api/v1/job-families/JF-BORDER/career-path").json()
     assert "MGT" in api_ladder["stream_rule"]  # the API's technical rule stays
+
+
+FRENCH_LABELS = {  # (kind path, code) -> the French name the graph holds, with its source
+    ("level", "EQF:4"): "Niveau 4 du CEC",
+    ("level", "ISCED-2011:6"): "Niveau licence ou équivalent",
+    ("level", "QF-EHEA:C2"): "Deuxième cycle",
+    ("framework", "QF-EHEA"): "Cadre général des qualifications de l'Espace européen de "
+                              "l'enseignement supérieur",
+    ("framework", "LU-NQF"): "Cadre luxembourgeois des qualifications (CLQ)",
+    ("framework", "ISCED-2011"): "Classification internationale type de l'éducation 2011 "
+                                 "(CITE 2011)",
+}
+
+
+def test_reference_levels_and_frameworks_speak_french(api: TestClient) -> None:
+    """Under lang=fr the EQF levels show their French name and descriptors (paraphrased from
+    the Recommendation's French text), the ISCED levels and QF-EHEA cycles their French name and
+    description, frameworks their own French name; each row names its French source. What the
+    graph holds only in English (a national level's descriptors) is shown marked lang="en"."""
+    for (kind, code), name in FRENCH_LABELS.items():
+        entity = api.get(f"/api/v1/{kind}s/{code}").json()
+        assert entity["name_fr"] == name, code
+        assert "French" in entity["source"]["document"], code  # the French text's source
+        page = api.get(f"/entity/{kind}/{code}", params={"lang": "fr"}).text
+        assert name in unescape(page), code
+        if kind == "level":
+            assert entity["description_fr"], code
+    eqf = api.get("/api/v1/levels/EQF:4").json()["attributes"]
+    assert eqf["knowledge_fr"].startswith("savoirs factuels et théoriques")
+    assert eqf["knowledge"].startswith("factual and theoretical")
+    french = api.get("/entity/level/EQF:4", params={"lang": "fr"}).text
+    english = api.get("/entity/level/EQF:4").text
+    for key in ("knowledge", "skills", "autonomy"):
+        row = re.search(rf'data-attribute="{key}".*?<dd[^>]*>(.*?)</dd>', french, re.S)
+        assert row is not None and 'lang="en"' not in row.group(1), key
+        assert eqf[f"{key}_fr"] in unescape(row.group(1)), key
+        assert f'data-attribute="{key}_fr"' not in french  # shown in place, not twice
+        assert eqf[key].split(" ")[0] in english
+    # the English page keeps English; a level without French descriptors is marked English
+    assert "savoirs factuels" not in english
+    national = api.get("/entity/level/IE-NFQ:8", params={"lang": "fr"}).text
+    dqr = api.get("/api/v1/levels/IE-NFQ:8").json()["attributes"]
+    if dqr.get("knowledge"):
+        row = re.search(r'data-attribute="knowledge".*?<dd[^>]*>(.*?)</dd>', national, re.S)
+        assert row is not None and 'lang="en"' in row.group(1)
+    # the RDF carries both languages
+    turtle = api.get("/id/level/EQF/4", headers={"Accept": "text/turtle"}).text
+    assert '"savoirs factuels et théoriques' in turtle and "@fr" in turtle

@@ -19,6 +19,7 @@ from app.main import create_app
 from app.runtime import Runtime
 from app.settings import Settings
 from tests.conftest import neo4j_store_of
+from tests.e2e.test_i18n_problems import english_in
 from tests.support.neo4j_server import STATE_VARIABLE
 
 TIMEOUT = 1.0  # CQF_STORE_TIMEOUT_SECONDS for these tests
@@ -59,6 +60,9 @@ def _assert_unavailable(client: TestClient, path: str = "/api/v1/frameworks/FAUL
     assert status == 503 and media.startswith("application/problem+json")
     assert body["type"].endswith("/store-unavailable")
     assert elapsed < TIMEOUT + SLACK
+    french = client.get("/api/v1/frameworks/FAULT-MARKER", headers={"Accept-Language": "fr"})
+    assert french.status_code == 503 and french.headers["content-language"] == "fr"
+    assert english_in(body) and not english_in(french.json())  # said in each language
 
 
 def _assert_kept_answer_given(client: TestClient) -> None:

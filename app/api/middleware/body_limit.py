@@ -19,6 +19,7 @@ from app.api.middleware.asgi import header, send_problem
 from app.api.problems import problem_of
 from app.domain import json_input
 from app.domain.errors import DomainError, PayloadTooLarge
+from app.domain.text import N_
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 UPLOAD_SUFFIX = ":bulk"
@@ -122,4 +123,4 @@ async def _checked_json(app: ASGIApp, scope: Scope, receive: Receive, send: Send
 
 async def _refuse(send: Send, scope: Scope, limit: int) -> None:
     await send_problem(send, scope, problem_of(PayloadTooLarge(f"{limit} bytes",
-                                                              "the request body")))
+                                                              N_("the request body"))))

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from app.api.problems import STORE_DOWN, Problem, answer
 from app.api.rate_limit import LOOKUP
 from app.api.schemas import Health
+from app.domain.text import N_
 
 router = APIRouter(prefix="/health", tags=["health"], dependencies=[LOOKUP])
 
@@ -33,5 +34,6 @@ def ready(request: Request) -> Response:
     if ok:
         return JSONResponse(body)
     detail = STORE_DOWN.detail if not checks["store_reachable"] else \
-        "the graph store's schema is not applied yet; retry shortly"
-    return answer(request, Problem(503, STORE_DOWN.slug, STORE_DOWN.title, detail, body))
+        N_("the graph store's schema is not applied yet; retry shortly")
+    return answer(request, Problem(503, STORE_DOWN.slug, STORE_DOWN.title, detail, body,
+                                   words=(detail, None)))

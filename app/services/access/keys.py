@@ -13,6 +13,7 @@ from typing import Any
 
 from app.domain.auth import Principal, valid_role
 from app.domain.errors import FieldProblem, InvalidInput, NotFound, Unauthorized
+from app.domain.text import N_
 from app.domain.vocab import RoleKind
 from app.graph.cypher.access import auth as q
 from app.graph.port import GraphStore
@@ -38,7 +39,7 @@ def create_key(store: GraphStore, role: str, label: str | None = None,
     """Create a key; the returned ``key`` is the only time the secret is ever visible."""
     if not valid_role(role):
         raise InvalidInput([FieldProblem(
-            "role", "expected admin, reviewer, institution:{code} or administration:{code}",
+            "role", N_("expected admin, reviewer, institution:{code} or administration:{code}"),
             role)])
     key_id = secrets.token_hex(6)
     key = f"cqf_{key_id}_{secrets.token_urlsafe(32)}"

@@ -401,8 +401,8 @@ class CareersService:
             raise NotFound("JobProfile", code)
         problems: list[FieldProblem] = []
         if not 1 <= limit <= MAX_SUCCESSORS:
-            problems.append(FieldProblem("limit", f"must be between 1 and {MAX_SUCCESSORS}",
-                                         limit))
+            problems.append(FieldProblem("limit", N_("must be between 1 and %(max)s"), limit,
+                                         params={"max": MAX_SUCCESSORS}))
         admin = self._administration(model, administration, problems)
         if problems:
             raise InvalidInput(problems)

@@ -99,9 +99,9 @@ class MappingWriter:
         owners = self._owners(frameworks)
         own = principal.administration
         if not principal.is_admin and (own is None or own not in owners.values()):
-            raise Forbidden("an administration key may only map levels of its own grade scale")
+            raise Forbidden(N_("an administration key may only map levels of its own grade scale"))
         if new.review_status != ReviewStatus.PROPOSED and not principal.is_admin:
-            raise Forbidden("only an admin may record a mapping as accepted directly")
+            raise Forbidden(N_("only an admin may record a mapping as accepted directly"))
         props: dict[str, Any] = {
             "id": f"map:{uuid.uuid4().hex[:16]}", "match_type": MatchType(new.match_type).value,
             "confidence": new.confidence, "method": MappingMethod(new.method),
@@ -134,10 +134,11 @@ class MappingWriter:
     def review(self, principal: Principal, mapping_id: str, decision: str,
                reason: str | None) -> dict[str, Any]:
         if not principal.may_review():
-            raise Forbidden("only an admin or a reviewer key may review mappings")
+            raise Forbidden(N_("only an admin or a reviewer key may review mappings"))
         if decision != "accept" and not (reason or "").strip():
-            raise InvalidInput([FieldProblem("body.reason",
-                                             f"a reason is required to {decision}")])
+            raise InvalidInput([FieldProblem(
+                "body.reason", N_("a reason is required to %(decision)s"),
+                params={"decision": decision})])
         before = mapping_view(self._existing(mapping_id))
         props = {"review_status": DECISIONS[decision], "review_reason": reason,
                  "reviewed_by": principal.role,
@@ -157,7 +158,7 @@ class MappingWriter:
         owner = row["mapping"].get("owner")
         own = _owner(principal.administration) if principal.administration else None
         if not principal.is_admin and (own is None or own != owner):
-            raise Forbidden("only the asserting administration or an admin may retract it")
+            raise Forbidden(N_("only the asserting administration or an admin may retract it"))
         before = mapping_view(row)
         write_audited(self.store, q.DELETE_MAPPING, {"id": mapping_id},
                       entry(principal, "mapping.retract", "Mapping", mapping_id, before, None,
@@ -167,7 +168,7 @@ class MappingWriter:
     def upsert_administration(self, principal: Principal, code: str,
                               props: dict[str, Any]) -> dict[str, Any]:
         if not principal.is_admin:
-            raise Forbidden("only an admin may register an administration")
+            raise Forbidden(N_("only an admin may register an administration"))
         code = CodeResolver(self.store).find(NodeLabel.ADMINISTRATION, code) or code
         before = self.store.read(q.ADMINISTRATION, {"code": code})
         old = before[0]["node"] if before else None
@@ -193,8 +194,8 @@ class MappingWriter:
         dropped = [r for r in existing if r["code"] not in wanted]
         blocked = [r["code"] for r in dropped if r["mappings"]]
         if blocked:
-            raise InvalidInput([FieldProblem("body.levels", "level has mappings; retract them "
-                                             "before removing the level", c) for c in blocked])
+            raise InvalidInput([FieldProblem("body.levels", N_("level has mappings; retract them "
+                                                "before removing the level"), c) for c in blocked])
         rows = [{"code": code, "framework": framework, "level": code.split(":", 1)[1],
                  "name": lv.name, "name_fr": lv.name_fr, "ordinal": lv.ordinal,
                  "description": lv.description, **_asserted(framework_props)}
@@ -229,11 +230,11 @@ class MappingWriter:
         seen: set[str] = set()
         for i, lv in enumerate(levels):
             if lv.level.lower() in seen:  # one code, one thing: G1 and g1 are one level
-                problems.append(FieldProblem(f"body.levels.{i}.level", "duplicate level",
+                problems.append(FieldProblem(f"body.levels.{i}.level", N_("duplicate level"),
                                              lv.level))
             seen.add(lv.level.lower())
         if not levels:
-            problems.append(FieldProblem("body.levels", "a scale needs at least one level"))
+            problems.append(FieldProblem("body.levels", N_("a scale needs at least one level")))
         if problems:
             raise InvalidInput(problems)
 

@@ -15,6 +15,7 @@ from app.domain.auth import Principal
 from app.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from app.domain.errors import where as where_
 from app.domain.identity import course_key, programme_key
+from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, RoleKind, scoped_role
 from app.graph.cypher.institutions import courses as q
 from app.graph.port import GraphStore
@@ -56,7 +57,7 @@ def put_institution(store: GraphStore, principal: Principal, code: str,
 def _write_institution(store: GraphStore, principal: Principal, code: str,
                        fields: dict[str, Any], before: dict[str, Any] | None) -> None:
     if before is None and not principal.is_admin:
-        raise Forbidden("only an admin key may create an institution")
+        raise Forbidden(N_("only an admin key may create an institution"))
     props = dict(fields)
     if before is None:
         props.update({"status": EvidenceStatus.UNVERIFIED, "review_status": ReviewStatus.ACCEPTED,
@@ -75,7 +76,7 @@ def _check_level(store: GraphStore, level: str | None) -> str | None:
     parse_level_code(level, "level")
     found = CodeResolver(store).find(NodeLabel.LEVEL, level)
     if found is None:
-        raise InvalidInput([FieldProblem("level", "unknown level", level)])
+        raise InvalidInput([FieldProblem("level", N_("unknown level"), level)])
     return found
 
 
@@ -147,7 +148,7 @@ def delete_programme(store: GraphStore, principal: Principal, institution: str,
     if key is None or before is None:
         raise NotFound("Programme", f"{institution}/{code}")
     if store.read(q.COURSES_OF_PROGRAMME, {"code": key}):
-        raise Conflict("the programme still has courses; delete them first")
+        raise Conflict(N_("the programme still has courses; delete them first"))
     write_audited(store, q.DELETE_PROGRAMME, {"code": key},
                   entry(principal, "delete", "Programme", key, before, None,
                         owner=_owner(institution)))

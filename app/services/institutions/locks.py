@@ -18,7 +18,7 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +141,8 @@ def _acquire(store: GraphStore, name: str, token: str, lease: float, me: Holder)
 @contextmanager
 def held(store: GraphStore, name: str, busy: str, wait: float = WAIT_SECONDS,
          lease: float = LEASE_SECONDS, renew: float = RENEW_SECONDS,
-         queue: float = QUEUE_SECONDS) -> Iterator[None]:
+         queue: float = QUEUE_SECONDS,
+         busy_params: Mapping[str, object] | None = None) -> Iterator[None]:
     """Hold the lock ``name`` for the block. A taker waits while the lock changes hands (up
     to ``queue`` seconds behind short writes), but at most ``wait`` seconds on one holder;
     then ``Busy`` (409 with Retry-After)."""
@@ -158,7 +159,7 @@ def held(store: GraphStore, name: str, busy: str, wait: float = WAIT_SECONDS,
             seen = holder
             deadline = min(now + wait, began + max(wait, queue))
         if now >= deadline:
-            raise Busy(busy, retry_after)
+            raise Busy(busy, retry_after, params=busy_params)
         time.sleep(pause)
         pause = min(pause * 2, 0.25)
     renewer = _Renewer(store, name, token, lease, renew)

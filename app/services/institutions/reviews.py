@@ -10,6 +10,7 @@ from typing import Any
 from app.domain.auth import Principal
 from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from app.domain.identity import course_key, local_code, programme_key
+from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, RoleKind, scoped_role
 from app.graph.cypher.institutions import courses as q
 from app.graph.port import GraphStore
@@ -55,11 +56,11 @@ def list_mappings(store: GraphStore, *, review_status: str | None, institution: 
 def _decision(principal: Principal, decision: str, reason: str | None,
               problems: list[FieldProblem]) -> dict[str, Any]:
     if not principal.may_review():
-        raise Forbidden("only an admin or reviewer key may review")
+        raise Forbidden(N_("only an admin or reviewer key may review"))
     if decision not in DECISIONS:
-        problems.append(FieldProblem("decision", "expected accepted or rejected", decision))
+        problems.append(FieldProblem("decision", N_("expected accepted or rejected"), decision))
     if decision == ReviewStatus.REJECTED and not (reason or "").strip():
-        problems.append(FieldProblem("reason", "a rejection needs a reason"))
+        problems.append(FieldProblem("reason", N_("a rejection needs a reason")))
     if problems:
         raise InvalidInput(problems)
     # The institution's claim stays unverified evidence unless an admin accepts it.
@@ -102,7 +103,7 @@ def review(store: GraphStore, principal: Principal, course: str, kind: str, targ
     institution uses it, its own code; codes in any case."""
     problems = []
     if kind not in REL:
-        problems.append(FieldProblem("kind", "expected develops or aligns_with", kind))
+        problems.append(FieldProblem("kind", N_("expected develops or aligns_with"), kind))
     props = _decision(principal, decision, reason, problems)
     codes = CodeResolver(store)
     course = codes.find(NodeLabel.COURSE, course) or course

@@ -18,6 +18,7 @@ from app.domain import course_mappings as cm
 from app.domain.auth import Principal
 from app.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from app.domain.identity import course_key, local_code, programme_key
+from app.domain.text import N_
 from app.domain.vocab import (
     PROFICIENCY_CODES,
     EvidenceStatus,
@@ -244,8 +245,9 @@ def institution_lock(store: GraphStore, institution: str) -> AbstractContextMana
     mappings), across threads, workers and CLI commands: what a write reads as the state it
     replaces is that state (an audit's ``before``; 201 or 200 for concurrent first PUTs)."""
     return locks.held(store, f"mappings:{institution.upper()}",
-                      f"another write of {institution}'s records (an upload?) is in progress; "
-                      "retry when it ends")
+                      N_("another write of %(institution)s's records (an upload?) is in "
+                         "progress; retry when it ends"),
+                      busy_params={"institution": institution})
 
 
 def _apply(store: GraphStore, principal: Principal, institution: str,
@@ -280,6 +282,6 @@ def upload(store: GraphStore, principal: Principal, institution: str, data: byte
     check_owner(principal, institution)
     raw = parse_upload(data, content_type)
     if not raw:
-        raise InvalidInput([FieldProblem("body", "the file has no rows")])
+        raise InvalidInput([FieldProblem("body", N_("the file has no rows"))])
     return apply(store, principal, institution, raw, dry_run=dry_run,
                  digest=hashlib.sha256(data).hexdigest())

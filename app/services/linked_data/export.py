@@ -7,7 +7,6 @@ written, both bounded by the number of sources and level mappings, not by the gr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from enum import StrEnum
 
 import pyoxigraph as ox
 
@@ -23,18 +22,13 @@ from app.rdf.terms import RDFLIB, NTriplesTerms, OxigraphTerms, Terms
 from app.rdf.triples import Description, Sources
 from app.rdf.writers import PREFIXES, WRITERS
 from app.services.catalog.codes import CodeResolver
+from app.services.linked_data.scope import Scope
 
 L_COMPETENCY = NodeLabel.COMPETENCY
 PAGE_SIZE = 1000
 SOURCES_PER_PAGE = 50  # relationship pages: the edges of this many source nodes at most
 OnPage = Callable[[str, int], None]  # (what was read, how many graph rows)
 Page = tuple[str, int, list[Description]]  # (what, rows read, descriptions)
-
-
-class Scope(StrEnum):
-    ONTOLOGY = "ontology"
-    DATA = "data"
-    ALL = "all"
 
 
 def check_framework(store: GraphStore, framework: str | None) -> str | None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound
+from app.domain.text import N_
 from app.graph.cypher.linked_data.releases import MAPPING_COUNTS
 from app.graph.port import GraphStore
 from app.rdf.iris import Iris
@@ -69,8 +70,9 @@ def version_key(version: str) -> tuple[int, ...]:
 
 def check_version(version: str) -> None:
     if not VERSION.match(version):
-        raise InvalidInput([FieldProblem("version", "expected MAJOR.MINOR or MAJOR.MINOR.PATCH",
-                                         version)], "invalid release version")
+        raise InvalidInput([FieldProblem(
+            "version", N_("expected MAJOR.MINOR or MAJOR.MINOR.PATCH"), version)],
+            N_("invalid release version"))
 
 
 def list_releases(releases_dir: Path) -> list[dict[str, Any]]:
@@ -140,11 +142,12 @@ def download_base(base_iri: str, version: str) -> str:
 def _check_new(releases_dir: Path, version: str) -> dict[str, Any] | None:
     check_version(version)
     if (releases_dir / version).exists():
-        raise Conflict(f"release {version} already exists; releases are never overwritten")
+        raise Conflict(N_("release %(version)s already exists; releases are never overwritten"),
+                       params={"version": version})
     previous = latest(releases_dir)
     if previous and version_key(version) <= version_key(previous["version"]):
-        raise Conflict(f"release {version} is not newer than the latest release "
-                       f"{previous['version']}")
+        raise Conflict(N_("release %(version)s is not newer than the latest release "
+                          "%(latest)s"), params={"version": version, "latest": previous["version"]})
     return previous
 
 

@@ -17,12 +17,13 @@ import multiprocessing
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Gettext
+from app.domain.text import N_
 from app.rdf.sparql import worker as sparql_worker
 from app.rdf.sparql.worker import (
     CSV,
@@ -57,81 +58,95 @@ RESERVED_SECONDS = 3.0
 RESERVED_WAIT = 4.0
 
 
+Words = tuple[str, Mapping[str, object] | None]
+PARSER_SAYS = N_("the query does not parse; the parser's message (in English) is in reason")
+
+
 class SparqlError(DomainError):
-    slug, status, title = "sparql-error", 400, "SPARQL error"
+    slug, status, title = "sparql-error", 400, N_("SPARQL error")
 
 
 @dataclass
 class UpdateRefused(SparqlError):
-    slug, status, title = "sparql-update-refused", 400, "Updates are refused"
+    slug, status, title = "sparql-update-refused", 400, N_("Updates are refused")
 
-    def __str__(self) -> str:
-        return "this endpoint is read-only: SPARQL updates are refused"
+    def words(self) -> Words:
+        return N_("this endpoint is read-only: SPARQL updates are refused"), None
 
 
 @dataclass
 class MalformedQuery(SparqlError):
     reason: str
-    slug, status, title = "sparql-malformed-query", 400, "Malformed query"
+    slug, status, title = "sparql-malformed-query", 400, N_("Malformed query")
 
-    def __str__(self) -> str:
-        return f"the query does not parse: {self.reason}"
+    def words(self) -> Words:
+        return N_("the query does not parse: %(reason)s"), {"reason": self.reason}
+
+    def said(self, gettext: Gettext = str) -> str:
+        """The parser's own message is English: another language says where to find it."""
+        if gettext(PARSER_SAYS) == PARSER_SAYS:
+            return super().said(gettext)
+        return gettext(PARSER_SAYS)
+
+    def members(self) -> dict[str, object]:
+        return {"reason": self.reason}
 
 
 @dataclass
 class UnknownGraphs(SparqlError):
     graphs: list[str]
     known: list[str]
-    slug, status, title = "sparql-unknown-graph", 400, "Unknown graph"
+    slug, status, title = "sparql-unknown-graph", 400, N_("Unknown graph")
 
-    def __str__(self) -> str:
-        return (f"no graph {', '.join(self.graphs)} here; the graphs are "
-                f"{', '.join(self.known)}")
+    def words(self) -> Words:
+        return (N_("no graph %(graphs)s here; the graphs are %(known)s"),
+                {"graphs": ", ".join(self.graphs), "known": ", ".join(self.known)})
 
 
 @dataclass
 class MixedSnapshots(SparqlError):
     graphs: list[str]
-    slug, status, title = "sparql-mixed-graphs", 400, "Graphs of different snapshots"
+    slug, status, title = "sparql-mixed-graphs", 400, N_("Graphs of different snapshots")
 
-    def __str__(self) -> str:
-        return (f"the graphs {', '.join(self.graphs)} belong to different snapshots (the live "
-                "graph, releases); query them one at a time")
+    def words(self) -> Words:
+        return (N_("the graphs %(graphs)s belong to different snapshots (the live graph, "
+                   "releases); query them one at a time"), {"graphs": ", ".join(self.graphs)})
 
 
 @dataclass
 class NotAcceptable(SparqlError):
     offered: str
-    slug, status, title = "not-acceptable", 406, "Not acceptable"
+    slug, status, title = "not-acceptable", 406, N_("Not acceptable")
 
-    def __str__(self) -> str:
-        return f"this query's results are available as {self.offered}"
+    def words(self) -> Words:
+        return N_("this query's results are available as %(offered)s"), {"offered": self.offered}
 
 
 @dataclass
 class TooManyResults(SparqlError):
     limit: int
-    slug, status, title = "sparql-result-too-large", 422, "Result too large"
+    slug, status, title = "sparql-result-too-large", 422, N_("Result too large")
 
-    def __str__(self) -> str:
-        return (f"the query has more than {self.limit} results; add a LIMIT (and OFFSET to "
-                "page) or narrow it")
+    def words(self) -> Words:
+        return (N_("the query has more than %(limit)s results; add a LIMIT (and OFFSET to "
+                   "page) or narrow it"), {"limit": self.limit})
 
 
 @dataclass
 class QueryTimeout(SparqlError):
     seconds: float
-    slug, status, title = "sparql-timeout", 503, "Query timed out"
+    slug, status, title = "sparql-timeout", 503, N_("Query timed out")
 
-    def __str__(self) -> str:
-        return f"the query ran longer than {self.seconds:g} s and was stopped"
+    def words(self) -> Words:
+        return (N_("the query ran longer than %(seconds)s s and was stopped"),
+                {"seconds": f"{self.seconds:g}"})
 
 
 class Busy(SparqlError):
-    slug, status, title = "sparql-busy", 503, "Endpoint busy"
+    slug, status, title = "sparql-busy", 503, N_("Endpoint busy")
 
-    def __str__(self) -> str:
-        return "every SPARQL worker is busy with a long query; retry shortly"
+    def words(self) -> Words:
+        return N_("every SPARQL worker is busy with a long query; retry shortly"), None
 
 
 @dataclass
@@ -140,17 +155,18 @@ class ReservedOverrun(Busy):
 
     seconds: float
 
-    def __str__(self) -> str:
-        return (f"every SPARQL worker is busy with a long query, and this query did not "
-                f"finish within the {self.seconds:g} s a query may use the worker kept for "
-                "short queries; retry shortly")
+    def words(self) -> Words:
+        return (N_("every SPARQL worker is busy with a long query, and this query did not "
+                   "finish within the %(seconds)s s a query may use the worker kept for "
+                   "short queries; retry shortly"), {"seconds": f"{self.seconds:g}"})
 
 
 class SnapshotPending(SparqlError):
-    slug, status, title = "sparql-snapshot-pending", 503, "Snapshot being built"
+    slug, status, title = "sparql-snapshot-pending", 503, N_("Snapshot being built")
 
-    def __str__(self) -> str:
-        return "the first snapshot of the live graph is still being built; retry shortly"
+    def words(self) -> Words:
+        return (N_("the first snapshot of the live graph is still being built; retry shortly"),
+                None)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from app.api.rate_limit import LOOKUP, WRITE
 from app.api.schemas.access import KeyList, NewKey, RevokedKey
 from app.domain.auth import ROLE_PATTERN
 from app.domain.errors import Forbidden
+from app.domain.text import N_
 from app.services.access import keys
 
 router = APIRouter(prefix="/keys", tags=["keys"])
@@ -24,7 +25,7 @@ class KeyRequest(BaseModel):
 
 def _admin(principal: WriteKey) -> None:
     if not principal.is_admin:
-        raise Forbidden("only an admin key may manage keys")
+        raise Forbidden(N_("only an admin key may manage keys"))
 
 
 @router.post("", dependencies=[WRITE], status_code=201, response_model=NewKey,

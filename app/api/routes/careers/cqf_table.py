@@ -18,6 +18,7 @@ from app.api.rate_limit import QUERY
 from app.api.rdf_deps import base_iri
 from app.api.schemas import Problem
 from app.domain.errors import FieldProblem, InvalidInput
+from app.domain.text import N_
 from app.rdf.negotiation import choose
 from app.services.careers import cqf_table_formats as fmt
 from app.services.careers.cqf_table import CqfTableService, TableQuestion
@@ -151,8 +152,9 @@ def cqf_table(request: Request, service: Tables, frameworks: Frameworks = None,
     if format is None:
         media = choose(request.headers.get("accept"), list(MEDIA.values()))
         if media is None:
-            return problem(406, "not-acceptable", "Not acceptable",
-                           "offered: " + ", ".join(MEDIA.values()), request)
+            return problem(406, "not-acceptable", N_("Not acceptable"),
+                           N_("this resource is available as %(offered)s"), request,
+                           params={"offered": ", ".join(MEDIA.values())})
         format = cast(Format, FORMAT_OF[media])  # negotiation offers only these formats
     question = _question(request, frameworks, administration, lang)
     if format == "json":
@@ -183,8 +185,9 @@ def cqf_table_csvw(request: Request, service: Tables, frameworks: Frameworks = N
     offered = [fmt.CSVW_MEDIA, "application/json"]
     media = choose(request.headers.get("accept"), offered)
     if media is None:
-        return problem(406, "not-acceptable", "Not acceptable",
-                       "offered: " + ", ".join(offered), request)
+        return problem(406, "not-acceptable", N_("Not acceptable"),
+                       N_("this resource is available as %(offered)s"), request,
+                       params={"offered": ", ".join(offered)})
     answer = service.table(_question(request, frameworks, administration, lang))
     query = {"format": "csv", "bom": "false", "lang": lang}
     if answer["frameworks"]:

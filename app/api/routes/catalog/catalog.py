@@ -26,6 +26,7 @@ from app.api.rate_limit import LOOKUP, QUERY
 from app.api.schemas import EntityDetail, FrameworkPage, Page, SearchResult
 from app.domain.errors import FieldProblem, InvalidInput
 from app.domain.identity import programme_key
+from app.domain.text import N_
 from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.services.catalog.reads import CatalogService, parse_level_code
 
@@ -139,8 +140,9 @@ def _kinds(typed: list[str] | None) -> list[NodeLabel] | None:
     unknown = [k for k in typed if k.strip().lower() not in KINDS]
     if unknown:
         accepted = ", ".join(KINDS.values())
-        raise InvalidInput([FieldProblem("kind", f"unknown kind; accepted (any case): "
-                                                 f"{accepted}", k) for k in unknown])
+        raise InvalidInput([FieldProblem(
+            "kind", N_("unknown kind; accepted (any case): %(accepted)s"), k,
+            params={"accepted": accepted}) for k in unknown])
     return [NodeLabel(KINDS[k.strip().lower()]) for k in typed]
 
 

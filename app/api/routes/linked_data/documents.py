@@ -26,6 +26,7 @@ from app.api.rate_limit import LOOKUP
 from app.api.rdf_deps import Minter
 from app.api.schemas import LinkedDocument
 from app.domain.errors import NotFound
+from app.domain.text import N_
 from app.domain.vocab import NodeLabel
 from app.graph.state import tracker
 from app.rdf import html
@@ -133,8 +134,9 @@ def dereference(kind: str, code: str, request: Request, store: Store, iris: Mint
     honoured): HTML, JSON, Turtle, N-Triples, JSON-LD or RDF/XML."""
     media = FORMAT_MEDIA[format] if format else choose(request.headers.get("accept"), OFFERED)
     if media is None:
-        return problem(406, "not-acceptable", "Not acceptable",
-                       f"this resource is available as {', '.join(OFFERED)}", request)
+        return problem(406, "not-acceptable", N_("Not acceptable"),
+                       N_("this resource is available as %(offered)s"), request,
+                       params={"offered": ", ".join(OFFERED)})
     # The segments as written: a code holding a '/' (an institution's course, in a
     # statement IRI) is one percent-encoded segment, which the decoded path would split.
     parts = [unquote(p) for p in _requested_path(request).split("/")[1:] if p]

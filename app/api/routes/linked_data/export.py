@@ -14,6 +14,7 @@ from app.api.problems import problem
 from app.api.rate_limit import QUERY
 from app.api.rdf_deps import Minter, base_iri
 from app.api.schemas import Problem
+from app.domain.text import N_
 from app.graph.state import tracker
 from app.rdf.negotiation import FORMAT_OF_MEDIA, RDF_FORMATS, choose
 from app.services.linked_data.export import Scope, check_framework, export, sssom
@@ -32,8 +33,9 @@ SSSOM_MEDIA = "text/tab-separated-values"
 
 
 def _not_acceptable(request: Request, offered: list[str]) -> Response:
-    return problem(406, "not-acceptable", "Not acceptable",
-                   f"this resource is available as {', '.join(offered)}", request)
+    return problem(406, "not-acceptable", N_("Not acceptable"),
+                   N_("this resource is available as %(offered)s"), request,
+                   params={"offered": ", ".join(offered)})
 
 
 @router.get("/export", dependencies=[QUERY], response_class=Response, responses={

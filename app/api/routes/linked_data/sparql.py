@@ -18,6 +18,7 @@ from app.api.problems import problem, problem_of
 from app.api.rate_limit import QUERY
 from app.api.rdf_deps import base_iri
 from app.api.schemas import Problem
+from app.domain.text import N_
 from app.graph.state import tracker
 from app.rdf.iris import CURRENT_DATASET, DATASET_KIND, Iris
 from app.services.linked_data.export import Scope, export
@@ -87,20 +88,21 @@ def _one_query(request: Request, queries: list[str]) -> Response | str | None:
     """The request's one query (None: none given), or the 400 when it gives several (the
     SPARQL 1.1 Protocol: exactly one ``query`` per request)."""
     if len(queries) > 1:
-        return problem(400, "sparql-several-queries", "Several queries",
-                       f"a request carries exactly one query; this one has {len(queries)}",
-                       request)
+        return problem(400, "sparql-several-queries", N_("Several queries"),
+                       N_("a request carries exactly one query; this one has %(n)s"),
+                       request, params={"n": len(queries)})
     return queries[0] if queries else None
 
 
 def _answer(request: Request, text: str | None, fields: dict[str, list[str]]) -> Response:
     if not text or not text.strip():
-        return problem(400, "sparql-missing-query", "Missing query",
-                       "pass a SPARQL query as `query=` (GET or form POST) or as an "
-                       "application/sparql-query body", request)
+        return problem(400, "sparql-missing-query", N_("Missing query"),
+                       N_("pass a SPARQL query as `query=` (GET or form POST) or as an "
+                          "application/sparql-query body"), request)
     if len(text) > MAX_QUERY:
-        return problem(400, "sparql-query-too-long", "Query too long",
-                       f"queries are limited to {MAX_QUERY} characters", request)
+        return problem(400, "sparql-query-too-long", N_("Query too long"),
+                       N_("queries are limited to %(limit)s characters"), request,
+                       params={"limit": MAX_QUERY})
     dataset, release = _dataset(fields)
     endpoint = _endpoint(request)
     try:
@@ -168,6 +170,6 @@ async def sparql_post(request: Request, default_graph_uri: Graphs = None,
         if isinstance(one, Response):
             return one
         return await run_in_threadpool(_answer, request, one, fields)
-    return problem(415, "unsupported-media-type", "Unsupported media type",
-                   "send application/sparql-query or application/x-www-form-urlencoded",
+    return problem(415, "unsupported-media-type", N_("Unsupported media type"),
+                   N_("send application/sparql-query or application/x-www-form-urlencoded"),
                    request)
