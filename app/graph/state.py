@@ -44,8 +44,15 @@ class State:
 
 def check(store: GraphStore) -> tuple[tuple[Any, ...], dict[str, str]]:
     """The graph's signature (node count without locks, relationship count, newest audit
-    entry) and every part's token, read in one statement: one round trip."""
-    row = store.read(q.GRAPH_STATE, {"prefix": graph_parts.PREFIX})[0]
+    entry) and every part's token: one statement (one round trip) on Neo4j, a few cheap ones
+    on the embedded store (see ``GRAPH_STATE_STATEMENTS``)."""
+    params = {"prefix": graph_parts.PREFIX}
+    if store.backend == "falkordb":
+        row: dict[str, Any] = {}
+        for statement in q.GRAPH_STATE_STATEMENTS:
+            row.update(store.read(statement, params)[0])
+    else:
+        row = dict(store.read(q.GRAPH_STATE, params)[0])
     tokens = {str(code)[len(graph_parts.PREFIX):]: str(value)
               for code, value in row["parts"] if code is not None}
     return (row["nodes"] - row["locks"], row["edges"], row["at"]), tokens

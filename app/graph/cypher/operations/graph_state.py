@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-# The whole check in one statement, so it costs one round trip on a networked store
-# (issue 23.4): node and relationship counts (locks come and go with every upload and course
-# write and change no answer, so they are counted apart), the newest audit entry, and the
+# The whole check in one statement, so it costs one round trip on Neo4j (issue 23.4): node
+# and relationship counts (locks come and go with every upload and course write and change no
+# answer, so they are counted apart), the newest audit entry, and the
 # state token of every part (see PART_TOKENS). ``$prefix`` is ``part:``.
 GRAPH_STATE: LiteralString = (
     "CALL { MATCH (n) RETURN count(n) AS nodes } "
@@ -26,6 +26,20 @@ PART_TOKENS: LiteralString = (
     "MATCH (m:ServiceMeta) WHERE m.code STARTS WITH $prefix "
     "RETURN m.code AS part, m.value AS token"
 )
+# The same check on the embedded store, one statement each: FalkorDB answers a lone
+# ``count(n)`` or ``count(r)`` from its statistics but scans every node and relationship when
+# the count sits in a ``CALL`` (184 ms instead of 0.3 ms at 100k nodes), and a local round
+# trip costs a fraction of a millisecond. Each returns one row; their columns together are
+# GRAPH_STATE's.
+GRAPH_STATE_STATEMENTS: tuple[LiteralString, ...] = (
+    "MATCH (n) RETURN count(n) AS nodes",
+    "MATCH (l:ServiceLock) RETURN count(l) AS locks",
+    "MATCH ()-[r]->() RETURN count(r) AS edges",
+    "MATCH (a:AuditEntry) RETURN max(a.at) AS at",
+    "MATCH (m:ServiceMeta) WHERE m.code STARTS WITH $prefix "
+    "RETURN collect([m.code, m.value]) AS parts",
+)
+
 # A write outside the audited path (seed, migrations, the base IRI) stamps the parts it
 # touched itself.
 STAMP_PARTS: LiteralString = (
