@@ -64,13 +64,16 @@ def create_app(settings: Settings | None = None,
     app.state.mapping_cache = MappingGraphCache(settings.mapping_cache_seconds)
     app.state.candidate_cache = CandidateCache(settings.mapping_cache_seconds)
     app.state.careers_cache = CareersModelCache(settings.mapping_cache_seconds)
-    app.state.cqf_table_memo = CqfTableMemo()
-    app.state.careers_memo = AnswerMemo()
+    kept = settings.keep_answers  # false: every answer computed afresh (cold answers)
+    app.state.cqf_table_memo = CqfTableMemo(64 if kept else 0)
+    app.state.careers_memo = AnswerMemo(1024 if kept else 0)
     app.state.offer_cache = OfferCache(settings.mapping_cache_seconds)
     app.state.case_cache = CaseCache(settings.mapping_cache_seconds)
     # Serialised hot answers (lookups, equivalence, portability), valid per graph state;
-    # none when the read models are not cached either (refresh time 0).
-    app.state.answer_cache = AnswerCache() if settings.mapping_cache_seconds > 0 else None
+    # none when the read models are not cached either (refresh time 0) or answers are not
+    # to be kept.
+    app.state.answer_cache = AnswerCache() if settings.mapping_cache_seconds > 0 and kept \
+        else None
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)

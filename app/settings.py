@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     store_liveness_seconds: float = Field(default=1.2, gt=0, le=60)
     mapping_cache_seconds: float = Field(
         default=5.0, ge=0, le=3600, description="how long an API worker reuses the mapping graph")
+    keep_answers: bool = Field(
+        default=True, description="keep answers per question and graph state; false: every "
+                                  "answer computed afresh (read models still cached), to "
+                                  "measure cold answers")
     seed_on_start: bool = Field(
         default=True, description="seed the graph on start when it is empty")
     seed_dir: Path = Field(default=SEED_DATA_DIR, description="directory of the seed CSV files")

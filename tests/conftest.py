@@ -50,6 +50,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.neo4j)
         if item.get_closest_marker("neo4j"):
             item.add_marker(pytest.mark.xdist_group("neo4j"))
+        if "faults" in item.path.parts:
+            item.add_marker(pytest.mark.alone)
 _graph_names = itertools.count()
 _neo4j_seeded = {"yes": False}
 

@@ -21,6 +21,12 @@ question and the graph. Each is kept as the bytes sent (``AnswerCache``), valid 
 - it is younger than ``max_age`` (a write that changes neither counts nor the audit trail,
   such as a re-seed from another process, is seen within it).
 
+While the store does not answer (the graph-state check fails: 503 within about a second), a
+kept answer computed under the last graph state this process saw is still given, whatever
+its age, marked as possibly stale: ``Warning: 110 - "Response is Stale"`` and ``Age`` (the
+seconds since it was computed). Nothing newer can be known meanwhile; every other request
+gets its 503.
+
 A hit costs no store call and no thread hop, so the routes are ``async``; a miss computes in
 the thread pool (the store call would block the event loop). Errors are never kept.
 Bounded in entries and bytes, least recently used out.
@@ -43,7 +49,11 @@ from starlette.concurrency import run_in_threadpool
 
 from app.domain.parts import EVERYTHING
 from app.graph import state as graph_state
-from app.graph.port import GraphStore
+from app.graph.port import GraphStore, StoreUnavailable
+
+# RFC 7234's warning for an answer that may no longer be current (given while the store does
+# not answer).
+STALE_WARNING = '110 - "Response is Stale"'
 
 
 class JSONAnswer(Response):
@@ -93,6 +103,17 @@ class AnswerCache:
             self._kept.move_to_end(key)
             return kept.body
 
+    def stale(self, key: Hashable, token: str, sources: Sequence[object]
+              ) -> tuple[bytes, float] | None:
+        """The kept answer computed under ``token`` from ``sources``, however old, and its age
+        in seconds; kept as it is (for when the store does not answer)."""
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None or kept.token != token or len(kept.sources) != len(sources) \
+                    or any(ref() is not s for ref, s in zip(kept.sources, sources, strict=True)):
+                return None
+            return kept.body, time.monotonic() - kept.at
+
     def keep(self, key: Hashable, token: str, sources: Sequence[object], body: bytes) -> None:
         if len(body) > self.max_bytes // 8:
             return  # one answer never pushes out most of the others
@@ -130,8 +151,16 @@ async def cached_answer(request: Request, key: Hashable, compute: Callable[[], A
         return JSONAnswer(orjson.dumps(await run_in_threadpool(compute)))
     store: GraphStore = state.runtime.store
     tracker = graph_state.tracker(state)
-    current = tracker.fresh() or await run_in_threadpool(tracker.current, store)
     sources = [model.peek(store) for model in models]
+    try:
+        current = tracker.fresh() or await run_in_threadpool(tracker.current, store)
+    except StoreUnavailable:
+        last = tracker.last_known()
+        found = cache.stale(key, last.token_for(parts), sources) if last is not None else None
+        if found is None:
+            raise
+        body, age = found
+        return JSONAnswer(body, headers={"Warning": STALE_WARNING, "Age": str(int(age))})
     token = current.token_for(parts)
     body = cache.get(key, token, sources)
     if body is None:

@@ -2,9 +2,15 @@
 
 - ``install(app)``, called once every router is included: every GET route also answers
   ``HEAD`` (the same status and headers, no body; a streamed body is never even started);
-  every 200 a GET route answers with a body in hand carries an ``ETag`` (the body's hash,
-  unless the route set one: streamed answers name their graph state instead) and a matching
-  ``If-None-Match`` gets 304; and
+  every 200 a GET route answers carries an ``ETag`` and a matching ``If-None-Match`` gets
+  304. Under ``/api/v1``, CASE and SPARQL, an answer that rests only on the graph and the
+  request (every such GET route but those of keys, which depend on the caller, and those
+  that set validators of their own: exports, releases) is named by the state tokens of the
+  graph (``app.domain.parts``) and the request (URL, ``Accept``, ``Accept-Language``): a 304
+  is then answered before the route runs, so it costs no query and no body. The tokens are
+  the ones the kept answers key on (``app.api.answers``): a write through this process is
+  seen at once, another worker's within the refresh time (at most 1 s). Any other answer's
+  ``ETag`` is its body's hash (a streamed one's is the route's own); and
   the router's routes are indexed by their full path so that a 405 can name *every* method the
   path takes in ``Allow`` (Starlette names only the first route that matched the path), HEAD
   wherever GET is.
@@ -27,8 +33,14 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute, request_response
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import compile_path
 from starlette.types import Receive, Scope, Send
+
+from app.api.deps import require_key
+from app.domain.parts import EVERYTHING
+from app.graph import state as graph_state
+from app.graph.port import StoreUnavailable
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,15 +82,21 @@ class HeadersOnly(Response):
             await self.background()
 
 
-def _head_aware(make_handler: Callable[[], Handler]) -> Callable[[], Handler]:
+def _head_aware(make_handler: Callable[[], Handler],
+                state_validated: bool = False) -> Callable[[], Handler]:
     def make() -> Handler:
         handler = make_handler()
 
         async def handle(request: Request) -> Response:
+            validator = await state_etag(request) if state_validated else None
+            if validator is not None and _holds(request, validator):
+                return _not_modified(request, validator)  # the route never runs
             response = await handler(request)
-            if response.status_code == 200 and "etag" not in response.headers \
-                    and not isinstance(response, StreamingResponse | FileResponse):
-                response = conditional(request, response)  # the body's hash; 304 if held
+            if response.status_code == 200 and "etag" not in response.headers and (
+                    validator is not None
+                    or not isinstance(response, StreamingResponse | FileResponse)):
+                # the graph state's name, else the body's hash; 304 if held
+                response = conditional(request, response, validator)
             if request.method != "HEAD" or isinstance(response, FileResponse):
                 return response  # a file answers HEAD itself (its headers come from stat)
             return HeadersOnly(response)
@@ -105,11 +123,12 @@ def walk_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]
             yield prefix + route.path, route
 
 
-def _add_head(route: APIRoute, direct: bool) -> None:
+def _add_head(route: APIRoute, direct: bool, path: str) -> None:
     route.methods = {*(route.methods or ()), "HEAD"}
     route.generate_unique_id_function = _get_operation_id
     # FastAPI builds a route's handler through this method; wrapping it is how HEAD is added
-    route.get_route_handler = _head_aware(route.get_route_handler)
+    route.get_route_handler = _head_aware(route.get_route_handler,
+                                          _rests_on_the_graph(route, path))
     if direct:  # a route of the app itself built its ASGI app already: build it again
         route.app = request_response(route.get_route_handler())
 
@@ -122,11 +141,59 @@ def install(app: FastAPI) -> None:
         if methods is None:
             continue
         if isinstance(route, APIRoute) and "GET" in methods and "HEAD" not in methods:
-            _add_head(route, id(route) in direct)
+            _add_head(route, id(route) in direct, path)
         regex, _, params = compile_path(path)
         index.append((regex, methods, not params))
     app.state.method_index = index
     _document_without_head(app)
+
+
+# Where an answer rests only on the graph and the request; but not these, which set their own
+# validators (exports: the graph state and format; releases: their files' hashes).
+STATE_VALIDATED = ("/api/v1/", "/ims/case/", "/sparql")
+OWN_VALIDATORS = ("/api/v1/export", "/api/v1/releases")
+
+
+def _rests_on_the_graph(route: APIRoute, path: str) -> bool:
+    """Whether the route's answer depends on nothing but the graph and the request: under
+    ``STATE_VALIDATED``, not setting its own validators, and not asking for a key (an
+    answer that depends on the caller is named by its body)."""
+    def calls(dependant: Any) -> Iterator[Any]:
+        for dependency in dependant.dependencies:
+            yield dependency.call
+            yield from calls(dependency)
+
+    return path.startswith(STATE_VALIDATED) and not path.startswith(OWN_VALIDATORS) \
+        and require_key not in set(calls(route.dependant))
+
+
+async def state_etag(request: Request) -> str | None:
+    """The weak ``ETag`` of the answer to this request under the graph's current state, or
+    None when the state cannot be read now (the answer is then named by its body)."""
+    tracker = graph_state.tracker(request.app.state)
+    current = tracker.fresh()
+    if current is None:
+        try:
+            current = await run_in_threadpool(tracker.current, request.app.state.runtime.store)
+        except StoreUnavailable:
+            return None
+    headers = request.headers
+    return "W/" + etag_of(current.token_for(EVERYTHING), str(request.url),
+                          headers.get("accept", ""), headers.get("accept-language", ""))
+
+
+def _holds(request: Request, etag: str) -> bool:
+    """``If-None-Match`` names this very representation (``*`` is left to the route: only it
+    knows whether the resource exists)."""
+    header = request.headers.get("if-none-match")
+    return header is not None and etag.removeprefix("W/") in _tags(header)
+
+
+def _not_modified(request: Request, etag: str) -> Response:
+    headers = {"ETag": etag}
+    if getattr(request.scope.get("endpoint"), NEGOTIATED, False):
+        headers.update(VARY)
+    return Response(status_code=304, headers=headers)
 
 
 def allowed_methods(request: Request) -> str:

@@ -21,21 +21,29 @@ import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from app.domain import vocab
+from app.domain import course_mappings, search, vocab
 from app.domain.referencing import REFERENCING_STATUSES
 from app.domain.vocab import EvidenceStatus
+from app.services.catalog import codes
 
 # Free text: anything but NUL. ECMA-262, Python and Rust regexes read it alike.
 NO_NUL = r"^[^\x00]*$"
 SOME_TEXT = r"^[^\x00]+$"
-FRAMEWORK_CODE = r"^[A-Za-z][A-Za-z0-9_-]*$"
-OWN_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
-# FRAMEWORK:LEVEL or FRAMEWORK/LEVEL (the URI form), blanks around the parts allowed; the
-# parts follow ``app.services.catalog.codes.LEVEL_NOTATION``.
-LEVEL = r" *[A-Za-z][A-Za-z0-9_-]* *[:/] *[A-Za-z0-9_.+-]+ *"
+# Codes, as the service reads them (one definition each, stated here as the service has it).
+FRAMEWORK_CODE = f"^{codes.FRAMEWORK_PART}$"
+LEVEL_OF_FRAMEWORK = f"^{codes.LEVEL_PART}$"  # a level's own part, e.g. 6 or G-5.5
+OWN_CODE = course_mappings.CODE_PATTERN  # an institution's, programme's or course's own code
+# FRAMEWORK:LEVEL or FRAMEWORK/LEVEL (the URI form), blanks around the parts allowed.
+LEVEL = codes.LEVEL_FORM
 LEVEL_CODE = f"^{LEVEL}$"
+# A code a row of an upload names, blanks around it allowed (the service strips them).
+PADDED_CODE = (r"^\s*" + course_mappings.CODE_PATTERN[1:-2]
+               + f"{{0,{course_mappings.MAX_CODE - 1}}}" + r"\s*$")
+BLANK = r"^\s*$"
+# A search: at least one word (what the search looks for), no NUL.
+SEARCHABLE = rf"^[^\x00]*?{search.WORD_PATTERN}[^\x00]*$"
 MAX_PAGE = 500
 
 # --- body fields ------------------------------------------------------------------------
@@ -53,6 +61,19 @@ IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
                                json_schema_extra={"format": "date"}),
                     AfterValidator(_real_date)]
 """A calendar date, ``YYYY-MM-DD`` (kept as text: the graph stores it so)."""
+
+
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WHOLE = BeforeValidator(_whole)
+"""Marks a strict whole-number body field, after its ``Field`` (so the schema keeps the
+range): a number written with a zero fraction (``98.0``) is the integer JSON Schema says it
+is, so it is taken; text and true/false are not."""
+
+Year = Annotated[int, Field(ge=1900, le=2100, strict=True), WHOLE]
+"""A source's year."""
 
 # --- path -------------------------------------------------------------------------------
 

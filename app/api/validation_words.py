@@ -35,6 +35,14 @@ PATTERNS: dict[str, tuple[str, str]] = {
                                "letter"), "IE-NFQ"),
     params.OWN_CODE: (N_("a code of letters, digits and . _ : -, starting with a letter or "
                          "a digit"), "BSC-CUSTOMS"),
+    params.PADDED_CODE: (N_("a code of letters, digits and . _ : -, starting with a letter "
+                            "or a digit"), "CRS-01"),
+    params.any_case("develops"): (N_("develops, in any case"), "develops"),
+    params.any_case("develops", "aligns_with"): (N_("develops or aligns_with, in any case"),
+                                                 "aligns_with"),
+    params.BLANK: (N_("nothing (or only blanks)"), ""),
+    params.SEARCHABLE: (N_("text with at least one letter or digit, without the NUL "
+                           "character"), "customs"),
     params.NOT_BLANK: (N_("text that is not blank"), "the descriptors match"),
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": (N_("a date as YYYY-MM-DD"), "2024-06-30"),
     r"^https?://\S+$": (N_("a web address starting with http:// or https://"),
@@ -44,7 +52,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
     r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$": (N_("a language tag such as fr or en-GB"), "fr"),
     r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$": (N_("a language tag such as fr or en-GB"), "fr"),
     r"^\d+\.\d+(\.\d+)?$": (N_("a release version such as 1.2 or 1.2.3"), "1.0"),
-    r"^[A-Za-z0-9_.+-]+$": (N_("a level code of letters, digits and . _ + -"), "6"),
+    params.LEVEL_OF_FRAMEWORK: (N_("a level code of letters, digits and . _ + -"), "6"),
     "^[0-9]+$": (N_("digits only"), "1"),
     # the CASE 1.1 schemas' own (answers, and the bodies they describe)
     r"(ext:)[a-zA-Z0-9\.\-_]+": (N_("an extension name starting with ext:"), "ext:alignsWith"),
@@ -56,6 +64,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
 PATTERN_STARTS: tuple[tuple[str, tuple[str, str]], ...] = (
     (r"^( *[A-Za-z][A-Za-z0-9_-]* *[:/]", (N_("a level as FRAMEWORK:LEVEL or FRAMEWORK/LEVEL, "
                                               "or a programme as programme:CODE"), "DK-NQF:6")),
+    (r"^\ufeff?[ \t]*(programme", (N_("a CSV file whose first line names its columns"),
+                                   "programme,course,course_name,kind,target,proficiency")),
     ("^(admin|reviewer|", (N_("admin, reviewer, institution:CODE or administration:CODE"),
                            "institution:INCU-X")),
     (r"^(\s*(adoptionStatus", (N_("a CASE filter: FIELD OPERATOR 'value', joined by AND or "

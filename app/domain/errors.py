@@ -167,6 +167,23 @@ class CodeTaken(Conflict):
 
 
 @dataclass
+class LevelsClash(Conflict):
+    """A grade scale's levels clash: two of the body's levels have one code (in any letter
+    case), or a level the new scale leaves out still has mappings. ``levels`` names them."""
+
+    levels: tuple[str, ...] = ()
+
+    def members(self) -> dict[str, object]:
+        return {"levels": list(self.levels)}
+
+
+SAME_LEVEL = N_("two levels of the scale have the same code (codes are unique in any letter "
+                "case)")
+LEVEL_MAPPED = N_("a level the scale leaves out has mappings; retract them before removing "
+                  "the level")
+
+
+@dataclass
 class Busy(Conflict):
     """Work that may not interleave with this request is in progress (another upload of the
     same institution): nothing was done; retry after ``retry_after`` seconds."""

@@ -26,7 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 CANDIDATES = 5000  # asked of the index; the graph's largest label holds far fewer nodes
-WORD = re.compile(r"\w+", re.UNICODE)
+# A word of a search (of a question or a field): the one definition, which the search
+# route's ``q`` pattern also states (``app.api.params.SEARCHABLE``).
+WORD_PATTERN = r"\w+"
+WORD = re.compile(WORD_PATTERN, re.UNICODE)
 FIELDS: tuple[tuple[str, float], ...] = (("name", 3.0), ("name_fr", 2.0), ("description", 1.0))
 WHOLE, PREFIX = 1.0, 0.5
 FURTHER = 0.1  # share of a further field's score when a term matches in several

@@ -15,7 +15,8 @@ began -- so this is not yet a true snapshot while writes run (issue 22.5, open o
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, LiteralString
 
@@ -56,6 +57,10 @@ class Neo4jStore:
         )
         self._database = database
         self._timeout = timeout
+        # Statements sent to the server (the liveness probe not counted): what a test reads
+        # to hold an answer to its budget of round trips (issue 23.4).
+        self._sent = 0
+        self._sent_lock = threading.Lock()
         # A slow statement on a live server is the server's to stop (its own timeout); the
         # client's limit is a little later, so the server's answer arrives first.
         self._liveness = Liveness(self._probe, _is_outage, limit=timeout + 0.5,
@@ -70,6 +75,7 @@ class Neo4jStore:
         values = dict(params or {})
 
         def execute() -> list[Any]:
+            self.count_round_trip()
             result: Any = self._driver.execute_query(
                 statement, values, database_=self._database, routing_=routing,
             )
@@ -85,6 +91,16 @@ class Neo4jStore:
                     from exc
             raise
         return [dict(record.data()) for record in records]
+
+    @property
+    def round_trips(self) -> int:
+        """Statements sent so far by this store (each one round trip to the server), those of
+        its snapshots included."""
+        return self._sent
+
+    def count_round_trip(self) -> None:
+        with self._sent_lock:
+            self._sent += 1
 
     def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self._run(query, params, RoutingControl.READ)
@@ -133,7 +149,7 @@ class Neo4jStore:
             default_access_mode=READ_ACCESS)
         try:
             with session.begin_transaction() as tx:
-                yield TransactionView(tx, self._timeout)
+                yield TransactionView(tx, self._timeout, self.count_round_trip)
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
             raise StoreUnavailable("Neo4j did not answer") from exc
         finally:
@@ -158,11 +174,13 @@ class TransactionView:
 
     backend = "neo4j"
 
-    def __init__(self, tx: Any, timeout: float) -> None:
+    def __init__(self, tx: Any, timeout: float, sent: Callable[[], None]) -> None:
         self._tx: ManagedTransaction = tx
         self._timeout = timeout
+        self._sent = sent
 
     def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        self._sent()
         result: Any = self._tx.run(query, dict(params or {}))
         return [dict(record.data()) for record in result]
 

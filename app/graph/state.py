@@ -42,12 +42,13 @@ class State:
         return graph_parts.token(declared, {**self.parts, "~foreign": str(self.foreign)})
 
 
-def signature(store: GraphStore) -> tuple[Any, ...]:
-    # Locks come and go with every upload and course write (and change no answer).
-    nodes = store.read(q.NODE_COUNT)[0]["n"] - store.read(q.LOCK_COUNT)[0]["n"]
-    edges = store.read(q.EDGE_COUNT)[0]["n"]
-    audit = store.read(q.LAST_AUDIT)
-    return nodes, edges, audit[0]["at"] if audit else None
+def check(store: GraphStore) -> tuple[tuple[Any, ...], dict[str, str]]:
+    """The graph's signature (node count without locks, relationship count, newest audit
+    entry) and every part's token, read in one statement: one round trip."""
+    row = store.read(q.GRAPH_STATE, {"prefix": graph_parts.PREFIX})[0]
+    tokens = {str(code)[len(graph_parts.PREFIX):]: str(value)
+              for code, value in row["parts"] if code is not None}
+    return (row["nodes"] - row["locks"], row["edges"], row["at"]), tokens
 
 
 class GraphStateTracker:
@@ -94,8 +95,7 @@ class GraphStateTracker:
     def _read(self, store: GraphStore) -> State:
         with self._lock:
             generation = self._generation
-        sig = signature(store)
-        tokens = graph_parts.read_tokens(store)
+        sig, tokens = check(store)
         token = hashlib.sha256(repr((sig, sorted(tokens.items()))).encode()).hexdigest()[:16]
         with self._lock:
             if generation == self._generation:  # no write here since: good for ``ttl``
@@ -123,6 +123,12 @@ class GraphStateTracker:
             if self._state is not None and time.monotonic() - self._checked < self.ttl:
                 return self._state
         return None
+
+    def last_known(self) -> State | None:
+        """The state last read, however long ago (never touches the store): what a kept
+        answer may still be given under while the store does not answer."""
+        with self._lock:
+            return self._state
 
     def forget(self) -> None:
         """A write in this process: check again on the next call."""

@@ -191,8 +191,11 @@ def test_a_scale_with_one_level_in_two_cases_is_refused(writable_api: TestClient
                                  {"level": "g1", "name": "shadow", "ordinal": 2}]}
     response = writable_api.put("/api/v1/administrations/ADM-X/scale", headers=with_x,
                                 json=twice)
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["message"] == "duplicate level"
+    assert response.status_code == 409  # a clash of codes is a conflict, as CodeTaken
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/conflict")
+    assert response.json()["levels"] == ["g1"]
+    assert "same code" in response.json()["detail"]
 
 
 def test_a_level_with_mappings_cannot_be_dropped_from_a_scale(writable_api: TestClient,
@@ -202,7 +205,8 @@ def test_a_level_with_mappings_cannot_be_dropped_from_a_scale(writable_api: Test
     shorter = {**SCALE, "levels": SCALE["levels"][:3]}
     response = writable_api.put("/api/v1/administrations/ADM-X/scale", headers=with_x,
                                 json=shorter)
-    assert response.status_code == 422
+    assert response.status_code == 409  # the stored mappings conflict with the change
+    assert response.json()["levels"] == ["ADM-X-GRADES:G5"]
     assert writable_api.get("/api/v1/levels/ADM-X-GRADES:G4").status_code == 200
 
 

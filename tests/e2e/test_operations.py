@@ -1,8 +1,8 @@
 """Operating it like a database server: a real ``cqf serve`` on a temp data directory, every
 CLI command the README documents run beside it (each must leave the service answering and
 its effect visible through the API), then the embedded store SIGKILLed five times under a
-light read load (each time back within 10 s, nothing but 503 meanwhile, nothing
-acknowledged lost)."""
+light read load (each time back within 10 s, nothing but 503 or the kept answer meanwhile,
+nothing acknowledged lost)."""
 
 from __future__ import annotations
 

@@ -51,17 +51,27 @@ def _timed_get(client: TestClient, path: str) -> tuple[int, str, float, dict]:
             time.monotonic() - started, response.json())
 
 
-def _assert_unavailable(client: TestClient) -> None:
+def _assert_unavailable(client: TestClient, path: str = "/api/v1/frameworks/FAULT-MARKER"
+                        ) -> None:
     status, _, elapsed, body = _timed_get(client, "/health/ready")
     assert status == 503 and body["checks"]["store_reachable"] is False
     assert elapsed < TIMEOUT + SLACK
-    status, media, elapsed, body = _timed_get(client, "/api/v1/frameworks/FAULT-MARKER")
+    status, media, elapsed, body = _timed_get(client, path)
     assert status == 503 and media.startswith("application/problem+json")
     assert body["type"].endswith("/store-unavailable")
     assert elapsed < TIMEOUT + SLACK
     french = client.get("/api/v1/frameworks/FAULT-MARKER", headers={"Accept-Language": "fr"})
     assert french.status_code == 503 and french.headers["content-language"] == "fr"
     assert english_in(body) and not english_in(french.json())  # said in each language
+
+
+def _assert_kept_answer_given(client: TestClient) -> None:
+    """The look-up asked before the outage: its kept answer, marked possibly stale."""
+    started = time.monotonic()
+    answer = client.get("/api/v1/frameworks/FAULT-MARKER")
+    assert time.monotonic() - started < TIMEOUT + SLACK
+    assert answer.status_code == 200 and answer.json()["code"] == "FAULT-MARKER"
+    assert answer.headers["warning"].startswith("110 ") and int(answer.headers["age"]) >= 0
 
 
 def _assert_recovered(client: TestClient) -> None:
@@ -72,6 +82,7 @@ def _assert_recovered(client: TestClient) -> None:
     answer = client.get("/api/v1/frameworks/FAULT-MARKER")
     assert answer.status_code == 200, answer.text
     assert answer.json()["code"] == "FAULT-MARKER"
+    assert "warning" not in answer.headers  # a fresh answer, not the kept one
 
 
 def test_killed_store_gives_503_quickly_and_the_service_recovers_on_restart(
@@ -91,12 +102,14 @@ def test_hung_store_gives_503_within_the_timeout_and_recovers(
     assert record is not None
     os.kill(record.pid, signal.SIGSTOP)  # accepts connections, answers nothing
     try:
-        _assert_unavailable(outage_api)
+        _assert_unavailable(outage_api, "/api/v1/frameworks")  # not kept: needs the store
+        _assert_kept_answer_given(outage_api)  # kept before the outage: still given
     finally:
         os.kill(record.pid, signal.SIGCONT)
     _assert_recovered(outage_api)
 
 
+@pytest.mark.neo4j  # freezes the session's Neo4j (asked for in the body): on its worker
 def test_frozen_neo4j_gives_503_and_recovers(request: pytest.FixtureRequest) -> None:
     """Neo4j frozen (SIGSTOP of the server, or ``docker pause``): the port accepts connections
     and nothing answers. The same contract as the embedded store."""

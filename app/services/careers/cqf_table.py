@@ -124,8 +124,8 @@ class CqfTableMemo(AnswerMemo):
     warm-up (or another request) builds the same table waits for it instead of building it
     again beside it."""
 
-    def __init__(self) -> None:
-        super().__init__(size=64)
+    def __init__(self, size: int = 64) -> None:
+        super().__init__(size=size)
         self.building = threading.Lock()
 
 

@@ -23,15 +23,20 @@ from app.graph.port import GraphStore
 # when only one owner uses it.
 SCOPED = frozenset({NodeLabel.PROGRAMME, NodeLabel.COURSE})
 
-# FRAMEWORK:LEVEL or FRAMEWORK/LEVEL (the URI form), e.g. IE-NFQ:8, ie-nfq/8, NL-NLQF:entry.
+# FRAMEWORK:LEVEL or FRAMEWORK/LEVEL (the URI form), e.g. IE-NFQ:8, ie-nfq/8, NL-NLQF:entry,
+# blanks around the parts allowed. The one definition: the API's schema states these very
+# patterns (``app.api.params``); text is stripped before it is matched.
+FRAMEWORK_PART = r"[A-Za-z][A-Za-z0-9_-]*"
+LEVEL_PART = r"[A-Za-z0-9_.+-]+"
+LEVEL_FORM = rf" *{FRAMEWORK_PART} *[:/] *{LEVEL_PART} *"
 LEVEL_NOTATION = re.compile(
-    r"^\s*(?P<framework>[A-Za-z][A-Za-z0-9_-]*)\s*[:/]\s*(?P<level>[A-Za-z0-9_.+-]+)\s*$")
+    rf"^ *(?P<framework>{FRAMEWORK_PART}) *[:/] *(?P<level>{LEVEL_PART}) *$")
 
 
 def parse_level_code(value: str, location: str = "level") -> tuple[str, str]:
     """Split ``FRAMEWORK:LEVEL`` or ``FRAMEWORK/LEVEL``, refusing anything else (not yet
     resolved: the parts are as typed)."""
-    match = LEVEL_NOTATION.match(value or "")
+    match = LEVEL_NOTATION.match((value or "").strip())
     if not match:
         raise InvalidInput([FieldProblem(
             location, N_("expected FRAMEWORK:LEVEL (or FRAMEWORK/LEVEL), e.g. EQF:6"), value)])

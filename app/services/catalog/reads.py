@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import re
 from typing import Any, LiteralString
 
 from app.domain import search
@@ -18,7 +17,7 @@ from app.services.catalog.entities import entity, reference
 __all__ = ["CatalogService", "parse_level_code"]
 
 EQF = "EQF"  # the pivot framework national levels are referenced to
-SEARCH_TERM = re.compile(r"\w+", re.UNICODE)
+SEARCH_TERM = search.WORD
 MAX_SEARCH_TERMS = 8
 
 

@@ -16,7 +16,16 @@ from typing import Any
 
 from app.domain.auth import Principal
 from app.domain.equivalence import framework_of
-from app.domain.errors import CodeTaken, FieldProblem, Forbidden, InvalidInput, NotFound
+from app.domain.errors import (
+    LEVEL_MAPPED,
+    SAME_LEVEL,
+    CodeTaken,
+    FieldProblem,
+    Forbidden,
+    InvalidInput,
+    LevelsClash,
+    NotFound,
+)
 from app.domain.text import N_
 from app.domain.vocab import (
     EvidenceStatus,
@@ -194,8 +203,7 @@ class MappingWriter:
         dropped = [r for r in existing if r["code"] not in wanted]
         blocked = [r["code"] for r in dropped if r["mappings"]]
         if blocked:
-            raise InvalidInput([FieldProblem("body.levels", N_("level has mappings; retract them "
-                                                "before removing the level"), c) for c in blocked])
+            raise LevelsClash(LEVEL_MAPPED, levels=tuple(blocked))
         rows = [{"code": code, "framework": framework, "level": code.split(":", 1)[1],
                  "name": lv.name, "name_fr": lv.name_fr, "ordinal": lv.ordinal,
                  "description": lv.description, **_asserted(framework_props)}
@@ -226,17 +234,17 @@ class MappingWriter:
 
     @staticmethod
     def _check_levels(levels: list[GradeLevel]) -> None:
-        problems = []
-        seen: set[str] = set()
-        for i, lv in enumerate(levels):
-            if lv.level.lower() in seen:  # one code, one thing: G1 and g1 are one level
-                problems.append(FieldProblem(f"body.levels.{i}.level", N_("duplicate level"),
-                                             lv.level))
-            seen.add(lv.level.lower())
         if not levels:
-            problems.append(FieldProblem("body.levels", N_("a scale needs at least one level")))
-        if problems:
-            raise InvalidInput(problems)
+            raise InvalidInput([FieldProblem("body.levels",
+                                             N_("a scale needs at least one level"))])
+        seen: set[str] = set()
+        clashing: list[str] = []
+        for lv in levels:
+            if lv.level.lower() in seen:  # one code, one thing: G1 and g1 are one level
+                clashing.append(lv.level)
+            seen.add(lv.level.lower())
+        if clashing:
+            raise LevelsClash(SAME_LEVEL, levels=tuple(clashing))
 
 
 def _asserted(framework_props: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import Store
-from app.api.params import Code, CodeQuery, Lang, Text, exactly_one_of, held_competencies
+from app.api.params import (
+    WHOLE,
+    Code,
+    CodeQuery,
+    Lang,
+    Text,
+    exactly_one_of,
+    held_competencies,
+)
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.services.careers.paths import CareersService, PlanQuestion
@@ -148,7 +156,9 @@ class PlanRequest(BaseModel):
     # Ranges are checked by the service with the codes, so one 422 lists every problem.
     min_step_coverage: float = Field(0.6, strict=True,
                                      json_schema_extra={"minimum": 0, "maximum": 1})
-    max_steps: int = Field(4, strict=True, json_schema_extra={"minimum": 1, "maximum": 6})
+    max_steps: Annotated[int, Field(strict=True, json_schema_extra={"minimum": 1,
+                                                                   "maximum": 6}),
+                         WHOLE] = 4
     lang: Literal["en", "fr"] = "en"
 
 

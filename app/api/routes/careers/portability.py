@@ -11,7 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.answers import cached_answer
 from app.api.deps import store_of
-from app.api.params import FRAMEWORK_CODE, Code, Text, exactly_one_of, held_competencies
+from app.api.params import (
+    FRAMEWORK_CODE,
+    WHOLE,
+    Code,
+    Text,
+    exactly_one_of,
+    held_competencies,
+)
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.domain import parts
@@ -59,7 +66,9 @@ class PortabilityRequest(BaseModel):
     job_family: Text | None = Field(None, max_length=100)
     # Ranges are checked by the service with the codes, so one 422 lists every problem.
     min_coverage: float = Field(0.0, strict=True, json_schema_extra={"minimum": 0, "maximum": 1})
-    limit: int = Field(10, strict=True, json_schema_extra={"minimum": 1, "maximum": 100})
+    limit: Annotated[int, Field(strict=True, json_schema_extra={"minimum": 1,
+                                                               "maximum": 100}),
+                     WHOLE] = 10
     with_training: bool = Field(False, strict=True)
     include: str | None = Field(None, pattern="^proposed$",
                                 description="'proposed' also counts proposed course mappings")

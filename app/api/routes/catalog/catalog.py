@@ -11,7 +11,7 @@ from app.api.answers import cached_answer
 from app.api.deps import Catalog, store_of
 from app.api.openapi import Responses
 from app.api.params import (
-    SOME_TEXT,
+    SEARCHABLE,
     Code,
     Country,
     Filter,
@@ -125,7 +125,8 @@ KINDS = {label.value.lower(): label.value for label in CATALOGUE_LABELS}
 
 @router.get("/search", response_model=SearchResult, tags=["search"], responses=ERRORS)
 def search(catalog: Catalog,
-           q: Annotated[str, Query(min_length=1, max_length=200, pattern=SOME_TEXT)],
+           q: Annotated[str, Query(min_length=1, max_length=200, pattern=SEARCHABLE,
+                                    description="words to look for")],
            kind: Annotated[list[str] | None, Query(
                description="only these kinds, any case: " + ", ".join(KINDS.values()),
                json_schema_extra={"items": {"type": "string",

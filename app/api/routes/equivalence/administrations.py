@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import WriteKey
 from app.api.openapi import Responses
-from app.api.params import FRAMEWORK_CODE, AdministrationCode, Text
+from app.api.params import FRAMEWORK_CODE, LEVEL_OF_FRAMEWORK, WHOLE, AdministrationCode, Text, Year
 from app.api.rate_limit import WRITE
 from app.api.routes.equivalence.mappings import Writer
 from app.api.schemas.equivalence import Administration, ScaleWritten
@@ -34,11 +34,11 @@ class AdministrationIn(BaseModel):
 class GradeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    level: str = Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9_.+-]+$")
+    level: str = Field(min_length=1, max_length=50, pattern=LEVEL_OF_FRAMEWORK)
     name: Text = Field(min_length=1, max_length=300)
     name_fr: Text | None = Field(None, max_length=300)
-    ordinal: int = Field(ge=0, le=1000, strict=True,
-                         description="position on the scale, lowest first")
+    ordinal: Annotated[int, Field(ge=0, le=1000, strict=True,
+                                  description="position on the scale, lowest first"), WHOLE]
     description: Text | None = Field(None, max_length=2000)
 
 
@@ -51,7 +51,7 @@ class ScaleIn(BaseModel):
     name_fr: Text | None = Field(None, max_length=300)
     source_document: Text = Field(min_length=1, max_length=500)
     source_publisher: Text | None = Field(None, max_length=300)
-    source_year: int | None = Field(None, ge=1900, le=2100, strict=True)
+    source_year: Year | None = None
     levels: list[GradeIn] = Field(min_length=1, max_length=200)
 
 

@@ -19,6 +19,7 @@ from app.api.params import (
     MappingId,
     Offset,
     Text,
+    Year,
     reason_required_for,
 )
 from app.api.rate_limit import LOOKUP, QUERY, WRITE
@@ -109,7 +110,7 @@ class SourceIn(BaseModel):
 
     document: Text = Field(min_length=1, max_length=500)
     publisher: Text | None = Field(None, max_length=300)
-    year: int | None = Field(None, ge=1900, le=2100, strict=True)
+    year: Year | None = None
     url: str | None = Field(None, max_length=1000, pattern=r"^https?://[^\x00]*$")
     quote: Text | None = Field(None, min_length=1, max_length=300, description=(
         "verbatim excerpt of the document that states the mapping (needs url and "

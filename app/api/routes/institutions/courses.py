@@ -3,7 +3,7 @@ the reads that go with them, and the bulk upload of an institution's mappings.""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -11,11 +11,21 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import Store, WriteKey
 from app.api.openapi import Responses
-from app.api.params import LEVEL_CODE, PROFICIENCY, OwnCode, Text
+from app.api.params import (
+    BLANK,
+    LEVEL_CODE,
+    OWN_CODE,
+    PADDED_CODE,
+    PROFICIENCY,
+    OwnCode,
+    Text,
+    any_case,
+)
 from app.api.rate_limit import LOOKUP, WRITE
 from app.api.routes.institutions.reviews import Decision
 from app.api.schemas import EntityDetail
 from app.api.schemas.institutions import Course, NodeReview, UploadReport, WrittenCourse
+from app.domain.course_mappings import CSV_COLUMNS, KINDS, MAX_NAME, MAX_TEXT, REQUIRED
 from app.domain.errors import PayloadTooLarge
 from app.domain.vocab import NodeLabel
 from app.services.institutions import courses, reviews
@@ -50,7 +60,8 @@ class ProgrammeIn(BaseModel):
 
 
 class DevelopsIn(BaseModel):
-    competency: Text = Field(max_length=100)
+    competency: str = Field(min_length=1, max_length=100, pattern=OWN_CODE,
+                            description="competency code")
     proficiency: str = Field(max_length=20, pattern=PROFICIENCY,
                              description="aware, trained, advanced or expert")
     evidence: Text | None = Field(None, max_length=2000, description="learning outcome text")
@@ -58,7 +69,8 @@ class DevelopsIn(BaseModel):
 
 
 class AlignsIn(BaseModel):
-    standard: Text = Field(max_length=100, description="PICARD standard element code")
+    standard: str = Field(min_length=1, max_length=100, pattern=OWN_CODE,
+                          description="PICARD standard element code")
     evidence: Text | None = Field(None, max_length=2000)
 
 
@@ -170,13 +182,51 @@ async def _read_limited(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def _csv_file() -> str:
+    """A CSV upload as the schema states it: its header names the columns in the documented
+    order (the optional ones may be left out), comma or semicolon separated, then the rows
+    (a file without its header, or without a row, is refused: an upload is the complete
+    list, so an empty one would remove every mapping)."""
+    def header(sep: str) -> str:
+        cells = [rf"[ \t]*{sep}[ \t]*{c}" if c in REQUIRED else rf"([ \t]*{sep}[ \t]*{c})?"
+                 for c in CSV_COLUMNS[1:]]
+        return CSV_COLUMNS[0] + "".join(cells)
+    row = r'\r?\n[\s\S]*?[^\s,;"][\s\S]*'  # at least one row that is not blank
+    return rf"^\ufeff?[ \t]*({header(',')}|{header(';')})[ \t]*{row}$"
+
+
+def _json_row() -> dict[str, Any]:
+    """A row of a JSON upload as the service checks it (codes may have blanks around them; a
+    ``develops`` row needs a proficiency, an ``aligns_with`` row takes none)."""
+    code = {"type": "string", "pattern": PADDED_CODE}
+    text = {"type": ["string", "null"], "maxLength": MAX_TEXT}
+    develops = {"properties": {"kind": {"pattern": any_case("develops")}}}
+    return {"type": "object", "additionalProperties": False, "required": list(REQUIRED),
+            "properties": {"programme": code, "course": code, "target": code,
+                           "course_name": {"type": ["string", "null"], "maxLength": MAX_NAME},
+                           "kind": {"type": "string", "pattern": any_case(*KINDS)},
+                           "proficiency": {"type": ["string", "null"]},
+                           "evidence": text, "assessment": text},
+            "if": develops,
+            "then": {"required": ["proficiency"],
+                     "properties": {"proficiency": {"type": "string",
+                                                    "pattern": PROFICIENCY}}},
+            "else": {"properties": {"proficiency": {"anyOf": [
+                {"type": "null"}, {"type": "string", "pattern": BLANK}]}}}}
+
+
 @router.post("/institutions/{institution}/mappings:bulk", dependencies=[WRITE],
              responses={**WRITE_ERRORS, 413: {"description": "the file exceeds 10 MB"}},
              response_model=UploadReport,
              summary="Upload the institution's complete course mappings (CSV or JSON)",
              openapi_extra={"requestBody": {"content": {
-                 "text/csv": {"schema": {"type": "string"}},
-                 "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                 "text/csv": {"schema": {
+                     "type": "string", "pattern": _csv_file(),
+                     "description": "a header line naming the columns (" + ", ".join(
+                         CSV_COLUMNS) + "; the optional ones may be left out), then one row "
+                         "per line"}},
+                 "application/json": {"schema": {"type": "array", "minItems": 1,
+                                                 "items": _json_row()}},
              }, "required": True}})
 async def bulk_upload(institution: Code, request: Request, principal: WriteKey, store: Store,
                       dry_run: Annotated[bool, Query()] = False) -> dict:

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-NODE_COUNT: LiteralString = "MATCH (n) RETURN count(n) AS n"
-LOCK_COUNT: LiteralString = "MATCH (l:ServiceLock) RETURN count(l) AS n"
-EDGE_COUNT: LiteralString = "MATCH ()-[r]->() RETURN count(r) AS n"
-LAST_AUDIT: LiteralString = "MATCH (a:AuditEntry) RETURN max(a.at) AS at"
+# The whole check in one statement, so it costs one round trip on a networked store
+# (issue 23.4): node and relationship counts (locks come and go with every upload and course
+# write and change no answer, so they are counted apart), the newest audit entry, and the
+# state token of every part (see PART_TOKENS). ``$prefix`` is ``part:``.
+GRAPH_STATE: LiteralString = (
+    "CALL { MATCH (n) RETURN count(n) AS nodes } "
+    "CALL { MATCH (l:ServiceLock) RETURN count(l) AS locks } "
+    "CALL { MATCH ()-[r]->() RETURN count(r) AS edges } "
+    "CALL { MATCH (a:AuditEntry) RETURN max(a.at) AS at } "
+    "CALL { MATCH (m:ServiceMeta) WHERE m.code STARTS WITH $prefix "
+    "RETURN collect([m.code, m.value]) AS parts } "
+    "RETURN nodes, locks, edges, at, parts"
+)
 
 # The state token of each part of the graph (``app.domain.parts``): one ``ServiceMeta`` node
 # per part, code ``part:<name>``, value the code of the audit entry (or the stamp) of the
