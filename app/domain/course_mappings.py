@@ -107,12 +107,16 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
+UNREADABLE = N_("the upload could not be read")
+
+
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput([FieldProblem("body", f"the file is not UTF-8 (byte {exc.start})")],
-                           "the upload could not be read") from exc
+        raise InvalidInput([FieldProblem("body", N_("the file is not UTF-8 (byte %(byte)s)"),
+                                         params={"byte": exc.start})],
+                           UNREADABLE) from exc
 
 
 def parse_csv(data: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
@@ -125,10 +129,11 @@ def parse_csv(data: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if missing or unknown:
-        problems = [FieldProblem("header", "missing column", c, line=1, column=c) for c in missing]
-        problems += [FieldProblem("header", "unknown column", c, line=1, column=c)
+        problems = [FieldProblem("header", N_("missing column"), c, line=1, column=c)
+                    for c in missing]
+        problems += [FieldProblem("header", N_("unknown column"), c, line=1, column=c)
                      for c in unknown]
-        raise InvalidInput(problems, f"the header must name {', '.join(CSV_COLUMNS)}")
+        raise InvalidInput(problems, N_("the header names the wrong columns"))
     reader.fieldnames = header
     rows: list[tuple[int, dict[str, Any]]] = []
     line = 1
@@ -141,8 +146,7 @@ def parse_csv(data: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
                 continue
             rows.append((start, raw))
     except csv.Error as exc:  # a cell past the csv module's limit, or a stray NUL
-        raise InvalidInput([_unreadable_row(str(exc), line + 1)],
-                           "the upload could not be read") from exc
+        raise InvalidInput([_unreadable_row(str(exc), line + 1)], UNREADABLE) from exc
     return rows
 
 
@@ -160,14 +164,14 @@ def parse_json(data: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
     try:
         doc = json_input.loads(_decode(data))
     except json_input.MalformedJson as exc:
-        raise InvalidInput([FieldProblem("body", f"invalid JSON: {exc.message}",
-                                         line=exc.line)],
-                           "the upload could not be read") from exc
+        raise InvalidInput([FieldProblem(
+            "body", N_("not valid JSON at line %(line)s, column %(column)s"), line=exc.line,
+            params={"line": exc.line, "column": exc.column})], UNREADABLE) from exc
     parsed: object = doc
     items: object = (cast(dict[str, Any], parsed).get("rows") if isinstance(parsed, dict)
                      else parsed)
     if not isinstance(items, list):
-        raise InvalidInput([FieldProblem("body", "expected a list of rows or {\"rows\": [...]}")])
+        raise InvalidInput([FieldProblem("body", N_('expected a list of rows or {"rows": [...]}'))])
     listed = cast(list[Any], items)
     if len(listed) > max_rows:
         raise TooManyRows(max_rows)
@@ -177,58 +181,60 @@ def parse_json(data: bytes, max_rows: int) -> list[tuple[int, dict[str, Any]]]:
 
 def _check_row(line: int, raw: dict[str, Any], ref: Reference,
                problems: list[FieldProblem]) -> MappingRow | None:
-    def bad(column: str, message: str, value: Any = None) -> None:
-        problems.append(FieldProblem(f"line {line}, {column}", message, value, line, column))
+    def bad(column: str, message: str, value: Any = None,
+            params: dict[str, object] | None = None) -> None:
+        problems.append(FieldProblem(f"line {line}, {column}", message, value, line, column,
+                                     params))
 
     if raw.get("__not_an_object__"):
-        bad("row", "expected an object with the mapping's fields")
+        bad("row", N_("expected an object with the mapping's fields"))
         return None
     unknown = [k for k in raw if k is not None and k not in CSV_COLUMNS]  # pyright: ignore[reportUnnecessaryComparison]  (csv.DictReader files surplus cells under None)
     for name in unknown:
-        bad(str(name), "unknown field")
+        bad(str(name), N_("unknown field"))
     if None in raw:  # pyright: ignore[reportUnnecessaryContains]  (the surplus cells, above)
-        bad("row", "more cells than the header has columns")
+        bad("row", N_("more cells than the header has columns"))
     row = {c: _clean(raw.get(c)) for c in CSV_COLUMNS}
     before = len(problems)
     for column in REQUIRED:
         if row[column] is None:
-            bad(column, "missing value")
+            bad(column, N_("missing value"))
     for column in ("programme", "course", "target"):
         code = row[column]
         if code and (len(code) > MAX_CODE or not CODE.match(code)):
-            bad(column, "not a valid code", code)
+            bad(column, N_("not a valid code"), code)
     for column, limit in (("course_name", MAX_NAME), ("evidence", MAX_TEXT),
                           ("assessment", MAX_TEXT)):
         text = row[column]
         if text and len(text) > limit:
-            bad(column, f"longer than {limit} characters")
+            bad(column, N_("longer than %(limit)s characters"), params={"limit": limit})
     kind = (row["kind"] or "").lower() or None
     if kind and kind not in KINDS:
-        bad("kind", f"expected one of {', '.join(KINDS)}", row["kind"])
+        bad("kind", N_("expected one of %(kinds)s"), row["kind"], {"kinds": ", ".join(KINDS)})
     programme = ref.programmes.get((row["programme"] or "").lower())
     if row["programme"] and programme is None:
-        bad("programme", f"no programme with this code at institution {ref.institution}",
-            row["programme"])
+        bad("programme", N_("no programme with this code at institution %(institution)s"),
+            row["programme"], {"institution": ref.institution})
     course_id = ref.course_id(programme or row["programme"] or "", row["course"] or "")
     course = local_code(course_id)
     target, proficiency = row["target"], row["proficiency"]
     if kind == "develops":
         target = ref.competencies.get((target or "").lower())
         if row["target"] and target is None:
-            bad("target", "unknown competency code", row["target"])
+            bad("target", N_("unknown competency code"), row["target"])
         if proficiency is None:
-            bad("proficiency", "missing value: a develops row needs a proficiency")
+            bad("proficiency", N_("missing value: a develops row needs a proficiency"))
         elif proficiency.lower() not in ref.proficiencies:
-            bad("proficiency", "proficiency out of scale (expected one of "
-                + ", ".join(ref.proficiencies) + ")", proficiency)
+            bad("proficiency", N_("proficiency out of scale (expected one of %(scale)s)"),
+                proficiency, {"scale": ", ".join(ref.proficiencies)})
         else:
             proficiency = proficiency.lower()
     elif kind == "aligns_with":
         target = ref.standards.get((target or "").lower())
         if row["target"] and target is None:
-            bad("target", "unknown PICARD standard code", row["target"])
+            bad("target", N_("unknown PICARD standard code"), row["target"])
         if proficiency is not None:
-            bad("proficiency", "an aligns_with row takes no proficiency", proficiency)
+            bad("proficiency", N_("an aligns_with row takes no proficiency"), proficiency)
     if len(problems) > before:
         return None
     # every missing or unknown value was reported above, so none is None here
@@ -258,9 +264,10 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]], ref: Reference) -> list
         if row is None:
             continue
         if row.key in seen:
-            problems.append(FieldProblem(f"line {line}, row", f"duplicate row: same course, "
-                                         f"kind and target as line {seen[row.key]}", None,
-                                         line, "row"))
+            problems.append(FieldProblem(
+                f"line {line}, row", N_("duplicate row: same course, kind and target as line "
+                                        "%(first)s"), None, line, "row",
+                {"first": seen[row.key]}))
             continue
         first_line.setdefault(row.course_id, line)
         seen[row.key] = line
@@ -269,12 +276,12 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]], ref: Reference) -> list
     for course, line in first_line.items():
         if course not in existing and course.lower() not in named:
             problems.append(FieldProblem(f"line {line}, course_name",
-                                         "missing value: a new course needs a name", None,
+                                         N_("missing value: a new course needs a name"), None,
                                          line, "course_name"))
     if problems:
         problems.sort(key=lambda p: (p.line or 0))
-        raise InvalidInput(problems, f"{len({p.line for p in problems})} bad row(s); "
-                                     "nothing was written")
+        raise InvalidInput(problems, N_("some rows are wrong (each is listed); nothing was "
+                                        "written"))
     return clean
 
 

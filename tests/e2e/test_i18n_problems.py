@@ -196,6 +196,19 @@ def test_write_problems_are_said_in_french(writable_api: TestClient,
                     403, "forbidden"),
             "409 conflict": (w, _call("DELETE", "/api/v1/institutions/EXU/programmes/"
                                       "PROG-EXU-MSC", admin), 409, "conflict"),
+            "422 upload": (w, _call(
+                "POST", "/api/v1/institutions/EXU/mappings:bulk?dry_run=true",
+                {**institution, "Content-Type": "text/csv"},
+                content=(b"programme,course,course_name,kind,target,proficiency,evidence,"
+                         b"assessment\nPROG-NOPE,CRS-1,,develops,OPS-P99,master,,\n"
+                         b"PROG-EXU-MSC,CRS-EXU-01,,teaches,OPS-P01,,,\n"
+                         b"PROG-EXU-MSC,NEW-9,,develops,OPS-P01,,,\n")), 422,
+                "invalid-request"),
+            "422 upload header": (w, _call(
+                "POST", "/api/v1/institutions/EXU/mappings:bulk?dry_run=true",
+                {**institution, "Content-Type": "text/csv"},
+                content=b"programme,course,colour\nPROG-EXU-MSC,CRS-EXU-01,x\n"), 422,
+                "invalid-request"),
             "409 busy": (w, _call("PUT", "/api/v1/institutions/EXU/programmes/PROG-EXU-MSC/"
                                   "courses/BUSY-1", institution, json=course), 409, "busy"),
         })

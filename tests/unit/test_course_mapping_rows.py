@@ -47,7 +47,7 @@ def test_every_bad_row_is_reported_with_line_and_column() -> None:
     assert {(2, "target"), (3, "proficiency"), (4, "proficiency"), (5, "course_name"),
             (6, "course"), (8, "row"), (9, "programme")} <= where
     assert 7 not in {p.line for p in problems}
-    messages = " ".join(p.message for p in problems)
+    messages = " ".join(p.text for p in problems)
     assert "unknown competency" in messages and "out of scale" in messages
     assert "a new course needs a name" in messages and "duplicate row" in messages
 
@@ -119,7 +119,7 @@ def test_codes_and_proficiencies_are_forgiven_and_stored_canonically() -> None:
 
 def test_out_of_scale_lists_the_allowed_proficiencies_in_scale_order() -> None:
     problems = _problems(HEADER + "PROG-EXU-MSC,CRS-EXU-01,,develops,OPS-P01,master,,\n")
-    assert problems[0].message.endswith("(expected one of aware, trained, advanced, expert)")
+    assert problems[0].text.endswith("(expected one of aware, trained, advanced, expert)")
 
 
 def test_a_bad_first_row_of_a_new_course_is_its_only_error() -> None:
