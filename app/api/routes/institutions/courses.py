@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import Store, WriteKey
 from app.api.openapi import Responses
-from app.api.params import LEVEL_CODE, PROFICIENCY, OwnCode, Text
+from app.api.params import LEVEL_CODE, PROFICIENCY, OwnCode, Text, WebUrl
 from app.api.rate_limit import LOOKUP, WRITE
 from app.api.routes.institutions.reviews import Decision
 from app.api.schemas import EntityDetail
@@ -27,7 +27,6 @@ WRITE_ERRORS: Responses = {403: {"description": "the key does not own the target
 # A PUT answers 201 when it created the resource, 200 when it replaced it.
 PUT: Responses = {**WRITE_ERRORS, 201: {"description": "created"}}
 Language = Annotated[str | None, Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")]
-Url = Annotated[str | None, Field(None, max_length=1000, pattern=r"^https?://\S+$")]
 
 
 class InstitutionIn(BaseModel):
@@ -46,7 +45,7 @@ class ProgrammeIn(BaseModel):
                               description="FRAMEWORK:LEVEL, e.g. IE-NFQ:9")
     ects: float | None = Field(None, ge=0, le=600, strict=True)
     language: Language = None
-    url: Url = None
+    url: WebUrl = None
 
 
 class DevelopsIn(BaseModel):
@@ -68,7 +67,7 @@ class CourseIn(BaseModel):
     description: Text | None = Field(None, max_length=4000)
     ects: float | None = Field(None, ge=0, le=120, strict=True)
     language: Language = None
-    url: Url = None
+    url: WebUrl = None
     develops: list[DevelopsIn] = Field(default_factory=list, max_length=500)
     aligns_with: list[AlignsIn] = Field(default_factory=list, max_length=500)
 
