@@ -5,4 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m pytest "$@"
+# Several workers (pytest-xdist): the tests wait on servers, browsers and subprocesses as much
+# as they compute. The Neo4j tests share one database and run on one worker (tests/conftest.py).
+# CQF_TEST_WORKERS=0 runs everything in this process (for a debugger).
+exec .venv/bin/python -m pytest -n "${CQF_TEST_WORKERS:-3}" --dist loadgroup "$@"

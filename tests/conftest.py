@@ -34,6 +34,22 @@ hypothesis_settings.register_profile("cqf", deadline=None)
 hypothesis_settings.load_profile("cqf")
 
 BACKENDS = ["falkordb", "neo4j"]
+_NEO4J_FIXTURES = {"neo4j_server", "seeded_neo4j"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that talk to the session's Neo4j share its one database (Community edition), so
+    under pytest-xdist (``scripts/test.sh`` runs the suite on several workers) they all run on
+    one worker, one after another: marked ``neo4j`` by the fixtures or backend they ask for (or
+    by hand, for a module that opens Neo4j itself), then grouped."""
+    for item in items:
+        params = getattr(item, "callspec", None)
+        asks_neo4j = (_NEO4J_FIXTURES & set(getattr(item, "fixturenames", ()))
+                      or (params is not None and "neo4j" in params.params.values()))
+        if asks_neo4j:
+            item.add_marker(pytest.mark.neo4j)
+        if item.get_closest_marker("neo4j"):
+            item.add_marker(pytest.mark.xdist_group("neo4j"))
 _graph_names = itertools.count()
 _neo4j_seeded = {"yes": False}
 

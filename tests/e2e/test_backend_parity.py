@@ -19,6 +19,8 @@ from app.seed.loader import seed
 from app.services.access.keys import create_key
 from tests.conftest import _neo4j_seeded, client_for, fresh_store
 
+pytestmark = pytest.mark.neo4j  # opens Neo4j itself (fresh_store), beside the embedded store
+
 V1 = "/api/v1"
 SEARCHES = ["risk", "valuation", "customs", "customs valuation", "audit", "origin", "data",
             "management of risk", "classification", "enforcement"]
