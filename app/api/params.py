@@ -25,7 +25,9 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from app.domain import course_mappings, search, vocab
 from app.domain.referencing import REFERENCING_STATUSES
+from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus
+from app.rdf.terms import is_language_tag, is_web_iri
 from app.services.catalog import codes
 
 # Free text: anything but NUL. ECMA-262, Python and Rust regexes read it alike.
@@ -74,6 +76,31 @@ is, so it is taken; text and true/false are not."""
 
 Year = Annotated[int, Field(ge=1900, le=2100, strict=True), WHOLE]
 """A source's year."""
+# What the RDF export writes as an IRI or a language tag is refused at the write when no
+# serialiser would accept it (the export's own checks, ``app.rdf.terms``), naming the field.
+WEB_URL = r"^https?://\S+$"
+LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+
+
+def _web_iri(value: str | None) -> str | None:
+    if value is not None and not is_web_iri(value):
+        raise ValueError(N_("not a web address the RDF formats can carry (RFC 3987: no "
+                            "spaces, quotes, angle brackets or private-use characters)"))
+    return value
+
+
+def _language_tag(value: str | None) -> str | None:
+    if value is not None and not is_language_tag(value):
+        raise ValueError(N_("not a well-formed language tag (BCP 47)"))
+    return value
+
+
+WebUrl = Annotated[str | None, Field(None, max_length=1000, pattern=WEB_URL),
+                   AfterValidator(_web_iri)]
+"""An http(s) address the graph exports as an IRI (``rdfs:seeAlso``)."""
+LanguageTag = Annotated[str | None, Field(None, max_length=35, pattern=LANGUAGE_TAG),
+                        AfterValidator(_language_tag)]
+"""A BCP 47 language tag the graph exports on a literal (``"..."@de``)."""
 
 # --- path -------------------------------------------------------------------------------
 

@@ -45,12 +45,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
                            "character"), "customs"),
     params.NOT_BLANK: (N_("text that is not blank"), "the descriptors match"),
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": (N_("a date as YYYY-MM-DD"), "2024-06-30"),
-    r"^https?://\S+$": (N_("a web address starting with http:// or https://"),
-                        "https://example.org/course"),
-    r"^https?://[^\x00]*$": (N_("a web address starting with http:// or https://"),
-                             "https://example.org/report.pdf"),
+    params.WEB_URL: (N_("a web address starting with http:// or https://"),
+                     "https://example.org/course"),
     r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$": (N_("a language tag such as fr or en-GB"), "fr"),
-    r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$": (N_("a language tag such as fr or en-GB"), "fr"),
+    params.LANGUAGE_TAG: (N_("a language tag such as fr or en-GB"), "fr"),
     r"^\d+\.\d+(\.\d+)?$": (N_("a release version such as 1.2 or 1.2.3"), "1.0"),
     params.LEVEL_OF_FRAMEWORK: (N_("a level code of letters, digits and . _ + -"), "6"),
     "^[0-9]+$": (N_("digits only"), "1"),
@@ -216,7 +214,7 @@ def explain(error: Mapping[str, Any], spec: Mapping[str, Any], route: str | None
     custom = _validator_message(error)
     if custom:
         message = N_("%(reason)s; accepted: %(accepted)s, e.g. %(example)s")
-        values = {**values, "reason": custom}
+        values = {**values, "reason": (custom, {})}  # a msgid (N_) is worded too
     return FieldProblem(location, message, value if _plain(value) else None,
                         params={**values, "example": example}, accepted=accepted,
                         example=example)

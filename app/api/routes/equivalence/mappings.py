@@ -14,11 +14,13 @@ from app.api.params import (
     NO_NUL,
     Include,
     IsoDate,
+    LanguageTag,
     Limit,
     LongCodeQuery,
     MappingId,
     Offset,
     Text,
+    WebUrl,
     Year,
     reason_required_for,
 )
@@ -111,12 +113,12 @@ class SourceIn(BaseModel):
     document: Text = Field(min_length=1, max_length=500)
     publisher: Text | None = Field(None, max_length=300)
     year: Year | None = None
-    url: str | None = Field(None, max_length=1000, pattern=r"^https?://[^\x00]*$")
+    url: WebUrl = None
     quote: Text | None = Field(None, min_length=1, max_length=300, description=(
         "verbatim excerpt of the document that states the mapping (needs url and "
         "quote_language)"))
-    quote_language: str | None = Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
-                                       description="language tag of the quote, e.g. 'de'")
+    quote_language: Annotated[LanguageTag, Field(
+        description="language tag of the quote, e.g. 'de'")] = None
 
     @model_validator(mode="after")
     def _quote_is_checkable(self) -> SourceIn:

@@ -19,6 +19,7 @@ from app.api.params import (
     PROFICIENCY,
     OwnCode,
     Text,
+    WebUrl,
     any_case,
 )
 from app.api.rate_limit import LOOKUP, WRITE
@@ -37,7 +38,6 @@ WRITE_ERRORS: Responses = {403: {"description": "the key does not own the target
 # A PUT answers 201 when it created the resource, 200 when it replaced it.
 PUT: Responses = {**WRITE_ERRORS, 201: {"description": "created"}}
 Language = Annotated[str | None, Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")]
-Url = Annotated[str | None, Field(None, max_length=1000, pattern=r"^https?://\S+$")]
 
 
 class InstitutionIn(BaseModel):
@@ -56,7 +56,7 @@ class ProgrammeIn(BaseModel):
                               description="FRAMEWORK:LEVEL, e.g. IE-NFQ:9")
     ects: float | None = Field(None, ge=0, le=600, strict=True)
     language: Language = None
-    url: Url = None
+    url: WebUrl = None
 
 
 class DevelopsIn(BaseModel):
@@ -80,7 +80,7 @@ class CourseIn(BaseModel):
     description: Text | None = Field(None, max_length=4000)
     ects: float | None = Field(None, ge=0, le=120, strict=True)
     language: Language = None
-    url: Url = None
+    url: WebUrl = None
     develops: list[DevelopsIn] = Field(default_factory=list, max_length=500)
     aligns_with: list[AlignsIn] = Field(default_factory=list, max_length=500)
 
