@@ -60,7 +60,7 @@ def _assert_unavailable(client: TestClient, path: str = "/api/v1/frameworks/FAUL
     assert status == 503 and media.startswith("application/problem+json")
     assert body["type"].endswith("/store-unavailable")
     assert elapsed < TIMEOUT + SLACK
-    french = client.get("/api/v1/frameworks/FAULT-MARKER", headers={"Accept-Language": "fr"})
+    french = client.get(path, headers={"Accept-Language": "fr"})
     assert french.status_code == 503 and french.headers["content-language"] == "fr"
     assert english_in(body) and not english_in(french.json())  # said in each language
 
