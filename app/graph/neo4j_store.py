@@ -109,18 +109,12 @@ class Neo4jStore:
         (see the module's note on snapshots); the same timeout, lock wait included."""
         values = dict(params)
         gate = self._gate_writes
-        # The caller was told the store did not answer (503): the transaction, still running
-        # on its worker (waiting for the gate, say), must then roll back, never commit later.
-        abandoned = threading.Event()
 
         @unit_of_work(timeout=self._timeout)
         def work(tx: ManagedTransaction) -> list[Any]:
             if gate:
                 tx.run(TAKE_WRITE_GATE, {"code": GATE_CODE}).consume()
-            records = list(tx.run(query, values))
-            if abandoned.is_set():
-                raise _Abandoned
-            return records
+            return list(tx.run(query, values))
 
         def execute() -> list[Any]:
             self.count_round_trip()
@@ -130,11 +124,7 @@ class Neo4jStore:
                     bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
                 return session.execute_write(work)
 
-        try:
-            return self._answer(execute)
-        except StoreUnavailable:
-            abandoned.set()
-            raise
+        return self._answer(execute)
 
     def _answer(self, execute: Callable[[], list[Any]]) -> list[Row]:
         try:
@@ -226,10 +216,6 @@ class Neo4jStore:
         self._liveness.close()
         self._driver.close()
         self._probe_driver.close()
-
-
-class _Abandoned(Exception):
-    """Raised inside a write's transaction whose caller has given up: it rolls back."""
 
 
 def _is_outage(exc: BaseException) -> bool:
