@@ -7,13 +7,10 @@ Every statement runs under ``app.graph.liveness``: the driver alone would wait f
 server's 120 s receive hint when the server is frozen; here a caller waits at most about one
 second for a store that stops answering, and at once while it is known to be down.
 
-A snapshot (``snapshot()``) is one transaction holding every read of the work that needs one
-graph state (a release). Neo4j isolates transactions only at "read committed" (a transaction's
-later statements see writes committed after it began), so every write transaction first takes
-the write lock of one gate node (``cypher.operations.write_gate``) and the snapshot holds that
-lock while it reads: no write commits during a snapshot. A write that finds the gate held
-waits for it, at most the statement timeout (then StoreUnavailable: 503); the snapshot's
-transaction is rolled back, so it never writes anything.
+A snapshot (``snapshot()``) is one read transaction holding every read of the work that needs
+one graph state (a release). Neo4j isolates transactions only at "read committed": no read
+sees a write half done, but a transaction's later statements do see writes committed after it
+began -- so this is not yet a true snapshot while writes run (issue 22.5, open on Neo4j).
 """
 
 from __future__ import annotations
@@ -24,17 +21,9 @@ from contextlib import contextmanager
 from typing import Any, LiteralString
 
 import structlog
-from neo4j import (
-    WRITE_ACCESS,
-    GraphDatabase,
-    ManagedTransaction,
-    Query,
-    RoutingControl,
-    unit_of_work,
-)
+from neo4j import READ_ACCESS, GraphDatabase, ManagedTransaction, Query, RoutingControl
 from neo4j.exceptions import ClientError, ConstraintError, ServiceUnavailable, SessionExpired
 
-from app.graph.cypher.operations.write_gate import GATE_CODE, TAKE_WRITE_GATE
 from app.graph.liveness import Liveness
 from app.graph.port import ConstraintViolation, Row, StoreUnavailable
 from app.graph.schema import cypher_statements
@@ -51,18 +40,11 @@ FULLTEXT_QUERY: LiteralString = (
 )
 
 
-# A statement past its timeout; or waiting that long for a lock (the write gate, held by a
-# snapshot): the server stops the transaction and its lock wait.
-_TIMED_OUT = ("TransactionTimedOut", "LockClientStopped")
-
-
 class Neo4jStore:
     backend = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str, database: str,
-                 timeout: float = 5.0, liveness: float = 1.2, gate_writes: bool = True) -> None:
-        """``gate_writes=False`` only to measure what the write gate costs (a snapshot then
-        does not hold writes off: benchmarks/write_gate.py)."""
+                 timeout: float = 5.0, liveness: float = 1.2) -> None:
         self._driver = GraphDatabase.driver(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
             uri, auth=(user, password), connection_timeout=timeout,
             connection_acquisition_timeout=timeout, max_transaction_retry_time=timeout,
@@ -79,7 +61,6 @@ class Neo4jStore:
         # to hold an answer to its budget of round trips (issue 23.4).
         self._sent = 0
         self._sent_lock = threading.Lock()
-        self._gate_writes = gate_writes
         # A slow statement on a live server is the server's to stop (its own timeout); the
         # client's limit is a little later, so the server's answer arrives first.
         self._liveness = Liveness(self._probe, _is_outage, limit=timeout + 0.5,
@@ -88,8 +69,6 @@ class Neo4jStore:
 
     def _run(self, query: LiteralString, params: Mapping[str, Any] | None,
              routing: RoutingControl) -> list[Row]:
-        """One statement in a transaction of its own (reads, and statements outside the data:
-        waiting for indexes)."""
         # The statement's own timeout, like FalkorDB's socket timeout: a runaway query costs
         # ``timeout`` seconds and then StoreUnavailable, on either backend.
         statement = Query(query, timeout=self._timeout)
@@ -102,37 +81,12 @@ class Neo4jStore:
             )
             return result.records
 
-        return self._answer(execute)
-
-    def _write(self, query: LiteralString, params: Mapping[str, Any]) -> list[Row]:
-        """One data write in a transaction of its own that takes the write gate's lock first
-        (see the module's note on snapshots); the same timeout, lock wait included."""
-        values = dict(params)
-        gate = self._gate_writes
-
-        @unit_of_work(timeout=self._timeout)
-        def work(tx: ManagedTransaction) -> list[Any]:
-            if gate:
-                tx.run(TAKE_WRITE_GATE, {"code": GATE_CODE}).consume()
-            return list(tx.run(query, values))
-
-        def execute() -> list[Any]:
-            self.count_round_trip()
-            # execute_query's bookmarks: a later read (on a cluster, by a follower) sees it
-            with self._driver.session(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
-                    database=self._database,
-                    bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
-                return session.execute_write(work)
-
-        return self._answer(execute)
-
-    def _answer(self, execute: Callable[[], list[Any]]) -> list[Row]:
         try:
             records = self._liveness.run(execute)
         except ConstraintError as exc:
             raise ConstraintViolation(str(exc)) from exc
         except ClientError as exc:
-            if any(code in (exc.code or "") for code in _TIMED_OUT):
+            if "TransactionTimedOut" in (exc.code or ""):
                 raise StoreUnavailable(f"Neo4j stopped a statement after {self._timeout:g} s") \
                     from exc
             raise
@@ -152,10 +106,10 @@ class Neo4jStore:
         return self._run(query, params, RoutingControl.READ)
 
     def write(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return self._write(query, params or {})
+        return self._run(query, params, RoutingControl.WRITE)
 
     def write_rows(self, query: LiteralString, rows: Sequence[Mapping[str, Any]]) -> list[Row]:
-        return self._write(query, {"rows": list(rows)})
+        return self._run(query, {"rows": list(rows)}, RoutingControl.WRITE)
 
     def fulltext(self, terms: Sequence[str], labels: Sequence[str], limit: int) -> list[Row]:
         # Lucene syntax: terms are plain words (the service strips everything else).
@@ -188,21 +142,14 @@ class Neo4jStore:
 
     @contextmanager
     def snapshot(self) -> Generator[TransactionView]:
-        """Every read of the view in one transaction that holds the write gate: the graph as
-        it was when the gate was taken, since no write commits until the block ends (no
-        statement timeout: a release reads the whole graph). Rolled back, never committed."""
+        """Every read of the view in one read transaction (no statement timeout: a release
+        reads the whole graph; the transaction ends with the block)."""
         session = self._driver.session(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
-            database=self._database, default_access_mode=WRITE_ACCESS,
-            bookmark_manager=self._driver.execute_query_bookmark_manager)
+            database=self._database,
+            default_access_mode=READ_ACCESS)
         try:
-            tx = session.begin_transaction()
-            try:
-                tx.run(TAKE_WRITE_GATE, {"code": GATE_CODE}).consume()
-                self.count_round_trip()
+            with session.begin_transaction() as tx:
                 yield TransactionView(tx, self._timeout, self.count_round_trip)
-            finally:
-                tx.rollback()  # releases the gate; the gate's counter never moved
-                tx.close()
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
             raise StoreUnavailable("Neo4j did not answer") from exc
         finally:

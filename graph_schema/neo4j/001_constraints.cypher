@@ -37,6 +37,3 @@ CREATE CONSTRAINT audit_entry_code IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.co
 // Service metadata (the fixed base IRI) and locks held across workers (serialised uploads).
 CREATE CONSTRAINT service_meta_code IF NOT EXISTS FOR (n:ServiceMeta) REQUIRE n.code IS UNIQUE;
 CREATE CONSTRAINT service_lock_code IF NOT EXISTS FOR (n:ServiceLock) REQUIRE n.code IS UNIQUE;
-// The write gate (Neo4j only): every write transaction locks it first, a release's snapshot
-// holds it while it reads (app/graph/cypher/operations/write_gate.py).
-CREATE CONSTRAINT write_gate_code IF NOT EXISTS FOR (n:WriteGate) REQUIRE n.code IS UNIQUE;

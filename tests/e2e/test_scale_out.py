@@ -239,9 +239,8 @@ def test_uploads_through_both_processes_never_mix(services: tuple[Service, Servi
 
 def test_reads_run_in_read_transactions_a_cluster_can_route(
         graph: GraphStore, neo4j_server: Neo4jServer) -> None:
-    """The server itself says so: a write sent through ``read`` is refused as a write in a
-    read transaction, which is what a cluster routes to its followers. (A snapshot runs on the
-    leader: it holds the write gate; whatever it is sent is rolled back.)"""
+    """The server itself says so: a write sent through ``read`` (or a snapshot) is refused
+    as a write in a read transaction, which is what a cluster routes to its followers."""
     from neo4j.exceptions import ClientError
 
     from app.graph.neo4j_store import Neo4jStore
@@ -251,7 +250,7 @@ def test_reads_run_in_read_transactions_a_cluster_can_route(
     try:
         with pytest.raises(ClientError, match="read access mode"):
             store.read("CREATE (:ScaleOutProbe)")
-        with store.snapshot() as view:
+        with pytest.raises(ClientError, match="read access mode"), store.snapshot() as view:
             view.read("CREATE (:ScaleOutProbe)")
         assert store.read("MATCH (p:ScaleOutProbe) RETURN count(p) AS n") == [{"n": 0}]
         assert store.read("MATCH (l:Level {code: 'HK-HKQF:2'}) RETURN l.code AS code") == [

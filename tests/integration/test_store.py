@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 
 from app.domain.vocab import NodeLabel
 from app.graph.cypher.operations.seed import merge_nodes
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
-from app.graph.port import ConstraintViolation, GraphStore, StoreUnavailable
-from tests.conftest import neo4j_store_of
-from tests.support.neo4j_server import Neo4jServer
+from app.graph.port import ConstraintViolation, GraphStore
 
 COUNT_FRAMEWORKS = "MATCH (n:Framework) RETURN count(n) AS total"
 
@@ -57,43 +52,6 @@ def test_rows_come_back_as_plain_values(store: GraphStore) -> None:
                      [{**_framework("P"), "tags": ["a", "b"], "year": 2019, "ok": True}])
     row = store.read("MATCH (n:Framework {code: 'P'}) RETURN properties(n) AS node")[0]["node"]
     assert row["tags"] == ["a", "b"] and row["year"] == 2019 and row["ok"] is True
-
-
-def test_a_snapshot_keeps_one_state_while_a_write_runs_beside_it(store: GraphStore) -> None:
-    """Reads of one snapshot agree though a write is sent between them; the write lands
-    (at once on FalkorDB, whose snapshot is a copy; on Neo4j when the snapshot ends)."""
-    store.write("CREATE (:Framework {code: 'BEFORE'})")
-    landed = threading.Event()
-
-    def write_beside() -> None:
-        store.write("CREATE (:Framework {code: 'BESIDE'})")
-        landed.set()
-
-    writer = threading.Thread(target=write_beside)
-    with store.snapshot() as view:
-        first = view.read(COUNT_FRAMEWORKS)
-        writer.start()
-        landed.wait(1.5)
-        assert view.read(COUNT_FRAMEWORKS) == first == [{"total": 1}]
-    writer.join(timeout=10)
-    assert landed.is_set() and store.read(COUNT_FRAMEWORKS) == [{"total": 2}]
-
-
-def test_a_write_waits_for_a_neo4j_snapshot_no_longer_than_the_store_timeout(
-        neo4j_server: Neo4jServer) -> None:
-    store = neo4j_store_of(neo4j_server, timeout=1.0)
-    try:
-        store.write("MATCH (f:Framework {code: 'GATED'}) DELETE f")
-        with store.snapshot():
-            started = time.monotonic()
-            with pytest.raises(StoreUnavailable):
-                store.write("CREATE (:Framework {code: 'GATED'})")
-            waited = time.monotonic() - started
-        assert 0.9 <= waited < 3.0, waited
-        assert store.read("MATCH (f:Framework {code: 'GATED'}) RETURN count(f) AS n") == [
-            {"n": 0}]
-    finally:
-        store.close()
 
 
 def test_data_survives_a_restart_of_the_embedded_store(tmp_path) -> None:

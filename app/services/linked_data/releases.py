@@ -3,10 +3,10 @@ a VoID/DCAT description and a ``release.json`` manifest, under ``<releases dir>/
 
 A release is one graph state: every file (each dump, the SSSOM mappings, the VoID counts,
 the checksums) is written from one snapshot of the graph (``GraphStore.snapshot``), so
-writes that run meanwhile are either in all of them or in none. On FalkorDB the snapshot is a
-copy of the graph taken by one command; on Neo4j it is one transaction holding the write gate,
-so no write commits while the release reads (writes wait, up to the store timeout: see
-``app.graph.neo4j_store``). Tested under load: tests/integration/test_releases.py.
+writes that run meanwhile are either in all of them or in none. That holds on FalkorDB (a copy
+of the graph taken by one command); on Neo4j the snapshot is one read transaction, which
+Neo4j isolates only at read-committed, so a write committed during a release can still reach
+some of its files (tested: tests/integration/test_releases.py, an expected failure there).
 
 A release is written into a hidden temporary directory and renamed into place at the end, so
 a failed or interrupted release leaves nothing that looks like one. Releases are immutable:
