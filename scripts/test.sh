@@ -5,13 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# Two runs: first on several workers (pytest-xdist; the tests wait on servers, browsers and
-# subprocesses as much as they compute, and the Neo4j tests, sharing one database, stay on one
-# worker), then the `alone` tests one at a time (kills, freezes, time bounds: tests/conftest.py).
-# CQF_TEST_WORKERS=0 runs the first part in this process too (for a debugger).
+# Two runs: first every test but the `alone` ones, then those one at a time (kills, freezes,
+# time bounds: tests/conftest.py), so no other test's load stretches the times they assert.
+# CQF_TEST_WORKERS=N runs the first part on N pytest-xdist workers (the Neo4j tests, sharing
+# one database, stay on one worker). The default is one process: on a loaded 2-core machine the
+# parallel run made Neo4j tests with store timeouts fail, and that is not yet resolved.
 # pytest's exit code 5 means "no test selected" (e.g. arguments naming only `alone` tests).
 status=0
-.venv/bin/python -m pytest -n "${CQF_TEST_WORKERS:-3}" --dist loadgroup -m "not alone" "$@" \
+.venv/bin/python -m pytest -n "${CQF_TEST_WORKERS:-0}" --dist loadgroup -m "not alone" "$@" \
   || status=$?
 [ "$status" -eq 5 ] && status=0
 alone=0

@@ -233,8 +233,15 @@ def test_a_release_while_uploads_and_reviews_run_is_one_graph_state(
         "MATCH (:Level)-[m:MAPS_TO]->(:Level) RETURN m.id AS id"))[:40]
     reviews = MappingWriter(writable_store)
     stop, done = threading.Event(), {"uploads": 0, "reviews": 0}
+    failed: list[BaseException] = []
 
     def write_in_a_loop() -> None:
+        try:
+            write_until_stopped()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test, not lost
+            failed.append(exc)
+
+    def write_until_stopped() -> None:
         turn = 0
         while not stop.is_set():
             turn += 1
@@ -250,14 +257,16 @@ def test_a_release_while_uploads_and_reviews_run_is_one_graph_state(
     writer = threading.Thread(target=write_in_a_loop)
     writer.start()
     try:
-        while done["uploads"] < 1:
+        while done["uploads"] < 1 and writer.is_alive():
             time.sleep(0.01)
+        assert not failed, f"the writes beside the release failed: {failed!r}"
         before = dict(done)
         make_release(writable_store, tmp_path, "1.0", BASE)
         during = {k: done[k] - before[k] for k in done}
     finally:
         stop.set()
         writer.join(timeout=120)
+    assert not failed, f"the writes beside the release failed: {failed!r}"
     assert during["uploads"] + during["reviews"] > 0, "no write ran beside the release"
     folder = tmp_path / "1.0"
     graphs = {name: Graph().parse(folder / name, format=fmt)
