@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -38,6 +37,7 @@ from app.graph.neo4j_store import Neo4jStore
 from app.paths import SEED_DATA_DIR
 from app.seed.loader import seed
 from benchmarks import http_bench as hb
+from benchmarks import write_stream
 from benchmarks.runner import DOC, _load_average, _machine, embedded_store
 
 START = "<!-- bench:neo4j-cold:start -->"
@@ -218,18 +218,6 @@ def markdown(meta: dict[str, Any], results: dict[str, list[dict[str, Any]]]) -> 
     return "\n".join(lines)
 
 
-def update_doc(path: Path, section: str) -> None:
-    """Replace only the text between this benchmark's markers (appended when missing)."""
-    block = f"{START}\n{section.rstrip()}\n{END}"
-    text = path.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.neo4j_cold",
                                      description=__doc__.splitlines()[0] if __doc__ else None)
@@ -259,7 +247,7 @@ def main() -> None:
         console.print(table(mode, rows))
     console.print(f"load average before / after: {meta['load_before']} / {meta['load_after']}")
     if args.record if args.record is not None else not args.quick:
-        update_doc(DOC, markdown(meta, results))
+        write_stream.update_doc(markdown(meta, results).rstrip(), DOC, START, END)
         console.print(f"recorded: {DOC.name}")
 
 
