@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain.auth import Principal
+from app.domain.errors import NotFound
 from app.graph.port import ConstraintViolation, GraphStore
 from app.services.access import audit, keys
 from app.services.equivalence.writes import MappingWriter
@@ -60,6 +61,6 @@ def test_each_write_leaves_exactly_one_entry_and_a_no_op_none(
     made = keys.create_key(writable_store, "reviewer", by=ADMIN)
     keys.revoke_key(writable_store, made["key_id"], by=ADMIN)
     assert _entries(writable_store, made["key_id"]) == 2
-    with pytest.raises(Exception, match="ApiKey"):
+    with pytest.raises(NotFound, match="no API key with code '000000000000'"):
         keys.revoke_key(writable_store, "000000000000", by=ADMIN)  # nothing matched
     assert _entries(writable_store, "000000000000") == 0
