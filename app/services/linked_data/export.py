@@ -6,13 +6,15 @@ written, both bounded by the number of sources and level mappings, not by the gr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
+from typing import Any, LiteralString
 
 import pyoxigraph as ox
 
 from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
 from app.graph.cypher.linked_data import rdf as q
-from app.graph.port import GraphStore
+from app.graph.port import GraphStore, Row
 from app.rdf import schemes, triples
 from app.rdf import sssom as tsv
 from app.rdf.iris import SCHEME_KIND, Iris
@@ -26,7 +28,6 @@ from app.services.linked_data.scope import Scope
 
 L_COMPETENCY = NodeLabel.COMPETENCY
 PAGE_SIZE = 1000
-SOURCES_PER_PAGE = 50  # relationship pages: the edges of this many source nodes at most
 OnPage = Callable[[str, int], None]  # (what was read, how many graph rows)
 Page = tuple[str, int, list[Description]]  # (what, rows read, descriptions)
 
@@ -46,6 +47,19 @@ def _in_terms(descriptions: Iterable[Description], terms: Terms) -> list[Descrip
             for s, pairs in descriptions]
 
 
+def _paged(store: GraphStore, bounds: LiteralString, page: Callable[[bool], LiteralString],
+           params: Mapping[str, Any], step: int) -> Iterator[list[Row]]:
+    """The rows of each page, in code order: the bounds query gives every ``step``-th code,
+    each page reads ``$lo <= code < $hi`` (``page(True)``: the last, open-ended one)."""
+    codes = store.read(bounds, {**params, "step": max(1, step)})[0]["bounds"]
+    inner, last = page(False), page(True)
+    for i, lo in enumerate(codes):
+        if i + 1 < len(codes):
+            yield store.read(inner, {**params, "lo": lo, "hi": codes[i + 1]})
+        else:
+            yield store.read(last, {**params, "lo": lo})
+
+
 def _node_pages(store: GraphStore, iris: Iris, sources: Sources, framework: str | None,
                 page_size: int) -> Iterator[Page]:
     labels = CATALOGUE_LABELS if framework is None else tuple(q.FRAMEWORK_KEY)
@@ -53,19 +67,12 @@ def _node_pages(store: GraphStore, iris: Iris, sources: Sources, framework: str 
     alignments = {code: [(t.node(p), t.node(o)) for p, o in pairs]
                   for code, pairs in level_alignments().items()}
     for label in labels:
-        query, after = q.node_page(label), ""
-        while True:
-            rows = store.read(query, {"after": after, "limit": page_size,
-                                      "framework": framework})
-            if not rows:
-                break
+        for rows in _paged(store, q.node_bounds(label), partial(q.node_page, label),
+                           {"framework": framework}, page_size):
             page: list[Description] = []
             for row in rows:
                 page += triples.node(label, row["props"], iris, sources, alignments)
             yield label.value, len(rows), page
-            after = str(rows[-1]["props"]["code"])
-            if len(rows) < page_size:
-                break
 
 
 def _relationship_pages(store: GraphStore, iris: Iris, sources: Sources,
@@ -75,24 +82,15 @@ def _relationship_pages(store: GraphStore, iris: Iris, sources: Sources,
         if framework is not None and rel_type != "IN_FRAMEWORK":
             continue
         for from_label, to_label in ends:
-            query, after = q.relationship_page(rel_type, from_label, to_label), ""
-            sources_per_page = max(1, min(page_size, SOURCES_PER_PAGE))
-            while True:
-                rows = store.read(query, {"after": after, "limit": sources_per_page,
-                                          "framework": framework})
-                if not rows:
-                    break
+            bounds = q.relationship_bounds(rel_type, from_label, to_label)
+            query = partial(q.relationship_page, rel_type, from_label, to_label)
+            for rows in _paged(store, bounds, query, {"framework": framework}, page_size):
                 page: list[Description] = []
                 for row in rows:
-                    if row["to_code"] is not None:
-                        page += triples.relationship(rel_type, from_label, row["from_code"],
-                                                     to_label, row["to_code"], row["props"],
-                                                     iris, sources)
-                edges = sum(1 for r in rows if r["to_code"] is not None)
-                yield rel_type, edges, page
-                after = str(rows[-1]["from_code"])
-                if len({r["from_code"] for r in rows}) < sources_per_page:
-                    break
+                    page += triples.relationship(rel_type, from_label, row["from_code"],
+                                                 to_label, row["to_code"], row["props"],
+                                                 iris, sources)
+                yield rel_type, len(rows), page
 
 
 def _mapping_pages(store: GraphStore, iris: Iris, sources: Sources, framework: str | None,
@@ -118,19 +116,15 @@ def _scheme_pages(store: GraphStore, iris: Iris, terms: Terms,
                   page_size: int) -> Iterator[Page]:
     """The minted concept schemes, then the competencies that are top concepts of theirs."""
     yield "ConceptScheme", 0, schemes.scheme_descriptions(iris, terms)
-    after = ""
-    while True:
-        rows = store.read(q.TOP_COMPETENCY_PAGE, {"after": after, "limit": page_size})
+    for rows in _paged(store, q.node_bounds(L_COMPETENCY), q.top_competency_page,
+                       {"framework": None}, page_size):
         page: list[Description] = []
         for row in rows:
             concept = terms.iri(iris.entity(L_COMPETENCY, str(row["code"])))
             scheme = terms.iri(iris.other(SCHEME_KIND, schemes.competency_scheme(row)))
             page += schemes.top_concept(concept, scheme, terms)
-        if rows:
+        if page:
             yield "top concepts", 0, page  # competencies, already counted as nodes
-            after = str(rows[-1]["code"])
-        if len(rows) < page_size:
-            break
 
 
 def data_pages(store: GraphStore, iris: Iris, framework: str | None = None,
