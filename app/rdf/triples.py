@@ -158,6 +158,9 @@ class Sources:
     def __init__(self, iris: Iris, terms: Terms = RDFLIB) -> None:
         self.iris, self.terms = iris, terms
         self.seen: dict[str, Any] = {}  # repr of a source key -> its IRI, once described
+        # the qualifier pairs of a reified relationship, by its qualifying values: a bulk
+        # export meets the same few combinations (proficiency, source, status) on most edges
+        self.qualifiers: dict[tuple[Any, ...], list[Pair]] = {}
 
     def link(self, props: Mapping[str, Any], out: list[Description]) -> list[Pair]:
         if not props.get("source_document"):
@@ -202,18 +205,44 @@ def relationship(rel_type: str, from_label: NodeLabel, from_code: str, to_label:
     if rel_type == "IN_FRAMEWORK":  # a framework's levels: a flat scale, each a top concept
         out += schemes.top_concept(subject, obj, t)
     if reified:
-        props = props or {}
         pairs: list[Pair] = [(t.const(_TYPE), t.const(_QUALIFIED)),
                              (t.const(_SUBJECT), subject),
                              (t.const(_PREDICATE), t.const(predicate)),
                              (t.const(_OBJECT), obj)]
-        if props.get("proficiency"):
-            pairs.append((t.const(_PROFICIENCY), t.iri(
-                iris.entity(L.PROFICIENCY_LEVEL, str(props["proficiency"])))))
-        pairs += _pairs(props, QUALIFIERS, t)
-        pairs += sources.link(props, out)
-        out.insert(1, (t.iri(iris.statement(rel_type, from_code, to_code)), _dedupe(pairs)))
+        # none of these four predicates is a qualifier's, so only the qualifiers can repeat
+        out.insert(1, (t.iri(iris.statement(rel_type, from_code, to_code)),
+                       pairs + _qualifiers(props or {}, iris, sources, out)))
     return out
+
+
+_QUALIFYING = ("proficiency", *(key for key, _, _ in QUALIFIERS), *_SOURCE_KEYS)
+_QUALIFIER_CACHE = 4096
+
+
+def _qualifiers(props: Mapping[str, Any], iris: Iris, sources: Sources,
+                out: list[Description]) -> list[Pair]:
+    """A reified relationship's proficiency, qualifiers and source (deduplicated), made once
+    per distinct set of values (``sources.qualifiers``, bounded)."""
+    try:
+        key = tuple(props.get(k) for k in _QUALIFYING)
+        cached = sources.qualifiers.get(key)
+    except TypeError:  # a list value: not hashable, made every time
+        key, cached = None, None
+    if cached is not None:
+        return cached
+    t = sources.terms
+    pairs: list[Pair] = []
+    if props.get("proficiency"):
+        pairs.append((t.const(_PROFICIENCY), t.iri(
+            iris.entity(L.PROFICIENCY_LEVEL, str(props["proficiency"])))))
+    pairs += _pairs(props, QUALIFIERS, t)
+    pairs += sources.link(props, out)  # describes the source the first time only
+    pairs = _dedupe(pairs)
+    if key is not None:
+        if len(sources.qualifiers) >= _QUALIFIER_CACHE:
+            sources.qualifiers.clear()
+        sources.qualifiers[key] = pairs
+    return pairs
 
 
 def match_predicate(match_type: str) -> URIRef:
