@@ -24,6 +24,7 @@ from app.rdf.terms import RDFLIB, NTriplesTerms, OxigraphTerms, Terms
 from app.rdf.triples import Description, Sources
 from app.rdf.writers import PREFIXES, WRITERS
 from app.services.catalog.codes import CodeResolver
+from app.services.linked_data.prefetch import prefetched
 from app.services.linked_data.scope import Scope
 
 L_COMPETENCY = NodeLabel.COMPETENCY
@@ -60,85 +61,91 @@ def _paged(store: GraphStore, bounds: LiteralString, page: Callable[[bool], Lite
             yield store.read(last, {**params, "lo": lo})
 
 
-def _node_pages(store: GraphStore, iris: Iris, sources: Sources, framework: str | None,
-                page_size: int) -> Iterator[Page]:
-    labels = CATALOGUE_LABELS if framework is None else tuple(q.FRAMEWORK_KEY)
-    t = sources.terms
-    alignments = {code: [(t.node(p), t.node(o)) for p, o in pairs]
-                  for code, pairs in level_alignments().items()}
-    for label in labels:
-        for rows in _paged(store, q.node_bounds(label), partial(q.node_page, label),
-                           {"framework": framework}, page_size):
-            page: list[Description] = []
-            for row in rows:
-                page += triples.node(label, row["props"], iris, sources, alignments)
-            yield label.value, len(rows), page
+# What the reading thread hands over: (section, what it is of, rows)
+Read = tuple[str, Any, list[Row]]
 
 
-def _relationship_pages(store: GraphStore, iris: Iris, sources: Sources,
-                        framework: str | None,
-                        page_size: int) -> Iterator[Page]:
+def _reads(store: GraphStore, framework: str | None, page_size: int) -> Iterator[Read]:
+    """Every page of rows the data export needs, in its order (store reads only)."""
+    params = {"framework": framework}
+    if framework is None:
+        for rows in _paged(store, q.node_bounds(L_COMPETENCY), q.top_competency_page,
+                           params, page_size):
+            yield "top", None, rows
+    for label in CATALOGUE_LABELS if framework is None else tuple(q.FRAMEWORK_KEY):
+        for rows in _paged(store, q.node_bounds(label), partial(q.node_page, label), params,
+                           page_size):
+            yield "node", label, rows
     for rel_type, (_, ends, _) in triples.RELATIONSHIPS.items():
         if framework is not None and rel_type != "IN_FRAMEWORK":
             continue
         for from_label, to_label in ends:
             bounds = q.relationship_bounds(rel_type, from_label, to_label)
             query = partial(q.relationship_page, rel_type, from_label, to_label)
-            for rows in _paged(store, bounds, query, {"framework": framework}, page_size):
-                page: list[Description] = []
-                for row in rows:
-                    page += triples.relationship(rel_type, from_label, row["from_code"],
-                                                 to_label, row["to_code"], row["props"],
-                                                 iris, sources)
-                yield rel_type, len(rows), page
-
-
-def _mapping_pages(store: GraphStore, iris: Iris, sources: Sources, framework: str | None,
-                   page_size: int) -> Iterator[Page]:
-    after, direct_seen = "", set()
+            for rows in _paged(store, bounds, query, params, page_size):
+                yield "relationship", (rel_type, from_label, to_label), rows
+    after = ""
     while True:
-        rows = store.read(q.MAPPING_PAGE, {"after": after, "limit": page_size,
-                                           "framework": framework})
-        page: list[Description] = []
-        for row in rows:
-            key = (row["from_code"], row["props"].get("match_type"), row["to_code"])
-            page += triples.mapping(row["from_code"], row["to_code"], row["props"], iris,
-                                    sources, with_direct=key not in direct_seen)
-            direct_seen.add(key)
+        rows = store.read(q.MAPPING_PAGE, {**params, "after": after, "limit": page_size})
         if rows:
-            yield "MAPS_TO", len(rows), page
+            yield "mapping", None, rows
             after = str(rows[-1]["props"]["id"])
         if len(rows) < page_size:
             break
 
 
-def _scheme_pages(store: GraphStore, iris: Iris, terms: Terms,
-                  page_size: int) -> Iterator[Page]:
-    """The minted concept schemes, then the competencies that are top concepts of theirs."""
-    yield "ConceptScheme", 0, schemes.scheme_descriptions(iris, terms)
-    for rows in _paged(store, q.node_bounds(L_COMPETENCY), q.top_competency_page,
-                       {"framework": None}, page_size):
-        page: list[Description] = []
+class _Described:
+    """Rows -> descriptions, per section; remembers the sources and direct mapping triples
+    already written."""
+
+    def __init__(self, iris: Iris, terms: Terms) -> None:
+        self.iris, self.terms = iris, terms
+        self.sources = Sources(iris, terms)
+        self.alignments = {code: [(terms.node(p), terms.node(o)) for p, o in pairs]
+                           for code, pairs in level_alignments().items()}
+        self.direct_seen: set[tuple[Any, ...]] = set()
+
+    def __call__(self, section: str, of: Any, rows: list[Row]) -> Page:
+        iris, sources, terms, page = self.iris, self.sources, self.terms, []
+        if section == "top":
+            for row in rows:
+                concept = terms.iri(iris.entity(L_COMPETENCY, str(row["code"])))
+                scheme = terms.iri(iris.other(SCHEME_KIND, schemes.competency_scheme(row)))
+                page += schemes.top_concept(concept, scheme, terms)
+            return "top concepts", 0, page  # competencies, already counted as nodes
+        if section == "node":
+            for row in rows:
+                page += triples.node(of, row["props"], iris, sources, self.alignments)
+            return of.value, len(rows), page
+        if section == "relationship":
+            rel_type, from_label, to_label = of
+            for row in rows:
+                page += triples.relationship(rel_type, from_label, row["from_code"], to_label,
+                                             row["to_code"], row["props"], iris, sources)
+            return rel_type, len(rows), page
         for row in rows:
-            concept = terms.iri(iris.entity(L_COMPETENCY, str(row["code"])))
-            scheme = terms.iri(iris.other(SCHEME_KIND, schemes.competency_scheme(row)))
-            page += schemes.top_concept(concept, scheme, terms)
-        if page:
-            yield "top concepts", 0, page  # competencies, already counted as nodes
+            key = (row["from_code"], row["props"].get("match_type"), row["to_code"])
+            page += triples.mapping(row["from_code"], row["to_code"], row["props"], iris,
+                                    sources, with_direct=key not in self.direct_seen)
+            self.direct_seen.add(key)
+        return "MAPS_TO", len(rows), page
 
 
 def data_pages(store: GraphStore, iris: Iris, framework: str | None = None,
                page_size: int = PAGE_SIZE, terms: Terms = RDFLIB) -> Iterator[Page]:
     """``(what, rows read, descriptions)`` per page: nodes, relationships, level mappings;
-    terms are rdflib terms, or N-Triples text with ``terms=NTriplesTerms()``."""
+    terms are rdflib terms, or N-Triples text with ``terms=NTriplesTerms()``. The store is
+    read a page ahead on a helper thread (``prefetched``), so the store's work and the wait
+    for its answer overlap the making of the descriptions."""
     if terms is not RDFLIB:
         iris = iris.as_text()
-    sources = Sources(iris, terms)
     if framework is None:
-        yield from _scheme_pages(store, iris, terms, page_size)
-    yield from _node_pages(store, iris, sources, framework, page_size)
-    yield from _relationship_pages(store, iris, sources, framework, page_size)
-    yield from _mapping_pages(store, iris, sources, framework, page_size)
+        yield "ConceptScheme", 0, schemes.scheme_descriptions(iris, terms)
+    described = _Described(iris, terms)
+    for section, of, rows in prefetched(_reads(store, framework, page_size)):
+        what, count, page = described(section, of, rows)
+        if page or count:
+            yield what, count, page
 
 
 def export_size(store: GraphStore, framework: str | None = None) -> int:
