@@ -6,7 +6,9 @@ written, both bounded by the number of sources and level mappings, not by the gr
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any, LiteralString
 
@@ -29,6 +31,8 @@ from app.services.linked_data.scope import Scope
 
 L_COMPETENCY = NodeLabel.COMPETENCY
 PAGE_SIZE = 1000
+READERS = 2  # pages of one kind read at once (FalkorDB)
+PAGES_AHEAD = 3  # pages asked for before the first of them is handed on
 OnPage = Callable[[str, int], None]  # (what was read, how many graph rows)
 Page = tuple[str, int, list[Description]]  # (what, rows read, descriptions)
 
@@ -49,16 +53,27 @@ def _in_terms(descriptions: Iterable[Description], terms: Terms) -> list[Descrip
 
 
 def _paged(store: GraphStore, bounds: LiteralString, page: Callable[[bool], LiteralString],
-           params: Mapping[str, Any], step: int) -> Iterator[list[Row]]:
+           params: Mapping[str, Any], step: int,
+           pool: ThreadPoolExecutor | None = None) -> Iterator[list[Row]]:
     """The rows of each page, in code order: the bounds query gives every ``step``-th code,
-    each page reads ``$lo <= code < $hi`` (``page(True)``: the last, open-ended one)."""
+    each page reads ``$lo <= code < $hi`` (``page(True)``: the last, open-ended one). With a
+    ``pool``, up to ``PAGES_AHEAD`` pages are read at once (the store answers them in
+    parallel), still handed on in order."""
     codes = store.read(bounds, {**params, "step": max(1, step)})[0]["bounds"]
     inner, last = page(False), page(True)
-    for i, lo in enumerate(codes):
-        if i + 1 < len(codes):
-            yield store.read(inner, {**params, "lo": lo, "hi": codes[i + 1]})
-        else:
-            yield store.read(last, {**params, "lo": lo})
+    calls = ((inner, {**params, "lo": lo, "hi": codes[i + 1]}) if i + 1 < len(codes)
+             else (last, {**params, "lo": lo}) for i, lo in enumerate(codes))
+    if pool is None:
+        for query, values in calls:
+            yield store.read(query, values)
+        return
+    window: deque[Future[list[Row]]] = deque()
+    for query, values in calls:
+        window.append(pool.submit(store.read, query, values))
+        if len(window) >= PAGES_AHEAD:
+            yield window.popleft().result()
+    while window:
+        yield window.popleft().result()
 
 
 # What the reading thread hands over: (section, what it is of, rows)
@@ -68,22 +83,27 @@ Read = tuple[str, Any, list[Row]]
 def _reads(store: GraphStore, framework: str | None, page_size: int) -> Iterator[Read]:
     """Every page of rows the data export needs, in its order (store reads only)."""
     params = {"framework": framework}
-    if framework is None:
-        for rows in _paged(store, q.node_bounds(L_COMPETENCY), q.top_competency_page,
-                           params, page_size):
-            yield "top", None, rows
-    for label in CATALOGUE_LABELS if framework is None else tuple(q.FRAMEWORK_KEY):
-        for rows in _paged(store, q.node_bounds(label), partial(q.node_page, label), params,
-                           page_size):
-            yield "node", label, rows
-    for rel_type, (_, ends, _) in triples.RELATIONSHIPS.items():
-        if framework is not None and rel_type != "IN_FRAMEWORK":
-            continue
-        for from_label, to_label in ends:
-            bounds = q.relationship_bounds(rel_type, from_label, to_label)
-            query = partial(q.relationship_page, rel_type, from_label, to_label)
-            for rows in _paged(store, bounds, query, params, page_size):
-                yield "relationship", (rel_type, from_label, to_label), rows
+    # FalkorDB's store is a connection pool, so pages can be read in parallel; a Neo4j
+    # snapshot is one transaction, which takes one statement at a time.
+    parallel = getattr(store, "backend", None) == "falkordb"
+    with ThreadPoolExecutor(READERS if parallel else 1, "export-read") as executor:
+        pool = executor if parallel else None
+        if framework is None:
+            for rows in _paged(store, q.node_bounds(L_COMPETENCY), q.top_competency_page,
+                               params, page_size, pool):
+                yield "top", None, rows
+        for label in CATALOGUE_LABELS if framework is None else tuple(q.FRAMEWORK_KEY):
+            for rows in _paged(store, q.node_bounds(label), partial(q.node_page, label),
+                               params, page_size, pool):
+                yield "node", label, rows
+        for rel_type, (_, ends, _) in triples.RELATIONSHIPS.items():
+            if framework is not None and rel_type != "IN_FRAMEWORK":
+                continue
+            for from_label, to_label in ends:
+                bounds = q.relationship_bounds(rel_type, from_label, to_label)
+                query = partial(q.relationship_page, rel_type, from_label, to_label)
+                for rows in _paged(store, bounds, query, params, page_size, pool):
+                    yield "relationship", (rel_type, from_label, to_label), rows
     after = ""
     while True:
         rows = store.read(q.MAPPING_PAGE, {**params, "after": after, "limit": page_size})
