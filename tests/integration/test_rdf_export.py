@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from app.graph.port import GraphStore
+from app.graph.port import GraphStore, StoreUnavailable
 from app.rdf.iris import Iris
 from app.rdf.ontology import ontology_graph
 from app.rdf.vocab import CQF
@@ -123,3 +125,42 @@ def test_first_bytes_come_before_the_last_page_is_read(seeded_falkordb: GraphSto
     rest = "".join(chunks)
     assert first and rest
     assert reads_at_first <= 2 < store.reads
+
+
+class FailingStore(CountingStore):
+    """The real store until its ``fail_at``-th read, which finds the store gone."""
+
+    def __init__(self, store: GraphStore, backend: str, fail_at: int) -> None:
+        super().__init__(store)
+        self.backend, self.fail_at = backend, fail_at
+        self._lock = threading.Lock()
+
+    def read(self, query: Any, params: Any = None) -> list[dict[str, Any]]:
+        with self._lock:  # pages may be read on several threads
+            self.reads += 1
+            failing = self.reads == self.fail_at
+        if failing:
+            raise StoreUnavailable("the store went away")
+        return self._store.read(query, params)
+
+
+@pytest.mark.parametrize("backend", ["falkordb", "neo4j"])  # parallel and one-at-a-time reads
+def test_a_store_failure_mid_export_ends_the_stream_with_that_error(
+        seeded_falkordb: GraphStore, backend: str) -> None:
+    store = FailingStore(seeded_falkordb, backend, fail_at=12)
+    chunks = export(store, Iris(BASE), "ntriples", Scope.DATA, page_size=20)  # type: ignore[arg-type]
+    with pytest.raises(StoreUnavailable, match="went away"):
+        for _ in chunks:
+            pass
+
+
+def test_a_reader_that_stops_early_leaves_no_reading_thread(seeded_falkordb: GraphStore) -> None:
+    chunks = export(seeded_falkordb, Iris(BASE), "ntriples", Scope.DATA, page_size=20)
+    for _, _ in zip(range(5), chunks, strict=False):
+        pass
+    chunks.close()  # a client that went away
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+            t.name.startswith("export-read") for t in threading.enumerate()):
+        time.sleep(0.1)
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("export-read")]

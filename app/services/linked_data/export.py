@@ -61,8 +61,9 @@ def _paged(store: GraphStore, bounds: LiteralString, page: Callable[[bool], Lite
     parallel), still handed on in order."""
     codes = store.read(bounds, {**params, "step": max(1, step)})[0]["bounds"]
     inner, last = page(False), page(True)
-    calls = ((inner, {**params, "lo": lo, "hi": codes[i + 1]}) if i + 1 < len(codes)
-             else (last, {**params, "lo": lo}) for i, lo in enumerate(codes))
+    calls: Iterator[tuple[LiteralString, dict[str, Any]]] = (
+        (inner, {**params, "lo": lo, "hi": codes[i + 1]}) if i + 1 < len(codes)
+        else (last, {**params, "lo": lo}) for i, lo in enumerate(codes))
     if pool is None:
         for query, values in calls:
             yield store.read(query, values)

@@ -48,6 +48,10 @@ def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
                 put(exc)
             except _Stopped:
                 pass
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:  # a generator's own clean-up (its threads) runs here
+                close()
 
     helper = threading.Thread(target=produce, name="export-reader", daemon=True)
     helper.start()
