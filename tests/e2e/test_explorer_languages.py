@@ -345,6 +345,52 @@ def test_french_cqf_table_downloads_have_no_english_from_the_service(
     assert left == []
 
 
+# What an API answer's sentence may name as written: relationship types and property names
+# (AT_LEVEL, SKOS), codes (CQF:1, IE-NFQ) and quoted values ('unverified').
+TECHNICAL = re.compile(r"\b[A-Z][A-Z0-9_]*(?::[A-Za-z0-9]+)?\b|'[^']*'|[A-Z]+-[A-Z0-9-]+(?::\w+)?")
+
+
+def service_sentences(table: dict) -> list[str]:
+    """The sentences the service writes in a CQF table answer: the notice, the columns'
+    definitions and every cell's derivation (data labels are not sentences)."""
+    said = [table["notice"] or "", *table["definitions"].values()]
+    for row in table["rows"]:
+        cells = [row["eqf"], row["isced"], row["qf_ehea"], row["picard_tier"],
+                 row["job_profiles"], row["generic_roles"], row["tasks"],
+                 *row["national"].values(), *row["competency_groups"].values()]
+        if row["administration"]:
+            cells.append(row["administration"])
+        said += [cell["derivation"] for cell in cells]
+    return said
+
+
+def test_the_french_cqf_table_answer_has_no_english_from_the_service(api: TestClient) -> None:
+    """GET /api/v1/cqf-table?lang=fr: the columns' definitions, each cell's derivation and the
+    notice come from the French catalogue; relationship types and codes stay as written. The
+    same detector finds the English answer's sentences."""
+    params = {"frameworks": "IE-NFQ", "administration": "ADM-A"}
+
+    def english(text: str) -> bool:
+        return bool(ENGLISH_ONLY.search(TECHNICAL.sub(" ", text)))
+
+    french = api.get("/api/v1/cqf-table", params={**params, "lang": "fr"}).json()
+    left = sorted({text for text in service_sentences(french) if english(text)})
+    assert left == [], "English in the French CQF table answer:\n" + "\n".join(left)
+    assert set(french["definitions"]) == {"equivalence", "picard_tier", "job_profiles",
+                                          "generic_roles", "tasks", "typical_proficiency",
+                                          "top_competencies"}
+    assert "AT_LEVEL" in french["definitions"]["job_profiles"]  # technical names kept
+    source = api.get("/api/v1/cqf-table", params=params).json()
+    assert all(english(text) for text in source["definitions"].values())
+    empty = {c["derivation"] for row in source["rows"] for c in row["competency_groups"].values()
+             if c["typical_proficiency"] is None}
+    assert empty and all(english(text) for text in empty)  # the empty cells' reasons too
+    # too many frameworks: the problem is said in French as well
+    many = ",".join(f"FW{i}" for i in range(13))
+    problem = api.get("/api/v1/cqf-table", params={"frameworks": many, "lang": "fr"}).json()
+    assert [e["message"] for e in problem["errors"]] == ["au plus 12 cadres"]
+
+
 JARGON = re.compile(r"A\*|admissible|min_step_coverage|not_closable|closable_by_training|"
                     r"max_steps|AT_LEVEL|PERFORMS|REQUIRES|IN_FAMILY|MAPS_TO|held_rank|"
                     r"required_rank|map:[A-Z]")

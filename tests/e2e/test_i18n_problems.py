@@ -221,3 +221,67 @@ def test_the_problem_sweep_would_see_english(api: TestClient) -> None:
     english = api.get("/api/v1/frameworks/NOPE").json()
     assert english_in(english)
     assert english_in(api.delete("/api/v1/frameworks").json())
+
+
+CASE_UUID = "6f1c1d52-2b6a-5c55-9d8e-0c7a4e9b1f00"  # well-formed, names nothing
+
+
+def _first_document(client: TestClient, version: str) -> str:
+    listing = client.get(f"/ims/case/{version}/CFDocuments").json()
+    return str(listing["CFDocuments"][0]["identifier"])
+
+
+@pytest.mark.parametrize("version", ["v1p0", "v1p1"])
+def test_case_error_descriptions_are_said_in_french(api: TestClient, seeded_falkordb: GraphStore,
+                                                     version: str) -> None:
+    """The CASE API's imsx_StatusInfo: every kind of error it answers has its
+    ``imsx_description`` in French under ``Accept-Language: fr`` or ``lang=fr`` (CASE names
+    such as CFDocument, parameter names and quoted values stay as written) and the same codes
+    as in English."""
+    base = f"/ims/case/{version}"
+    bad_listing = {"limit": "0", "offset": "x", "orderBy": "up", "sort": "colour",
+                   "fields": "title,nope", "filter": "colour='red'"}
+    cases: dict[str, tuple[TestClient, Send, int]] = {
+        "unknown document": (api, _get(f"{base}/CFDocuments/{CASE_UUID}"), 404),
+        "unknown associations": (api, _get(f"{base}/CFItemAssociations/{CASE_UUID}"), 404),
+        "absent kind": (api, _get(f"{base}/CFRubrics/{CASE_UUID}"), 404),
+        "not a uuid": (api, _get(f"{base}/CFItems/not-a-uuid"), 404),
+        "no endpoint": (api, _get(f"{base}/CFNothing"), 404),
+        "bad listing": (api, _get(f"{base}/CFDocuments", **bad_listing), 400),
+        "bad filter": (api, _get(f"{base}/CFDocuments", filter="title='a' XOR uri='b'"), 400),
+        "both joins": (api, _get(f"{base}/CFDocuments",
+                                 filter="title='a' AND uri='b' OR creator='c'"), 400),
+        "bad predicate": (api, _get(f"{base}/CFDocuments", filter="title="), 400),
+        "no fields": (api, _get(f"{base}/CFDocuments", fields=","), 400),
+        "nothing matches": (api, _get(f"{base}/CFDocuments", filter="title='no such'"), 404),
+        "past the end": (api, _get(f"{base}/CFDocuments", offset="1000"), 404),
+    }
+    limited = TestClient(create_app(Settings(rate_limit_queries_per_minute=1,
+                                             rate_limit_burst=1),
+                                    runtime=Runtime(seeded_falkordb, schema_applied=True)),
+                         raise_server_exceptions=False)
+    with limited:
+        package = f"{base}/CFPackages/{_first_document(api, version)}"
+        limited.get(package)  # the one request the bucket holds
+        cases["rate limited"] = (limited, _get(package), 429)
+        found: dict[str, str] = {}
+        for name, (client, send, status) in cases.items():
+            english = send(client, {})
+            for french in (send(client, FRENCH), send(client, {"lang": "fr"})):
+                for response in (english, french):
+                    assert response.status_code == status, (name, response.text)
+                    assert response.headers["content-type"].startswith("application/json")
+                assert french.headers.get("content-language") == "fr", name
+                said, source = french.json(), english.json()
+                assert said["imsx_codeMinor"] == source["imsx_codeMinor"], name
+                assert said["imsx_description"] != source["imsx_description"], name
+                text = QUOTED.sub(" ", said["imsx_description"])
+                if ENGLISH_ONLY.search(CASE_TERMS.sub(" ", text)):
+                    found[name] = said["imsx_description"]
+            assert ENGLISH_ONLY.search(source["imsx_description"]), name  # not blind
+    assert found == {}, f"English in French CASE errors: {found}"
+
+
+# CASE's own names and parameters, written as the specification spells them.
+CASE_TERMS = re.compile(r"\b(?:CF[A-Za-z]+|CASE|GET|UUID|limit|offset|sort|orderBy|filter|"
+                        r"fields|OP|asc|desc)\b")
