@@ -456,6 +456,20 @@ def test_reference_levels_and_frameworks_speak_french(api: TestClient) -> None:
         assert eqf[f"{key}_fr"] in unescape(row.group(1)), key
         assert f'data-attribute="{key}_fr"' not in french  # shown in place, not twice
         assert eqf[key].split(" ")[0] in english
+    # the example qualifications in French, the project's own translation and said so
+    entity = api.get("/api/v1/levels/EQF:6").json()
+    examples = entity["attributes"]["qualification_examples_fr"]
+    assert examples[0].startswith("licence") and len(examples) == 2
+    assert "this project's translation" in entity["source"]["document"]
+    assert "not an official text" in entity["source"]["document"]
+    page = unescape(api.get("/entity/level/EQF:6", params={"lang": "fr"}).text)
+    row = re.search(r'data-attribute="qualification_examples".*?<dd[^>]*>(.*?)</dd>', page,
+                    re.S)
+    assert row is not None and 'lang="en"' not in row.group(1)
+    assert all(example in row.group(1) for example in examples)
+    assert 'data-attribute="qualification_examples_fr"' not in page
+    shown = unescape(api.get("/entity/level/EQF:6").text)
+    assert "bachelor degree" in shown and "licence ou bachelor" not in shown
     # the English page keeps English; a level without French descriptors is marked English
     assert "savoirs factuels" not in english
     national = api.get("/entity/level/IE-NFQ:8", params={"lang": "fr"}).text
