@@ -391,6 +391,51 @@ def test_the_french_cqf_table_answer_has_no_english_from_the_service(api: TestCl
     assert [e["message"] for e in problem["errors"]] == ["au plus 12 cadres"]
 
 
+def test_french_career_answers_have_no_english_from_the_service(api: TestClient) -> None:
+    """The careers API with lang=fr: the illustrative notice, the rules, a plan's notes, why
+    no plan was found and the successors' score definition come from the French catalogue
+    (parameter and field names such as min_step_coverage stay as written)."""
+    def said(answer: dict) -> list[str]:
+        plan = answer.get("plan") or {}
+        reason = answer.get("reason") or {}
+        return [text for text in (answer.get("notice"), answer.get("rule"),
+                                  answer.get("stream_rule"), answer.get("step_rule"),
+                                  answer.get("score_definition"), plan.get("note"),
+                                  plan.get("unpriced_note"), reason.get("detail")) if text]
+
+    def english(text: str) -> bool:
+        return bool(ENGLISH_ONLY.search(FIELD_NAMES.sub(" ", TECHNICAL.sub(" ", text))))
+
+    asked = {
+        "career path": lambda lang: api.get("/api/v1/job-families/JF-BORDER/career-path",
+                                            params={"lang": lang}),
+        "successors": lambda lang: api.get(
+            "/api/v1/job-profiles/JP-CONTROL-MID_MGR-BORDER/successors", params={"lang": lang}),
+        "plan": lambda lang: api.post("/api/v1/career-plans", json={
+            "from_profile": "JP-ADM-B-03", "target_profile": "JP-CONTROL-MID_MGR-BORDER",
+            "lang": lang}),
+        "no plan": lambda lang: api.post("/api/v1/career-plans", json={
+            "from_profile": "JP-CONTROL-TRAINEE-BORDER",
+            "target_profile": "JP-CONTROL-STRAT_MGR-LEAD", "max_steps": 2, "lang": lang}),
+    }
+    found: dict[str, list[str]] = {}
+    for name, ask in asked.items():
+        source, french = ask("en").json(), ask("fr").json()
+        assert said(source) and all(english(text) for text in said(source)), name
+        assert len(said(french)) == len(said(source)), name
+        left = [text for text in said(french) if english(text)]
+        if left:
+            found[name] = left
+    assert found == {}
+    plan = asked["plan"]("fr").json()
+    assert plan["plan"]["note"] and plan["illustrative"] and plan["notice"]
+    assert asked["no plan"]("fr").json()["reason"]["detail"]
+
+
+FIELD_NAMES = re.compile(r"\b(?:min_step_coverage|max_steps|not_closable|closable_by_training|"
+                         r"unpriced_courses|total_cost|unprovided|false|true)\b")
+
+
 JARGON = re.compile(r"A\*|admissible|min_step_coverage|not_closable|closable_by_training|"
                     r"max_steps|AT_LEVEL|PERFORMS|REQUIRES|IN_FAMILY|MAPS_TO|held_rank|"
                     r"required_rank|map:[A-Z]")
