@@ -285,3 +285,17 @@ def test_case_error_descriptions_are_said_in_french(api: TestClient, seeded_falk
 # CASE's own names and parameters, written as the specification spells them.
 CASE_TERMS = re.compile(r"\b(?:CF[A-Za-z]+|CASE|GET|UUID|limit|offset|sort|orderBy|filter|"
                         r"fields|OP|asc|desc)\b")
+
+
+def test_the_store_guard_against_nul_is_said_in_french(api: TestClient) -> None:
+    """The store's own refusal of NUL text (callers other than the API's edge, e.g. the
+    explorer's search) is a catalogue sentence like the others."""
+    from app.api.problems import localise, problem_of
+    from app.graph.port import UnstorableText
+
+    scope = {"query_string": b"lang=fr", "headers": []}
+    found = localise(problem_of(UnstorableText()), scope, api.app.state.problem_words)
+    message = found.members["errors"][0]["message"]
+    assert message.startswith("le texte ne peut pas contenir le caractère NUL")
+    assert not ENGLISH_ONLY.search(QUOTED.sub(" ", message))
+    assert ENGLISH_ONLY.search(problem_of(UnstorableText()).members["errors"][0]["message"])
