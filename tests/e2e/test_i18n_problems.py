@@ -299,3 +299,26 @@ def test_the_store_guard_against_nul_is_said_in_french(api: TestClient) -> None:
     assert message.startswith("le texte ne peut pas contenir le caractère NUL")
     assert not ENGLISH_ONLY.search(QUOTED.sub(" ", message))
     assert ENGLISH_ONLY.search(problem_of(UnstorableText()).members["errors"][0]["message"])
+
+
+def test_a_course_body_problem_is_worded_with_its_values(
+        writable_api: TestClient, key_for: Callable[[str], dict[str, str]]) -> None:
+    """A course sent as JSON with an unknown competency and a repeated one: each problem
+    names its item, is worded in the request's language with its values filled in (never a
+    bare ``%(first)s``), and names the item it repeats."""
+    institution = key_for("institution:EXU")
+    course = {"name": "Repeats itself", "develops": [
+        {"competency": "OPS-P99", "proficiency": "trained"},
+        {"competency": "OPS-P01", "proficiency": "trained"},
+        {"competency": "OPS-P01", "proficiency": "aware"}]}
+    put = _call("PUT", "/api/v1/institutions/EXU/programmes/PROG-EXU-MSC/courses/REPEAT-1",
+                institution, json=course)
+    sweep({"422 course body": (writable_api, put, 422, "invalid-request")})
+    english, french = both(writable_api, put, 422, "invalid-request")
+    for answer in (english, french):
+        assert [e["location"] for e in answer["errors"]] == ["develops › item 1 › competency",
+                                                            "develops › item 3"]
+        assert "%(" not in str(answer)
+    assert "develops › item 2" in english["errors"][1]["message"]
+    assert french["errors"][1]["message"] == ("la même cible que develops › item 2, donnée "
+                                              "une seconde fois")
