@@ -194,6 +194,11 @@ def test_write_problems_are_said_in_french(writable_api: TestClient,
         sweep({
             "403": (w, _call("POST", "/api/v1/keys", institution, json={"role": "admin"}),
                     403, "forbidden"),
+            "422 same framework": (w, _call("POST", "/api/v1/mappings", admin, json={
+                "from_level": "EQF:5", "to_level": "EQF:6", "match_type": "broadMatch",
+                "confidence": 0.8, "method": "expert_panel",
+                "source": {"document": "X HR decision 12/2026", "year": 2026}}), 422,
+                "invalid-request"),
             "409 conflict": (w, _call("DELETE", "/api/v1/institutions/EXU/programmes/"
                                       "PROG-EXU-MSC", admin), 409, "conflict"),
             "422 upload": (w, _call(
