@@ -1,6 +1,7 @@
 """CASE routes answer errors the CASE way: the ``imsx_StatusInfo`` payload of their own
 version (``application/json``), never problem+json. Scoped to the CASE routers through their
-route class, so the rest of the API keeps its RFC 9457 problems.
+route class, so the rest of the API keeps its RFC 9457 problems. The description is worded in
+the request's language (``lang=`` or ``Accept-Language``, as problems are), the codes never.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
-from app.api.problems import INTERNAL, problem_of
+from app.api.problems import INTERNAL, language_of, localise, problem_of, words_of
 from app.domain.case import CaseError, Minor
 from app.domain.case.wire import CaseWire
+from app.domain.text import N_
 
 log = structlog.get_logger(__name__)
 BY_STATUS = {401: Minor.UNAUTHORISED_REQUEST, 403: Minor.FORBIDDEN, 404: Minor.UNKNOWN_OBJECT,
@@ -42,26 +44,37 @@ class ImsxStatusInfo(BaseModel):
     imsx_codeMinor: ImsxCodeMinor | None = None
 
 
-def _as_case_error(exc: Exception) -> tuple[CaseError, dict[str, str]]:
+def _as_case_error(exc: Exception, request: Request) -> tuple[CaseError, dict[str, str]]:
     if isinstance(exc, CaseError):
         return exc, {}
     if isinstance(exc, RequestValidationError):
         names = [".".join(str(p) for p in e["loc"][1:]) or "request" for e in exc.errors()]
-        return CaseError(400, "invalid values: " + ", ".join(names),
-                         [(n, Minor.INVALID_SELECTION_FIELD) for n in names]), {}
-    # Everything else: the status and words of the service's one error mapping, spelt as imsx.
+        return CaseError(400, N_("invalid values: %(names)s"),
+                         [(n, Minor.INVALID_SELECTION_FIELD) for n in names],
+                         {"names": ", ".join(names)}), {}
+    # Everything else: the status and words of the service's one error mapping, spelt as imsx
+    # (its detail already in the request's language: the catalogue leaves it as it is).
     found = problem_of(exc)
     if found is INTERNAL:
         log.exception("case.request_failed")
+    found = localise(found, request.scope, words_of(request.app))
     headers = {**({"Retry-After": "5"} if found.status == 503 else {}), **found.headers}
     return CaseError(found.status, found.detail,
                      [("request", BY_STATUS.get(found.status, Minor.INTERNAL_SERVER_ERROR))]), \
         headers
 
 
-def status_info(wire: type[CaseWire], exc: Exception) -> JSONResponse:
-    error, headers = _as_case_error(exc)
-    body = wire("").status_info(error)
+def status_info(wire: type[CaseWire], exc: Exception, request: Request) -> JSONResponse:
+    """``exc`` as ``wire``'s imsx_StatusInfo, described in the request's language."""
+    error, headers = _as_case_error(exc, request)
+    words = words_of(request.app)
+    lang = language_of(request.scope, words.codes) if words is not None else None
+    if words is not None and lang is not None and lang != words.codes[0]:
+        description = error.said(words.gettext_of(lang))
+        headers = {**headers, "Content-Language": lang}
+    else:
+        description = error.said()
+    body = wire("").status_info(error, description)
     return JSONResponse(body, status_code=error.status, headers=headers)
 
 
@@ -76,7 +89,7 @@ def case_route_class(wire: type[CaseWire]) -> type[APIRoute]:
                 try:
                     return await handler(request)
                 except Exception as exc:  # noqa: BLE001 - every failure is answered as imsx
-                    return status_info(wire, exc)
+                    return status_info(wire, exc, request)
 
             return answer
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, LiteralString, Protocol
 
+from app.domain.text import N_
+
 Row = dict[str, Any]
 
 
@@ -22,8 +24,10 @@ class UnstorableText(ValueError):
     is written. The API refuses such text at its edge already; this is the store's own guard
     for every other caller (CLI, seed files)."""
 
+    MESSAGE = N_("text may not contain NUL (\\u0000)")  # a msgid: the API words it
+
     def __init__(self) -> None:
-        super().__init__("text may not contain NUL (\\u0000)")
+        super().__init__(self.MESSAGE)
 
 
 class ConstraintViolation(RuntimeError):

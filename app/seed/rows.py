@@ -234,6 +234,7 @@ class LevelRow(NodeRow):
     autonomy: Text = None
     autonomy_fr: Text = None
     qualification_examples: CodeList = None
+    qualification_examples_fr: CodeList = None
 
 
 class ProficiencyLevelRow(NodeRow):

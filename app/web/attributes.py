@@ -62,25 +62,30 @@ ENGLISH_TEXT = {"anchor", "country", "jurisdiction", "role_family"}
 # free text the data may also hold in another language (``knowledge_fr``): shown in the page's
 # language when it is there, else in English marked as such
 TRANSLATED_TEXT = {"autonomy", "knowledge", "skills"}
+# the same for lists (``qualification_examples_fr``)
+TRANSLATED_LISTS = {"qualification_examples"}
 
 
 def _own_language(key: str) -> bool:
     """``knowledge_fr``: a language's copy of a translated attribute, shown in its place."""
     base, _, lang = key.rpartition("_")
-    return base in TRANSLATED_TEXT and len(lang) == 2
+    return base in TRANSLATED_TEXT | TRANSLATED_LISTS and len(lang) == 2
 
 
 def rows(kind: str, attributes: dict[str, Any], lang: str = "en") -> list[dict[str, Any]]:
     """One row per attribute with a value, in a stable order: ``{"key", "label", "type",
     "value"}``; ``type`` says how the page shows the value (ref, refs, bool, list, number,
-    uri, word, status, language, english, text)."""
+    uri, word, status, language, english, text; ``items`` is a list in the page's language,
+    ``list`` one in English)."""
     out = []
     for key, value in sorted(attributes.items()):
         if value is None or value == "" or value == [] or key in INTERNAL or _own_language(key):
             continue
-        own = attributes.get(f"{key}_{lang}") if key in TRANSLATED_TEXT and lang != "en" \
-            else None
-        if own:
+        own = (attributes.get(f"{key}_{lang}")
+               if key in TRANSLATED_TEXT | TRANSLATED_LISTS and lang != "en" else None)
+        if own and key in TRANSLATED_LISTS:
+            key_type, shown = "items", [str(v) for v in own]
+        elif own:
             key_type, shown = "text", own
         elif key in TRANSLATED_TEXT:
             key_type, shown = "english", value

@@ -345,6 +345,97 @@ def test_french_cqf_table_downloads_have_no_english_from_the_service(
     assert left == []
 
 
+# What an API answer's sentence may name as written: relationship types and property names
+# (AT_LEVEL, SKOS), codes (CQF:1, IE-NFQ) and quoted values ('unverified').
+TECHNICAL = re.compile(r"\b[A-Z][A-Z0-9_]*(?::[A-Za-z0-9]+)?\b|'[^']*'|[A-Z]+-[A-Z0-9-]+(?::\w+)?")
+
+
+def service_sentences(table: dict) -> list[str]:
+    """The sentences the service writes in a CQF table answer: the notice, the columns'
+    definitions and every cell's derivation (data labels are not sentences)."""
+    said = [table["notice"] or "", *table["definitions"].values()]
+    for row in table["rows"]:
+        cells = [row["eqf"], row["isced"], row["qf_ehea"], row["picard_tier"],
+                 row["job_profiles"], row["generic_roles"], row["tasks"],
+                 *row["national"].values(), *row["competency_groups"].values()]
+        if row["administration"]:
+            cells.append(row["administration"])
+        said += [cell["derivation"] for cell in cells]
+    return said
+
+
+def test_the_french_cqf_table_answer_has_no_english_from_the_service(api: TestClient) -> None:
+    """GET /api/v1/cqf-table?lang=fr: the columns' definitions, each cell's derivation and the
+    notice come from the French catalogue; relationship types and codes stay as written. The
+    same detector finds the English answer's sentences."""
+    params = {"frameworks": "IE-NFQ", "administration": "ADM-A"}
+
+    def english(text: str) -> bool:
+        return bool(ENGLISH_ONLY.search(TECHNICAL.sub(" ", text)))
+
+    french = api.get("/api/v1/cqf-table", params={**params, "lang": "fr"}).json()
+    left = sorted({text for text in service_sentences(french) if english(text)})
+    assert left == [], "English in the French CQF table answer:\n" + "\n".join(left)
+    assert set(french["definitions"]) == {"equivalence", "picard_tier", "job_profiles",
+                                          "generic_roles", "tasks", "typical_proficiency",
+                                          "top_competencies"}
+    assert "AT_LEVEL" in french["definitions"]["job_profiles"]  # technical names kept
+    source = api.get("/api/v1/cqf-table", params=params).json()
+    assert all(english(text) for text in source["definitions"].values())
+    empty = {c["derivation"] for row in source["rows"] for c in row["competency_groups"].values()
+             if c["typical_proficiency"] is None}
+    assert empty and all(english(text) for text in empty)  # the empty cells' reasons too
+    # too many frameworks: the problem is said in French as well
+    many = ",".join(f"FW{i}" for i in range(13))
+    problem = api.get("/api/v1/cqf-table", params={"frameworks": many, "lang": "fr"}).json()
+    assert [e["message"] for e in problem["errors"]] == ["au plus 12 cadres"]
+
+
+def test_french_career_answers_have_no_english_from_the_service(api: TestClient) -> None:
+    """The careers API with lang=fr: the illustrative notice, the rules, a plan's notes, why
+    no plan was found and the successors' score definition come from the French catalogue
+    (parameter and field names such as min_step_coverage stay as written)."""
+    def said(answer: dict) -> list[str]:
+        plan = answer.get("plan") or {}
+        reason = answer.get("reason") or {}
+        return [text for text in (answer.get("notice"), answer.get("rule"),
+                                  answer.get("stream_rule"), answer.get("step_rule"),
+                                  answer.get("score_definition"), plan.get("note"),
+                                  plan.get("unpriced_note"), reason.get("detail")) if text]
+
+    def english(text: str) -> bool:
+        return bool(ENGLISH_ONLY.search(FIELD_NAMES.sub(" ", TECHNICAL.sub(" ", text))))
+
+    asked = {
+        "career path": lambda lang: api.get("/api/v1/job-families/JF-BORDER/career-path",
+                                            params={"lang": lang}),
+        "successors": lambda lang: api.get(
+            "/api/v1/job-profiles/JP-CONTROL-MID_MGR-BORDER/successors", params={"lang": lang}),
+        "plan": lambda lang: api.post("/api/v1/career-plans", json={
+            "from_profile": "JP-ADM-B-03", "target_profile": "JP-CONTROL-MID_MGR-BORDER",
+            "lang": lang}),
+        "no plan": lambda lang: api.post("/api/v1/career-plans", json={
+            "from_profile": "JP-CONTROL-TRAINEE-BORDER",
+            "target_profile": "JP-CONTROL-STRAT_MGR-LEAD", "max_steps": 2, "lang": lang}),
+    }
+    found: dict[str, list[str]] = {}
+    for name, ask in asked.items():
+        source, french = ask("en").json(), ask("fr").json()
+        assert said(source) and all(english(text) for text in said(source)), name
+        assert len(said(french)) == len(said(source)), name
+        left = [text for text in said(french) if english(text)]
+        if left:
+            found[name] = left
+    assert found == {}
+    plan = asked["plan"]("fr").json()
+    assert plan["plan"]["note"] and plan["illustrative"] and plan["notice"]
+    assert asked["no plan"]("fr").json()["reason"]["detail"]
+
+
+FIELD_NAMES = re.compile(r"\b(?:min_step_coverage|max_steps|not_closable|closable_by_training|"
+                         r"unpriced_courses|total_cost|unprovided|false|true)\b")
+
+
 JARGON = re.compile(r"A\*|admissible|min_step_coverage|not_closable|closable_by_training|"
                     r"max_steps|AT_LEVEL|PERFORMS|REQUIRES|IN_FAMILY|MAPS_TO|held_rank|"
                     r"required_rank|map:[A-Z]")
@@ -410,6 +501,20 @@ def test_reference_levels_and_frameworks_speak_french(api: TestClient) -> None:
         assert eqf[f"{key}_fr"] in unescape(row.group(1)), key
         assert f'data-attribute="{key}_fr"' not in french  # shown in place, not twice
         assert eqf[key].split(" ")[0] in english
+    # the example qualifications in French, the project's own translation and said so
+    entity = api.get("/api/v1/levels/EQF:6").json()
+    examples = entity["attributes"]["qualification_examples_fr"]
+    assert examples[0].startswith("licence") and len(examples) == 2
+    assert "this project's translation" in entity["source"]["document"]
+    assert "not an official text" in entity["source"]["document"]
+    page = unescape(api.get("/entity/level/EQF:6", params={"lang": "fr"}).text)
+    row = re.search(r'data-attribute="qualification_examples".*?<dd[^>]*>(.*?)</dd>', page,
+                    re.S)
+    assert row is not None and 'lang="en"' not in row.group(1)
+    assert all(example in row.group(1) for example in examples)
+    assert 'data-attribute="qualification_examples_fr"' not in page
+    shown = unescape(api.get("/entity/level/EQF:6").text)
+    assert "bachelor degree" in shown and "licence ou bachelor" not in shown
     # the English page keeps English; a level without French descriptors is marked English
     assert "savoirs factuels" not in english
     national = api.get("/entity/level/IE-NFQ:8", params={"lang": "fr"}).text

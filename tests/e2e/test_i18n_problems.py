@@ -194,6 +194,11 @@ def test_write_problems_are_said_in_french(writable_api: TestClient,
         sweep({
             "403": (w, _call("POST", "/api/v1/keys", institution, json={"role": "admin"}),
                     403, "forbidden"),
+            "422 same framework": (w, _call("POST", "/api/v1/mappings", admin, json={
+                "from_level": "EQF:5", "to_level": "EQF:6", "match_type": "broadMatch",
+                "confidence": 0.8, "method": "expert_panel",
+                "source": {"document": "X HR decision 12/2026", "year": 2026}}), 422,
+                "invalid-request"),
             "409 conflict": (w, _call("DELETE", "/api/v1/institutions/EXU/programmes/"
                                       "PROG-EXU-MSC", admin), 409, "conflict"),
             "422 upload": (w, _call(
@@ -221,3 +226,104 @@ def test_the_problem_sweep_would_see_english(api: TestClient) -> None:
     english = api.get("/api/v1/frameworks/NOPE").json()
     assert english_in(english)
     assert english_in(api.delete("/api/v1/frameworks").json())
+
+
+CASE_UUID = "6f1c1d52-2b6a-5c55-9d8e-0c7a4e9b1f00"  # well-formed, names nothing
+
+
+def _first_document(client: TestClient, version: str) -> str:
+    listing = client.get(f"/ims/case/{version}/CFDocuments").json()
+    return str(listing["CFDocuments"][0]["identifier"])
+
+
+@pytest.mark.parametrize("version", ["v1p0", "v1p1"])
+def test_case_error_descriptions_are_said_in_french(api: TestClient, seeded_falkordb: GraphStore,
+                                                     version: str) -> None:
+    """The CASE API's imsx_StatusInfo: every kind of error it answers has its
+    ``imsx_description`` in French under ``Accept-Language: fr`` or ``lang=fr`` (CASE names
+    such as CFDocument, parameter names and quoted values stay as written) and the same codes
+    as in English."""
+    base = f"/ims/case/{version}"
+    bad_listing = {"limit": "0", "offset": "x", "orderBy": "up", "sort": "colour",
+                   "fields": "title,nope", "filter": "colour='red'"}
+    cases: dict[str, tuple[TestClient, Send, int]] = {
+        "unknown document": (api, _get(f"{base}/CFDocuments/{CASE_UUID}"), 404),
+        "unknown associations": (api, _get(f"{base}/CFItemAssociations/{CASE_UUID}"), 404),
+        "absent kind": (api, _get(f"{base}/CFRubrics/{CASE_UUID}"), 404),
+        "not a uuid": (api, _get(f"{base}/CFItems/not-a-uuid"), 404),
+        "no endpoint": (api, _get(f"{base}/CFNothing"), 404),
+        "bad listing": (api, _get(f"{base}/CFDocuments", **bad_listing), 400),
+        "bad filter": (api, _get(f"{base}/CFDocuments", filter="title='a' XOR uri='b'"), 400),
+        "both joins": (api, _get(f"{base}/CFDocuments",
+                                 filter="title='a' AND uri='b' OR creator='c'"), 400),
+        "bad predicate": (api, _get(f"{base}/CFDocuments", filter="title="), 400),
+        "no fields": (api, _get(f"{base}/CFDocuments", fields=","), 400),
+        "nothing matches": (api, _get(f"{base}/CFDocuments", filter="title='no such'"), 404),
+        "past the end": (api, _get(f"{base}/CFDocuments", offset="1000"), 404),
+    }
+    limited = TestClient(create_app(Settings(rate_limit_queries_per_minute=1,
+                                             rate_limit_burst=1),
+                                    runtime=Runtime(seeded_falkordb, schema_applied=True)),
+                         raise_server_exceptions=False)
+    with limited:
+        package = f"{base}/CFPackages/{_first_document(api, version)}"
+        limited.get(package)  # the one request the bucket holds
+        cases["rate limited"] = (limited, _get(package), 429)
+        found: dict[str, str] = {}
+        for name, (client, send, status) in cases.items():
+            english = send(client, {})
+            for french in (send(client, FRENCH), send(client, {"lang": "fr"})):
+                for response in (english, french):
+                    assert response.status_code == status, (name, response.text)
+                    assert response.headers["content-type"].startswith("application/json")
+                assert french.headers.get("content-language") == "fr", name
+                said, source = french.json(), english.json()
+                assert said["imsx_codeMinor"] == source["imsx_codeMinor"], name
+                assert said["imsx_description"] != source["imsx_description"], name
+                text = QUOTED.sub(" ", said["imsx_description"])
+                if ENGLISH_ONLY.search(CASE_TERMS.sub(" ", text)):
+                    found[name] = said["imsx_description"]
+            assert ENGLISH_ONLY.search(source["imsx_description"]), name  # not blind
+    assert found == {}, f"English in French CASE errors: {found}"
+
+
+# CASE's own names and parameters, written as the specification spells them.
+CASE_TERMS = re.compile(r"\b(?:CF[A-Za-z]+|CASE|GET|UUID|limit|offset|sort|orderBy|filter|"
+                        r"fields|OP|asc|desc)\b")
+
+
+def test_the_store_guard_against_nul_is_said_in_french(api: TestClient) -> None:
+    """The store's own refusal of NUL text (callers other than the API's edge, e.g. the
+    explorer's search) is a catalogue sentence like the others."""
+    from app.api.problems import localise, problem_of
+    from app.graph.port import UnstorableText
+
+    scope = {"query_string": b"lang=fr", "headers": []}
+    found = localise(problem_of(UnstorableText()), scope, api.app.state.problem_words)
+    message = found.members["errors"][0]["message"]
+    assert message.startswith("le texte ne peut pas contenir le caractère NUL")
+    assert not ENGLISH_ONLY.search(QUOTED.sub(" ", message))
+    assert ENGLISH_ONLY.search(problem_of(UnstorableText()).members["errors"][0]["message"])
+
+
+def test_a_course_body_problem_is_worded_with_its_values(
+        writable_api: TestClient, key_for: Callable[[str], dict[str, str]]) -> None:
+    """A course sent as JSON with an unknown competency and a repeated one: each problem
+    names its item, is worded in the request's language with its values filled in (never a
+    bare ``%(first)s``), and names the item it repeats."""
+    institution = key_for("institution:EXU")
+    course = {"name": "Repeats itself", "develops": [
+        {"competency": "OPS-P99", "proficiency": "trained"},
+        {"competency": "OPS-P01", "proficiency": "trained"},
+        {"competency": "OPS-P01", "proficiency": "aware"}]}
+    put = _call("PUT", "/api/v1/institutions/EXU/programmes/PROG-EXU-MSC/courses/REPEAT-1",
+                institution, json=course)
+    sweep({"422 course body": (writable_api, put, 422, "invalid-request")})
+    english, french = both(writable_api, put, 422, "invalid-request")
+    for answer in (english, french):
+        assert [e["location"] for e in answer["errors"]] == ["develops › item 1 › competency",
+                                                            "develops › item 3"]
+        assert "%(" not in str(answer)
+    assert "develops › item 2" in english["errors"][1]["message"]
+    assert french["errors"][1]["message"] == ("la même cible que develops › item 2, donnée "
+                                              "une seconde fois")

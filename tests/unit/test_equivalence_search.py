@@ -22,6 +22,7 @@ from app.domain.equivalence import (
     path_confidence,
 )
 from app.domain.vocab import MatchType
+from app.services.messages import Words
 
 EXACT, CLOSE, BROAD, NARROW, RELATED = (
     MatchType.EXACT,
@@ -441,8 +442,13 @@ def test_search_stays_small_on_hundreds_of_frameworks():
     assert [(eq.target, eq.match_type, eq.hops) for eq in aimed.equivalences] == [
         ("N299:6", EXACT, 2),
     ]
-    with pytest.raises(SearchTooBroad):
+    with pytest.raises(SearchTooBroad) as broad:
         find_equivalences(index, "N000:6", max_depth=4, paths="all", max_paths=5_000)
+    # the API words it from the catalogue: in French, with the start and the budget
+    assert (broad.value.start, broad.value.budget) == ("N000:6", 5_000)
+    french = Words("fr")(broad.value.MESSAGE, start="N000:6", budget=5_000)
+    assert french.startswith("la recherche depuis N000:6 a parcouru plus de 5000 chemins")
+    assert str(broad.value).startswith("the search from N000:6 explored more than 5000 paths")
 
 
 # --------------------------------------------------------------------------- quality

@@ -57,6 +57,7 @@ from app.domain.portability import (
     recommend_training,
     weight,
 )
+from app.domain.text import N_
 
 DEFAULT_MIN_STEP_COVERAGE = 0.6
 DEFAULT_MAX_STEPS = 4
@@ -109,10 +110,11 @@ class CareerPlan:
 
 @dataclass(frozen=True, slots=True)
 class NoPlan:
-    reason: str
+    reason: str  # a msgid (``N_``) filled with ``reason_params``
     unprovided: tuple[Gap, ...]  # target requirements no reachable profile or course provides
     expansions: int
     exhausted: bool  # False when the search stopped at MAX_EXPANSIONS
+    reason_params: Mapping[str, object] | None = None
 
 
 def grow(holder: Holder, requirements: Holder) -> dict[str, Proficiency]:
@@ -317,13 +319,16 @@ def _no_plan(holder: Holder, goal: TargetRequirements, reached: set[str],
         gap = Gap(competency, required, Proficiency(held) if held else None)
         if training.cheapest_closing(gap) is None:
             unprovided.append(gap)
+    params: dict[str, object] | None = None
     if not exhausted:
-        reason = (f"the search stopped after {expansions - 1} expansions without reaching the "
-                  "target; narrow the question (fewer steps or a higher min_step_coverage)")
+        reason = N_("the search stopped after %(n)s expansions without reaching the target; "
+                    "narrow the question (fewer steps or a higher min_step_coverage)")
+        params = {"n": expansions - 1}
     elif unprovided:
-        reason = ("no profile reachable within max_steps requires, and no course develops, "
-                  "some of the target's requirements at the needed proficiency (see unprovided)")
+        reason = N_("no profile reachable within max_steps requires, and no course develops, "
+                    "some of the target's requirements at the needed proficiency (see "
+                    "unprovided)")
     else:
-        reason = ("no sequence of moves within max_steps reaches the target with every move "
-                  "covering at least min_step_coverage of the next profile's requirements")
-    return NoPlan(reason, tuple(unprovided), expansions, exhausted)
+        reason = N_("no sequence of moves within max_steps reaches the target with every move "
+                    "covering at least min_step_coverage of the next profile's requirements")
+    return NoPlan(reason, tuple(unprovided), expansions, exhausted, params)

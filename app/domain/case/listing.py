@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from app.domain.case.errors import CaseError, Minor
+from app.domain.case.errors import CaseError, Minor, Sentence
+from app.domain.text import N_
 
 MAX_INT32 = 2**31 - 1
 DEFAULT_LIMIT = 100
@@ -95,18 +96,19 @@ def _sortable(value: Any) -> str | None:
 
 
 def _integer(name: str, raw: str | None, default: int, least: int,
-             problems: list[tuple[str, Minor]], reasons: list[str]) -> int:
+             problems: list[tuple[str, Minor]], reasons: list[Sentence]) -> int:
     if raw is None:
         return default
     if not re.fullmatch(r"\+?\d{1,10}", raw.strip()) or not least <= int(raw) <= MAX_INT32:
         problems.append((name, Minor.INVALID_SELECTION_FIELD))
-        reasons.append(f"{name} must be an integer from {least} to {MAX_INT32}")
+        reasons.append((N_("%(name)s must be an integer from %(least)s to %(most)s"),
+                        {"name": name, "least": least, "most": MAX_INT32}))
         return default
     return int(raw)
 
 
 def parse_filter(text: str, known: Callable[[str], bool],
-                 problems: list[tuple[str, Minor]], reasons: list[str]) -> Filter | None:
+                 problems: list[tuple[str, Minor]], reasons: list[Sentence]) -> Filter | None:
     predicates: list[Predicate] = []
     logic: set[str] = set()
     rest = text
@@ -114,12 +116,14 @@ def parse_filter(text: str, known: Callable[[str], bool],
         match = _PREDICATE.match(rest)
         if not match:
             problems.append(("filter", Minor.INVALID_SELECTION_FIELD))
-            reasons.append("filter must be predicates field OP 'value' joined by AND or OR")
+            reasons.append((N_("filter must be predicates field OP 'value' joined by AND or OR"),
+                            None))
             return None
         field, op, value = match.groups()
         if not known(field):
             problems.append(("filter", Minor.INVALID_SELECTION_FIELD))
-            reasons.append(f"filter names '{field}', which is not a filterable CFDocument field")
+            reasons.append((N_("filter names '%(field)s', which is not a filterable CFDocument "
+                               "field"), {"field": field}))
         predicates.append(Predicate(field, op, value))
         rest = rest[match.end():]
         if not rest.strip():
@@ -127,13 +131,14 @@ def parse_filter(text: str, known: Callable[[str], bool],
         joined = _LOGICAL.match(rest)
         if not joined:
             problems.append(("filter", Minor.INVALID_SELECTION_FIELD))
-            reasons.append("filter predicates must be joined by AND or OR")
+            reasons.append((N_("filter predicates must be joined by AND or OR"), None))
             return None
         logic.add(joined.group(1).upper())
         rest = rest[joined.end():]
     if len(logic) > 1:
         problems.append(("filter", Minor.INVALID_SELECTION_FIELD))
-        reasons.append("a filter may join its predicates with AND or with OR, not both")
+        reasons.append((N_("a filter may join its predicates with AND or with OR, not both"),
+                        None))
         return None
     return Filter(tuple(predicates), logic == {"OR"})
 
@@ -143,17 +148,18 @@ def parse(params: dict[str, Any], fields: frozenset[str], scalar: frozenset[str]
     against the version's CFDocument ``fields``, of which ``scalar`` may be filtered and
     sorted on. Raises one ``CaseError`` (400) naming every bad parameter."""
     problems: list[tuple[str, Minor]] = []
-    reasons: list[str] = []
+    reasons: list[Sentence] = []
     limit = _integer("limit", params.get("limit"), DEFAULT_LIMIT, 1, problems, reasons)
     offset = _integer("offset", params.get("offset"), 0, 0, problems, reasons)
     sort = params.get("sort")
     if sort is not None and sort not in scalar:
         problems.append(("sort", Minor.INVALID_SORT_FIELD))
-        reasons.append(f"sort names '{sort[:60]}', which is not a sortable CFDocument field")
+        reasons.append((N_("sort names '%(sort)s', which is not a sortable CFDocument field"),
+                        {"sort": sort[:60]}))
     order = params.get("orderBy")
     if order is not None and order not in ("asc", "desc"):
         problems.append(("orderBy", Minor.INVALID_SELECTION_FIELD))
-        reasons.append("orderBy must be asc or desc")
+        reasons.append((N_("orderBy must be asc or desc"), None))
     text = params.get("filter")
     where = None
     if text is not None:
@@ -165,10 +171,11 @@ def parse(params: dict[str, Any], fields: frozenset[str], scalar: frozenset[str]
         unknown = sorted(names - fields)
         if unknown or not names:
             problems.append(("fields", Minor.INVALID_SELECTION_FIELD))
-            reasons.append("fields names no CFDocument field" if not names else
-                           "fields names unknown CFDocument fields: " + ", ".join(
-                               u[:60] for u in unknown[:10]))
+            reasons.append((N_("fields names no CFDocument field"), None) if not names else
+                           (N_("fields names unknown CFDocument fields: %(names)s"),
+                            {"names": ", ".join(u[:60] for u in unknown[:10])}))
         selected = frozenset(names & fields)
     if problems:
-        raise CaseError(400, "; ".join(reasons), problems)
+        (first, values), *also = reasons
+        raise CaseError(400, first, problems, values, also)
     return ListQuery(limit, offset, sort, order == "desc", where, selected)

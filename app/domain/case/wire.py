@@ -156,10 +156,12 @@ class CaseWire:
             return None
         return {"CFItem": self.item(item, doc), "CFAssociations": associations}
 
-    def status_info(self, error: CaseError) -> Json:
+    def status_info(self, error: CaseError, description: str | None = None) -> Json:
+        """The error's payload; ``description`` is its description in the reader's language
+        (``error.said(gettext)``), English when not given."""
         problems = error.problems or [("request", Minor.INTERNAL_SERVER_ERROR)]
         return {"imsx_codeMajor": "failure", "imsx_severity": "error",
-                "imsx_description": error.description,
+                "imsx_description": error.said() if description is None else description,
                 "imsx_codeMinor": {"imsx_codeMinorField": [
                     {"imsx_codeMinorFieldName": name, "imsx_codeMinorFieldValue": self.minor[kind]}
                     for name, kind in problems]}}

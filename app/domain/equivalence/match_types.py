@@ -8,6 +8,7 @@ import math
 from collections.abc import Iterable
 from typing import Literal
 
+from app.domain.text import N_
 from app.domain.vocab import MatchType
 
 MAX_DEPTH = 5
@@ -21,8 +22,15 @@ ContradictionReason = Literal["same_framework", "conflicting_mapping"]
 
 class SearchTooBroad(ValueError):
     """The asked search would enumerate too many paths; the client can narrow it (the API
-    renders it as a bad request). Kept a ValueError so this module imports only the standard
-    library."""
+    renders it as a bad request). Kept a ValueError; ``MESSAGE`` is the msgid the API words
+    it with in the request's language (``start``, ``budget``)."""
+
+    MESSAGE = N_("the search from %(start)s explored more than %(budget)s paths; name a target "
+               "framework, lower the depth or ask for the best paths only")
+
+    def __init__(self, start: str, budget: int) -> None:
+        self.start, self.budget = start, budget
+        super().__init__(self.MESSAGE % {"start": start, "budget": budget})
 
 
 # --------------------------------------------------------------------------- match types

@@ -120,10 +120,7 @@ class _Search:
     def _spend(self) -> None:
         self.explored += 1
         if self.explored > self.budget:
-            raise SearchTooBroad(
-                f"the search from {self.start} explored more than {self.budget} paths; "
-                "name a target framework, lower the depth or ask for the best paths only"
-            )
+            raise SearchTooBroad(self.start, self.budget)
 
     def all_paths(self) -> list[_Partial]:
         found: list[_Partial] = []

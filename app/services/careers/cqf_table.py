@@ -48,31 +48,42 @@ ACADEMIC = (("eqf", "EQF"), ("isced", "ISCED-2011"), ("qf_ehea", "QF-EHEA"))
 BACHELOR_EQF, MASTER_EQF = 6, 7
 TIER_BY_EQF = (("OPERATIONAL", BACHELOR_EQF, BACHELOR_EQF), ("STRATEGIC", MASTER_EQF, 8))
 
+# How each column is derived, in the API's technical wording (the answer's ``definitions`` and
+# each cell's ``derivation``): msgids, so the answer gives them in its language.
 DEFINITIONS = {
-    "equivalence": "levels of the framework the equivalence engine reaches from the CQF level "
-                   "(accepted mappings, composed through pivots such as EQF), best first; "
-                   "each with SKOS match type, confidence (product along the path) and the "
-                   "mapping ids of its path; evidence = the weakest mapping on the path",
-    "picard_tier": "PICARD tier paired with the EQF level the CQF level reaches: EQF 6 "
-                   "(bachelor) -> operational tier, EQF 7-8 (master and above) -> strategic "
-                   "tier. The WCO presents the Standards as a foundation for bachelor's and "
-                   "master's education; the pairing is an interpretation, so the cell is at "
-                   "most 'unverified'",
-    "job_profiles": "profiles whose level is this CQF level (AT_LEVEL), or whose level (e.g. "
-                    "an administration grade) the equivalence engine places here (best "
-                    "equivalence to the CQF); evidence = the weakest of the profiles and, "
-                    "for placed ones, of the placement path",
-    "generic_roles": "the generic roles of the profiles at this level",
-    "tasks": "professional tasks performed (PERFORMS) by the profiles at this level, by the "
-             "number of those profiles performing them, most first",
-    "typical_proficiency": "per competency group: the median of the proficiencies of the "
-                           "requirements (REQUIRES) from the profiles at this level to the "
-                           "group's competencies; with an even count the lower median, so the "
-                           "value always occurs; the counts of requirements and of profiles "
-                           "behind it are given",
-    "top_competencies": "per competency group, the competencies most often required by the "
-                        "profiles at this level (at most 3, by number of profiles, then code)",
+    "equivalence": N_("levels of the framework the equivalence engine reaches from the CQF "
+                      "level (accepted mappings, composed through pivots such as EQF), best "
+                      "first; each with SKOS match type, confidence (product along the path) "
+                      "and the mapping ids of its path; evidence = the weakest mapping on the "
+                      "path"),
+    "picard_tier": N_("PICARD tier paired with the EQF level the CQF level reaches: EQF 6 "
+                      "(bachelor) -> operational tier, EQF 7-8 (master and above) -> strategic "
+                      "tier. The WCO presents the Standards as a foundation for bachelor's and "
+                      "master's education; the pairing is an interpretation, so the cell is at "
+                      "most 'unverified'"),
+    "job_profiles": N_("profiles whose level is this CQF level (AT_LEVEL), or whose level (e.g. "
+                       "an administration grade) the equivalence engine places here (best "
+                       "equivalence to the CQF); evidence = the weakest of the profiles and, "
+                       "for placed ones, of the placement path"),
+    "generic_roles": N_("the generic roles of the profiles at this level"),
+    "tasks": N_("professional tasks performed (PERFORMS) by the profiles at this level, by the "
+                "number of those profiles performing them, most first"),
+    "typical_proficiency": N_("per competency group: the median of the proficiencies of the "
+                              "requirements (REQUIRES) from the profiles at this level to the "
+                              "group's competencies; with an even count the lower median, so "
+                              "the value always occurs; the counts of requirements and of "
+                              "profiles behind it are given"),
+    "top_competencies": N_("per competency group, the competencies most often required by the "
+                           "profiles at this level (at most 3, by number of profiles, then "
+                           "code)"),
 }
+# Why a cell is empty (its ``derivation`` then).
+NO_EQUIVALENCE = N_("no equivalence known: no accepted mapping path from %(level)s to "
+                    "%(framework)s")
+NO_TIER = N_("no PICARD tier: the level reaches no EQF level from 6 up")
+NO_PROFILE = N_("no job profile is placed at this level")
+NO_TASK = N_("no task is performed by the profiles at this level")
+NO_REQUIREMENT = N_("no profile at this level requires a competency of this group")
 # How each column is derived, for people (the page's "How each column is derived" and the
 # downloads' column descriptions, in the reader's language); DEFINITIONS above are the API's
 # technical wording.
@@ -210,6 +221,7 @@ class _Builder:
                  scale: str | None) -> None:
         self.model, self.graph, self.q, self.scale = model, graph, question, scale
         self.lang = question.lang
+        self.words = Words(self.lang)  # the answer's sentences in its language
         placements = Placements(graph)
         self.at_level: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
         for profile in model.profiles.values():
@@ -230,10 +242,11 @@ class _Builder:
             "lang": self.lang, "frameworks": list(self.q.frameworks),
             "administration": self.q.administration, "administration_scale": self.scale,
             "evidence_status": evidence, "illustrative": evidence == EvidenceStatus.ILLUSTRATIVE,
-            "notice": (Words(self.lang)(ILLUSTRATIVE_NOTICE)  # in the answer's language
+            "notice": (self.words(ILLUSTRATIVE_NOTICE)
                        if evidence == EvidenceStatus.ILLUSTRATIVE else None),
             "groups": [self.model.label("CompetencyGroup", g, self.lang) for g in groups],
-            "definitions": DEFINITIONS, "rows": rows, "total": len(rows),
+            "definitions": {key: self.words(text) for key, text in DEFINITIONS.items()},
+            "rows": rows, "total": len(rows),
         }
 
     def _level_label(self, code: str) -> dict[str, Any]:
@@ -243,8 +256,8 @@ class _Builder:
     def _equivalence(self, level: str, framework: str) -> dict[str, Any]:
         found = equivalence_cells(self.graph, level, framework)
         values = [{**self._level_label(f["level"]), **f} for f in found]
-        derivation = DEFINITIONS["equivalence"] if found else (
-            f"no equivalence known: no accepted mapping path from {level} to {framework}")
+        derivation = (self.words(DEFINITIONS["equivalence"]) if found else
+                      self.words(NO_EQUIVALENCE, level=level, framework=framework))
         return _cell(values, derivation, [f["evidence_status"] for f in found])
 
     def _tier(self, eqf: dict[str, Any]) -> dict[str, Any]:
@@ -257,8 +270,7 @@ class _Builder:
                     if label["code"] not in [v["code"] for v in values]:
                         values.append({**label, "via": found["level"]})
                         statuses += [found["evidence_status"], EvidenceStatus.UNVERIFIED]
-        derivation = DEFINITIONS["picard_tier"] if values else (
-            "no PICARD tier: the level reaches no EQF level from 6 up")
+        derivation = self.words(DEFINITIONS["picard_tier"] if values else NO_TIER)
         return _cell(values, derivation, statuses)
 
     def _row(self, level: dict[str, Any], groups: list[str]) -> dict[str, Any]:
@@ -297,15 +309,15 @@ class _Builder:
                  for t, n in aggregate.tasks]
         task_status = [self.model.labels.get(("ProfessionalTask", t), {}).get("status")
                        for t, _ in aggregate.tasks]
-        empty = "no job profile is placed at this level"
+        w = self.words
         return {
-            "job_profiles": _cell(profiles, DEFINITIONS["job_profiles"] if profiles else empty,
-                                  statuses),
-            "generic_roles": _cell(role_cells, DEFINITIONS["generic_roles"] if roles else empty,
+            "job_profiles": _cell(profiles, w(DEFINITIONS["job_profiles"] if profiles
+                                              else NO_PROFILE), statuses),
+            "generic_roles": _cell(role_cells, w(DEFINITIONS["generic_roles"] if roles
+                                                 else NO_PROFILE),
                                    [self.model.labels.get(("GenericRole", r), {}).get("status")
                                     for r in roles]),
-            "tasks": _cell(tasks, DEFINITIONS["tasks"] if tasks else
-                           "no task is performed by the profiles at this level",
+            "tasks": _cell(tasks, w(DEFINITIONS["tasks"] if tasks else NO_TASK),
                            task_status + statuses),
         }
 
@@ -321,8 +333,7 @@ class _Builder:
             if found is None:
                 out[group] = {"typical_proficiency": None, "requirements": 0, "profiles": 0,
                               "top_competencies": [], "evidence_status": None,
-                              "derivation": "no profile at this level requires a competency "
-                                            "of this group"}
+                              "derivation": self.words(NO_REQUIREMENT)}
                 continue
             out[group] = {
                 "typical_proficiency": found.median.code, "requirements": found.requirements,
@@ -330,7 +341,7 @@ class _Builder:
                 "top_competencies": [{**self.model.label("Competency", c, self.lang),
                                       "profiles": n} for c, n in found.top_competencies],
                 "evidence_status": weakest_status(found.statuses),
-                "derivation": DEFINITIONS["typical_proficiency"],
+                "derivation": self.words(DEFINITIONS["typical_proficiency"]),
             }
         return out
 

@@ -31,18 +31,19 @@ from app.services.careers.read_model import (
 )
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
+from app.services.messages import Words
 
-STREAM_RULE = (
+STREAM_RULE = N_(
     "a profile is on the management stream when it requires at least one competency of the "
     "management group (MGT), otherwise on the specialist stream; where one CQF level holds "
     "both, the ladder branches"
 )
-STEP_RULE = (
+STEP_RULE = N_(
     "each profile above the lowest level is reached from the nearest lower level that has "
     "profiles: from a profile of the same stream when there is one, otherwise from any; among "
     "them the one whose requirements cover this profile's best (ties by code)"
 )
-PLAN_RULE = (
+PLAN_RULE = N_(
     "moves to profiles whose requirements the holder covers at least min_step_coverage "
     "(portability's coverage, before training); cost = ECTS of the least-cost training that "
     "closes the move's gaps (a course count when some course has no ECTS); a gap no course "
@@ -54,15 +55,17 @@ PLAN_RULE = (
     "what its courses develop and the profile's requirements (grown in the role); cheapest "
     "plan by A* with an admissible bound (ties: fewer steps, then profile codes)"
 )
-UNPRICED_NOTE = (
-    "Costs are in ECTS: {n} course(s) of this plan state no ECTS; they are named in "
+UNPRICED_NOTE = N_(
+    "Costs are in ECTS. Courses of this plan that state no ECTS: %(n)s; they are named in "
     "unpriced_courses and not counted in total_cost."
 )
-NOT_CLOSABLE_NOTE = (
-    "Not achievable by training alone: {n} requirement(s) along this plan are developed by "
-    "no known course (listed as not_closable on their step); they must be met in the role "
-    "or by other means, and the total cost does not include them."
+NOT_CLOSABLE_NOTE = N_(
+    "Not achievable by training alone. Requirements along this plan that no known course "
+    "develops: %(n)s (listed as not_closable on their step); they must be met in the role or "
+    "by other means, and the total cost does not include them."
 )
+SCORE_DEFINITION = N_("coverage of this profile's requirements by each other profile's "
+                      "requirements (portability's score, in reverse)")
 MIN_STEPS, MAX_STEPS = 1, 6
 MAX_SUCCESSORS = 100
 
@@ -100,8 +103,8 @@ def _requirement_statuses(profile: Profile) -> list[str | None]:
     return [s for s in profile.requirement_status.values() if s]
 
 
-def _notice(statuses: list[str | None]) -> dict[str, Any]:
-    return evidence_members(statuses)
+def _notice(statuses: list[str | None], lang: str) -> dict[str, Any]:
+    return evidence_members(statuses, lang)
 
 
 @dataclass(frozen=True)
@@ -238,9 +241,9 @@ class CareersService:
         statuses += [s for d in ladder.steps for s in _training_statuses(model, d.training)]
         return {"family": model.label("JobFamily", family, lang),
                 "administration": administration,
-                "stream_rule": STREAM_RULE, "step_rule": STEP_RULE,
+                "stream_rule": Words(lang)(STREAM_RULE), "step_rule": Words(lang)(STEP_RULE),
                 "streams": ladder.streams, "rungs": rungs, "steps": steps,
-                "unplaced": [refs[c] for c in ladder.unplaced], **_notice(statuses)}
+                "unplaced": [refs[c] for c in ladder.unplaced], **_notice(statuses, lang)}
 
     @staticmethod
     def _rung_level(rung: cr.Rung, placed: dict[str, dict[str, Any] | None]) -> str | None:
@@ -349,6 +352,7 @@ class CareersService:
         else:
             holder = dict(model.profiles[question.from_profile or ""].requirements)
         lang = question.lang
+        words = Words(lang)  # the answer's sentences in its language
         exclude = [question.from_profile] if question.from_profile else []
         found = cr.plan_career(holder, question.target_profile, model.index, model.offers,
                                min_step_coverage=question.min_step_coverage,
@@ -359,13 +363,14 @@ class CareersService:
             "from_profile": question.from_profile, "target_profile": question.target_profile,
             "competencies": question.competencies,
             "holder_size": len(holder), "min_step_coverage": question.min_step_coverage,
-            "max_steps": question.max_steps, "rule": PLAN_RULE}
+            "max_steps": question.max_steps, "rule": words(PLAN_RULE)}
         target = model.profiles[question.target_profile]
         if isinstance(found, cr.NoPlan):
             return {**answer, "plan": None, "reason": {
-                "detail": found.reason, "exhausted": found.exhausted,
+                "detail": words(found.reason, **(found.reason_params or {})),
+                "exhausted": found.exhausted,
                 "unprovided": [_gap(model, g, lang) for g in found.unprovided]},
-                **_notice([target.status, *_requirement_statuses(target)])}
+                **_notice([target.status, *_requirement_statuses(target)], lang)}
         steps, statuses = [], []
         for step in found.steps:
             profile = model.profiles[step.profile]
@@ -385,12 +390,12 @@ class CareersService:
         return {**answer, "plan": {
             "steps": steps, "total_cost": found.total_cost, "cost_unit": found.cost_unit,
             "unpriced_courses": [_named(c) for c in found.unpriced],
-            "unpriced_note": (UNPRICED_NOTE.format(n=len(found.unpriced)) if found.unpriced
+            "unpriced_note": (words(UNPRICED_NOTE, n=len(found.unpriced)) if found.unpriced
                               else None),
             "moves": len(steps), "not_closable": unclosed,
             "closable_by_training": found.closable_by_training,
-            "note": NOT_CLOSABLE_NOTE.format(n=unclosed) if unclosed else None},
-            "reason": None, **_notice(statuses)}
+            "note": words(NOT_CLOSABLE_NOTE, n=unclosed) if unclosed else None},
+            "reason": None, **_notice(statuses, lang)}
 
     # ------------------------------------------------------------------ succession
     def _successors_key(self, code: str, limit: int, administration: str | None,
@@ -443,6 +448,5 @@ class CareersService:
                          *_training_statuses(model, training)]
         return {"profile": self._profile_ref(model, target, lang, placements.of(target.level)),
                 "administration": administration, "results": results, "total": len(results),
-                "score_definition": "coverage of this profile's requirements by each other "
-                                    "profile's requirements (portability's score, in reverse)",
-                **_notice(statuses)}
+                "score_definition": Words(lang)(SCORE_DEFINITION),
+                **_notice(statuses, lang)}

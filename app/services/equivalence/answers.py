@@ -272,7 +272,8 @@ class EquivalenceService:
                                           include_proposed=include_proposed, paths=paths,
                                           ordinals=graph.ordinals)
         except eq.SearchTooBroad as exc:
-            raise InvalidInput([FieldProblem("paths", str(exc), paths)],
+            raise InvalidInput([FieldProblem("paths", exc.MESSAGE, paths,
+                                             params={"start": exc.start, "budget": exc.budget})],
                                N_("the search is too broad; give a target framework")) from exc
         registry = SourceRegistry()
         items = [self._equivalence(e, graph, registry) for e in result.equivalences]

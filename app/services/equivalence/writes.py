@@ -103,7 +103,7 @@ class MappingWriter:
         frameworks = [framework_of(new.from_level), framework_of(new.to_level)]
         if frameworks[0] == frameworks[1]:
             raise InvalidInput([FieldProblem(
-                "to_level", "a mapping joins levels of two different frameworks",
+                "to_level", N_("a mapping joins levels of two different frameworks"),
                 new.to_level)])
         owners = self._owners(frameworks)
         own = principal.administration

@@ -7,6 +7,7 @@ institution named in the path (403, before any lookup, so nothing leaks), then e
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
@@ -217,20 +218,30 @@ def _relocate(exc: InvalidInput, n_develops: int) -> InvalidInput:
     """Name the body field of each problem (``develops[0].target``) instead of a line."""
     names = {"target": None, "proficiency": "proficiency", "evidence": "evidence",
              "assessment": "assessment"}
+    def item(line: int) -> str:
+        return (where_("develops", f"item {line + 1}") if line < n_develops
+                else where_("aligns_with", f"item {line - n_develops + 1}"))
+
     problems = []
     for p in exc.problems:
         if p.line is None:
             problems.append(p)
             continue
-        where = (where_("develops", f"item {p.line + 1}") if p.line < n_develops
-                 else where_("aligns_with", f"item {p.line - n_develops + 1}"))
+        where = item(p.line)
+        if p.column == "row":  # a repeated entry: named by the item it repeats
+            first = (p.params or {}).get("first")
+            problems.append(FieldProblem(
+                where, N_("the same target as %(first)s, given again"), None,
+                params={"first": item(int(str(first))) if first is not None else "?"}))
+            continue
         column = names.get(p.column or "", p.column)
         if p.column == "target":
             column = "competency" if p.line < n_develops else "standard"
         location = "programme" if p.column == "programme" else (
             "name" if p.column == "course_name" else
             "code" if p.column == "course" else where_(where, column))
-        problems.append(FieldProblem(location, p.message, p.value))
+        # the message keeps its values and what the field accepts (its words need them)
+        problems.append(replace(p, location=location, line=None, column=None))
     return InvalidInput(problems, exc.summary)
 
 

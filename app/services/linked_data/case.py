@@ -19,9 +19,10 @@ from typing import Any
 
 from app.domain import parts
 from app.domain.case import CaseError, CaseGraph, Minor, case_id
-from app.domain.case.errors import not_a_uuid, unknown
+from app.domain.case.errors import not_a_uuid, unknown, without_associations
 from app.domain.case.listing import ListQuery, parse
 from app.domain.case.wire import CaseWire
+from app.domain.text import N_
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
 from app.services.linked_data.case_build import (
@@ -143,9 +144,12 @@ class CaseService:
         records = wire.documents([p.document for p in read.graph.packages])
         page, total = query.apply(records, wire.document_required)
         if not page:
-            raise CaseError(404, "no CFDocument matches this request" if total == 0 else
-                            f"offset {query.offset} is past the last of {total} CFDocuments",
-                            [("offset" if total else "filter", Minor.UNKNOWN_OBJECT)])
+            if total == 0:
+                raise CaseError(404, N_("no CFDocument matches this request"),
+                                [("filter", Minor.UNKNOWN_OBJECT)])
+            raise CaseError(404, N_("offset %(offset)s is past the last of %(total)s "
+                                    "CFDocuments"), [("offset", Minor.UNKNOWN_OBJECT)],
+                            {"offset": query.offset, "total": total})
         return Page(encode({"CFDocuments": page}), total, query)
 
     def document(self, identifier: str) -> bytes:
@@ -177,7 +181,7 @@ class CaseService:
         item = read.graph.items.get(ident)
         answer = self.wire.item_associations(read.graph, item) if item else None
         if answer is None:
-            raise unknown("CFItem with associations", ident)
+            raise without_associations(ident)
         return encode(answer)
 
     def association(self, identifier: str) -> bytes:

@@ -122,8 +122,8 @@ def _frameworks(text: str | None) -> tuple[str, ...]:
         return ()
     codes = tuple(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))
     if len(codes) > MAX_FRAMEWORKS:
-        raise InvalidInput([FieldProblem("frameworks",
-                                         f"at most {MAX_FRAMEWORKS} frameworks", text)])
+        raise InvalidInput([FieldProblem("frameworks", N_("at most %(n)s frameworks"), text,
+                                         params={"n": MAX_FRAMEWORKS})])
     return codes
 
 

@@ -18,6 +18,7 @@ from app.domain.case.listing import MAX_INT32
 from app.domain.case.v1p0 import CaseV1p0
 from app.domain.case.v1p1 import CaseV1p1
 from app.domain.case.wire import CaseWire
+from app.domain.text import N_
 from app.services.linked_data import identity
 from app.services.linked_data.case import OBJECT_FIELDS, CaseService, Page
 
@@ -159,8 +160,9 @@ def case_router(wire_class: type[CaseWire]) -> APIRouter:
 
     @get("/{rest:path}", include_in_schema=False, dependencies=[LOOKUP])
     def unknown_endpoint(rest: str) -> Response:
-        raise CaseError(404, f"CASE {wire_class.version} defines no GET /{rest[:80]}",
-                        [("request", Minor.UNKNOWN_OBJECT)])
+        raise CaseError(404, N_("CASE %(version)s defines no GET /%(path)s"),
+                        [("request", Minor.UNKNOWN_OBJECT)],
+                        {"version": wire_class.version, "path": rest[:80]})
 
     return router
 
