@@ -28,6 +28,7 @@ from app.domain.vocab import MatchType, ReviewStatus
 from app.graph.cypher.careers import paths as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
+from app.graph.sections import read_sections
 from app.services.equivalence.answers import MappingGraph, weakest_evidence
 
 CQF = "CQF"
@@ -106,15 +107,19 @@ def _profile(row: dict[str, Any]) -> Profile:
                    tuple(sorted(row["families"])), reqs, statuses, frozenset(row["tasks"]))
 
 
-def _offers(store: GraphStore, institutions: list[str] | None = None,
+OFFER_STATUSES = {"review_statuses": [ReviewStatus.ACCEPTED]}
+
+
+def _offers(store: GraphStore, institutions: list[str],
             ) -> tuple[tuple[pf.CourseOffer, ...], dict[str, str | None]]:
+    return _offer_rows(store.read(q.ACCEPTED_COURSES_OF,
+                                  {**OFFER_STATUSES, "institutions": institutions}))
+
+
+def _offer_rows(rows: list[dict[str, Any]],
+                ) -> tuple[tuple[pf.CourseOffer, ...], dict[str, str | None]]:
     offers: list[pf.CourseOffer] = []
     statuses: dict[str, str | None] = {}
-    params: dict[str, Any] = {"review_statuses": [ReviewStatus.ACCEPTED]}
-    if institutions is not None:
-        params["institutions"] = institutions
-    rows = store.read(q.ACCEPTED_COURSES if institutions is None else q.ACCEPTED_COURSES_OF,
-                      params)
     for row in rows:
         statuses[row["code"]] = row.get("status")
         develops: dict[str, pf.Proficiency] = {}
@@ -127,17 +132,17 @@ def _offers(store: GraphStore, institutions: list[str] | None = None,
 
 
 def load_model(store: GraphStore) -> CareersModel:
-    profiles = {p.code: p for p in map(_profile, store.read(q.PROFILES))}
-    competencies = {r["code"]: r for r in store.read(q.COMPETENCIES)}
-    labels: dict[tuple[str, str], dict[str, Any]] = {}
-    for query in q.LABELLED:
-        for row in store.read(query):
-            labels[(row["label"], row["code"])] = row
+    """The whole model from two statements on Neo4j (``app.graph.sections``)."""
+    read = read_sections(store, q.MODEL_RELATIONS, OFFER_STATUSES) \
+        | read_sections(store, q.MODEL_NAMES)
+    profiles = {p.code: p for p in map(_profile, read["profiles"])}
+    competencies = {r["code"]: r for r in read["competencies"]}
+    labels = {(row["label"], row["code"]): row for row in read["labelled"]}
     targets = [pf.TargetRequirements(p.code, p.name, p.requirements,
                                      administration=p.administration, level=p.level)
                for p in profiles.values()]
     index = pf.TargetIndex(targets)
-    offers, course_status = _offers(store)
+    offers, course_status = _offer_rows(read["offers"])
     return CareersModel(profiles, competencies, labels, offers, index,
                         HolderIndex(targets), Providers(index),
                         {c: r["group"] for c, r in competencies.items() if r.get("group")},
