@@ -10,13 +10,15 @@ administration's mappings).
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from app.domain import equivalence as eq
 from app.domain import parts as pt
@@ -199,6 +201,47 @@ class CareersModelCache(RefreshingCache[CareersModel]):
 
 # --------------------------------------------------------------------------- answers
 
+R = TypeVar("R")
+
+
+class PinnedReads:
+    """The read models one answer rests on, each fetched once while that answer is computed
+    (``with pins.answer(): ...``; outside it every fetch asks the cache). With nothing cached
+    (``CQF_MAPPING_CACHE_SECONDS=0``) every fetch is a load from the store: an answer then
+    loads each model once, and reads one state of it throughout."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @contextmanager
+    def answer(self) -> Iterator[None]:
+        if getattr(self._local, "found", None) is not None:  # an answer inside an answer
+            yield
+            return
+        self._local.found = {}
+        try:
+            yield
+        finally:
+            self._local.found = None
+
+    def get(self, name: str, fetch: Callable[[], R]) -> R:
+        found: dict[str, Any] | None = getattr(self._local, "found", None)
+        if found is None:
+            return fetch()
+        if name not in found:
+            found[name] = fetch()
+        return cast(R, found[name])
+
+
+def one_read(method: Callable[..., R]) -> Callable[..., R]:
+    """A service method that answers from one fetch of each read model (its ``_pins``)."""
+    @functools.wraps(method)
+    def answer(self: Any, *args: Any, **kwargs: Any) -> R:
+        with self._pins.answer():
+            return method(self, *args, **kwargs)
+    return answer
+
+
 class AnswerMemo:
     """Derived answers (a table, a ladder, a plan) kept per question and tied to the read
     models they were computed from: a reload of either cache (a change in the graph, see
@@ -306,5 +349,6 @@ class Placements:
         return self._memo[level]
 
 
-__all__ = ["AnswerMemo", "CareersModel", "CareersModelCache", "Placements", "Profile",
+__all__ = ["AnswerMemo", "CareersModel", "CareersModelCache", "PinnedReads", "Placements",
+           "Profile", "one_read",
            "equivalence_cells", "load_model", "place_on_cqf"]
