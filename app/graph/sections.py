@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, LiteralString
+from typing import Any, LiteralString, cast
 
 from app.graph.cypher.sections import Section, one_statement
 from app.graph.port import GraphStore, Row
@@ -22,5 +22,6 @@ def read_sections(store: GraphStore, sections: tuple[Section, ...],
     if store.backend != "neo4j":
         return {s.name: store.read(s.query, params) for s in sections}
     rows = store.read(_combined(sections), params)
-    found = rows[0] if rows else {}
-    return {s.name: [dict(r) for r in found.get(s.name) or []] for s in sections}
+    found: Row = rows[0] if rows else {}
+    return {s.name: [cast(Row, r) for r in cast(list[Any], found.get(s.name) or [])]
+            for s in sections}
