@@ -48,6 +48,9 @@ class Neo4jStore:
         self._driver = GraphDatabase.driver(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
             uri, auth=(user, password), connection_timeout=timeout,
             connection_acquisition_timeout=timeout, max_transaction_retry_time=timeout,
+            # The server's hints for a query's author (a label not in the graph yet, ...):
+            # not sent at all, so no statement pays for them (issue 23.4).
+            notifications_min_severity="OFF",
         )
         # The liveness probe's own connection, kept open: a probe is one round trip, never a
         # new connection (and its authentication) on a busy server.
@@ -76,6 +79,18 @@ class Neo4jStore:
 
         def execute() -> list[Any]:
             self.count_round_trip()
+            if routing is RoutingControl.READ:
+                # One exchange with the server: an auto-commit statement in a read session
+                # (the statement and its records together), where a managed transaction
+                # (``execute_query``) adds its commit, a second exchange. Still read access
+                # (refused if it writes; routed to a reader on a cluster), and the bookmarks
+                # of ``execute_query`` (a write of this process is seen by its next read on
+                # any cluster member).
+                with self._driver.session(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
+                        database=self._database, default_access_mode=READ_ACCESS,
+                        bookmark_manager=self._driver.execute_query_bookmark_manager,
+                ) as session:
+                    return list(session.run(statement, values))
             result: Any = self._driver.execute_query(
                 statement, values, database_=self._database, routing_=routing,
             )

@@ -5,11 +5,12 @@ the store itself, on the real server: with kept answers on (a question not asked
 the graph state stale) and with kept answers switched off (``CQF_KEEP_ANSWERS=false``).
 
 The read models (mapping graph, candidate index, careers model) are loaded once before the
-counting and refreshed off the request path; they are not part of an answer's budget."""
+counting and refreshed off the request path; they are not part of an answer's budget. A load
+of one is held to its own small budget, and so is an answer with nothing cached."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import pytest
@@ -20,6 +21,9 @@ from app.graph import state as graph_state
 from app.graph.port import GraphStore
 from app.main import create_app
 from app.runtime import Runtime
+from app.services.careers.portability import load_candidates, load_offers
+from app.services.careers.read_model import load_model
+from app.services.equivalence.answers import load_mapping_graph
 from app.settings import Settings
 
 V1 = "/api/v1"
@@ -75,3 +79,45 @@ def test_each_hot_answer_takes_at_most_two_round_trips(
         spent[name] = store.round_trips - before  # pyright: ignore[reportAttributeAccessIssue]
         assert response.status_code == 200, (path, response.text)
     assert {n: s for n, s in spent.items() if s > BUDGET} == {}, spent
+
+
+
+def _spent(store: GraphStore, call: Callable[[], object]) -> int:
+    before = store.round_trips  # pyright: ignore[reportAttributeAccessIssue]
+    call()
+    return store.round_trips - before  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def test_each_read_model_loads_in_at_most_two_round_trips(seeded_neo4j: GraphStore) -> None:
+    """A read model is loaded whole on first use, after a write to what it rests on, and on
+    every answer with ``CQF_MAPPING_CACHE_SECONDS=0``: a few statements, not one per label
+    (the careers model was 11, the mapping graph 3)."""
+    loaders: dict[str, Callable[[GraphStore], object]] = {
+        "mapping graph": load_mapping_graph, "portability candidates": load_candidates,
+        "course offers": load_offers, "careers model": load_model}
+    spent = {name: _spent(seeded_neo4j, lambda load=load: load(seeded_neo4j))
+             for name, load in loaders.items()}
+    assert {n: s for n, s in spent.items() if s > BUDGET} == {}, spent
+    model = load_model(seeded_neo4j)  # and whole: every part read
+    assert model.profiles and model.competencies and model.offers
+    assert {kind for kind, _ in model.labels} >= {"Level", "JobFamily", "Framework"}
+    assert load_mapping_graph(seeded_neo4j).index.edges
+
+
+RELOADING = 4  # a data statement or two, and the read models the answer rests on
+
+
+def test_with_nothing_cached_each_hot_answer_takes_a_few_round_trips(
+        seeded_neo4j: GraphStore) -> None:
+    """``CQF_MAPPING_CACHE_SECONDS=0``: every answer loads the read models it rests on, each
+    once per answer (a career path loaded the careers model three times: 40 round trips)."""
+    settings = Settings(rate_limit_enabled=False, mapping_cache_seconds=0, keep_answers=False)
+    app = create_app(settings, runtime=Runtime(seeded_neo4j, schema_applied=True))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        spent: dict[str, int] = {}
+        for name, (_, (method, path, body)) in _questions(client).items():
+            before = seeded_neo4j.round_trips  # pyright: ignore[reportAttributeAccessIssue]
+            response = client.request(method, path, json=body)
+            spent[name] = seeded_neo4j.round_trips - before  # pyright: ignore[reportAttributeAccessIssue]
+            assert response.status_code == 200, (path, response.text)
+    assert {n: s for n, s in spent.items() if s > RELOADING} == {}, spent

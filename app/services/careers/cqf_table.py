@@ -35,9 +35,11 @@ from app.services.careers.read_model import (
     CareersModel,
     CareersModelCache,
     KnownCodes,
+    PinnedReads,
     Placements,
     equivalence_cells,
     fingerprint,
+    one_read,
 )
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
@@ -147,6 +149,12 @@ class CqfTableService:
         self.models = models
         self.mappings = mappings
         self.memo = memo
+        self._pins = PinnedReads()
+
+    def _models(self) -> tuple[CareersModel, MappingGraph]:
+        """The careers model and the mapping graph, once per answer (``PinnedReads``)."""
+        return (self._pins.get("model", lambda: self.models.get(self.store, needs=TABLE_PARTS)),
+                self._pins.get("graph", lambda: self.mappings.get(self.store)))
 
     def _resolve(self, label: NodeLabel, typed: str, known: Any) -> str | None:
         """The stored code: itself when known (no query), else any case via the resolver."""
@@ -187,11 +195,11 @@ class CqfTableService:
         return replace(question, frameworks=tuple(frameworks),
                        administration=administration), scale
 
+    @one_read
     def table_json(self, question: TableQuestion) -> bytes:
         """The JSON answer serialised once per table (it lists every profile of each level:
         at the ESCO size the serialisation would cost more than the cached table)."""
-        model = self.models.get(self.store, needs=TABLE_PARTS)
-        graph = self.mappings.get(self.store)
+        model, graph = self._models()
         question, _ = self._check(question, model, graph)
         version = fingerprint(graph)
         found = self.memo.get(("json", question), model.version, version)
@@ -200,9 +208,9 @@ class CqfTableService:
                                    model.version, version)
         return found
 
+    @one_read
     def table(self, question: TableQuestion) -> dict[str, Any]:
-        model = self.models.get(self.store, needs=TABLE_PARTS)
-        graph = self.mappings.get(self.store)
+        model, graph = self._models()
         question, scale = self._check(question, model, graph)
         version = fingerprint(graph)
         cached = self.memo.get(question, model.version, version)

@@ -25,9 +25,11 @@ from app.services.careers.read_model import (
     CareersModel,
     CareersModelCache,
     KnownCodes,
+    PinnedReads,
     Placements,
     Profile,
     fingerprint,
+    one_read,
 )
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
@@ -139,12 +141,21 @@ class CareersService:
         self.models = models
         self.mappings = mappings
         self.memo = memo
+        self._pins = PinnedReads()
+
+    def _model(self) -> CareersModel:
+        """The careers read model, once per answer (``PinnedReads``)."""
+        return self._pins.get("model", lambda: self.models.get(self.store))
+
+    def _graph(self) -> MappingGraph:
+        """The mapping graph, once per answer (``PinnedReads``)."""
+        return self._pins.get("graph", lambda: self.mappings.get(self.store))
 
     # ------------------------------------------------------------------ plumbing
     def _memoised(self, key: tuple[Any, ...], build: Any) -> dict[str, Any]:
         """``build(model, graph)``, or its answer kept for the same read models."""
-        model = self.models.get(self.store)
-        graph = self.mappings.get(self.store)
+        model = self._model()
+        graph = self._graph()
         if self.memo is None:
             return build(model, graph)
         version = fingerprint(graph)
@@ -159,8 +170,8 @@ class CareersService:
         the kept dict."""
         if self.memo is None:
             return orjson.dumps(answer())
-        model = self.models.get(self.store)
-        version = fingerprint(self.mappings.get(self.store))
+        model = self._model()
+        version = fingerprint(self._graph())
         found = self.memo.get(("json", *key), model, version)
         if found is None:
             found = self.memo.keep(("json", *key), orjson.dumps(answer()), model, version)
@@ -197,7 +208,7 @@ class CareersService:
     # ------------------------------------------------------------------ career path
     def _path_key(self, family: str, lang: str,
                   administration: str | None) -> tuple[Any, ...]:
-        model = self.models.get(self.store)
+        model = self._model()
         code = self._resolve(NodeLabel.JOB_FAMILY, family, KnownCodes(model.labels, "JobFamily"))
         if code is None:
             raise NotFound("JobFamily", family)
@@ -207,12 +218,14 @@ class CareersService:
             raise InvalidInput(problems)
         return ("path", code, lang, admin)
 
+    @one_read
     def career_path(self, family: str, lang: str = "en",
                     administration: str | None = None) -> dict[str, Any]:
         key = self._path_key(family, lang, administration)
         return self._memoised(key, lambda model, graph: self._career_path(
             model, graph, key[1], lang, key[3]))
 
+    @one_read
     def career_path_json(self, family: str, lang: str = "en",
                          administration: str | None = None) -> bytes:
         key = self._path_key(family, lang, administration)
@@ -272,7 +285,7 @@ class CareersService:
     def _canonical(self, question: PlanQuestion) -> PlanQuestion:
         """The question with every code as stored (any case) and proficiencies by code, or
         one ``InvalidInput`` naming every problem."""
-        model = self.models.get(self.store)
+        model = self._model()
         problems: list[FieldProblem] = []
         typed_target = question.target_profile
         target_code = self._resolve(NodeLabel.JOB_PROFILE, typed_target, model.profiles)
@@ -336,10 +349,12 @@ class CareersService:
                 held[canonical] = level
         return {c: p.code for c, p in sorted(held.items())}
 
+    @one_read
     def plan(self, question: PlanQuestion) -> dict[str, Any]:
         asked = self._canonical(question)
         return self._memoised(asked.key(), lambda model, graph: self._plan(model, graph, asked))
 
+    @one_read
     def plan_json(self, question: PlanQuestion) -> bytes:
         asked = self._canonical(question)
         return self._serialised(asked.key(), lambda: self._memoised(
@@ -400,7 +415,7 @@ class CareersService:
     # ------------------------------------------------------------------ succession
     def _successors_key(self, code: str, limit: int, administration: str | None,
                         lang: str) -> tuple[Any, ...]:
-        model = self.models.get(self.store)
+        model = self._model()
         found = self._resolve(NodeLabel.JOB_PROFILE, code, model.profiles)
         if found is None:
             raise NotFound("JobProfile", code)
@@ -413,11 +428,13 @@ class CareersService:
             raise InvalidInput(problems)
         return ("successors", found, limit, admin, lang)
 
+    @one_read
     def successors(self, code: str, limit: int = 10, administration: str | None = None,
                    lang: str = "en") -> dict[str, Any]:
         key = self._successors_key(code, limit, administration, lang)
         return self._memoised(key, lambda model, graph: self._successors(model, graph, *key[1:]))
 
+    @one_read
     def successors_json(self, code: str, limit: int = 10, administration: str | None = None,
                         lang: str = "en") -> bytes:
         key = self._successors_key(code, limit, administration, lang)

@@ -16,6 +16,7 @@ from app.domain.vocab import EvidenceStatus, MatchType, NodeLabel, counted_revie
 from app.graph.cypher.careers import portability as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache, counts
+from app.graph.sections import read_sections
 from app.services.careers.evidence import evidence_members
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import (
@@ -44,14 +45,15 @@ def load_candidates(store: GraphStore) -> Candidates:
     targets: dict[str, pf.TargetRequirements] = {}
     families: dict[str, list[str]] = {}
     statuses: dict[str, str] = {}
-    for row in store.read(q.PROFILE_REQUIREMENTS):
+    read = read_sections(store, q.CANDIDATES)  # one statement on Neo4j
+    for row in read["profiles"]:
         requirements = {code: proficiency for code, proficiency in row["reqs"]}
         targets[row["code"]] = pf.TargetRequirements(
             row["code"], row["name"], requirements, administration=row["administration"],
             level=row["level"])
         families[row["code"]] = sorted(row["families"])
         statuses[row["code"]] = row["status"]
-    names = {r["code"]: r["name"] for r in store.read(q.COMPETENCY_NAMES)}
+    names = {r["code"]: r["name"] for r in read["names"]}
     return Candidates(targets, pf.TargetIndex(targets.values()), families, statuses, names)
 
 

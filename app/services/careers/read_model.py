@@ -10,13 +10,15 @@ administration's mappings).
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from app.domain import equivalence as eq
 from app.domain import parts as pt
@@ -28,6 +30,7 @@ from app.domain.vocab import MatchType, ReviewStatus
 from app.graph.cypher.careers import paths as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache
+from app.graph.sections import read_sections
 from app.services.equivalence.answers import MappingGraph, weakest_evidence
 
 CQF = "CQF"
@@ -106,15 +109,19 @@ def _profile(row: dict[str, Any]) -> Profile:
                    tuple(sorted(row["families"])), reqs, statuses, frozenset(row["tasks"]))
 
 
-def _offers(store: GraphStore, institutions: list[str] | None = None,
+OFFER_STATUSES = {"review_statuses": [ReviewStatus.ACCEPTED]}
+
+
+def _offers(store: GraphStore, institutions: list[str],
             ) -> tuple[tuple[pf.CourseOffer, ...], dict[str, str | None]]:
+    return _offer_rows(store.read(q.ACCEPTED_COURSES_OF,
+                                  {**OFFER_STATUSES, "institutions": institutions}))
+
+
+def _offer_rows(rows: list[dict[str, Any]],
+                ) -> tuple[tuple[pf.CourseOffer, ...], dict[str, str | None]]:
     offers: list[pf.CourseOffer] = []
     statuses: dict[str, str | None] = {}
-    params: dict[str, Any] = {"review_statuses": [ReviewStatus.ACCEPTED]}
-    if institutions is not None:
-        params["institutions"] = institutions
-    rows = store.read(q.ACCEPTED_COURSES if institutions is None else q.ACCEPTED_COURSES_OF,
-                      params)
     for row in rows:
         statuses[row["code"]] = row.get("status")
         develops: dict[str, pf.Proficiency] = {}
@@ -127,17 +134,17 @@ def _offers(store: GraphStore, institutions: list[str] | None = None,
 
 
 def load_model(store: GraphStore) -> CareersModel:
-    profiles = {p.code: p for p in map(_profile, store.read(q.PROFILES))}
-    competencies = {r["code"]: r for r in store.read(q.COMPETENCIES)}
-    labels: dict[tuple[str, str], dict[str, Any]] = {}
-    for query in q.LABELLED:
-        for row in store.read(query):
-            labels[(row["label"], row["code"])] = row
+    """The whole model from two statements on Neo4j (``app.graph.sections``)."""
+    read = read_sections(store, q.MODEL_RELATIONS, OFFER_STATUSES) \
+        | read_sections(store, q.MODEL_NAMES)
+    profiles = {p.code: p for p in map(_profile, read["profiles"])}
+    competencies = {r["code"]: r for r in read["competencies"]}
+    labels = {(row["label"], row["code"]): row for row in read["labelled"]}
     targets = [pf.TargetRequirements(p.code, p.name, p.requirements,
                                      administration=p.administration, level=p.level)
                for p in profiles.values()]
     index = pf.TargetIndex(targets)
-    offers, course_status = _offers(store)
+    offers, course_status = _offer_rows(read["offers"])
     return CareersModel(profiles, competencies, labels, offers, index,
                         HolderIndex(targets), Providers(index),
                         {c: r["group"] for c, r in competencies.items() if r.get("group")},
@@ -193,6 +200,47 @@ class CareersModelCache(RefreshingCache[CareersModel]):
 
 
 # --------------------------------------------------------------------------- answers
+
+R = TypeVar("R")
+
+
+class PinnedReads:
+    """The read models one answer rests on, each fetched once while that answer is computed
+    (``with pins.answer(): ...``; outside it every fetch asks the cache). With nothing cached
+    (``CQF_MAPPING_CACHE_SECONDS=0``) every fetch is a load from the store: an answer then
+    loads each model once, and reads one state of it throughout."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @contextmanager
+    def answer(self) -> Iterator[None]:
+        if getattr(self._local, "found", None) is not None:  # an answer inside an answer
+            yield
+            return
+        self._local.found = {}
+        try:
+            yield
+        finally:
+            self._local.found = None
+
+    def get(self, name: str, fetch: Callable[[], R]) -> R:
+        found: dict[str, Any] | None = getattr(self._local, "found", None)
+        if found is None:
+            return fetch()
+        if name not in found:
+            found[name] = fetch()
+        return cast(R, found[name])
+
+
+def one_read(method: Callable[..., R]) -> Callable[..., R]:
+    """A service method that answers from one fetch of each read model (its ``_pins``)."""
+    @functools.wraps(method)
+    def answer(self: Any, *args: Any, **kwargs: Any) -> R:
+        with self._pins.answer():
+            return method(self, *args, **kwargs)
+    return answer
+
 
 class AnswerMemo:
     """Derived answers (a table, a ladder, a plan) kept per question and tied to the read
@@ -301,5 +349,6 @@ class Placements:
         return self._memo[level]
 
 
-__all__ = ["AnswerMemo", "CareersModel", "CareersModelCache", "Placements", "Profile",
+__all__ = ["AnswerMemo", "CareersModel", "CareersModelCache", "PinnedReads", "Placements",
+           "Profile", "one_read",
            "equivalence_cells", "load_model", "place_on_cqf"]

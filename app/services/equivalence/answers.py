@@ -21,6 +21,7 @@ from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, counted_re
 from app.graph.cypher.equivalence import mappings as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache, counts
+from app.graph.sections import read_sections
 from app.services.catalog.codes import CodeResolver, parse_level_code
 from app.services.catalog.entities import source_of
 
@@ -95,9 +96,10 @@ def mappings_signature(store: GraphStore) -> tuple[int, ...]:
 
 
 def load_mapping_graph(store: GraphStore) -> MappingGraph:
-    edges = [edge_from_row(r) for r in store.read(q.ALL_MAPPINGS)]
-    levels = {r["code"]: r for r in store.read(q.ALL_LEVELS)}
-    referencing = {r["code"]: r for r in store.read(q.FRAMEWORK_REFERENCING)}
+    read = read_sections(store, q.GRAPH)  # one statement on Neo4j
+    edges = [edge_from_row(r) for r in read["mappings"]]
+    levels = {r["code"]: r for r in read["levels"]}
+    referencing = {r["code"]: r for r in read["referencing"]}
     return MappingGraph(eq.MappingIndex.from_edges(edges), levels, referencing)
 
 

@@ -6,6 +6,10 @@ The services load these once into a cached read model (``app.services.careers.re
 
 from __future__ import annotations
 
+from typing import LiteralString
+
+from app.graph.cypher.sections import Section
+
 # Every job profile with its requirements (code, proficiency, group, evidence status), its
 # tasks, level and families: one row per profile.
 PROFILES = (
@@ -28,21 +32,24 @@ COMPETENCIES = (
 )
 
 # Named entities the answers label: tasks, generic roles, competency groups, families,
-# levels and PICARD tiers (one query per label keeps each an index-free label scan).
-_FIELDS = (
+# levels and PICARD tiers (one label scan per label, joined by UNION ALL: one statement).
+_FIELDS: LiteralString = (
     "n.code AS code, n.name AS name, n.name_fr AS name_fr, n.status AS status, "
     "n.kind AS kind, n.ordinal AS ordinal, n.scale AS scale, n.framework AS framework"
 )
-LABELLED = (
-    "MATCH (n:ProfessionalTask) RETURN 'ProfessionalTask' AS label, " + _FIELDS,
-    "MATCH (n:GenericRole) RETURN 'GenericRole' AS label, " + _FIELDS,
-    "MATCH (n:CompetencyGroup) RETURN 'CompetencyGroup' AS label, " + _FIELDS,
-    "MATCH (n:JobFamily) RETURN 'JobFamily' AS label, " + _FIELDS,
-    "MATCH (n:Level) RETURN 'Level' AS label, " + _FIELDS,
-    "MATCH (n:PicardStandard) RETURN 'PicardStandard' AS label, " + _FIELDS,
-    "MATCH (n:Administration) RETURN 'Administration' AS label, " + _FIELDS,
-    "MATCH (n:Framework) RETURN 'Framework' AS label, " + _FIELDS,
-)
+_LABELLED_COLUMNS: tuple[LiteralString, ...] = (
+    "label", "code", "name", "name_fr", "status", "kind", "ordinal", "scale", "framework")
+_LABELS: tuple[LiteralString, ...] = (
+    "ProfessionalTask", "GenericRole", "CompetencyGroup", "JobFamily", "Level",
+    "PicardStandard", "Administration", "Framework")
+LABELLED: LiteralString = " UNION ALL ".join([
+    f"MATCH (n:{label}) RETURN '{label}' AS label, {_FIELDS}" for label in _LABELS])
+# The same on Neo4j, which scans the union of the labels at once (``UnionNodeByLabelsScan``)
+# and plans it in a fraction of the union's time; FalkorDB would scan every node for it.
+_LABEL_LIST: LiteralString = ", ".join([f"'{label}'" for label in _LABELS])
+LABELLED_NEO4J: LiteralString = (
+    "MATCH (n) WHERE " + " OR ".join([f"n:{label}" for label in _LABELS])
+    + f" RETURN [l IN labels(n) WHERE l IN [{_LABEL_LIST}]][0] AS label, {_FIELDS}")
 
 _OFFER = (
     "OPTIONAL MATCH (course)-[:PART_OF]->(p:Programme) "
@@ -59,6 +66,21 @@ ACCEPTED_COURSES_OF = (
     "MATCH (course:Course)-[d:DEVELOPS]->(c:Competency) "
     "WHERE course.institution IN $institutions AND d.review_status IN $review_statuses "
     + _OFFER
+)
+
+# The careers read model in two statements on Neo4j (``app.graph.sections``): what hangs
+# on relationships (profiles, course offers; these read ``$review_statuses``), and the named
+# entities. Two, not one: a statement is planned whole, and a first load on a busy server
+# must stay well within the store's statement timeout.
+MODEL_RELATIONS: tuple[Section, ...] = (
+    Section("profiles", PROFILES, ("code", "name", "name_fr", "status", "administration",
+                                   "generic_role", "level", "families", "reqs", "tasks")),
+    Section("offers", ACCEPTED_COURSES, ("code", "name", "institution", "programme", "ects",
+                                         "status", "develops")),
+)
+MODEL_NAMES: tuple[Section, ...] = (
+    Section("competencies", COMPETENCIES, ("code", "name", "name_fr", "group", "status")),
+    Section("labelled", LABELLED, _LABELLED_COLUMNS, LABELLED_NEO4J),
 )
 
 # Cheap change check for the cached read model (see app.graph.refresh_cache).

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from app.graph.cypher.sections import Section
+
 # One row per profile, with its requirements collected: the service builds its index once.
 PROFILE_REQUIREMENTS = (
     "MATCH (p:JobProfile) "
@@ -17,12 +19,20 @@ PROFILE_REQUIREMENTS = (
     "collect(DISTINCT f.code) AS families, reqs ORDER BY code"
 )
 
+COMPETENCY_NAMES = "MATCH (c:Competency) RETURN c.code AS code, c.name AS name"
+
+# The candidate index: one statement on Neo4j (``app.graph.sections``).
+CANDIDATES: tuple[Section, ...] = (
+    Section("profiles", PROFILE_REQUIREMENTS, ("code", "name", "status", "administration",
+                                               "level", "level_framework", "families",
+                                               "reqs")),
+    Section("names", COMPETENCY_NAMES, ("code", "name")),
+)
+
 KNOWN_COMPETENCIES = (
     "UNWIND $codes AS code MATCH (c:Competency {code: code}) "
     "RETURN c.code AS code, c.name AS name"
 )
-
-COMPETENCY_NAMES = "MATCH (c:Competency) RETURN c.code AS code, c.name AS name"
 
 KNOWN_ADMINISTRATION = "MATCH (a:Administration {code: $code}) RETURN a.code AS code"
 KNOWN_FAMILY = "MATCH (f:JobFamily {code: $code}) RETURN f.code AS code"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from app.graph.cypher.sections import Section
+
 MAPPING_FIELDS = (
     "properties(m) AS mapping, a.code AS from_level, b.code AS to_level, "
     "a.framework AS from_framework, b.framework AS to_framework"
@@ -20,6 +22,15 @@ ALL_LEVELS = (
 FRAMEWORK_REFERENCING = (
     "MATCH (f:Framework) RETURN f.code AS code, f.referencing_status AS referencing_status, "
     "f.referencing_year AS referencing_year"
+)
+
+# The whole mapping graph: one statement on Neo4j (``app.graph.sections``).
+GRAPH: tuple[Section, ...] = (
+    Section("mappings", ALL_MAPPINGS,
+            ("mapping", "from_level", "to_level", "from_framework", "to_framework")),
+    Section("levels", ALL_LEVELS, ("code", "name", "framework", "ordinal", "status")),
+    Section("referencing", FRAMEWORK_REFERENCING,
+            ("code", "referencing_status", "referencing_year")),
 )
 
 # Cheap change check for the cached mapping graph (see app.graph.refresh_cache and
