@@ -150,6 +150,8 @@ class Neo4jStore:
                     except (Neo4jError, DriverError) as exc:
                         if not exc.is_retryable() or time.monotonic() + pause >= deadline:
                             raise
+                        log.info("store.write_retried", code=getattr(exc, "code", None),
+                                 error=type(exc).__name__)
                     time.sleep(pause)
                     pause = min(pause * 2, 0.5)
 
