@@ -6,7 +6,9 @@
 Every write transaction on Neo4j first locks one of a few stripe nodes of the write gate, so
 that a release (which holds all of them while it reads) is one graph state. Baseline, in the
 same run on the same server: the same statement the way writes were sent before the gate
-(``execute_query`` on a driver of its own: one statement, one transaction). Each write is a
+(``execute_query`` on a driver of its own: one statement, one transaction), and the gated path
+with its lock statement replaced by ``RETURN 1`` ("no lock": what the lock itself costs,
+apart from the extra statement). Each write is a
 one-node MERGE with three properties (50 nodes); rounds alternate between the two paths, best
 of 3 each. Nodes it writes are ``Framework`` nodes coded ``BENCH-GATE-*``, deleted at the end.
 """
@@ -22,6 +24,7 @@ from typing import Any, LiteralString
 
 from neo4j import GraphDatabase, Query, RoutingControl
 
+from app.graph.cypher.operations import write_gate
 from app.graph.neo4j_store import Neo4jStore
 
 WRITE: LiteralString = ("MERGE (f:Framework {code: $code}) "
@@ -53,6 +56,13 @@ def main() -> None:
                              "name": f"w{n}", "n": n}, database_="neo4j",
                              routing_=RoutingControl.WRITE)
 
+    def unlocked(n: int) -> None:
+        lock, write_gate.TAKE_STRIPE = write_gate.TAKE_STRIPE, "RETURN 1"
+        try:
+            gated(n)
+        finally:
+            write_gate.TAKE_STRIPE = lock
+
     def run(write: Callable[[int], None], threads: int) -> float:
         if threads == 1:
             return _timed(lambda: [write(n) for n in range(args.writes)])
@@ -64,13 +74,15 @@ def main() -> None:
         run(gated, 1)  # warm both paths and the plan cache
         run(before, 1)
         for threads in (1, args.threads):
-            best = {"before": float("inf"), "gated": float("inf")}
+            paths = {"before": before, "no lock": unlocked, "gated": gated}
+            if threads > 1:  # swapping the statement is not thread-safe
+                del paths["no lock"]
+            best = dict.fromkeys(paths, float("inf"))
             for _ in range(3):
-                best["before"] = min(best["before"], run(before, threads))
-                best["gated"] = min(best["gated"], run(gated, threads))
-            print(f"{threads} thread(s), {args.writes} writes: "
-                  f"before {args.writes / best['before']:.0f}/s, "
-                  f"gated {args.writes / best['gated']:.0f}/s, "
+                for name, path in paths.items():
+                    best[name] = min(best[name], run(path, threads))
+            rates = ", ".join(f"{name} {args.writes / t:.0f}/s" for name, t in best.items())
+            print(f"{threads} thread(s), {args.writes} writes: {rates}; "
                   f"gated/before time {best['gated'] / best['before']:.2f}")
     finally:
         store.write(CLEAN)

@@ -150,7 +150,7 @@ class Neo4jStore:
                     except (Neo4jError, DriverError) as exc:
                         if not exc.is_retryable() or time.monotonic() + pause >= deadline:
                             raise
-                        log.info("store.write_retried", code=getattr(exc, "code", None),
+                        log.debug("store.write_retried", code=getattr(exc, "code", None),
                                  error=type(exc).__name__)
                     time.sleep(pause)
                     pause = min(pause * 2, 0.5)
@@ -244,7 +244,7 @@ class Neo4jStore:
                 try:
                     self.count_round_trip()
                     hold.run(gate.STILL_HELD).consume()
-                except Neo4jError as exc:
+                except (Neo4jError, DriverError) as exc:
                     raise StoreUnavailable(
                         f"a snapshot held writes off longer than {self._snapshot_limit:g} s; "
                         "the server ended it") from exc

@@ -99,6 +99,23 @@ def test_a_write_refused_while_a_neo4j_snapshot_holds_it_off_is_never_written(
         store.close()
 
 
+def test_a_neo4j_snapshot_held_past_its_limit_fails_instead_of_mixing_states(
+        neo4j_server: Neo4jServer) -> None:
+    """The server ends a hold kept past ``snapshot_limit`` (writes go on then), so the
+    snapshot's work is refused at its end: its reads may mix graph states."""
+    from app.graph.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password, "neo4j",
+                       timeout=5.0, liveness=5.0, snapshot_limit=1.0)
+    try:
+        with pytest.raises(StoreUnavailable, match="held writes off"), store.snapshot() as view:
+            view.read(COUNT_FRAMEWORKS)
+            time.sleep(4)  # the server checks transaction timeouts every 2 s or so
+        store.write("MATCH (f:Framework {code: 'AFTER-HOLD'}) DELETE f")  # writes go on
+    finally:
+        store.close()
+
+
 def test_data_survives_a_restart_of_the_embedded_store(tmp_path) -> None:
     server = EmbeddedFalkorDB(tmp_path / "db")
     store = FalkorDBStore("127.0.0.1", server.start(), "durable",
