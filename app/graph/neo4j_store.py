@@ -8,22 +8,39 @@ server's 120 s receive hint when the server is frozen; here a caller waits at mo
 second for a store that stops answering, and at once while it is known to be down.
 
 A snapshot (``snapshot()``) is one read transaction holding every read of the work that needs
-one graph state (a release). Neo4j isolates transactions only at "read committed": no read
-sees a write half done, but a transaction's later statements do see writes committed after it
-began -- so this is not yet a true snapshot while writes run (issue 22.5, open on Neo4j).
+one graph state (a release). Neo4j isolates transactions only at "read committed" (a
+transaction's later statements see writes committed after it began), so writes pass a gate
+(``cypher.operations.write_gate``): each write transaction locks one of a few stripe nodes
+first, and a snapshot holds all of them, in a write transaction of its own that it rolls
+back, from before its first read to its end. A write that meets a snapshot waits for it, at
+most the store timeout (then StoreUnavailable: 503).
+
+A write is given up at its deadline (``timeout``) whatever it waits for, and then it is not
+committed: the server ends its transaction at that timeout, a retry starts only within it,
+and the worker never commits after it (the caller has been told "unavailable").
 """
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, LiteralString
 
 import structlog
 from neo4j import READ_ACCESS, GraphDatabase, ManagedTransaction, Query, RoutingControl
-from neo4j.exceptions import ClientError, ConstraintError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    ClientError,
+    ConstraintError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
+from app.graph.cypher.operations import write_gate as gate
 from app.graph.liveness import Liveness
 from app.graph.port import ConstraintViolation, Row, StoreUnavailable
 from app.graph.schema import cypher_statements
@@ -39,12 +56,23 @@ FULLTEXT_QUERY: LiteralString = (
     "ORDER BY score DESC, label, code LIMIT $limit"
 )
 
+# A statement past its transaction's timeout, or waiting that long for a lock (a stripe of
+# the write gate, held by a snapshot): the server ends the transaction.
+_TIMED_OUT = ("TransactionTimedOut", "LockClientStopped")
+
+
+class _TooLate(StoreUnavailable):
+    """A write's deadline passed before it could commit: rolled back, never committed."""
+
 
 class Neo4jStore:
     backend = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str, database: str,
-                 timeout: float = 5.0, liveness: float = 1.2) -> None:
+                 timeout: float = 5.0, liveness: float = 1.2,
+                 snapshot_limit: float = 600.0) -> None:
+        """``snapshot_limit``: the longest a snapshot may hold writes off (the server ends
+        its hold then, and the snapshot's work fails instead of mixing graph states)."""
         self._driver = GraphDatabase.driver(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
             uri, auth=(user, password), connection_timeout=timeout,
             connection_acquisition_timeout=timeout, max_transaction_retry_time=timeout,
@@ -60,6 +88,7 @@ class Neo4jStore:
         )
         self._database = database
         self._timeout = timeout
+        self._snapshot_limit = snapshot_limit
         # Statements sent to the server (the liveness probe not counted): what a test reads
         # to hold an answer to its budget of round trips (issue 23.4).
         self._sent = 0
@@ -96,12 +125,64 @@ class Neo4jStore:
             )
             return result.records
 
+        return self._answer(execute)
+
+    def _write(self, query: LiteralString, params: Mapping[str, Any]) -> list[Row]:
+        """One write in a transaction of its own, behind one stripe of the write gate (see
+        the module's note), retried on transient errors while its deadline allows."""
+        values = dict(params)
+        stripe = random.choice(gate.STRIPE_CODES)  # noqa: S311 - spreads writers, no secret
+        deadline = time.monotonic() + self._timeout
+        # the last moment to commit: the caller waits a little longer than the deadline
+        # (``Liveness.limit``), and a commit takes well under the difference
+        commit_by = deadline + (self._liveness.limit - self._timeout) / 2
+        given_up = threading.Event()
+
+        def attempt(session: Any) -> list[Any]:
+            left = deadline - time.monotonic()
+            if left <= 0 or given_up.is_set():
+                raise _TooLate(f"Neo4j did not commit within {self._timeout:g} s")
+            # the server ends the transaction (and any lock wait) at the caller's deadline
+            with session.begin_transaction(timeout=left) as tx:
+                self.count_round_trip()
+                tx.run(gate.TAKE_STRIPE, {"code": stripe}).consume()
+                self.count_round_trip()
+                records = list(tx.run(query, values))
+                if given_up.is_set() or time.monotonic() >= commit_by:
+                    raise _TooLate(f"Neo4j did not commit within {self._timeout:g} s")
+                tx.commit()
+                return records
+
+        def execute() -> list[Any]:
+            # execute_query's bookmarks: a later read (on a cluster, by a follower) sees it
+            with self._driver.session(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
+                    database=self._database,
+                    bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
+                pause = 0.05
+                while True:
+                    try:
+                        return attempt(session)
+                    except (Neo4jError, DriverError) as exc:
+                        if not exc.is_retryable() or time.monotonic() + pause >= deadline:
+                            raise
+                        log.debug("store.write_retried", code=getattr(exc, "code", None),
+                                 error=type(exc).__name__)
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.5)
+
+        try:
+            return self._answer(execute)
+        except StoreUnavailable:
+            given_up.set()  # the caller hears "unavailable": the worker must not commit
+            raise
+
+    def _answer(self, execute: Callable[[], list[Any]]) -> list[Row]:
         try:
             records = self._liveness.run(execute)
         except ConstraintError as exc:
             raise ConstraintViolation(str(exc)) from exc
         except ClientError as exc:
-            if "TransactionTimedOut" in (exc.code or ""):
+            if any(code in (exc.code or "") for code in _TIMED_OUT):
                 raise StoreUnavailable(f"Neo4j stopped a statement after {self._timeout:g} s") \
                     from exc
             raise
@@ -121,10 +202,10 @@ class Neo4jStore:
         return self._run(query, params, RoutingControl.READ)
 
     def write(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return self._run(query, params, RoutingControl.WRITE)
+        return self._write(query, params or {})
 
     def write_rows(self, query: LiteralString, rows: Sequence[Mapping[str, Any]]) -> list[Row]:
-        return self._run(query, {"rows": list(rows)}, RoutingControl.WRITE)
+        return self._write(query, {"rows": list(rows)})
 
     def fulltext(self, terms: Sequence[str], labels: Sequence[str], limit: int) -> list[Row]:
         # Lucene syntax: terms are plain words (the service strips everything else).
@@ -147,6 +228,7 @@ class Neo4jStore:
         statements = cypher_statements("neo4j")
         created = [str(s) for s in statements if self._schema_objects_added(s)]
         self._run("CALL db.awaitIndexes(300)", None, RoutingControl.WRITE)
+        self.write(gate.MAKE_STRIPES, {"codes": list(gate.STRIPE_CODES)})
         log.info("schema.applied", backend=self.backend, created=len(created))
         return created
 
@@ -157,18 +239,36 @@ class Neo4jStore:
 
     @contextmanager
     def snapshot(self) -> Generator[TransactionView]:
-        """Every read of the view in one read transaction (no statement timeout: a release
-        reads the whole graph; the transaction ends with the block)."""
+        """Every read of the view in one read transaction, while a write transaction of the
+        snapshot's own holds every stripe of the write gate: no write commits from before the
+        first read to the block's end (no statement timeout: a release reads the whole graph).
+        The hold is rolled back, never committed. Should the server end the hold first (past
+        ``snapshot_limit``), the block's end raises StoreUnavailable: its reads may mix states.
+        """
+        bookmarks = self._driver.execute_query_bookmark_manager
+        holder = self._driver.session(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
+            database=self._database, bookmark_manager=bookmarks)
         session = self._driver.session(  # pyright: ignore[reportUnknownMemberType]  (**config unannotated)
-            database=self._database,
-            default_access_mode=READ_ACCESS)
+            database=self._database, default_access_mode=READ_ACCESS, bookmark_manager=bookmarks)
         try:
-            with session.begin_transaction() as tx:
-                yield TransactionView(tx, self._timeout, self.count_round_trip)
+            with holder.begin_transaction(timeout=self._snapshot_limit) as hold:
+                self.count_round_trip()
+                hold.run(gate.TAKE_ALL_STRIPES, {"codes": sorted(gate.STRIPE_CODES)}).consume()
+                with session.begin_transaction() as tx:
+                    yield TransactionView(tx, self._timeout, self.count_round_trip)
+                try:
+                    self.count_round_trip()
+                    hold.run(gate.STILL_HELD).consume()
+                except (Neo4jError, DriverError) as exc:
+                    raise StoreUnavailable(
+                        f"a snapshot held writes off longer than {self._snapshot_limit:g} s; "
+                        "the server ended it") from exc
+                hold.rollback()
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
             raise StoreUnavailable("Neo4j did not answer") from exc
         finally:
             session.close()
+            holder.close()
 
     def ping(self) -> bool:
         """Answers within about a second whatever the server does (``Liveness.alive``)."""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from app.domain.vocab import NodeLabel
 from app.graph.cypher.operations.seed import merge_nodes
 from app.graph.embedded import EmbeddedFalkorDB
 from app.graph.falkordb_store import FalkorDBStore
-from app.graph.port import ConstraintViolation, GraphStore
+from app.graph.port import ConstraintViolation, GraphStore, StoreUnavailable
+from tests.conftest import neo4j_store_of
+from tests.support.neo4j_server import Neo4jServer
 
 COUNT_FRAMEWORKS = "MATCH (n:Framework) RETURN count(n) AS total"
 
@@ -52,6 +57,63 @@ def test_rows_come_back_as_plain_values(store: GraphStore) -> None:
                      [{**_framework("P"), "tags": ["a", "b"], "year": 2019, "ok": True}])
     row = store.read("MATCH (n:Framework {code: 'P'}) RETURN properties(n) AS node")[0]["node"]
     assert row["tags"] == ["a", "b"] and row["year"] == 2019 and row["ok"] is True
+
+
+def test_a_snapshot_keeps_one_state_while_a_write_runs_beside_it(store: GraphStore) -> None:
+    """Reads of one snapshot agree though a write is sent between them; the write lands
+    (at once on FalkorDB, whose snapshot is a copy; on Neo4j when the snapshot ends)."""
+    store.write("CREATE (:Framework {code: 'BEFORE'})")
+    landed = threading.Event()
+
+    def write_beside() -> None:
+        store.write("CREATE (:Framework {code: 'BESIDE'})")
+        landed.set()
+
+    writer = threading.Thread(target=write_beside)
+    with store.snapshot() as view:
+        first = view.read(COUNT_FRAMEWORKS)
+        writer.start()
+        landed.wait(1.0)
+        assert view.read(COUNT_FRAMEWORKS) == first == [{"total": 1}]
+    writer.join(timeout=10)
+    assert landed.is_set() and store.read(COUNT_FRAMEWORKS) == [{"total": 2}]
+
+
+def test_a_write_refused_while_a_neo4j_snapshot_holds_it_off_is_never_written(
+        neo4j_server: Neo4jServer) -> None:
+    """A write that waits on a snapshot past the store timeout is refused, and stays
+    unwritten though the snapshot ends right after (its caller was told it failed)."""
+    store = neo4j_store_of(neo4j_server, timeout=1.0)
+    count = "MATCH (f:Framework {code: 'HELD-OFF'}) RETURN count(f) AS n"
+    try:
+        store.write("MATCH (f:Framework {code: 'HELD-OFF'}) DELETE f")
+        with store.snapshot():
+            with pytest.raises(StoreUnavailable):
+                store.write("CREATE (:Framework {code: 'HELD-OFF'})")
+        time.sleep(3)  # a worker still waiting would have taken the freed gate by now
+        assert store.read(count) == [{"n": 0}]
+        store.write("CREATE (:Framework {code: 'HELD-OFF'})")  # the gate is open again
+        assert store.read(count) == [{"n": 1}]
+    finally:
+        store.write("MATCH (f:Framework {code: 'HELD-OFF'}) DELETE f")
+        store.close()
+
+
+def test_a_neo4j_snapshot_held_past_its_limit_fails_instead_of_mixing_states(
+        neo4j_server: Neo4jServer) -> None:
+    """The server ends a hold kept past ``snapshot_limit`` (writes go on then), so the
+    snapshot's work is refused at its end: its reads may mix graph states."""
+    from app.graph.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password, "neo4j",
+                       timeout=5.0, liveness=5.0, snapshot_limit=1.0)
+    try:
+        with pytest.raises(StoreUnavailable, match="held writes off"), store.snapshot() as view:
+            view.read(COUNT_FRAMEWORKS)
+            time.sleep(4)  # the server checks transaction timeouts every 2 s or so
+        store.write("MATCH (f:Framework {code: 'AFTER-HOLD'}) DELETE f")  # writes go on
+    finally:
+        store.close()
 
 
 def test_data_survives_a_restart_of_the_embedded_store(tmp_path) -> None:

@@ -3,10 +3,11 @@ a VoID/DCAT description and a ``release.json`` manifest, under ``<releases dir>/
 
 A release is one graph state: every file (each dump, the SSSOM mappings, the VoID counts,
 the checksums) is written from one snapshot of the graph (``GraphStore.snapshot``), so
-writes that run meanwhile are either in all of them or in none. That holds on FalkorDB (a copy
-of the graph taken by one command); on Neo4j the snapshot is one read transaction, which
-Neo4j isolates only at read-committed, so a write committed during a release can still reach
-some of its files (tested: tests/integration/test_releases.py, an expected failure there).
+writes that run meanwhile are either in all of them or in none. On FalkorDB the snapshot is
+a copy of the graph taken by one command; on Neo4j it is one read transaction while the
+snapshot holds the write gate, so no write commits while the release reads (writes wait, up
+to the store timeout: see ``app.graph.neo4j_store``). Tested under load:
+tests/integration/test_releases.py.
 
 A release is written into a hidden temporary directory and renamed into place at the end, so
 a failed or interrupted release leaves nothing that looks like one. Releases are immutable:
@@ -157,21 +158,23 @@ def make_release(store: GraphStore, releases_dir: Path, version: str, base_iri: 
     """Write release ``version``; returns its manifest. Raises InvalidInput (bad version),
     Conflict (exists, or not newer than the latest) or MappingsDropped."""
     previous = _check_new(releases_dir, version)
-    with store.snapshot() as view:
-        counts = mapping_counts(view)
-        if previous and not allow_drop and (drops := _drops(previous, counts)):
-            raise MappingsDropped(previous["version"], drops)
-        releases_dir.mkdir(parents=True, exist_ok=True)
-        tmp = releases_dir / f".{version}.tmp-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        try:
+    tmp = releases_dir / f".{version}.tmp-{os.getpid()}"
+    try:
+        with store.snapshot() as view:
+            counts = mapping_counts(view)
+            if previous and not allow_drop and (drops := _drops(previous, counts)):
+                raise MappingsDropped(previous["version"], drops)
+            releases_dir.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir()
             info = _write_release(view, tmp, version, base_iri, counts, previous,
                                   on_progress, today or datetime.now(UTC).date())
-            tmp.rename(releases_dir / version)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        # renamed once the snapshot has ended whole (on Neo4j its end checks that writes were
+        # held off throughout, see GraphStore.snapshot)
+        tmp.rename(releases_dir / version)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return info
 
 
