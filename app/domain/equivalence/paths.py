@@ -200,6 +200,26 @@ class MappingIndex:
     def from_edges(cls, edges: Iterable[MappingEdge]) -> MappingIndex:
         return cls(list(edges))
 
+    def patched(self, changed: Iterable[MappingEdge], removed: Iterable[str] = ()
+                ) -> MappingIndex:
+        """A new index with ``changed`` edges added or replacing those of the same id and the
+        ``removed`` ids gone; this one is left as it is (answers may still read it). The same
+        index as ``from_edges`` of the resulting edges (arcs are kept in edge-id order)."""
+        edges = dict(self.edges)
+        for edge_id in removed:
+            edges.pop(edge_id, None)
+        for edge in changed:
+            edges[edge.id] = edge
+        return MappingIndex(list(edges.values()))
+
+    def counted_edges(self, include_proposed: bool = False) -> frozenset[MappingEdge]:
+        """The edges a search counts (accepted ones; proposed too when asked): all an answer
+        of the engine can rest on (a proposed or rejected mapping changes no answer that
+        counts accepted mappings only)."""
+        counted = _counted(include_proposed)
+        return frozenset(e for e in self.edges.values()
+                         if e.review_status in counted and e.source != e.target)
+
     def arcs(self, level: str, include_proposed: bool = False) -> tuple[Arc, ...]:
         """The counted edges at ``level``, each as the step that walks away from it."""
         return self._arcs[include_proposed].get(level, ())
