@@ -84,6 +84,7 @@ def _built(app: FastAPI) -> dict[str, int]:
             "careers model loads": s.careers_cache.loads,
             "CASE model loads": s.case_cache.loads,
             "CQF tables built": s.cqf_table_memo.builds,
+            "CQF group cells built": s.cqf_table_memo.groups.builds,
             "career answers built": s.careers_memo.builds,
             "kept answers computed": s.answer_cache.computed,
             "CASE answers encoded": case.encodes if case is not None else -1}
@@ -181,6 +182,8 @@ def test_a_level_mapping_write_updates_the_mapping_graph_in_every_worker(
             assert app.state.mapping_cache.updates > 0
             rebuilt = now["CQF tables built"] > was["CQF tables built"]
             assert rebuilt == changes_accepted, "CQF table"
+            # ... and then from the cells of the rows whose profiles did not move.
+            assert now["CQF group cells built"] == was["CQF group cells built"]
             for model in ("candidate loads", "careers model loads", "CASE model loads"):
                 assert now[model] == was[model], model
             built[id(client)] = now
