@@ -127,8 +127,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_ready(process: subprocess.Popen[bytes], url: str, what: str) -> None:
-    deadline = time.monotonic() + 120
+def _wait_ready(process: subprocess.Popen[bytes], url: str, what: str,
+                timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
             raise RuntimeError(f"{what} exited: {process.stderr.read()!r}"
@@ -137,17 +138,18 @@ def _wait_ready(process: subprocess.Popen[bytes], url: str, what: str) -> None:
             if httpx.get(url, timeout=2).status_code == 200:
                 return
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not start within 120 s")
+            raise RuntimeError(f"{what} did not start within {timeout:.0f} s")
         time.sleep(0.2)
 
 
 @contextlib.contextmanager
-def _process(args: list[str], env: dict[str, str], ready: str, what: str) -> Iterator[None]:
+def _process(args: list[str], env: dict[str, str], ready: str, what: str,
+             timeout: float = 120) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,  # noqa: S603
                                stderr=subprocess.PIPE)
     try:
-        _wait_ready(process, ready, what)
-        yield
+        _wait_ready(process, ready, what, timeout)
+        yield process
     finally:
         process.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -171,6 +173,14 @@ def bare_server(workers: int = 1) -> Iterator[str]:
 def api_server(store_url: str, graph: str, workers: int = 1) -> Iterator[str]:
     """``cqf serve`` itself (the command operators run) over the already written graph of
     an external FalkorDB; rate limiting off (the suite measures capacity, not the throttle)."""
+    with api_process(store_url, graph, workers) as (base, _):
+        yield base
+
+
+@contextlib.contextmanager
+def api_process(store_url: str, graph: str, workers: int = 1,
+                timeout: float = 120) -> Iterator[tuple[str, int]]:
+    """As ``api_server``, also yielding the serving process's pid (for measuring it)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "CQF_BACKEND": "falkordb",
@@ -179,8 +189,9 @@ def api_server(store_url: str, graph: str, workers: int = 1) -> Iterator[str]:
            "CQF_RATE_LIMIT_ENABLED": "false", "CQF_STORE_TIMEOUT_SECONDS": "60",
            "CQF_PORT": str(port)}
     with _process([sys.executable, "-c", "from app.cli import main; main()", "serve",
-                   "--workers", str(workers)], env, base + "/health/ready", "cqf serve"):
-        yield base
+                   "--workers", str(workers)], env, base + "/health/ready", "cqf serve",
+                  timeout) as process:
+        yield base, process.pid
 
 
 def _send(client: httpx.Client, call: Call) -> int:

@@ -14,11 +14,7 @@ import argparse
 import concurrent.futures
 import contextlib
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,35 +53,6 @@ def _tree(pid: int) -> dict[int, float]:
     return out
 
 
-@contextlib.contextmanager
-def _serve(store_port: int, graph: str, workers: int) -> Iterator[tuple[str, int]]:
-    port = hb.free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "CQF_BACKEND": "falkordb",
-           "CQF_FALKORDB_URL": f"redis://127.0.0.1:{store_port}", "CQF_GRAPH_NAME": graph,
-           "CQF_SEED_ON_START": "false", "CQF_LOG_LEVEL": "WARNING",
-           "CQF_RATE_LIMIT_ENABLED": "false", "CQF_STORE_TIMEOUT_SECONDS": "60",
-           "CQF_PORT": str(port)}
-    process = subprocess.Popen([sys.executable, "-c", "from app.cli import main; main()",  # noqa: S603
-                                "serve", "--workers", str(workers)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(base + "/health/ready", timeout=2).status_code == 200:
-                    break
-            time.sleep(0.3)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=20)
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
 def _fill(base: str, calls: list[hb.Call], workers: int) -> None:
     """Every hot question asked on fresh connections, enough times for every worker to get
     each (the kernel spreads new connections over the workers)."""
@@ -97,11 +64,12 @@ def _fill(base: str, calls: list[hb.Call], workers: int) -> None:
         list(pool.map(ask, [c for _ in range(3 * workers) for c in calls]))
 
 
-def measure(console: Console, store_port: int, graph: str, sample: Any,
+def measure(console: Console, store_url: str, graph: str, sample: Any,
             counts: tuple[int, ...] = (1, 2, 4)) -> list[dict[str, Any]]:
     rows = []
     for workers in counts:
-        with _serve(store_port, graph, workers) as (base, pid):
+        with hb.api_process(store_url, graph, workers,
+                            timeout=300) as (base, pid):
             console.print(f"memory: {workers} worker(s), filling every worker's read models ...")
             hot = write_stream.routes(base, sample)
             _fill(base, [r.calls[0] for r in hot], workers)
@@ -137,9 +105,9 @@ def main() -> None:
     args = parser.parse_args()
     console = Console()
     opts = Options(scale=args.scale)
-    with embedded_store() as (port, store):
+    with embedded_store() as (url, store):
         graph, written, seconds = _generate(console, store, opts)
-        rows = measure(console, port, "bench", graph.sample, tuple(args.workers))
+        rows = measure(console, url, "bench", graph.sample, tuple(args.workers))
     meta = {"date": dt.date.today().isoformat(), "scale": opts.factor,
             "graph": _headline(graph), "machine": _machine()}
     text = markdown(meta, rows)

@@ -69,7 +69,7 @@ class Options:
 
 
 @contextmanager
-def embedded_store() -> Iterator[tuple[int, FalkorDBStore]]:
+def embedded_store() -> Iterator[tuple[str, FalkorDBStore]]:
     with tempfile.TemporaryDirectory(prefix="cqf-bench-") as tmp:
         server = EmbeddedFalkorDB(Path(tmp))
         server.start()

@@ -28,6 +28,9 @@ FILES = {"v1p0": "case-v1p0-swagger.json", "v1p1": "case-v1p1-openapi.json"}
 
 
 def merge_closed_all_of(definitions: dict[str, Any]) -> dict[str, Any]:
+    """CASE 1.0's unsatisfiable ``allOf`` of closed objects -> one closed object (the union of
+    the branches' properties and required fields). Only closed branches are merged: an open
+    one would make the published ``allOf`` satisfiable, and merging it would change it."""
     merged = copy.deepcopy(definitions)
     for name, schema in definitions.items():
         branches = schema.get("allOf")
@@ -38,6 +41,9 @@ def merge_closed_all_of(definitions: dict[str, Any]) -> dict[str, Any]:
         for branch in branches:
             if "$ref" in branch:
                 branch = definitions[branch["$ref"].rsplit("/", 1)[1]]
+            if branch.get("additionalProperties") is not False:
+                raise ValueError(f"{name}: an allOf branch is open; the adjustment is for "
+                                 "closed objects only")
             properties |= branch.get("properties", {})
             required += [r for r in branch.get("required", []) if r not in required]
         merged[name] = {"type": "object", "properties": properties, "required": required,

@@ -14,7 +14,7 @@ properties and required fields) before validating. Everything else is used as pu
 
 from __future__ import annotations
 
-import copy
+import importlib.util
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,13 @@ CASE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference" /
 FILES = ("case-v1p0-swagger.json", "case-v1p0-cfpackage-schema.json", "case-v1p1-openapi.json")
 FORMATS = FormatChecker()
 _VALIDATORS: dict[tuple[str, str], Any] = {}
+# The one adjustment is the derivation script's (scripts/ is not a package: loaded by path).
+_DERIVE = Path(__file__).resolve().parents[2] / "scripts" / "derive_case_schemas.py"
+_SPEC = importlib.util.spec_from_file_location("derive_case_schemas", _DERIVE)
+assert _SPEC and _SPEC.loader
+_DERIVATION = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_DERIVATION)
+merge_closed_all_of = _DERIVATION.merge_closed_all_of
 
 # What each GET endpoint answers with status 200, per version (from the documents' paths).
 ENDPOINTS = ("CFDocuments", "CFDocument", "CFPackages", "CFItems", "CFItemAssociations",
@@ -41,26 +48,6 @@ def require_definitions() -> Path:
         pytest.skip(f"1EdTech CASE definitions not found in {CASE_DIR} (missing: "
                     f"{', '.join(missing)}); schema validation needs ../shared/reference/case")
     return CASE_DIR
-
-
-def merge_closed_all_of(definitions: dict[str, Any]) -> dict[str, Any]:
-    """CASE 1.0's unsatisfiable ``allOf`` of closed objects -> one closed object."""
-    merged = copy.deepcopy(definitions)
-    for name, schema in definitions.items():
-        branches = schema.get("allOf")
-        if not branches:
-            continue
-        properties: dict[str, Any] = {}
-        required: list[str] = []
-        for branch in branches:
-            if "$ref" in branch:
-                branch = definitions[branch["$ref"].rsplit("/", 1)[1]]
-            assert branch.get("additionalProperties") is False, name
-            properties |= branch.get("properties", {})
-            required += [r for r in branch.get("required", []) if r not in required]
-        merged[name] = {"type": "object", "properties": properties, "required": required,
-                        "additionalProperties": False}
-    return merged
 
 
 @dataclass
