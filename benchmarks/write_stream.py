@@ -1,12 +1,14 @@
 """Reads under a stream of writes (issue 26): 16 readers over the hot routes of ``cqf serve``
 (one worker) while one writer changes a course every second, and separately while it writes
-a level mapping every 10 s (``--quick``: every 2 s). Per route: p50/p95 of the readers with
-no writes (the warm baseline), under each stream, and the first answer after each write (a
-probe asks every hot route once, in turn, as soon as the write has answered). A course write
-touches none of the parts the hot routes rest on except the competency look-up's (it lists
-the courses developing a competency); a level-mapping write touches the mapping graph behind
-equivalence, portability and the CQF table. Beside it, the bare FastAPI app under the same
-16 readers (``benchmarks/bare.py``), measured in the same run.
+a level mapping every 10 s (``--quick``: every 2 s; in turn a proposal, its acceptance, its
+retraction: two writes in three change what the accepted mappings say). Per route: p50/p95
+of the readers with no writes (the warm baseline), under each stream, and the first answer
+after each write (a probe asks every hot route once, in turn, as soon as the write has
+answered). A course write touches none of the parts the hot routes rest on except the
+competency look-up's (it lists the courses developing a competency); a level-mapping write
+touches the mapping graph behind equivalence, portability and the CQF table. Beside it, the
+bare FastAPI app under the same 16 readers (``benchmarks/bare.py``), measured in the same
+run.
 
     python -m benchmarks --only stream [--quick]   # inside the core suite
     python -m benchmarks.write_stream [--quick] [--scale F] [--seconds S]
@@ -184,12 +186,19 @@ def _course_write(institution: str, programme: str, competencies: list[str]
 
 
 def _mapping_write(source: str, target: str) -> Callable[[httpx.Client, int], int]:
-    """Proposes a mapping, then retracts it on the next turn (the graph stays its size)."""
+    """Proposes a mapping, accepts it on the next turn (a review: from then on it counts in
+    every answer), retracts it on the one after (the graph stays its size)."""
     made: list[str] = []
+    accepted: list[str] = []
 
     def write(client: httpx.Client, n: int) -> int:
+        if accepted:
+            return client.delete(f"/api/v1/mappings/{accepted.pop()}").status_code
         if made:
-            return client.delete(f"/api/v1/mappings/{made.pop()}").status_code
+            mapping = made.pop()
+            accepted.append(mapping)
+            return client.post(f"/api/v1/mappings/{mapping}/review",
+                               json={"decision": "accept"}).status_code
         answer = client.post("/api/v1/mappings", json={
             "from_level": source, "to_level": target, "match_type": "broadMatch",
             "confidence": 0.5, "method": "expert_panel",

@@ -53,6 +53,14 @@ def touched(target_kind: str, owner: str | None) -> tuple[str, ...]:
     return _BY_KIND.get(target_kind, (META,))
 
 
+def kinds_touching(declared: tuple[str, ...]) -> tuple[str, ...]:
+    """The target kinds of the audited writes that can touch one of ``declared`` (besides
+    ``meta``, which a write of any other kind moves): e.g. level mappings and levels are
+    written by ``Mapping``, ``Framework`` (a grade scale) and ``Administration`` writes."""
+    return tuple(sorted(kind for kind, moved in _BY_KIND.items()
+                        if any(part in declared for part in moved)))
+
+
 def covers(declared: tuple[str, ...], part: str) -> bool:
     """Whether an answer declared on ``declared`` rests on ``part`` (``meta`` always)."""
     if part == META or part in declared:

@@ -84,6 +84,7 @@ def _built(app: FastAPI) -> dict[str, int]:
             "careers model loads": s.careers_cache.loads,
             "CASE model loads": s.case_cache.loads,
             "CQF tables built": s.cqf_table_memo.builds,
+            "CQF group cells built": s.cqf_table_memo.groups.builds,
             "career answers built": s.careers_memo.builds,
             "kept answers computed": s.answer_cache.computed,
             "CASE answers encoded": case.encodes if case is not None else -1}
@@ -129,25 +130,87 @@ def test_a_course_write_keeps_the_cqf_table_careers_equivalence_and_case_warm(
     assert "C-PARTS" in {i["humanCodingScheme"] for i in package["CFItems"]}
 
 
-def test_a_level_mapping_write_rebuilds_what_rests_on_mappings(
+MAPPING_QUESTIONS: list[tuple[str, str, dict[str, Any] | None]] = [
+    *WARM,
+    ("GET", "/api/v1/equivalences?from=CQF:1&to=ISCED-2011", None),
+    ("GET", "/api/v1/equivalences?from=IE-NFQ:9&to=NL-NLQF&include=proposed", None),
+    ("GET", "/api/v1/equivalences?from=IE-NFQ:9&include=proposed", None),
+    ("POST", "/api/v1/portability", {"from_profile": "JP-AUDIT-OFFICER-PCA", "limit": 20}),
+]
+
+
+def _answers(client: TestClient) -> list[bytes]:
+    bodies = []
+    for method, path, body in MAPPING_QUESTIONS:
+        response = client.request(method, path, json=body)
+        assert response.status_code == 200, (path, response.text)
+        bodies.append(response.content)
+    return bodies
+
+
+def _fresh(store: GraphStore) -> list[bytes]:
+    """What a new process answers: every read model loaded from the store."""
+    with _worker(store) as fresh:
+        return _answers(fresh)
+
+
+def test_a_level_mapping_write_updates_the_mapping_graph_in_every_worker(
         seeded: GraphStore, workers: tuple[TestClient, TestClient]) -> None:
+    """Create (accepted), reject, propose, retract: after each, both workers patch their
+    mapping graph from the change journal (no full reload) and answer exactly what a fresh
+    process answers; a change that leaves every accepted mapping as it was (a proposal, its
+    retraction) does not rebuild the CQF table or a career answer either."""
     writer, reader = workers
     for client in workers:
         _warm(client)
-    built = _built(reader.app)  # type: ignore[arg-type]
+    built = {id(c): _built(c.app) for c in workers}  # type: ignore[arg-type]
     admin = {"X-API-Key": create_key(seeded, "admin")["key"]}
+    before = _fresh(seeded)
+    assert [_answers(c) for c in workers] == [before, before]
+
+    def check(changes_accepted: bool) -> list[bytes]:
+        time.sleep(REFRESH * 2)  # the other worker reads the tokens again after that
+        fresh = _fresh(seeded)
+        for client in workers:
+            app: Any = client.app
+            _answers(client)
+            _settle(app)
+            assert _answers(client) == fresh
+            now = _built(app)
+            was = built[id(client)]
+            assert now["mapping graph loads"] == was["mapping graph loads"], "reloaded"
+            assert app.state.mapping_cache.updates > 0
+            rebuilt = now["CQF tables built"] > was["CQF tables built"]
+            assert rebuilt == changes_accepted, "CQF table"
+            # ... and then from the cells of the rows whose profiles did not move.
+            assert now["CQF group cells built"] == was["CQF group cells built"]
+            for model in ("candidate loads", "careers model loads", "CASE model loads"):
+                assert now[model] == was[model], model
+            built[id(client)] = now
+        return fresh
+
     created = writer.post("/api/v1/mappings", headers=admin, json={
+        "from_level": "CQF:1", "to_level": "ISCED-2011:7", "match_type": "exactMatch",
+        "confidence": 0.99, "method": "expert_panel", "review_status": "accepted",
+        "source": {"document": "test decision", "year": 2026}})
+    assert created.status_code == 201, created.text
+    accepted = check(changes_accepted=True)
+    assert accepted != before
+    assert created.json()["id"] in reader.get(
+        "/api/v1/equivalences?from=CQF:1&to=ISCED-2011").text
+
+    rejected = writer.post(f"/api/v1/mappings/{created.json()['id']}/review", headers=admin,
+                           json={"decision": "reject", "reason": "test: not equivalent"})
+    assert rejected.status_code == 200, rejected.text
+    assert check(changes_accepted=True) == before  # as if it had never been accepted
+
+    proposed = writer.post("/api/v1/mappings", headers=admin, json={
         "from_level": "IE-NFQ:9", "to_level": "NL-NLQF:8", "match_type": "broadMatch",
         "confidence": 0.8, "method": "expert_panel",
         "source": {"document": "test decision", "year": 2026}})
-    assert created.status_code == 201, created.text
-    time.sleep(REFRESH * 2)
-    _ask(reader)
-    _settle(reader.app)  # type: ignore[arg-type]
-    _ask(reader)
-    after = _built(reader.app)  # type: ignore[arg-type]
-    assert after["mapping graph loads"] > built["mapping graph loads"]
-    assert after["kept answers computed"] > built["kept answers computed"]
-    # ... and the CASE package and the careers model rest on no mapping.
-    assert after["CASE model loads"] == built["CASE model loads"]
-    assert after["careers model loads"] == built["careers model loads"]
+    assert proposed.status_code == 201, proposed.text
+    assert check(changes_accepted=False) != before  # counted where proposals are asked for
+
+    retracted = writer.delete(f"/api/v1/mappings/{proposed.json()['id']}", headers=admin)
+    assert retracted.status_code == 204, retracted.text
+    assert check(changes_accepted=False) == before

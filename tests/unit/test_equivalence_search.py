@@ -597,3 +597,46 @@ def test_cycle_candidates_never_hide_a_cycle(monkeypatch):
                         lambda index, inc: sorted(index.mapped_levels(inc)))
     assert [quality(edges).cycles for edges in graphs_] == filtered
     assert sum(map(len, filtered)) > 0
+
+
+def _same_index(a: MappingIndex, b: MappingIndex, levels: list[str]) -> None:
+    assert a.edges == b.edges and list(a.edges) == list(b.edges)
+    for proposed in (False, True):
+        assert a.mapped_levels(proposed) == b.mapped_levels(proposed)
+        for level in levels:
+            assert a.arcs(level, proposed) == b.arcs(level, proposed)
+            assert a.status_counts(level) == b.status_counts(level)
+            assert a.levels_of(framework_of(level), proposed) == \
+                b.levels_of(framework_of(level), proposed)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False))
+def test_a_patched_index_is_the_index_of_the_patched_edges(rng: random.Random) -> None:
+    """Adding, changing (a review) and removing mappings patches only the levels at their
+    ends; the result is the index built from the resulting edges, and the old one is left
+    as it was (issue 26: a mapping write updates the loaded graph)."""
+    levels = [f"{fw}:{n}" for fw in ("AA", "BB", "CC", "EQF") for n in range(1, 5)]
+    statuses = ("accepted", "proposed", "rejected")
+    types = (EXACT, CLOSE, BROAD, NARROW, RELATED)
+
+    def random_edge(edge_id: str) -> MappingEdge:
+        a, b = rng.sample(levels, 2)
+        return edge(a, b, rng.choice(types), round(rng.uniform(0.3, 1.0), 2),
+                    rng.choice(statuses), id=edge_id)
+
+    edges = {f"e{i:03d}": random_edge(f"e{i:03d}") for i in range(rng.randint(0, 30))}
+    index = MappingIndex.from_edges(edges.values())
+    before = MappingIndex.from_edges(edges.values())
+    for _ in range(3):
+        removed = rng.sample(sorted(edges), min(len(edges), rng.randint(0, 3)))
+        changed = [random_edge(rng.choice(sorted(edges)) if edges and rng.random() < 0.5
+                               else f"n{rng.randint(0, 99):03d}")
+                   for _ in range(rng.randint(0, 3))]
+        patched = index.patched(changed, removed)
+        for edge_id in removed:
+            edges.pop(edge_id, None)
+        edges.update((e.id, e) for e in changed)
+        _same_index(patched, MappingIndex.from_edges(edges.values()), levels)
+        _same_index(index, before, levels)  # the old index is untouched
+        index, before = patched, MappingIndex.from_edges(edges.values())

@@ -157,40 +157,52 @@ class MappingIndex:
 
     def __init__(self, edges: Sequence[MappingEdge]) -> None:
         self.edges: dict[str, MappingEdge] = {}
-        arcs: dict[bool, defaultdict[str, list[Arc]]] = {
-            False: defaultdict(list),
-            True: defaultdict(list),
-        }
-        self._status_counts: defaultdict[str, defaultdict[ReviewStatus, int]] = defaultdict(
-            lambda: defaultdict(int)
-        )
         for edge in sorted(edges, key=lambda e: e.id):
             if edge.id in self.edges:
                 raise ValueError(f"duplicate mapping id {edge.id!r}")
             self.edges[edge.id] = edge
+        self._status_counts: defaultdict[str, defaultdict[ReviewStatus, int]] = defaultdict(
+            lambda: defaultdict(int)
+        )
+        self._arcs: dict[bool, dict[str, tuple[Arc, ...]]] = {False: {}, True: {}}
+        self._index(None)
+
+    def _index(self, only: set[str] | None) -> None:
+        """Arcs and review counts of every level (``only``: of those levels, the others
+        being kept), then the levels of each framework."""
+        arcs: dict[bool, defaultdict[str, list[Arc]]] = {
+            False: defaultdict(list),
+            True: defaultdict(list),
+        }
+        for edge in self.edges.values():  # in edge-id order
             if edge.source == edge.target:
                 continue
-            for level in (edge.source, edge.target):
-                self._status_counts[level][edge.review_status] += 1
+            ends = (edge.source, edge.target)
+            if only is not None and ends[0] not in only and ends[1] not in only:
+                continue
+            for level in ends:
+                if only is None or level in only:
+                    self._status_counts[level][edge.review_status] += 1
             for include_proposed in (False, True):
                 if edge.review_status not in _counted(include_proposed):
                     continue
-                fwd = Step(edge, "forward", edge.match_type)
-                back = Step(edge, "backward", invert(edge.match_type))
                 conf = clamp(edge.confidence)
-                arcs[include_proposed][edge.source].append(
-                    Arc(fwd, edge.target, framework_of(edge.target), conf)
-                )
-                arcs[include_proposed][edge.target].append(
-                    Arc(back, edge.source, framework_of(edge.source), conf)
-                )
-        self._arcs: dict[bool, dict[str, tuple[Arc, ...]]] = {
-            k: {level: tuple(a) for level, a in v.items()} for k, v in arcs.items()
-        }
+                if only is None or edge.source in only:
+                    fwd = Step(edge, "forward", edge.match_type)
+                    arcs[include_proposed][edge.source].append(
+                        Arc(fwd, edge.target, framework_of(edge.target), conf)
+                    )
+                if only is None or edge.target in only:
+                    back = Step(edge, "backward", invert(edge.match_type))
+                    arcs[include_proposed][edge.target].append(
+                        Arc(back, edge.source, framework_of(edge.source), conf)
+                    )
+        for k, by_level in arcs.items():
+            self._arcs[k].update((level, tuple(a)) for level, a in by_level.items())
         self._frameworks: dict[bool, dict[str, frozenset[str]]] = {}
-        for k, by_level in self._arcs.items():
+        for k, known in self._arcs.items():
             fw: defaultdict[str, set[str]] = defaultdict(set)
-            for level in by_level:
+            for level in known:
                 fw[framework_of(level)].add(level)
             self._frameworks[k] = {f: frozenset(levels) for f, levels in fw.items()}
         self._distances: OrderedDict[tuple[str, bool], dict[str, int]] = OrderedDict()
@@ -200,6 +212,41 @@ class MappingIndex:
     def from_edges(cls, edges: Iterable[MappingEdge]) -> MappingIndex:
         return cls(list(edges))
 
+    def patched(self, changed: Iterable[MappingEdge], removed: Iterable[str] = ()
+                ) -> MappingIndex:
+        """A new index with ``changed`` edges added or replacing those of the same id and the
+        ``removed`` ids gone; this one is left as it is (answers may still read it). The same
+        index as ``from_edges`` of the resulting edges, built by indexing again only the
+        levels at the ends of the edges that changed (the others' arcs are shared)."""
+        edges = dict(self.edges)
+        touched: set[str] = set()
+        for edge_id in removed:
+            old = edges.pop(edge_id, None)
+            if old is not None:
+                touched.update((old.source, old.target))
+        for edge in changed:
+            old = edges.get(edge.id)
+            if old is not None:
+                touched.update((old.source, old.target))
+            edges[edge.id] = edge
+            touched.update((edge.source, edge.target))
+        new = MappingIndex.__new__(MappingIndex)
+        new.edges = {edge_id: edges[edge_id] for edge_id in sorted(edges)}
+        new._status_counts = defaultdict(lambda: defaultdict(int), {
+            level: counts for level, counts in self._status_counts.items()
+            if level not in touched})
+        new._arcs = {k: {level: a for level, a in by_level.items() if level not in touched}
+                     for k, by_level in self._arcs.items()}
+        new._index(touched)
+        return new
+
+    def counted_edges(self, include_proposed: bool = False) -> frozenset[MappingEdge]:
+        """The edges a search counts (accepted ones; proposed too when asked): all an answer
+        of the engine can rest on (a proposed or rejected mapping changes no answer that
+        counts accepted mappings only)."""
+        counted = _counted(include_proposed)
+        return frozenset(e for e in self.edges.values()
+                         if e.review_status in counted and e.source != e.target)
     def arcs(self, level: str, include_proposed: bool = False) -> tuple[Arc, ...]:
         """The counted edges at ``level``, each as the step that walks away from it."""
         return self._arcs[include_proposed].get(level, ())

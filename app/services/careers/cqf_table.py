@@ -140,6 +140,11 @@ class CqfTableMemo(AnswerMemo):
     def __init__(self, size: int = 64) -> None:
         super().__init__(size=size)
         self.building = threading.Lock()
+        # Per row, the competency-group cells of the profiles placed at a level (nine tenths
+        # of a build at the ESCO size): they rest on the profile side and on which profiles
+        # sit at the level, not on the mappings, so a table rebuilt after a mapping write
+        # reuses the rows whose profiles did not move.
+        self.groups = AnswerMemo(size=16 * size)
 
 
 class CqfTableService:
@@ -220,14 +225,15 @@ class CqfTableService:
             cached = self.memo.get(question, model.version, version)  # built meanwhile
             if cached is not None:
                 return cached
-            answer = _Builder(model, graph, question, scale).build()
+            answer = _Builder(model, graph, question, scale, self.memo.groups).build()
             return self.memo.keep(question, answer, model.version, version)
 
 
 class _Builder:
     def __init__(self, model: CareersModel, graph: MappingGraph, question: TableQuestion,
-                 scale: str | None) -> None:
+                 scale: str | None, groups: AnswerMemo | None = None) -> None:
         self.model, self.graph, self.q, self.scale = model, graph, question, scale
+        self.groups_memo = groups
         self.lang = question.lang
         self.words = Words(self.lang)  # the answer's sentences in its language
         placements = Placements(graph)
@@ -294,8 +300,19 @@ class _Builder:
         row["administration"] = (self._equivalence(code, self.scale) if self.scale else None)
         members = sorted(self.at_level.get(code, []), key=lambda pp: pp[0].code)
         row.update(self._people(members))
-        row["competency_groups"] = self._groups(members, groups)
+        row["competency_groups"] = self._kept_groups(code, members, groups)
         return row
+
+    def _kept_groups(self, level: str, members: list[tuple[Any, dict[str, Any]]],
+                     groups: list[str]) -> dict[str, Any]:
+        if self.groups_memo is None:
+            return self._groups(members, groups)
+        key = (level, self.lang, tuple(p.code for p, _ in members), tuple(groups))
+        found = self.groups_memo.get(key, self.model.version)
+        if found is None:
+            found = self.groups_memo.keep(key, self._groups(members, groups),
+                                          self.model.version)
+        return found
 
     def _people(self, members: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
         profiles, statuses = [], []

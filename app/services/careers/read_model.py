@@ -291,14 +291,17 @@ _FINGERPRINT_LOCK = threading.Lock()
 
 
 def fingerprint(graph: MappingGraph) -> int:
-    """A content hash of a loaded mapping graph (its mappings and levels), computed once per
-    loaded graph. The mapping cache reloads a new graph object on every refresh even when
-    nothing changed; answers tied to this value survive such reloads, not a change."""
+    """A content hash of a loaded mapping graph (its accepted mappings and its levels: all
+    an answer counting accepted mappings only rests on), computed once per loaded graph. The
+    mapping cache reloads a new graph object on every refresh even when nothing changed, and
+    updates it after a mapping write; answers tied to this value survive such reloads and a
+    change that leaves every accepted mapping as it was (a proposal, its rejection or
+    retraction), not another change."""
     with _FINGERPRINT_LOCK:
         found = _FINGERPRINTS.get(id(graph))
         if found is not None and found[0]() is graph:
             return found[1]
-    value = hash((frozenset(graph.index.edges.values()), frozenset(
+    value = hash((graph.index.counted_edges(), frozenset(
         (code, lv.get("ordinal"), lv.get("name"), lv.get("status"), lv.get("framework"))
         for code, lv in graph.levels.items())))
     with _FINGERPRINT_LOCK:

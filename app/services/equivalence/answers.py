@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -18,6 +19,7 @@ from app.domain import parts
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
 from app.domain.vocab import EvidenceStatus, NodeLabel, ReviewStatus, counted_review_statuses
+from app.graph import parts as graph_parts
 from app.graph.cypher.equivalence import mappings as q
 from app.graph.port import GraphStore
 from app.graph.refresh_cache import RefreshingCache, counts
@@ -65,7 +67,13 @@ class MappingGraph:
     referencing: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Answers derived from this graph alone (e.g. a level's best equivalent on a pivot):
     # dropped with the graph when it is reloaded. Values are shared: never mutate them.
+    # Keys are tuples: ``("step", mapping id, ...)`` for one mapping's shaped step, anything
+    # else an answer counting accepted mappings only (``update_mapping_graph`` carries them
+    # over a change that leaves them true).
     memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+    # When this graph was read (ISO time, taken before the reads): the change journal is
+    # read from here (less a margin) when the graph is updated.
+    as_of: str = field(default="", compare=False)
 
     @cached_property
     def frameworks(self) -> frozenset[str]:
@@ -78,29 +86,99 @@ class MappingGraph:
 
 
 PARTS = (parts.LEVELS, parts.MAPPINGS)  # what the mapping graph is built from
+# How far before a graph's read the journal is read again: a write takes its audit time
+# before its statement commits (a wait for a lock, a slow store), so an entry committed
+# after the read may carry an earlier time. Entries read twice are applied twice, to the
+# same effect (the mapping's current state is read, not the entry's).
+JOURNAL_MARGIN = timedelta(minutes=5)
+# More changed mappings than this since the graph was read: a full reload instead.
+MAX_PATCHED = 1000
 
 
 class MappingGraphCache(RefreshingCache[MappingGraph]):
     """Holds the last loaded mapping graph; thread-safe, time-bounded, invalidated on writes,
     refreshed in the background once older than ``ttl`` (see ``app.graph.refresh_cache``), and
     then only reloaded when its signature changed (at the ESCO-sized graph a reload costs
-    about half a second of CPU; the signature one small query)."""
+    about half a second of CPU; the signature one small query). After level-mapping writes
+    (through any worker) it is updated, not reloaded: ``update_mapping_graph``."""
 
     def __init__(self, ttl: float = 5.0) -> None:
         super().__init__(load_mapping_graph, ttl, "mapping-graph",
-                         signature=mappings_signature, parts=PARTS)
+                         signature=mappings_signature, parts=PARTS,
+                         update=update_mapping_graph)
 
 
 def mappings_signature(store: GraphStore) -> tuple[int, ...]:
     return counts(store, q.MAPPINGS_SIGNATURE)
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
 def load_mapping_graph(store: GraphStore) -> MappingGraph:
+    as_of = _now()
     read = read_sections(store, q.GRAPH)  # one statement on Neo4j
     edges = [edge_from_row(r) for r in read["mappings"]]
     levels = {r["code"]: r for r in read["levels"]}
     referencing = {r["code"]: r for r in read["referencing"]}
-    return MappingGraph(eq.MappingIndex.from_edges(edges), levels, referencing)
+    return MappingGraph(eq.MappingIndex.from_edges(edges), levels, referencing, as_of=as_of)
+
+
+def update_mapping_graph(store: GraphStore, old: MappingGraph,
+                         changed: frozenset[str]) -> MappingGraph | None:
+    """``old`` with the level mappings written since it was read, or None when only a full
+    reload can tell (then the cache reloads it).
+
+    The journal is the audit trail: every write of a level mapping (create, review,
+    retract) leaves its entry in the same statement as the write and moves the ``mappings``
+    part token to the entry's code. The entries of mapping, scale and administration writes
+    since ``old`` was read (less ``JOURNAL_MARGIN``) name the mappings that changed; their
+    current state is read by id (a missing one was retracted) and patched into the index.
+    Full reload when the journal does not account for the current token of a changed part
+    (a write outside the audited path), when a grade scale was written (its levels
+    changed), or when too many mappings changed."""
+    if not old.as_of or not changed <= set(PARTS):
+        return None
+    as_of = _now()
+    tokens = graph_parts.read_tokens(store)  # before the journal: it holds their entries
+    since = (datetime.fromisoformat(old.as_of) - JOURNAL_MARGIN).isoformat(
+        timespec="microseconds")
+    journal = store.read(q.CHANGES_SINCE, {"since": since,
+                                           "kinds": list(parts.kinds_touching(PARTS))})
+    codes = {row["code"] for row in journal}
+    if any(tokens.get(part) not in codes for part in changed):
+        return None
+    if any(row["kind"] not in ("Mapping", "Administration") for row in journal):
+        return None  # a grade scale (its levels) was written: reload
+    ids = sorted({str(row["target"]) for row in journal if row["kind"] == "Mapping"})
+    if not ids:
+        return old  # an administration's record: nothing the mapping graph holds
+    if len(ids) > MAX_PATCHED:
+        return None
+    found = [edge_from_row(row) for row in store.read(q.MAPPINGS_BY_IDS, {"ids": ids})]
+    retracted = set(ids) - {edge.id for edge in found}
+    index = old.index.patched(found, retracted)
+    return MappingGraph(index, old.levels, old.referencing, as_of=as_of,
+                        memo=_carried(old, index, set(ids)))
+
+
+def _carried(old: MappingGraph, index: eq.MappingIndex, ids: set[str]) -> dict[Hashable, Any]:
+    """What of ``old``'s memo still holds on the patched ``index``: the shaped steps of the
+    mappings that did not change; the other answers (counting accepted mappings only) when
+    no accepted mapping changed (a proposal, its rejection or retraction)."""
+    kept = dict(old.memo)  # one copy (atomic) while other threads may add to it
+    accepted = ReviewStatus.ACCEPTED
+    touched = any(edges[i].review_status == accepted for edges in (old.index.edges, index.edges)
+                  for i in ids if i in edges)
+    return {key: value for key, value in kept.items() if _still_true(key, ids, touched)}
+
+
+def _still_true(key: Hashable, ids: set[str], accepted_changed: bool) -> bool:
+    parts_of: tuple[object, ...] = key if isinstance(key, tuple) else ()
+    if len(parts_of) > 1 and parts_of[0] == "step":
+        return parts_of[1] not in ids
+    return not accepted_changed
 
 
 def no_level_table(graph: MappingGraph, framework: str | None) -> dict[str, Any] | None:

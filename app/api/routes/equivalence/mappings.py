@@ -45,7 +45,7 @@ Mappings = Annotated[MappingService, Depends(get_mappings)]
 
 
 async def get_writer(request: Request, store: Store) -> MappingWriter:
-    return MappingWriter(store, request.app.state.mapping_cache.invalidate)
+    return MappingWriter(store, request.app.state.mapping_cache.recheck)
 
 
 Writer = Annotated[MappingWriter, Depends(get_writer)]

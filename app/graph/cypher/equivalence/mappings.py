@@ -44,6 +44,21 @@ MAPPINGS_SIGNATURE: tuple[LiteralString, ...] = (
     "MATCH ()-[m:MAPS_TO]->() RETURN count(m) AS n",
 )
 
+# What changed since (issue 26): the audit entries of the writes of some kinds (``$kinds``)
+# whose code sorts at or after ``$since`` (an entry's code begins with its ISO time, so codes
+# sort by time), through the index on ``AuditEntry.code``. A level-mapping write leaves one
+# (same statement as the write), so it is the change journal of the mapping graph.
+CHANGES_SINCE = (
+    "MATCH (a:AuditEntry) WHERE a.code >= $since AND a.target_kind IN $kinds "
+    "RETURN a.code AS code, a.target_kind AS kind, a.target_code AS target"
+)
+
+# The current state of some mappings (``$ids``; through the index on ``MAPS_TO.id``): an id
+# not returned was retracted.
+MAPPINGS_BY_IDS = (
+    f"MATCH (a:Level)-[m:MAPS_TO]->(b:Level) WHERE m.id IN $ids RETURN {MAPPING_FIELDS}"
+)
+
 LEVEL_EXISTS = "MATCH (l:Level {code: $code}) RETURN l.code AS code"
 FRAMEWORK_UNLEVELLED = "MATCH (f:Framework {code: $code}) RETURN f.unlevelled AS unlevelled"
 FRAMEWORK_EXISTS = "MATCH (f:Framework {code: $code}) RETURN f.code AS code, f.kind AS kind"
