@@ -5,18 +5,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# Two runs: first every test but the `alone` ones, then those one at a time (kills, freezes,
-# time bounds: tests/conftest.py), so no other test's load stretches the times they assert.
-# CQF_TEST_WORKERS=N runs the first part on N pytest-xdist workers (the Neo4j tests, sharing
-# one database, stay on one worker). The default is one process: on a loaded 2-core machine the
-# parallel run made Neo4j tests with store timeouts fail, and that is not yet resolved.
-# pytest's exit code 5 means "no test selected" (e.g. arguments naming only `alone` tests).
+# Three runs (docs/testing.md):
+# 1. every test that neither uses the Neo4j server nor is `alone`, on CQF_TEST_WORKERS
+#    pytest-xdist workers (default 2; 0 runs them in this one process);
+# 2. the Neo4j tests, in one process: they share the server's one database. (xdist's
+#    `--dist loadgroup` cannot keep them on one worker here: pytest-xdist 3.8 marks a group in
+#    `item._nodeid`, which pytest 9 no longer reads.)
+# 3. the `alone` tests, one at a time (kills, freezes, time bounds: tests/conftest.py), so no
+#    other test's load stretches the times they assert.
+# pytest's exit code 5 means "no test selected" (e.g. arguments naming only other tests).
+run() {
+  local code=0
+  .venv/bin/python -m pytest "$@" || code=$?
+  [ "$code" -eq 5 ] && code=0
+  return "$code"
+}
 status=0
-.venv/bin/python -m pytest -n "${CQF_TEST_WORKERS:-0}" --dist loadgroup -m "not alone" "$@" \
-  || status=$?
-[ "$status" -eq 5 ] && status=0
-alone=0
-.venv/bin/python -m pytest -p no:xdist -m alone "$@" || alone=$?
-[ "$alone" -eq 5 ] && alone=0
-if [ "$status" -ne 0 ]; then exit "$status"; fi
-exit "$alone"
+run -n "${CQF_TEST_WORKERS:-2}" -m "not alone and not neo4j" "$@" || status=$?
+run -p no:xdist -m "neo4j and not alone" "$@" || status=$?
+run -p no:xdist -m alone "$@" || status=$?
+exit "$status"

@@ -39,9 +39,10 @@ _NEO4J_FIXTURES = {"neo4j_server", "seeded_neo4j"}
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that talk to the session's Neo4j share its one database (Community edition), so
-    under pytest-xdist (``scripts/test.sh`` runs the suite on several workers) they all run on
-    one worker, one after another: marked ``neo4j`` by the fixtures or backend they ask for (or
-    by hand, for a module that opens Neo4j itself), then grouped."""
+    they run in a pytest process of their own, one after another (``scripts/test.sh`` runs the
+    others on several workers): marked ``neo4j`` by the fixtures or backend they ask for (or by
+    hand, for a module that opens Neo4j itself). The ``xdist_group`` mark is kept for a run
+    with ``--dist loadgroup``, which honours it again once pytest-xdist reads pytest 9's ids."""
     for item in items:
         params = getattr(item, "callspec", None)
         asks_neo4j = (_NEO4J_FIXTURES & set(getattr(item, "fixturenames", ()))
