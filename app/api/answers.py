@@ -141,14 +141,16 @@ class AnswerCache:
 
 async def cached_answer(request: Request, key: Hashable, compute: Callable[[], Any],
                         models: Sequence[ReadModel] = (),
-                        parts: tuple[str, ...] = EVERYTHING) -> Response:
+                        parts: tuple[str, ...] = EVERYTHING,
+                        headers: dict[str, str] | None = None) -> Response:
     """The answer to ``key``: kept bytes when still valid, else ``compute()`` (in the thread
     pool) serialised and kept. ``models``: the read models ``compute`` answers from;
-    ``parts``: the parts of the graph the answer rests on."""
+    ``parts``: the parts of the graph the answer rests on; ``headers``: the answer's own
+    (``Content-Language``: an answer in another language has it in ``key``)."""
     state = request.app.state
     cache: AnswerCache | None = getattr(state, "answer_cache", None)
     if cache is None:
-        return JSONAnswer(orjson.dumps(await run_in_threadpool(compute)))
+        return JSONAnswer(orjson.dumps(await run_in_threadpool(compute)), headers=headers)
     store: GraphStore = state.runtime.store
     tracker = graph_state.tracker(state)
     sources = [model.peek(store) for model in models]
@@ -160,7 +162,8 @@ async def cached_answer(request: Request, key: Hashable, compute: Callable[[], A
         if found is None:
             raise
         body, age = found
-        return JSONAnswer(body, headers={"Warning": STALE_WARNING, "Age": str(int(age))})
+        return JSONAnswer(body, headers={**(headers or {}), "Warning": STALE_WARNING,
+                                         "Age": str(int(age))})
     token = current.token_for(parts)
     body = cache.get(key, token, sources)
     if body is None:
@@ -168,4 +171,4 @@ async def cached_answer(request: Request, key: Hashable, compute: Callable[[], A
         cache.computed += 1
         if all(s is not None for s in sources):  # else: loaded just now, keep it next time
             cache.keep(key, token, sources, body)
-    return JSONAnswer(body)
+    return JSONAnswer(body, headers=headers)

@@ -153,6 +153,23 @@ def language_of(scope: Mapping[str, Any], codes: tuple[str, ...]) -> str | None:
     return min(ranked)[2] if ranked else None
 
 
+ANSWER_LANGUAGES = ("en", "fr")
+
+
+def answer_language(request: Request) -> str:
+    """The language an answer's sentences are written in: ``lang=`` in the query, else the
+    best of ``Accept-Language`` among the catalogues' languages; English by default."""
+    words = words_of(request.app)
+    return language_of(request.scope, words.codes if words else ANSWER_LANGUAGES) or "en"
+
+
+def language_headers(lang: str, vary: str | None = None) -> dict[str, str]:
+    """``Content-Language`` of an answer in ``lang`` and ``Vary`` naming ``Accept-Language``
+    (and ``vary``, e.g. ``Accept``, when the answer also negotiates on it)."""
+    return {"Content-Language": lang,
+            "Vary": f"{vary}, Accept-Language" if vary else "Accept-Language"}
+
+
 def localise(found: Problem, scope: Mapping[str, Any], words: Words | None) -> Problem:
     """The problem worded in the request's language (English is the source: unchanged)."""
     lang = language_of(scope, words.codes) if words is not None else None

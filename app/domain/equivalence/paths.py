@@ -96,11 +96,18 @@ class Equivalence:
 
 @dataclass(frozen=True)
 class NoEquivalence:
-    """Why a search found nothing: a stable ``kind`` and a human ``detail``."""
+    """Why a search found nothing: a stable ``kind`` and a human ``detail``, said from an
+    English ``message`` (a msgid with ``%(name)s`` placeholders, translated by the layer that
+    shows it) and its ``params``."""
 
     kind: Literal["no_mappings", "same_framework", "framework_unmapped", "unreachable",
                   "out_of_depth"]
-    detail: str
+    message: str
+    params: tuple[tuple[str, str | int], ...] = ()
+
+    @property
+    def detail(self) -> str:
+        return self.message % dict(self.params) if self.params else self.message
 
 
 @dataclass(frozen=True)

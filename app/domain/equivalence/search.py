@@ -26,6 +26,7 @@ from app.domain.equivalence.paths import (
     rank_key,
 )
 from app.domain.equivalence.trust import order_by_trust
+from app.domain.text import N_
 from app.domain.vocab import MatchType, ReviewStatus
 
 _E = MatchType.EXACT
@@ -185,15 +186,17 @@ def find_equivalences(
     if target_framework == origin:
         return result([], NoEquivalence(
             "same_framework",
-            f"{target_framework} is the framework of {start}; equivalence is asked between "
-            "frameworks",
+            N_("%(framework)s is the framework of %(start)s; equivalence is asked between "
+               "frameworks"), (("framework", str(target_framework)), ("start", start)),
         ))
     if not index.arcs(start, include_proposed):
         return result([], _no_mappings(index, start, include_proposed))
     if target_framework is not None and not index.levels_of(target_framework, include_proposed):
-        counted = "accepted or proposed" if include_proposed else "accepted"
         return result([], NoEquivalence(
-            "framework_unmapped", f"framework {target_framework} has no {counted} mappings"
+            "framework_unmapped",
+            N_("framework %(framework)s has no accepted or proposed mappings")
+            if include_proposed else N_("framework %(framework)s has no accepted mappings"),
+            (("framework", target_framework),),
         ))
 
     search = _Search(index, start, target_framework, max_depth, include_proposed, max_paths)
@@ -208,31 +211,40 @@ def find_equivalences(
 def _no_mappings(index: MappingIndex, start: str, include_proposed: bool) -> NoEquivalence:
     counts = index.status_counts(start)
     if include_proposed:
-        return NoEquivalence("no_mappings", f"the level {start} has no accepted or proposed "
-                             "mappings")
-    detail = f"the level {start} has no accepted mappings"
+        return NoEquivalence("no_mappings",
+                             N_("the level %(start)s has no accepted or proposed mappings"),
+                             (("start", start),))
     proposed = counts.get(ReviewStatus.PROPOSED, 0)
+    if proposed == 1:
+        return NoEquivalence("no_mappings", N_("the level %(start)s has no accepted mappings "
+                                               "(1 proposed mapping not counted)"),
+                             (("start", start),))
     if proposed:
-        detail += f" ({proposed} proposed mapping{'s' if proposed > 1 else ''} not counted)"
-    return NoEquivalence("no_mappings", detail)
+        return NoEquivalence("no_mappings", N_("the level %(start)s has no accepted mappings "
+                                               "(%(n)s proposed mappings not counted)"),
+                             (("start", start), ("n", proposed)))
+    return NoEquivalence("no_mappings", N_("the level %(start)s has no accepted mappings"),
+                         (("start", start),))
 
 
 def _not_reached(index: MappingIndex, search: _Search) -> NoEquivalence:
-    counted = "accepted or proposed" if search.include_proposed else "accepted"
     if search.target is None:
         return NoEquivalence(
             "out_of_depth",
-            f"no path within depth {search.depth} reaches a framework other than "
-            f"{search.origin}",
+            N_("no path within depth %(depth)s reaches a framework other than %(origin)s"),
+            (("depth", search.depth), ("origin", search.origin)),
         )
     assert search.distance is not None
     if search.start not in search.distance:
         return NoEquivalence(
             "unreachable",
-            f"no chain of {counted} mappings connects {search.start} to framework "
-            f"{search.target}",
+            N_("no chain of accepted or proposed mappings connects %(start)s to framework "
+               "%(target)s") if search.include_proposed else
+            N_("no chain of accepted mappings connects %(start)s to framework %(target)s"),
+            (("start", search.start), ("target", search.target)),
         )
     return NoEquivalence(
         "out_of_depth",
-        f"no path within depth {search.depth} reaches framework {search.target}",
+        N_("no path within depth %(depth)s reaches framework %(target)s"),
+        (("depth", search.depth), ("target", search.target)),
     )

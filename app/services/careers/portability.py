@@ -25,6 +25,7 @@ from app.services.equivalence.answers import (
     path_step,
     weakest_evidence,
 )
+from app.services.messages import Words
 
 PIVOTS = ("CQF", "EQF")
 CANDIDATE_PARTS = (parts.CATALOGUE, parts.PROFILES, parts.LEVELS)
@@ -134,6 +135,7 @@ class PortabilityQuestion:
     limit: int = 10
     with_training: bool = False
     include_proposed: bool = False
+    lang: str = "en"  # the answer's sentences' language (codes and field names stay)
 
 
 class PortabilityService:
@@ -236,23 +238,26 @@ class PortabilityService:
                    for r in ranked]
         statuses = [pool.statuses.get(r.code) for r in ranked]
         statuses += [s for r in results for s in _course_statuses(r)]
+        words = Words(question.lang)
         return {"from_profile": source, "holder_size": len(holder),
-                "score_definition": SCORE_DEFINITION, "results": results,
+                "score_definition": words(SCORE_DEFINITION), "results": results,
                 "total": len(results),
                 "reason": None if results else self._why_empty(holder, pool, exclude, question),
-                **evidence_members(statuses)}
+                **evidence_members(statuses, question.lang)}
 
     @staticmethod
     def _why_empty(holder: dict[str, pf.Proficiency], pool: Candidates, exclude: set[str],
                    question: PortabilityQuestion) -> str:
         """Why no profile is answered: none left by the filters, or none covered enough."""
         best = pf.rank_targets(holder, pool.index, min_coverage=0.0, limit=1, exclude=exclude)
+        words = Words(question.lang)
         if not best:
-            return ("no job profile matches the question's filters (administration, "
-                    "job_family) other than the starting profile")
+            return words(N_("no job profile matches the question's filters (administration, "
+                            "job_family) other than the starting profile"))
         top = best[0]
-        return (f"no job profile reaches min_coverage {question.min_coverage:g}; the best "
-                f"coverage is {top.coverage.score or 0:.4g} ({top.code})")
+        return words(N_("no job profile reaches min_coverage %(min)s; the best coverage is "
+                        "%(best)s (%(code)s)"), min=f"{question.min_coverage:g}",
+                     best=f"{top.coverage.score or 0:.4g}", code=top.code)
 
     @staticmethod
     def _selected(code: str, target: pf.TargetRequirements, question: PortabilityQuestion,
@@ -348,7 +353,7 @@ class PortabilityService:
                            "required": g.required.code} for g in plan.uncovered],
         }
 
-    def gap(self, from_code: str, to_code: str) -> dict[str, Any]:
+    def gap(self, from_code: str, to_code: str, lang: str = "en") -> dict[str, Any]:
         pool = self.candidates.get(self.store)
         codes = CodeResolver(self.store)
         if from_code not in pool.targets:
@@ -369,8 +374,9 @@ class PortabilityService:
 
         return {"from": side(source), "to": side(target), **self._coverage(report, pool),
                 "equivalence_from_source": self._cross_scale(source, target, graph),
-                "score_definition": SCORE_DEFINITION,
-                **evidence_members([pool.statuses.get(from_code), pool.statuses.get(to_code)])}
+                "score_definition": Words(lang)(SCORE_DEFINITION),
+                **evidence_members([pool.statuses.get(from_code), pool.statuses.get(to_code)],
+                                   lang)}
 
 
 SCORE_DEFINITION = N_(

@@ -26,14 +26,15 @@ from app.graph.refresh_cache import RefreshingCache, counts
 from app.graph.sections import read_sections
 from app.services.catalog.codes import CodeResolver, parse_level_code
 from app.services.catalog.entities import source_of
+from app.services.messages import Words
 
 PROPOSED_NOTICE = N_(
     "Proposed (not yet accepted) mappings were counted at your request; answers resting on "
     "them are not endorsed."
 )
-ILLUSTRATIVE_RESULTS_NOTICE = (
-    "{n} of {total} answers rest on illustrative example data (written for this service, not "
-    "an official WCO, EU or national statement); they are marked \"illustrative\": true."
+ILLUSTRATIVE_RESULTS_NOTICE = N_(
+    "%(n)s of %(total)s answers rest on illustrative example data (written for this service, "
+    "not an official WCO, EU or national statement); they are marked \"illustrative\": true."
 )
 
 
@@ -181,28 +182,37 @@ def _still_true(key: Hashable, ids: set[str], accepted_changed: bool) -> bool:
     return not accepted_changed
 
 
-def no_level_table(graph: MappingGraph, framework: str | None) -> dict[str, Any] | None:
+def no_level_table(graph: MappingGraph, framework: str | None,
+                   lang: str = "en") -> dict[str, Any] | None:
     """Why a framework referenced to the EQF has no mapping in the graph: its referencing
     year is known, its level table is not. None for any other framework."""
     info = graph.referencing.get(framework or "", {})
     if info.get("referencing_status") != "no_level_table":
         return None
     year = info.get("referencing_year")
-    when = f" in {year}" if year else ""
-    return {"kind": "no_level_table",
-            "detail": f"{framework} was referenced to the EQF{when}; the level table is not "
-                      "in the graph", "framework": framework, "referencing_year": year}
+    words = Words(lang)
+    detail = words(N_("%(framework)s was referenced to the EQF in %(year)s; the level table "
+                      "is not in the graph"), framework=framework, year=year) if year else \
+        words(N_("%(framework)s was referenced to the EQF; the level table is not in the "
+                 "graph"), framework=framework)
+    return {"kind": "no_level_table", "detail": detail, "framework": framework,
+            "referencing_year": year}
+
+
+def said(why: eq.NoEquivalence, lang: str = "en") -> str:
+    """The domain's reason in ``lang``."""
+    return Words(lang)(why.message, **dict(why.params))
 
 
 def explain(graph: MappingGraph, why: eq.NoEquivalence, start: str,
-            target: str | None) -> dict[str, Any]:
+            target: str | None, lang: str = "en") -> dict[str, Any]:
     """The domain's reason, or the framework's missing level table when that is the cause."""
+    reason = {"kind": why.kind, "detail": said(why, lang)}
     if why.kind == "no_mappings":
-        return no_level_table(graph, eq.framework_of(start)) or {"kind": why.kind,
-                                                                 "detail": why.detail}
+        return no_level_table(graph, eq.framework_of(start), lang) or reason
     if why.kind in ("framework_unmapped", "unreachable"):
-        return no_level_table(graph, target) or {"kind": why.kind, "detail": why.detail}
-    return {"kind": why.kind, "detail": why.detail}
+        return no_level_table(graph, target, lang) or reason
+    return reason
 
 
 class SourceRegistry:
@@ -308,23 +318,27 @@ class EquivalenceService:
             return code
         return CodeResolver(self.store).require(NodeLabel.FRAMEWORK, code)
 
-    def _year_only(self, start: str) -> tuple[str, dict[str, Any]] | None:
+    def _year_only(self, start: str, lang: str = "en") -> tuple[str, dict[str, Any]] | None:
         """A level of a framework referenced to the EQF whose level table the graph does not
         hold (Denmark, Hungary, ...): the level as written and the framework's reason."""
         if start[:10].lower() == "programme:":
             return None
         typed_framework, typed_level = parse_level_code(start, "from")
         framework = CodeResolver(self.store).find(NodeLabel.FRAMEWORK, typed_framework)
-        why = no_level_table(self.cache.get(self.store), framework)
+        why = no_level_table(self.cache.get(self.store), framework, lang)
         return None if why is None or framework is None else (
             f"{framework}:{typed_level}", why)
 
     def equivalences(self, start: str, target: str | None, *, depth: int,
-                     include_proposed: bool, paths: eq.PathsMode) -> dict[str, Any]:
+                     include_proposed: bool, paths: eq.PathsMode,
+                     lang: str = "en") -> dict[str, Any]:
+        """``lang``: the language of the answer's sentences (notice, reasons)."""
+        words = Words(lang)
         try:
             level, programme = self.resolve_start(start)
         except NotFound as exc:
-            year_only = self._year_only(start) if exc.kind == NodeLabel.LEVEL.value else None
+            year_only = self._year_only(start, lang) \
+                if exc.kind == NodeLabel.LEVEL.value else None
             if year_only is None:
                 raise
             level, programme = None, None
@@ -337,7 +351,7 @@ class EquivalenceService:
             "from_level": level, "programme": programme, "to": target,
             "depth": depth, "paths": paths, "include_proposed": include_proposed,
             "counted_review_statuses": counted_review_statuses(include_proposed),
-            "notice": PROPOSED_NOTICE if include_proposed else None,
+            "notice": words(PROPOSED_NOTICE) if include_proposed else None,
             "frameworks": [], "sources": {},
         }
         if year_only is not None:  # the framework answers with its reason, not a 404
@@ -345,7 +359,8 @@ class EquivalenceService:
                     "equivalences": [], "total": 0, "no_equivalence": year_only[1]}
         if level is None:
             return {**answer, "equivalences": [], "total": 0, "no_equivalence": {
-                "kind": "no_level", "detail": f"programme {start} has no level recorded"}}
+                "kind": "no_level", "detail": words(N_("programme %(start)s has no level "
+                                                       "recorded"), start=start)}}
         graph = self.cache.get(self.store)
         try:
             result = eq.find_equivalences(graph.index, level, target, max_depth=depth,
@@ -359,16 +374,16 @@ class EquivalenceService:
         items = [self._equivalence(e, graph, registry) for e in result.equivalences]
         illustrative = sum(1 for item in items if item["illustrative"])
         if illustrative:
-            notices = [answer["notice"], ILLUSTRATIVE_RESULTS_NOTICE.format(
-                n=illustrative, total=len(items))]
+            notices = [answer["notice"], words(ILLUSTRATIVE_RESULTS_NOTICE, n=illustrative,
+                                               total=len(items))]
             answer["notice"] = " ".join(n for n in notices if n)
         answer["frameworks"] = list(dict.fromkeys(e.framework for e in result.equivalences))
         answer["sources"] = registry.sources
         return {**answer, "equivalences": items, "total": len(items),
-                "no_equivalence": self._why(result.no_equivalence, level, target, graph)}
+                "no_equivalence": self._why(result.no_equivalence, level, target, graph, lang)}
 
     def _why(self, why: eq.NoEquivalence | None, level: str, target: str | None,
-             graph: MappingGraph) -> dict[str, Any] | None:
+             graph: MappingGraph, lang: str = "en") -> dict[str, Any] | None:
         """Why nothing was found; the framework's own reason when it leaves the level
         unlevelled (e.g. NZQCF level 8, unlevelled by agreement), or its missing level table
         when it was referenced to the EQF without one in the graph."""
@@ -379,8 +394,8 @@ class EquivalenceService:
             reason = unlevelled_reason(rows[0]["unlevelled"] if rows else None,
                                        graph.levels.get(level), level)
             if reason:
-                return {"kind": "unlevelled", "detail": f"{level}: {reason}; {why.detail}"}
-        return explain(graph, why, level, target)
+                return {"kind": "unlevelled", "detail": f"{level}: {reason}; {said(why, lang)}"}
+        return explain(graph, why, level, target, lang)
 
     @staticmethod
     def _equivalence(found: eq.Equivalence, graph: MappingGraph,

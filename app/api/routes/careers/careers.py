@@ -22,6 +22,7 @@ from app.api.params import (
     exactly_one_of,
     held_competencies,
 )
+from app.api.problems import answer_language, language_headers
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.services.careers.paths import CareersService, PlanQuestion
@@ -127,15 +128,16 @@ class CareerPath(Evidence):
             response_model=CareerPath, response_model_by_alias=True,
             responses={404: {"model": Problem}, 422: {"model": Problem}},
             summary="A job family's ladder by CQF level, with streams and step deltas")
-def career_path(code: Code, service: Careers, lang: Lang = "en",
+def career_path(code: Code, service: Careers, request: Request, lang: Lang = "en",
                 administration: Annotated[str | None, Query(
                     max_length=100, description="only this administration's profiles")] = None,
                 ) -> Response:
-    return _json(service.career_path_json(code, lang, administration))
+    lang = answer_language(request)  # lang=, else Accept-Language, else English
+    return _json(service.career_path_json(code, lang, administration), lang)
 
 
-def _json(body: bytes) -> Response:
-    return Response(body, media_type="application/json")
+def _json(body: bytes, lang: str) -> Response:
+    return Response(body, media_type="application/json", headers=language_headers(lang))
 
 
 def _one_start(schema: dict[str, Any]) -> None:
@@ -209,8 +211,10 @@ class CareerPlanAnswer(Evidence):
 @router.post("/career-plans", dependencies=[QUERY], response_model=CareerPlanAnswer,
              responses={422: {"model": Problem}},
              summary="The cheapest sequence of moves from a start to a target profile")
-def career_plan(body: PlanRequest, service: Careers) -> Response:
-    return _json(service.plan_json(PlanQuestion(**body.model_dump())))
+def career_plan(body: PlanRequest, service: Careers, request: Request) -> Response:
+    """The body's ``lang`` when given, else ``lang=`` or ``Accept-Language``."""
+    lang = body.lang if "lang" in body.model_fields_set else answer_language(request)
+    return _json(service.plan_json(PlanQuestion(**{**body.model_dump(), "lang": lang})), lang)
 
 
 class Successor(BaseModel):
@@ -240,5 +244,6 @@ def successors(code: Code, service: Careers,
                limit: Annotated[int, Query(description="1 to 100", json_schema_extra={
                    "minimum": 1, "maximum": 100})] = 10,
                administration: CodeQuery = None,
-               lang: Lang = "en") -> Response:
-    return _json(service.successors_json(code, limit, administration, lang))
+               lang: Lang = "en", *, request: Request) -> Response:
+    lang = answer_language(request)
+    return _json(service.successors_json(code, limit, administration, lang), lang)

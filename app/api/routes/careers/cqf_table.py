@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from app.api.deps import Store
 from app.api.http import negotiated
 from app.api.params import FRAMEWORK_CODE, NO_NUL, Lang  # French where the graph has it
-from app.api.problems import problem
+from app.api.problems import answer_language, language_headers, problem
 from app.api.rate_limit import QUERY
 from app.api.rdf_deps import base_iri
 from app.api.schemas import Problem
@@ -132,9 +132,10 @@ def _question(request: Request, frameworks: str | None, administration: str | No
     return TableQuestion(_frameworks(frameworks), administration, lang, base_iri(request))
 
 
-def _download(body: bytes, media: str, ext: str) -> Response:
+def _download(body: bytes, media: str, ext: str, lang: str) -> Response:
     return Response(body, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="cqf-table.{ext}"', "Vary": "Accept"})
+        "Content-Disposition": f'attachment; filename="cqf-table.{ext}"',
+        **language_headers(lang, "Accept")})
 
 
 @router.get("/cqf-table", dependencies=[QUERY], response_model=CqfTable,
@@ -156,14 +157,16 @@ def cqf_table(request: Request, service: Tables, frameworks: Frameworks = None,
                            N_("this resource is available as %(offered)s"), request,
                            params={"offered": ", ".join(MEDIA.values())})
         format = cast(Format, FORMAT_OF[media])  # negotiation offers only these formats
+    lang = answer_language(request)  # lang=, else Accept-Language, else English
     question = _question(request, frameworks, administration, lang)
     if format == "json":
         return Response(service.table_json(question), media_type="application/json",
-                        headers={"Vary": "Accept"})
+                        headers=language_headers(lang, "Accept"))
     answer = service.table(question)
     if format == "csv":
-        return _download(fmt.to_csv(answer, bom=bom), f"{fmt.CSV_MEDIA}; charset=utf-8", "csv")
-    return _download(fmt.to_xlsx(answer), fmt.XLSX_MEDIA, "xlsx")
+        return _download(fmt.to_csv(answer, bom=bom), f"{fmt.CSV_MEDIA}; charset=utf-8", "csv",
+                         lang)
+    return _download(fmt.to_xlsx(answer), fmt.XLSX_MEDIA, "xlsx", lang)
 
 
 class CsvwMetadata(BaseModel):
@@ -188,6 +191,7 @@ def cqf_table_csvw(request: Request, service: Tables, frameworks: Frameworks = N
         return problem(406, "not-acceptable", N_("Not acceptable"),
                        N_("this resource is available as %(offered)s"), request,
                        params={"offered": ", ".join(offered)})
+    lang = answer_language(request)
     answer = service.table(_question(request, frameworks, administration, lang))
     query = {"format": "csv", "bom": "false", "lang": lang}
     if answer["frameworks"]:
@@ -195,4 +199,4 @@ def cqf_table_csvw(request: Request, service: Tables, frameworks: Frameworks = N
     if answer["administration"]:
         query["administration"] = answer["administration"]
     body = fmt.csvw_metadata(answer, "cqf-table?" + urlencode(query))
-    return JSONResponse(body, media_type=media, headers={"Vary": "Accept"})
+    return JSONResponse(body, media_type=media, headers=language_headers(lang, "Accept"))

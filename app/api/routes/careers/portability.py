@@ -15,10 +15,12 @@ from app.api.params import (
     FRAMEWORK_CODE,
     WHOLE,
     Code,
+    Lang,
     Text,
     exactly_one_of,
     held_competencies,
 )
+from app.api.problems import answer_language, language_headers
 from app.api.rate_limit import QUERY
 from app.api.schemas import Problem
 from app.domain import parts
@@ -148,23 +150,31 @@ class GapAnswer(Coverage, Evidence):
              response_model=PortabilityAnswer, response_model_exclude_none=False,
              responses={422: {"model": Problem}},
              summary="Job profiles an officer or a role could move to, ranked by coverage")
-async def portability(body: PortabilityRequest, request: Request) -> Response:
+async def portability(body: PortabilityRequest, request: Request,
+                      lang: Lang = "en") -> Response:
+    """The sentences (notice, score definition, reason) in ``lang``, else in the language
+    ``Accept-Language`` prefers; codes and field names as they are."""
     service = portability_service(request)  # not a dependency: see equivalence_service
+    lang = answer_language(request)
     question = PortabilityQuestion(**body.model_dump(exclude={"include"}),
-                                   include_proposed=body.include is not None)
+                                   include_proposed=body.include is not None, lang=lang)
     models = [service.candidates, service.mappings]
     rests_on = (*CANDIDATE_PARTS, parts.MAPPINGS)
     if question.with_training:
         models.append(service.offers)
         rests_on = (*rests_on, parts.COURSES)
-    key = ("portability", orjson.dumps(body.model_dump(), option=orjson.OPT_SORT_KEYS))
+    key = ("portability", lang,
+           orjson.dumps(body.model_dump(), option=orjson.OPT_SORT_KEYS))
     return await cached_answer(request, key, lambda: service.portability(question), models,
-                               rests_on)
+                               rests_on, language_headers(lang))
 
 
 @router.get("/job-profiles/{a}/gap/{b}", dependencies=[QUERY], response_model=GapAnswer,
             responses={404: {"model": Problem}}, tags=["jobs"],
             summary="What someone in profile a lacks for profile b")
-def gap(a: Code, b: Code, service: Portability) -> dict[str, Any]:
-    answer = service.gap(a, b)
+def gap(a: Code, b: Code, service: Portability, request: Request, response: Response,
+        lang: Lang = "en") -> dict[str, Any]:
+    lang = answer_language(request)
+    response.headers.update(language_headers(lang))
+    answer = service.gap(a, b, lang)
     return {"from_": answer.pop("from"), **answer}

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.answers import cached_answer
 from app.api.deps import store_of
-from app.api.params import FRAMEWORK_CODE, LEVEL, Include
+from app.api.params import FRAMEWORK_CODE, LEVEL, Include, Lang
+from app.api.problems import answer_language, language_headers
 from app.api.rate_limit import QUERY
 from app.api.schemas import Evidence, Source
 from app.domain import parts
@@ -121,11 +122,15 @@ async def equivalences(
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = DEFAULT_DEPTH,
     include: Include = None,
     paths: Annotated[Literal["best", "all"], Query()] = "best",
+    lang: Lang = "en",
 ) -> Response:
+    """The sentences (notice, why nothing was found) in ``lang``, else in the language
+    ``Accept-Language`` prefers; codes, kinds and field names as they are."""
     proposed = include is not None
     service = equivalence_service(request)
+    lang = answer_language(request)
     return await cached_answer(
-        request, ("equivalences", from_, to, depth, proposed, paths),
+        request, ("equivalences", from_, to, depth, proposed, paths, lang),
         lambda: service.equivalences(from_, to, depth=depth, include_proposed=proposed,
-                                     paths=paths),
-        [service.cache], answer_parts(from_))
+                                     paths=paths, lang=lang),
+        [service.cache], answer_parts(from_), language_headers(lang))
