@@ -132,8 +132,8 @@ def career_path(code: Code, service: Careers, request: Request, lang: Lang = "en
                 administration: Annotated[str | None, Query(
                     max_length=100, description="only this administration's profiles")] = None,
                 ) -> Response:
-    lang = answer_language(request)  # lang=, else Accept-Language, else English
-    return _json(service.career_path_json(code, lang, administration), lang)
+    language = answer_language(request)  # lang=, else Accept-Language, else English
+    return _json(service.career_path_json(code, language, administration), language)
 
 
 def _json(body: bytes, lang: str) -> Response:
@@ -245,5 +245,5 @@ def successors(code: Code, service: Careers,
                    "minimum": 1, "maximum": 100})] = 10,
                administration: CodeQuery = None,
                lang: Lang = "en", *, request: Request) -> Response:
-    lang = answer_language(request)
-    return _json(service.successors_json(code, limit, administration, lang), lang)
+    language = answer_language(request)
+    return _json(service.successors_json(code, limit, administration, language), language)

@@ -157,16 +157,16 @@ def cqf_table(request: Request, service: Tables, frameworks: Frameworks = None,
                            N_("this resource is available as %(offered)s"), request,
                            params={"offered": ", ".join(MEDIA.values())})
         format = cast(Format, FORMAT_OF[media])  # negotiation offers only these formats
-    lang = answer_language(request)  # lang=, else Accept-Language, else English
-    question = _question(request, frameworks, administration, lang)
+    language = answer_language(request)  # lang=, else Accept-Language, else English
+    question = _question(request, frameworks, administration, language)
     if format == "json":
         return Response(service.table_json(question), media_type="application/json",
-                        headers=language_headers(lang, "Accept"))
+                        headers=language_headers(language, "Accept"))
     answer = service.table(question)
     if format == "csv":
         return _download(fmt.to_csv(answer, bom=bom), f"{fmt.CSV_MEDIA}; charset=utf-8", "csv",
-                         lang)
-    return _download(fmt.to_xlsx(answer), fmt.XLSX_MEDIA, "xlsx", lang)
+                         language)
+    return _download(fmt.to_xlsx(answer), fmt.XLSX_MEDIA, "xlsx", language)
 
 
 class CsvwMetadata(BaseModel):
@@ -191,12 +191,12 @@ def cqf_table_csvw(request: Request, service: Tables, frameworks: Frameworks = N
         return problem(406, "not-acceptable", N_("Not acceptable"),
                        N_("this resource is available as %(offered)s"), request,
                        params={"offered": ", ".join(offered)})
-    lang = answer_language(request)
-    answer = service.table(_question(request, frameworks, administration, lang))
-    query = {"format": "csv", "bom": "false", "lang": lang}
+    language = answer_language(request)
+    answer = service.table(_question(request, frameworks, administration, language))
+    query = {"format": "csv", "bom": "false", "lang": language}
     if answer["frameworks"]:
         query["frameworks"] = ",".join(answer["frameworks"])
     if answer["administration"]:
         query["administration"] = answer["administration"]
     body = fmt.csvw_metadata(answer, "cqf-table?" + urlencode(query))
-    return JSONResponse(body, media_type=media, headers=language_headers(lang, "Accept"))
+    return JSONResponse(body, media_type=media, headers=language_headers(language, "Accept"))

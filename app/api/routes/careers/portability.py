@@ -155,18 +155,18 @@ async def portability(body: PortabilityRequest, request: Request,
     """The sentences (notice, score definition, reason) in ``lang``, else in the language
     ``Accept-Language`` prefers; codes and field names as they are."""
     service = portability_service(request)  # not a dependency: see equivalence_service
-    lang = answer_language(request)
+    language = answer_language(request)
     question = PortabilityQuestion(**body.model_dump(exclude={"include"}),
-                                   include_proposed=body.include is not None, lang=lang)
+                                   include_proposed=body.include is not None, lang=language)
     models = [service.candidates, service.mappings]
     rests_on = (*CANDIDATE_PARTS, parts.MAPPINGS)
     if question.with_training:
         models.append(service.offers)
         rests_on = (*rests_on, parts.COURSES)
-    key = ("portability", lang,
+    key = ("portability", language,
            orjson.dumps(body.model_dump(), option=orjson.OPT_SORT_KEYS))
     return await cached_answer(request, key, lambda: service.portability(question), models,
-                               rests_on, language_headers(lang))
+                               rests_on, language_headers(language))
 
 
 @router.get("/job-profiles/{a}/gap/{b}", dependencies=[QUERY], response_model=GapAnswer,
@@ -174,7 +174,7 @@ async def portability(body: PortabilityRequest, request: Request,
             summary="What someone in profile a lacks for profile b")
 def gap(a: Code, b: Code, service: Portability, request: Request, response: Response,
         lang: Lang = "en") -> dict[str, Any]:
-    lang = answer_language(request)
-    response.headers.update(language_headers(lang))
-    answer = service.gap(a, b, lang)
+    language = answer_language(request)
+    response.headers.update(language_headers(language))
+    answer = service.gap(a, b, language)
     return {"from_": answer.pop("from"), **answer}

@@ -128,9 +128,9 @@ async def equivalences(
     ``Accept-Language`` prefers; codes, kinds and field names as they are."""
     proposed = include is not None
     service = equivalence_service(request)
-    lang = answer_language(request)
+    language = answer_language(request)
     return await cached_answer(
-        request, ("equivalences", from_, to, depth, proposed, paths, lang),
+        request, ("equivalences", from_, to, depth, proposed, paths, language),
         lambda: service.equivalences(from_, to, depth=depth, include_proposed=proposed,
-                                     paths=paths, lang=lang),
-        [service.cache], answer_parts(from_), language_headers(lang))
+                                     paths=paths, lang=language),
+        [service.cache], answer_parts(from_), language_headers(language))
