@@ -137,7 +137,8 @@ ReferencingStatus = Annotated[vocab.ReferencingStatus | None, Query(
         f"{k} = {v}" for k, v in REFERENCING_STATUSES.items()))]
 Include = Annotated[Literal["proposed"] | None,
                     Query(description="`proposed` also counts mappings not yet accepted")]
-Lang = Annotated[Literal["en", "fr"], Query(description="labels' language")]
+Lang = Annotated[Literal["en", "fr"], Query(
+    description="labels' and sentences' language (without it: Accept-Language, else en)")]
 
 
 # --- body rules the JSON Schema states --------------------------------------------------
