@@ -48,14 +48,15 @@ STEP_RULE = N_(
 PLAN_RULE = N_(
     "moves to profiles whose requirements the holder covers at least min_step_coverage "
     "(portability's coverage, before training); cost = ECTS of the least-cost training that "
-    "closes the move's gaps (a course count when some course has no ECTS); a gap no course "
-    "closes is not closable by training: it is named with its step (not_closable) and never "
-    "priced as free training; plans are ranked first by how many such requirements their "
-    "moves leave open, then by cost, so a plan that training can complete always beats one "
-    "that cannot, and a plan leaving requirements open (closable_by_training false) is "
-    "answered only when no plan within max_steps avoids them; after a move the holder holds "
-    "what its courses develop and the profile's requirements (grown in the role); cheapest "
-    "plan by A* with an admissible bound (ties: fewer steps, then profile codes)"
+    "closes the move's gaps (a course without ECTS is named apart, never counted as free); a "
+    "gap no course closes is not closable by training: it is named with its step "
+    "(not_closable) and never priced as free training; plans are ranked first by how many "
+    "such requirements their moves leave open, then by cost, so a plan that training can "
+    "complete always beats one that cannot, and a plan leaving requirements open "
+    "(closable_by_training false) is answered only when no plan within max_steps avoids them;"
+    " after a move the holder holds what its courses develop and the profile's requirements "
+    "(grown in the role); cheapest plan by A* with an admissible bound (ties: fewer steps, "
+    "then profile codes)"
 )
 UNPRICED_NOTE = N_(
     "Costs are in ECTS. Courses of this plan that state no ECTS: %(n)s; they are named in "
