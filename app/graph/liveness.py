@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
@@ -73,11 +73,10 @@ class Liveness:
         is down or stops answering."""
         if self._down.is_set():
             raise StoreUnavailable(f"{self.name} is not answering")
-        try:
+        with self._lock:  # one step with ``close``: a statement is refused or waited for
+            if self._closed:
+                raise StoreUnavailable(f"{self.name} is closed")
             future = self._pool.submit(call)
-        except RuntimeError as exc:  # closed: the store is gone for this process
-            raise StoreUnavailable(f"{self.name} is closed") from exc
-        with self._lock:
             self._running.add(future)
         future.add_done_callback(self._finished)
         started = time.monotonic()
@@ -104,6 +103,8 @@ class Liveness:
             found = future.result(timeout=wait)
         except FutureTimeout:
             raise
+        except CancelledError as exc:  # still queued when the store closed
+            raise StoreUnavailable(f"{self.name} is closed") from exc
         except BaseException as exc:
             if self._is_outage(exc):
                 self.mark_down(exc)
@@ -188,8 +189,8 @@ class Liveness:
     def close(self) -> None:
         """Stop taking statements and let those running end (for up to ``limit``), so the
         driver is not closed under a statement still using its connection."""
-        self._closed = True
-        with self._lock:
+        with self._lock:  # from here ``run`` refuses: no statement starts after ``running``
+            self._closed = True
             running = list(self._running)
         wait(running, timeout=0 if self._down.is_set() else self.limit)
         self._pool.shutdown(wait=False, cancel_futures=True)

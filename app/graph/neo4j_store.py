@@ -276,12 +276,7 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._liveness.close()
-        try:
-            self._driver.close()
-        except BufferError:
-            # a connection still written by a statement given up at its deadline (its worker
-            # thread runs on): the driver cannot say goodbye on it; the pool is closed anyway
-            log.debug("store.close_while_busy")
+        self._driver.close()
         self._probe_driver.close()
 
 

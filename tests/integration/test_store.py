@@ -116,6 +116,37 @@ def test_a_neo4j_snapshot_held_past_its_limit_fails_instead_of_mixing_states(
         store.close()
 
 
+def test_closing_a_neo4j_store_while_a_thread_keeps_reading_stops_that_thread_cleanly(
+        neo4j_server: Neo4jServer) -> None:
+    """A thread reading statement after statement (the export's read-ahead, a warm-up) when
+    the store closes: its next statement is refused, and the driver's goodbye never meets a
+    connection that thread is still writing (the BufferError seen at a test's teardown)."""
+    for _ in range(20):
+        store = neo4j_store_of(neo4j_server)
+        ended: list[BaseException] = []
+        first = threading.Event()
+
+        def keep_reading(store: GraphStore = store, ended: list[BaseException] = ended,
+                         first: threading.Event = first) -> None:
+            try:
+                while True:
+                    store.read("UNWIND range(1, $n) AS i RETURN i", {"n": 500})
+                    first.set()
+            except BaseException as exc:  # noqa: BLE001 - what stopped it is the answer
+                ended.append(exc)
+
+        readers = [threading.Thread(target=keep_reading) for _ in range(4)]
+        for reader in readers:
+            reader.start()
+        assert first.wait(10)
+        store.close()  # raises should the goodbye meet a connection in use
+        for reader in readers:
+            reader.join(timeout=10)
+            assert not reader.is_alive()
+        assert len(ended) == 4, ended
+        assert all(isinstance(e, StoreUnavailable) for e in ended), ended
+
+
 def test_data_survives_a_restart_of_the_embedded_store(tmp_path) -> None:
     server = EmbeddedFalkorDB(tmp_path / "db")
     store = FalkorDBStore("127.0.0.1", server.start(), "durable",
