@@ -231,9 +231,11 @@ class HttpBench:
     """Measures operations against one server. ``requests``: single-client requests per
     operation; ``duration``: seconds of load per operation."""
 
-    def __init__(self, requests: int, duration: float, console: Any = None) -> None:
+    def __init__(self, requests: int, duration: float, console: Any = None,
+                 warm_seconds: float = 3.0) -> None:
         self.requests = requests
         self.duration = duration
+        self.warm_seconds = warm_seconds  # each wrk round of ``warm``
         self.no_wrk = wrk.available()
         if self.no_wrk and console is not None:
             console.print(f"[yellow]{self.no_wrk}: throughput from 8 httpx client processes "
@@ -261,8 +263,8 @@ class HttpBench:
             return
         deadline = time.monotonic() + patience
         while time.monotonic() < deadline:
-            result = wrk.run(base, [(c.method, c.path, c.body) for c in calls], seconds=3,
-                             connections=CONNECTIONS)
+            result = wrk.run(base, [(c.method, c.path, c.body) for c in calls],
+                             seconds=self.warm_seconds, connections=CONNECTIONS)
             if result.requests >= 4 * CONNECTIONS:
                 return
 

@@ -1,6 +1,6 @@
 """Reads under a stream of writes (issue 26): 16 readers over the hot routes of ``cqf serve``
 (one worker) while one writer changes a course every second, and separately while it writes
-a level mapping every 10 s (``--quick``: every 2 s; in turn a proposal, its acceptance, its
+a level mapping every 10 s (``--quick``: every 1 s; in turn a proposal, its acceptance, its
 retraction: two writes in three change what the accepted mappings say). Per route: p50/p95
 of the readers with no writes (the warm baseline), under each stream, and the first answer
 after each write (a probe asks every hot route once, in turn, as soon as the write has
@@ -218,8 +218,8 @@ def measure(console: Console, store_url: str, graph: str, sample: Sample,
             programme: tuple[str, str], *, quick: bool,
             seconds: float | None = None) -> dict[str, Any]:
     """``programme``: (institution, the programme's own code) the course writer writes to."""
-    span = seconds or (4.0 if quick else 40.0)
-    mapping_every = 2.0 if quick else 10.0
+    span = seconds or (2.0 if quick else 40.0)
+    mapping_every = 1.0 if quick else 10.0
     store = FalkorDBStore.from_url(store_url, graph, timeout=120)
     try:  # a university writes its courses; an admin the level mappings
         admin = create_key(store, "admin")["key"]
