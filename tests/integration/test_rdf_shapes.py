@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
@@ -16,6 +15,7 @@ from app.rdf.iris import Iris
 from app.rdf.ontology import shapes_graph
 from app.rdf.vocab import CQF
 from app.services.linked_data.export import Scope, export
+from tests.support.shacl import validate
 
 BASE = "http://cqf.test/id/"
 
@@ -27,7 +27,7 @@ def data(seeded_falkordb: GraphStore) -> Graph:
 
 
 def _violations(graph: Graph) -> set[tuple[str, str]]:
-    conforms, report, _ = pyshacl.validate(graph, shacl_graph=shapes_graph(), inference="none")
+    conforms, report = validate(graph, shapes_graph())
     results = list(report.subjects(RDF.type, SH.ValidationResult))
     assert conforms == (not results)
     return {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)))
@@ -117,7 +117,7 @@ def test_reviewed_mappings_carry_their_review_date(data: Graph) -> None:
 # --- every scope and every release dump conforms (issue 24) ----------------------------------
 
 def _focus_messages(graph: Graph) -> list[tuple[str, str]]:
-    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes_graph(), inference="none")
+    _, report = validate(graph, shapes_graph())
     return [(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultMessage)))
             for r in report.subjects(RDF.type, SH.ValidationResult)]
 
