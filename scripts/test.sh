@@ -13,6 +13,8 @@ bash scripts/setup.sh
 #    `item._nodeid`, which pytest 9 no longer reads.)
 # 3. the `alone` tests, one at a time (kills, freezes, time bounds: tests/conftest.py), so no
 #    other test's load stretches the times they assert.
+# CQF_TEST_RUNS names the runs to make, in this order (default "parallel neo4j alone"); CI
+# (.ci/run) makes the Neo4j run beside its linters and the quick benchmark, then the other two.
 # pytest's exit code 5 means "no test selected" (e.g. arguments naming only other tests).
 run() {
   local code=0
@@ -21,7 +23,12 @@ run() {
   return "$code"
 }
 status=0
-run -n "${CQF_TEST_WORKERS:-2}" -m "not alone and not neo4j" "$@" || status=$?
-run -p no:xdist -m "neo4j and not alone" "$@" || status=$?
-run -p no:xdist -m alone "$@" || status=$?
+for name in ${CQF_TEST_RUNS:-parallel neo4j alone}; do
+  case "$name" in
+    parallel) run -n "${CQF_TEST_WORKERS:-2}" -m "not alone and not neo4j" "$@" || status=$? ;;
+    neo4j) run -p no:xdist -m "neo4j and not alone" "$@" || status=$? ;;
+    alone) run -p no:xdist -m alone "$@" || status=$? ;;
+    *) echo "CQF_TEST_RUNS: unknown run '$name' (parallel, neo4j, alone)" >&2; exit 2 ;;
+  esac
+done
 exit "$status"
