@@ -3,7 +3,8 @@ the CQF table at a glance on a 1280 px screen (no sideways scrolling, at most tw
 heights, names before codes, evidence behind a disclosure), one card per CQF level on a
 390 px phone, at most two printed A4 landscape pages; on a phone no text smaller than 11 px;
 browsers get the explorer's own pages for errors and for linked-data addresses. Screenshots
-are kept in ``tests/browser/screenshots/reading/`` for review."""
+are kept in ``tests/browser/screenshots/reading/`` for review (those of every page at 390 px
+in ``screenshots/pages/``, taken by ``test_pages_a11y.py``)."""
 
 from __future__ import annotations
 
@@ -85,7 +86,6 @@ def test_cqf_table_reads_at_a_glance_at_1280_px(browser: Any, explorer_url: str,
         wrap = page.locator(".table-wrap")
         assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "the table scrolls sideways"
         height = page.evaluate(PAGE_HEIGHT)
-        page.screenshot(path=str(folder / f"cqf-table-1280-{lang}.png"), full_page=True)
         assert height <= 2 * DESKTOP["height"], f"the page is {height} px tall"
         # names first, codes second
         for level in _levels(explorer_url, lang):
@@ -172,7 +172,6 @@ PHONE_VIEWS = ("home", "equivalence-ladder", "portability-profile", "coverage-pr
 @pytest.mark.parametrize("lang", LANGS)
 def test_at_390_px_nothing_overflows_and_no_text_is_below_11_px(browser: Any,
                                                                  explorer_url: str,
-                                                                 folder: Path,
                                                                  lang: str) -> None:
     context = _context(browser, explorer_url, PHONE)
     page = context.new_page()
@@ -186,7 +185,7 @@ def test_at_390_px_nothing_overflows_and_no_text_is_below_11_px(browser: Any,
             small = page.evaluate(SMALL_TEXT, 11)
             if small:
                 problems.append(f"{name}: text below 11 px: {small}")
-            page.screenshot(path=str(folder / f"{name}-390-{lang}.png"), full_page=True)
+            # the full-page screenshot of each at 390 px is test_pages_a11y's (pages/)
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
