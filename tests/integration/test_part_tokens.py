@@ -86,6 +86,7 @@ def _built(app: FastAPI) -> dict[str, int]:
             "CQF tables built": s.cqf_table_memo.builds,
             "CQF group cells built": s.cqf_table_memo.groups.builds,
             "career answers built": s.careers_memo.builds,
+            "career ladders, rankings and plan searches": s.careers_memo.built_by_kind["core"],
             "kept answers computed": s.answer_cache.computed,
             "CASE answers encoded": case.encodes if case is not None else -1}
 
@@ -136,6 +137,9 @@ MAPPING_QUESTIONS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/api/v1/equivalences?from=IE-NFQ:9&to=NL-NLQF&include=proposed", None),
     ("GET", "/api/v1/equivalences?from=IE-NFQ:9&include=proposed", None),
     ("POST", "/api/v1/portability", {"from_profile": "JP-AUDIT-OFFICER-PCA", "limit": 20}),
+    ("GET", "/api/v1/job-profiles/JP-AUDIT-OFFICER-PCA/successors", None),
+    ("POST", "/api/v1/career-plans", {"from_profile": "JP-AUDIT-OFFICER-PCA",
+                                      "target_profile": "JP-AUDIT-TEAM_LEAD-PCA"}),
 ]
 
 
@@ -163,10 +167,10 @@ def test_a_level_mapping_write_updates_the_mapping_graph_in_every_worker(
     writer, reader = workers
     for client in workers:
         _warm(client)
-    built = {id(c): _built(c.app) for c in workers}  # type: ignore[arg-type]
     admin = {"X-API-Key": create_key(seeded, "admin")["key"]}
     before = _fresh(seeded)
     assert [_answers(c) for c in workers] == [before, before]
+    built = {id(c): _built(c.app) for c in workers}  # type: ignore[arg-type]
 
     def check(changes_accepted: bool) -> list[bytes]:
         time.sleep(REFRESH * 2)  # the other worker reads the tokens again after that
@@ -184,6 +188,13 @@ def test_a_level_mapping_write_updates_the_mapping_graph_in_every_worker(
             assert rebuilt == changes_accepted, "CQF table"
             # ... and then from the cells of the rows whose profiles did not move.
             assert now["CQF group cells built"] == was["CQF group cells built"]
+            # career answers are worded again (placements may change), but the ladder, the
+            # successors' ranking and a plan's search rest on the profiles alone: no profile
+            # moved on the CQF here, so none of them is computed again
+            rewritten = now["career answers built"] > was["career answers built"]
+            assert rewritten == changes_accepted, "career answers"
+            assert now["career ladders, rankings and plan searches"] == \
+                was["career ladders, rankings and plan searches"]
             for model in ("candidate loads", "careers model loads", "CASE model loads"):
                 assert now[model] == was[model], model
             built[id(client)] = now

@@ -14,7 +14,7 @@ import functools
 import threading
 import uuid
 import weakref
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -253,12 +253,37 @@ class AnswerMemo:
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self.builds = 0  # answers computed and kept: what a test or a benchmark can count
+        self.built_by_kind: Counter[Hashable] = Counter()  # the same, by a tuple key's head
         self._lock = threading.Lock()
         self._answers: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = OrderedDict()
+        # per question being built: its lock and how many callers hold or wait for it
+        self._building: dict[Hashable, list[Any]] = {}
 
     @staticmethod
     def _token(source: object) -> Any:
-        return source if isinstance(source, int | str) else weakref.ref(source)
+        return source if isinstance(source, int | str | tuple) else weakref.ref(source)
+
+    def get_or_build(self, key: Hashable, build: Callable[[], R], *sources: object) -> R:
+        """The kept answer, else ``build()`` kept: callers asking the same question while it
+        is built wait for that one build (16 readers meeting a changed graph would otherwise
+        each build the same answer, side by side, on the one interpreter)."""
+        found = self.get(key, *sources)
+        if found is not None:
+            return cast(R, found)
+        with self._lock:
+            entry = self._building.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                found = self.get(key, *sources)  # built while this caller waited
+                if found is None:
+                    found = self.keep(key, build(), *sources)
+                return cast(R, found)
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._building[key]
 
     @staticmethod
     def _matches(token: Any, source: object) -> bool:
@@ -279,6 +304,7 @@ class AnswerMemo:
         tokens = tuple(self._token(s) for s in sources)
         with self._lock:
             self.builds += 1
+            self.built_by_kind[key[0] if isinstance(key, tuple) and key else key] += 1
             self._answers[key] = (tokens, answer)
             self._answers.move_to_end(key)
             while len(self._answers) > self.size:
