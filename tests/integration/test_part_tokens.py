@@ -225,3 +225,46 @@ def test_a_level_mapping_write_updates_the_mapping_graph_in_every_worker(
     retracted = writer.delete(f"/api/v1/mappings/{proposed.json()['id']}", headers=admin)
     assert retracted.status_code == 204, retracted.text
     assert check(changes_accepted=False) == before
+
+
+def test_an_accepted_course_recomputes_only_the_training_its_courses_touch(
+        seeded: GraphStore, workers: tuple[TestClient, TestClient]) -> None:
+    """A course that starts to count (its mapping accepted) changes the training a career
+    path suggests: both workers then answer what a fresh process answers, without computing
+    the ladder's shape again, and compute again only the training of the steps whose
+    candidate courses changed."""
+    writer, _ = workers
+    path = "/api/v1/job-families/JF-BORDER/career-path"
+    steps = writer.get(path).json()["steps"]
+    gap = next(g for s in steps for g in s["new_competencies"])
+    for client in workers:
+        _warm(client)
+    built = {id(c): _built(c.app) for c in workers}  # type: ignore[arg-type]
+    trained = {id(c): c.app.state.careers_memo.training.builds for c in workers}  # type: ignore[attr-defined]
+
+    exu = {"X-API-Key": create_key(seeded, "institution:EXU")["key"]}
+    admin = {"X-API-Key": create_key(seeded, "admin")["key"]}
+    put = writer.put(COURSE, headers=exu, json={
+        "name": "Closes one gap", "ects": 3,
+        "develops": [{"competency": gap["code"], "proficiency": "expert"}]})
+    assert put.status_code == 201, put.text
+    accepted = writer.post(
+        f"/api/v1/course-mappings/EXU/PROG-EXU-MSC/C-PARTS/develops/{gap['code']}/review",
+        headers=admin, json={"decision": "accepted"})
+    assert accepted.status_code == 200, accepted.text
+
+    time.sleep(REFRESH * 2)
+    with _worker(seeded) as fresh:
+        expected = fresh.get(path).content
+    assert "C-PARTS" in expected.decode()  # the course now closes a gap of some step
+    for client in workers:
+        app: Any = client.app
+        client.get(path)
+        _settle(app)
+        assert client.get(path).content == expected
+        now, was = _built(app), built[id(client)]
+        assert now["careers model loads"] == was["careers model loads"]  # offers updated
+        assert now["career ladders, rankings and plan searches"] == \
+            was["career ladders, rankings and plan searches"]
+        again = app.state.careers_memo.training.builds - trained[id(client)]
+        assert 0 < again < len(steps), (again, len(steps))

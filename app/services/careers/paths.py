@@ -22,7 +22,7 @@ from app.domain.vocab import NodeLabel
 from app.graph.port import GraphStore
 from app.services.careers.evidence import evidence_members
 from app.services.careers.read_model import (
-    AnswerMemo,
+    CareersMemo,
     CareersModel,
     CareersModelCache,
     KnownCodes,
@@ -140,7 +140,7 @@ class CareersService:
     answer."""
 
     def __init__(self, store: GraphStore, models: CareersModelCache,
-                 mappings: MappingGraphCache, memo: AnswerMemo | None = None) -> None:
+                 mappings: MappingGraphCache, memo: CareersMemo | None = None) -> None:
         self.store = store
         self.models = models
         self.mappings = mappings
@@ -165,14 +165,18 @@ class CareersService:
         return self.memo.get_or_build(key, lambda: build(model, graph), model,
                                       fingerprint(graph))
 
-    def _core(self, key: tuple[Any, ...], build: Callable[[], R], *values: object) -> R:
-        """The costly part of an answer (a ladder, a ranking, a plan's search), which rests on
-        the careers model alone (and on ``values``, e.g. the CQF ordinals of a family's
-        profiles), kept across mapping changes: after an accepted level mapping only the
-        answer's cheap parts (placements, names, notices) are computed again."""
+    def _core(self, key: tuple[Any, ...], build: Callable[[], R], *sources: object) -> R:
+        """The costly part of an answer (a ladder's shape, a ranking, a plan's search), kept
+        for ``sources`` (the careers model, or only its profile side, and e.g. the CQF
+        ordinals of a family's profiles), not for the mapping graph: after an accepted level
+        mapping only the answer's cheap parts (placements, names, notices) are computed
+        again, and after a course write only the training whose courses changed."""
         if self.memo is None:
             return build()
-        return self.memo.get_or_build(("core", *key), build, self._model(), *values)
+        return self.memo.get_or_build(("core", *key), build, *sources)
+
+    def _trainer(self, model: CareersModel) -> cr.Trainer:
+        return model.training if self.memo is None else self.memo.trainer(model)
 
     def _serialised(self, key: tuple[Any, ...], answer: Any) -> bytes:
         """The JSON bytes of ``answer()`` (the dict), serialised once per kept answer: at the
@@ -245,10 +249,11 @@ class CareersService:
                    if administration is None or p.administration == administration]
         placed = {p.code: placements.of(p.level) for p in members}
         ordinals = tuple((p.code, (placed[p.code] or {}).get("ordinal")) for p in members)
-        ladder = self._core(("ladder", family, administration), lambda: cr.build_ladder(
+        shape = self._core(("ladder", family, administration), lambda: cr.ladder_shape(
             [cr.FamilyProfile(p.code, p.name, ordinal, p.requirements, p.tasks)
              for p, (_, ordinal) in zip(members, ordinals, strict=True)],
-            model.groups, model.offers), ordinals)
+            model.groups), model.version, ordinals)
+        ladder = cr.trained(shape, self._trainer(model))
         refs = {p.code: self._profile_ref(model, p, lang, placed[p.code]) for p in members}
         rungs = [{"cqf_ordinal": r.rank, "cqf_level": self._rung_level(r, placed),
                   "branches": r.branches,
@@ -379,7 +384,7 @@ class CareersService:
         found = self._core(("plan", *question.key()), lambda: cr.plan_career(
             holder, question.target_profile, model.index, model.offers,
             min_step_coverage=question.min_step_coverage, max_steps=question.max_steps,
-            exclude=exclude, providers=model.providers))
+            exclude=exclude, providers=model.providers), model)
         placements = Placements(graph)
         answer: dict[str, Any] = {
             "from_profile": question.from_profile, "target_profile": question.target_profile,
@@ -454,15 +459,16 @@ class CareersService:
         exclude = ([p.code for p in model.profiles.values()
                     if p.administration != administration] if administration else [])
         requirements = pf.TargetRequirements(target.code, target.name, target.requirements)
-        ranked = self._core(("successors", code, limit, administration), lambda: [
-            (s, model.training(s.coverage.gaps)) for s in cr.rank_successors(
-                requirements, model.holders, limit=limit, exclude=exclude)])
+        ranked = self._core(("successors", code, limit, administration), lambda: cr.rank_successors(
+            requirements, model.holders, limit=limit, exclude=exclude), model.version)
+        train = self._trainer(model)
         placements = Placements(graph)
         results = []
         statuses = [target.status, *_requirement_statuses(target)]
-        for s, training in ranked:
+        for s in ranked:
             holder = model.profiles[s.holder.code]
             report = s.coverage
+            training = train(tuple(report.gaps))
             results.append({
                 "profile": self._profile_ref(model, holder, lang, placements.of(holder.level)),
                 "coverage": report.score, "required": report.required, "met": report.met,

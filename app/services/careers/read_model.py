@@ -158,7 +158,7 @@ def model_signature(store: GraphStore) -> tuple[int, ...]:
                                                   "levels"))
 
 
-def _offer_key(offer: pf.CourseOffer) -> tuple[Any, ...]:
+def offer_key(offer: pf.CourseOffer) -> tuple[Any, ...]:
     """What an answer reads of an offer (offers compare by identity)."""
     return (offer.code, offer.name, offer.institution, offer.programme, offer.ects,
             tuple(sorted((c, str(p)) for c, p in offer.develops.items())))
@@ -176,8 +176,8 @@ def update_offers(store: GraphStore, old: CareersModel,
     fresh, fresh_status = _offers(store, institutions)
     asked = set(institutions)
     kept = tuple(o for o in old.offers if o.institution not in asked)
-    if sorted(map(_offer_key, fresh)) == sorted(
-            _offer_key(o) for o in old.offers if o.institution in asked) and all(
+    if sorted(map(offer_key, fresh)) == sorted(
+            offer_key(o) for o in old.offers if o.institution in asked) and all(
             old.course_status.get(c) == s for c, s in fresh_status.items()):
         return old
     offers = tuple(sorted(kept + fresh, key=lambda o: o.code))
@@ -312,6 +312,25 @@ class AnswerMemo:
         return answer
 
 
+class CareersMemo(AnswerMemo):
+    """Career answers (see ``AnswerMemo``), and beside them the training of gaps over the
+    offers that can close them: keyed by both, so an answer rebuilt after a course write
+    computes again only the training whose candidate courses changed."""
+
+    def __init__(self, size: int = 1024) -> None:
+        super().__init__(size=size)
+        self.training = AnswerMemo(size=8 * size)
+
+    def trainer(self, model: CareersModel) -> Callable[[tuple[pf.Gap, ...]], pf.TrainingPlan]:
+        """``model.training``, kept per (gaps, the courses that can close them)."""
+        def train(gaps: tuple[pf.Gap, ...]) -> pf.TrainingPlan:
+            offers = relevant_offers(gaps, model.offer_index)
+            key = (gaps, tuple(sorted(map(offer_key, offers))))
+            return self.training.get_or_build(key, lambda: pf.recommend_training(gaps, offers))
+
+        return train
+
+
 _FINGERPRINTS: dict[int, tuple[weakref.ref[MappingGraph], int]] = {}
 _FINGERPRINT_LOCK = threading.Lock()
 
@@ -378,6 +397,6 @@ class Placements:
         return self._memo[level]
 
 
-__all__ = ["AnswerMemo", "CareersModel", "CareersModelCache", "PinnedReads", "Placements",
-           "Profile", "one_read",
+__all__ = ["AnswerMemo", "CareersMemo", "CareersModel", "CareersModelCache", "PinnedReads",
+           "Placements", "Profile", "offer_key", "one_read",
            "equivalence_cells", "load_model", "place_on_cqf"]
