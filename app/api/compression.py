@@ -3,9 +3,13 @@
 At the ESCO size the CASE package of the competency framework is 18 MB of JSON and a career
 path or the CQF table about 0.7 MB: sent as they are, they cost the client (an HR office on a
 slow line) and the service's one event loop far more than the answer itself, which is kept
-(``app.api.answers``, ``app.services.careers``). Such an answer is compressed once per
-representation (its ``ETag``, which names the graph state and the request) and the result
-kept, bounded by bytes, so the next client gets the same bytes without compressing again.
+(``app.api.answers``, ``app.services.careers``). Such an answer is compressed once and the
+result kept beside it, bounded by bytes, so the next client gets the same bytes without
+compressing again. It is found by its ``ETag`` but used only for the very same body (the
+same kept object, or equal bytes: a comparison costs a few milliseconds at 18 MB): the
+``ETag`` of an answer resting on the graph names the graph state as this process last read
+it, and a body computed from read models that already saw another worker's write may differ
+under the same ``ETag``.
 
 - Only 200 answers of at least ``MIN_BYTES`` held in memory; streamed exports and files are
   sent as they are.
@@ -32,33 +36,40 @@ KEPT_BYTES = 64 * 1024 * 1024
 
 
 class CompressedBodies:
-    """The gzip form of recent answers, by ``(ETag, Content-Type)``; least recently used out
-    once they hold more than ``limit`` bytes."""
+    """The gzip form of recent answers beside the answer itself, by ``(ETag, Content-Type)``;
+    least recently used out once they hold more than ``limit`` bytes (both forms counted)."""
 
     def __init__(self, limit: int = KEPT_BYTES) -> None:
         self.limit = limit
         self.compressions = 0  # bodies compressed (not found kept): what a test can count
         self._held = 0
         self._lock = threading.Lock()
-        self._bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._bodies: OrderedDict[tuple[str, str], tuple[bytes, bytes]] = OrderedDict()
 
-    def get(self, key: tuple[str, str]) -> bytes | None:
+    def get(self, key: tuple[str, str], body: bytes) -> bytes | None:
+        """The gzip form of ``body`` when it is the one kept under ``key``."""
         with self._lock:
             found = self._bodies.get(key)
-            if found is not None:
-                self._bodies.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            self._bodies.move_to_end(key)
+        plain, packed = found
+        return packed if plain is body or plain == body else None
 
-    def keep(self, key: tuple[str, str], body: bytes) -> None:
+    def keep(self, key: tuple[str, str], body: bytes, packed: bytes) -> None:
+        size = len(body) + len(packed)
         with self._lock:
             self.compressions += 1
-            if key in self._bodies or len(body) > self.limit:
+            old = self._bodies.pop(key, None)
+            if old is not None:
+                self._held -= len(old[0]) + len(old[1])
+            if size > self.limit:
                 return
-            self._bodies[key] = body
-            self._held += len(body)
+            self._bodies[key] = (body, packed)
+            self._held += size
             while self._held > self.limit:
-                _, dropped = self._bodies.popitem(last=False)
-                self._held -= len(dropped)
+                _, (plain, dropped) = self._bodies.popitem(last=False)
+                self._held -= len(plain) + len(dropped)
 
 
 def accepts_gzip(header: str | None) -> bool:
@@ -103,11 +114,11 @@ async def compressed(request: Request, response: Response, kept: CompressedBodie
         return response
     etag = response.headers.get("etag")
     key = (etag, response.headers.get("content-type", "")) if etag else None
-    packed = kept.get(key) if key else None
+    packed = kept.get(key, body) if key else None
     if packed is None:
         packed = await run_in_threadpool(_gzip, body)
         if key:
-            kept.keep(key, packed)
+            kept.keep(key, body, packed)
     response.body = packed
     response.headers["content-encoding"] = "gzip"
     response.headers["content-length"] = str(len(packed))
