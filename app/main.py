@@ -19,7 +19,7 @@ from app.logs import configure_logging
 from app.services.careers import warmup
 from app.services.careers.cqf_table import CqfTableMemo
 from app.services.careers.portability import CandidateCache, OfferCache
-from app.services.careers.read_model import AnswerMemo, CareersModelCache
+from app.services.careers.read_model import CareersMemo, CareersModelCache
 from app.services.equivalence.answers import MappingGraphCache
 from app.services.linked_data.case import CaseCache
 from app.settings import Settings
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None,
     app.state.careers_cache = CareersModelCache(settings.mapping_cache_seconds)
     kept = settings.keep_answers  # false: every answer computed afresh (cold answers)
     app.state.cqf_table_memo = CqfTableMemo(64 if kept else 0)
-    app.state.careers_memo = AnswerMemo(1024 if kept else 0)
+    app.state.careers_memo = CareersMemo(1024 if kept else 0)
     app.state.offer_cache = OfferCache(settings.mapping_cache_seconds)
     app.state.case_cache = CaseCache(settings.mapping_cache_seconds)
     # Serialised hot answers (lookups, equivalence, portability), valid per graph state;

@@ -14,6 +14,8 @@
   the router's routes are indexed by their full path so that a 405 can name *every* method the
   path takes in ``Allow`` (Starlette names only the first route that matched the path), HEAD
   wherever GET is.
+- Large answers held in memory go out in gzip when the client accepts it, each compressed
+  once per representation (``app.api.compression``).
 - ``negotiated``: marks an endpoint whose answer depends on ``Accept``; every answer of such
   an endpoint, errors included, carries ``Vary: Accept`` (see ``app.api.problems``).
 - ``conditional(...)``: ``ETag`` and ``Last-Modified`` on an answer, and ``304 Not Modified``
@@ -37,6 +39,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import compile_path
 from starlette.types import Receive, Scope, Send
 
+from app.api.compression import CompressedBodies, compressed
 from app.api.deps import require_key
 from app.domain.parts import EVERYTHING
 from app.graph import state as graph_state
@@ -97,6 +100,7 @@ def _head_aware(make_handler: Callable[[], Handler],
                     or not isinstance(response, StreamingResponse | FileResponse)):
                 # the graph state's name, else the body's hash; 304 if held
                 response = conditional(request, response, validator)
+            response = await compressed(request, response, request.app.state.compressed_bodies)
             if request.method != "HEAD" or isinstance(response, FileResponse):
                 return response  # a file answers HEAD itself (its headers come from stat)
             return HeadersOnly(response)
@@ -145,6 +149,7 @@ def install(app: FastAPI) -> None:
         regex, _, params = compile_path(path)
         index.append((regex, methods, not params))
     app.state.method_index = index
+    app.state.compressed_bodies = CompressedBodies()
     _document_without_head(app)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 
 from app.api import params
-from app.domain.errors import FieldProblem, InvalidInput, where
+from app.domain.errors import FieldProblem, InvalidInput, item, where
 from app.domain.portability.proficiency import PROFICIENCY_ACCEPTED, PROFICIENCY_CHOICES
 from app.domain.text import N_
 
@@ -234,7 +234,7 @@ def _plain(value: object) -> bool:
 def _location(loc: tuple[Any, ...]) -> str:
     """``develops › item 1 › proficiency`` for ``("body", "develops", 0, "proficiency")``."""
     parts = list(loc[1:] if loc and loc[0] in _PARTS and len(loc) > 1 else loc)
-    return where(*(f"item {p + 1}" if isinstance(p, int) else p for p in parts))
+    return where(*(item(p + 1) if isinstance(p, int) else p for p in parts))
 
 
 def as_invalid_input(exc: RequestValidationError, spec: Mapping[str, Any] | None = None,

@@ -5,6 +5,7 @@ about what an error is; nothing else of HTTP is known here."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, cast
@@ -197,11 +198,36 @@ class Busy(Conflict):
 
 
 WHERE_SEPARATOR = " › "
+ITEM = N_("item %(n)s")
+_ITEM = re.compile(r"item (\d+)")
 
 
 def where(*parts: object) -> str:
     """A location in the user's terms: ``competencies › OPS-P99``, never an internal path."""
     return WHERE_SEPARATOR.join(str(p) for p in parts if p not in (None, ""))
+
+
+class Location(str):
+    """A location given as a message's value (``the same target as develops › item 2``):
+    worded in the reader's language like the problem's own location."""
+
+    __slots__ = ()
+
+
+def item(n: int) -> str:
+    """The ``n``-th entry of a list, counted from 1, as a location's part (``item 2``); worded
+    in the reader's language when the location is shown (``located``)."""
+    return ITEM % {"n": n}
+
+
+def located(location: str, gettext: Callable[[str], str] = str) -> str:
+    """``location`` in the language of ``gettext``: its list entries (``item 2``) worded
+    there; field names stay as the request spelt them."""
+    if gettext is str:
+        return location
+    return WHERE_SEPARATOR.join(
+        gettext(ITEM) % {"n": found[1]} if (found := _ITEM.fullmatch(part)) else part
+        for part in location.split(WHERE_SEPARATOR))
 
 
 @dataclass(frozen=True)
@@ -233,7 +259,7 @@ class FieldProblem:
 
     def render(self, gettext: Callable[[str], str] = str) -> dict[str, object]:
         """The problem as an ``errors`` item of problem+json."""
-        return {"location": self.location, "message": self.said(gettext),
+        return {"location": located(self.location, gettext), "message": self.said(gettext),
                 **({"accepted": say(self.accepted, self.params, gettext)} if self.accepted
                    else {}),
                 **({"example": self.example} if self.example is not None else {}),
@@ -250,7 +276,8 @@ def say(message: str, params: Mapping[str, object] | None,
     if not params:
         return gettext(message)
     values = {k: say(*cast(tuple[str, Mapping[str, object]], v), gettext)
-              if isinstance(v, tuple) else v for k, v in params.items()}
+              if isinstance(v, tuple) else located(v, gettext) if isinstance(v, Location)
+              else v for k, v in params.items()}
     return gettext(message) % values
 
 

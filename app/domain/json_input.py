@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, cast
 
-from app.domain.errors import DomainError, FieldProblem, InvalidInput, where
+from app.domain.errors import DomainError, FieldProblem, InvalidInput, item, where
 from app.domain.text import N_
 
 MAX_DEPTH = 64
@@ -130,4 +130,4 @@ _SURROGATE_MESSAGE = N_("the text holds a lone surrogate (an escape such as \\ud
 def _where(path: tuple[object, ...]) -> str:
     if not path:
         return "body"
-    return where(*(f"item {p + 1}" if isinstance(p, int) else p for p in path))
+    return where(*(item(p + 1) if isinstance(p, int) else p for p in path))

@@ -205,6 +205,7 @@ class FrameworkRow(NodeRow):
     jurisdiction: Text = None
     historical: Bool = None
     unlevelled: CodeList = None
+    unlevelled_fr: CodeList = None  # the same reasons in French, entry for entry
     country: Text = None
     referencing_status: ReferencingStatus | None = None
     referencing_year: Int = None

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.problems import problem_of
-from app.domain.errors import WHERE_SEPARATOR, DomainError, InvalidInput, NotFound, UnknownKind
+from app.domain.errors import (
+    WHERE_SEPARATOR,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    UnknownKind,
+    located,
+)
 from app.domain.text import N_
 from app.rdf.iris import LABEL_OF
 from app.web.i18n import Translator
@@ -31,7 +38,7 @@ def _message(t: Translator, message: str) -> tuple[str, str | None]:
 
 
 def _location(t: Translator, location: str) -> str:
-    parts = location.split(WHERE_SEPARATOR)
+    parts = located(location, t.gettext).split(WHERE_SEPARATOR)
     head = FIELDS.get(parts[0])
     return WHERE_SEPARATOR.join([t.gettext(head) if head else parts[0], *parts[1:]])
 

@@ -53,9 +53,14 @@ def test_new_zealand_level_8_has_no_equivalence_with_a_reason(api: TestClient) -
     # the framework's own reason, from its data (frameworks.csv, column unlevelled)
     assert body["no_equivalence"]["kind"] == "unlevelled"
     assert body["no_equivalence"]["detail"].startswith("NZ-NZQCF:8: unlevelled by agreement")
+    assert body["no_equivalence"]["reason_lang"] == "en"
     entry = api.get("/api/v1/frameworks/NZ-NZQCF").json()
     assert any(u.startswith("8: unlevelled by agreement")
                for u in entry["attributes"]["unlevelled"])
+    # ... and in French, from the data's French reasons (column unlevelled_fr)
+    french = api.get(EQUIV, params={"from": "NZ-NZQCF:8", "to": "EQF", "lang": "fr"}).json()
+    assert french["no_equivalence"]["detail"].startswith("NZ-NZQCF:8: non rattaché par accord")
+    assert french["no_equivalence"]["reason_lang"] == "fr"
 
 
 def _trust(item: dict) -> tuple:

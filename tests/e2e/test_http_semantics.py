@@ -343,3 +343,37 @@ def test_exactly_one_query_per_sparql_request(client: TestClient, method: str, p
     response = client.request(method, path, content=body, headers=headers)
     assert response.status_code == 400
     assert response.json()["type"].endswith("sparql-several-queries")
+
+
+def test_large_answers_go_out_in_gzip_once_compressed_and_only_to_clients_asking(
+        client: TestClient) -> None:
+    """The CQF table and a CASE package (large JSON): in gzip when the client accepts it,
+    the same content either way, ``Vary: Accept-Encoding`` on both forms, HEAD like GET,
+    revalidation still by the ETag, and compressed once for the many clients asking."""
+    import gzip
+
+    kept = client.app.state.compressed_bodies  # type: ignore[attr-defined]
+    documents = client.get("/ims/case/v1p0/CFDocuments").json()["CFDocuments"]
+    for path in ("/api/v1/cqf-table", f"/ims/case/v1p0/CFPackages/{documents[0]['identifier']}"):
+        plain = client.get(path, headers={"Accept-Encoding": "identity"})
+        assert plain.status_code == 200 and "content-encoding" not in plain.headers
+        assert len(plain.content) >= 32 * 1024, path  # large enough to be compressed
+        # the raw bytes on the wire, not httpx's decoded view of them
+        with client.stream("GET", path, headers={"Accept-Encoding": "gzip"}) as packed:
+            wire = b"".join(packed.iter_raw())
+        once = kept.compressions  # this form is now kept (if an earlier test had not already)
+        assert packed.headers["content-encoding"] == "gzip"
+        assert int(packed.headers["content-length"]) == len(wire) < len(plain.content) / 3
+        assert gzip.decompress(wire) == plain.content
+        for answer in (plain, packed):
+            assert "Accept-Encoding" in answer.headers["vary"], path
+        head = client.head(path, headers={"Accept-Encoding": "gzip"})
+        assert head.headers["content-length"] == packed.headers["content-length"]
+        assert head.headers["content-encoding"] == "gzip" and head.content == b""
+        again = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+        assert again.content == plain.content  # httpx decodes it
+        assert kept.compressions == once, "compressed again for the next client"
+        held = client.get(path, headers={"If-None-Match": packed.headers["etag"]})
+        assert held.status_code == 304
+        refused = client.get(path, headers={"Accept-Encoding": "gzip;q=0, identity"})
+        assert "content-encoding" not in refused.headers

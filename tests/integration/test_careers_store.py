@@ -15,7 +15,7 @@ from structlog.testing import capture_logs
 from app.graph.port import GraphStore
 from app.services.careers.cqf_table import CqfTableMemo, CqfTableService, TableQuestion
 from app.services.careers.paths import CareersService, PlanQuestion
-from app.services.careers.read_model import AnswerMemo, CareersModelCache, fingerprint
+from app.services.careers.read_model import CareersMemo, CareersModelCache, fingerprint
 from app.services.careers.warmup import warm_careers
 from app.services.equivalence.answers import MappingGraphCache
 
@@ -67,10 +67,10 @@ def test_cached_model_is_refreshed_when_requirements_change(writable_store: Grap
 
 
 def test_kept_answers_follow_a_reload_of_the_read_model(writable_store: GraphStore) -> None:
-    from app.services.careers.read_model import AnswerMemo
+    from app.services.careers.read_model import CareersMemo
 
     cache = CareersModelCache(ttl=600)
-    service = CareersService(writable_store, cache, MappingGraphCache(), AnswerMemo())
+    service = CareersService(writable_store, cache, MappingGraphCache(), CareersMemo())
     before = service.career_path("JF-BORDER")
     assert service.career_path("JF-BORDER") is before  # kept while nothing changed
     writable_store.write(
@@ -86,7 +86,7 @@ def test_kept_answers_follow_a_reload_of_the_read_model(writable_store: GraphSto
 
 def test_kept_json_follows_a_reload_of_the_read_model(writable_store: GraphStore) -> None:
     cache = CareersModelCache(ttl=600)
-    service = CareersService(writable_store, cache, MappingGraphCache(), AnswerMemo())
+    service = CareersService(writable_store, cache, MappingGraphCache(), CareersMemo())
     before = service.career_path_json("JF-BORDER")
     assert service.career_path_json("jf-border") is before  # one canonical question, kept
     assert orjson.loads(before) == service.career_path("JF-BORDER")

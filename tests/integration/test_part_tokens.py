@@ -86,6 +86,7 @@ def _built(app: FastAPI) -> dict[str, int]:
             "CQF tables built": s.cqf_table_memo.builds,
             "CQF group cells built": s.cqf_table_memo.groups.builds,
             "career answers built": s.careers_memo.builds,
+            "career ladders, rankings and plan searches": s.careers_memo.built_by_kind["core"],
             "kept answers computed": s.answer_cache.computed,
             "CASE answers encoded": case.encodes if case is not None else -1}
 
@@ -136,6 +137,9 @@ MAPPING_QUESTIONS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/api/v1/equivalences?from=IE-NFQ:9&to=NL-NLQF&include=proposed", None),
     ("GET", "/api/v1/equivalences?from=IE-NFQ:9&include=proposed", None),
     ("POST", "/api/v1/portability", {"from_profile": "JP-AUDIT-OFFICER-PCA", "limit": 20}),
+    ("GET", "/api/v1/job-profiles/JP-AUDIT-OFFICER-PCA/successors", None),
+    ("POST", "/api/v1/career-plans", {"from_profile": "JP-AUDIT-OFFICER-PCA",
+                                      "target_profile": "JP-AUDIT-TEAM_LEAD-PCA"}),
 ]
 
 
@@ -163,10 +167,10 @@ def test_a_level_mapping_write_updates_the_mapping_graph_in_every_worker(
     writer, reader = workers
     for client in workers:
         _warm(client)
-    built = {id(c): _built(c.app) for c in workers}  # type: ignore[arg-type]
     admin = {"X-API-Key": create_key(seeded, "admin")["key"]}
     before = _fresh(seeded)
     assert [_answers(c) for c in workers] == [before, before]
+    built = {id(c): _built(c.app) for c in workers}  # type: ignore[arg-type]
 
     def check(changes_accepted: bool) -> list[bytes]:
         time.sleep(REFRESH * 2)  # the other worker reads the tokens again after that
@@ -184,6 +188,13 @@ def test_a_level_mapping_write_updates_the_mapping_graph_in_every_worker(
             assert rebuilt == changes_accepted, "CQF table"
             # ... and then from the cells of the rows whose profiles did not move.
             assert now["CQF group cells built"] == was["CQF group cells built"]
+            # career answers are worded again (placements may change), but the ladder, the
+            # successors' ranking and a plan's search rest on the profiles alone: no profile
+            # moved on the CQF here, so none of them is computed again
+            rewritten = now["career answers built"] > was["career answers built"]
+            assert rewritten == changes_accepted, "career answers"
+            assert now["career ladders, rankings and plan searches"] == \
+                was["career ladders, rankings and plan searches"]
             for model in ("candidate loads", "careers model loads", "CASE model loads"):
                 assert now[model] == was[model], model
             built[id(client)] = now
@@ -214,3 +225,46 @@ def test_a_level_mapping_write_updates_the_mapping_graph_in_every_worker(
     retracted = writer.delete(f"/api/v1/mappings/{proposed.json()['id']}", headers=admin)
     assert retracted.status_code == 204, retracted.text
     assert check(changes_accepted=False) == before
+
+
+def test_an_accepted_course_recomputes_only_the_training_its_courses_touch(
+        seeded: GraphStore, workers: tuple[TestClient, TestClient]) -> None:
+    """A course that starts to count (its mapping accepted) changes the training a career
+    path suggests: both workers then answer what a fresh process answers, without computing
+    the ladder's shape again, and compute again only the training of the steps whose
+    candidate courses changed."""
+    writer, _ = workers
+    path = "/api/v1/job-families/JF-BORDER/career-path"
+    steps = writer.get(path).json()["steps"]
+    gap = next(g for s in steps for g in s["new_competencies"])
+    for client in workers:
+        _warm(client)
+    built = {id(c): _built(c.app) for c in workers}  # type: ignore[arg-type]
+    trained = {id(c): c.app.state.careers_memo.training.builds for c in workers}  # type: ignore[attr-defined]
+
+    exu = {"X-API-Key": create_key(seeded, "institution:EXU")["key"]}
+    admin = {"X-API-Key": create_key(seeded, "admin")["key"]}
+    put = writer.put(COURSE, headers=exu, json={
+        "name": "Closes one gap", "ects": 3,
+        "develops": [{"competency": gap["code"], "proficiency": "expert"}]})
+    assert put.status_code == 201, put.text
+    accepted = writer.post(
+        f"/api/v1/course-mappings/EXU/PROG-EXU-MSC/C-PARTS/develops/{gap['code']}/review",
+        headers=admin, json={"decision": "accepted"})
+    assert accepted.status_code == 200, accepted.text
+
+    time.sleep(REFRESH * 2)
+    with _worker(seeded) as fresh:
+        expected = fresh.get(path).content
+    assert "C-PARTS" in expected.decode()  # the course now closes a gap of some step
+    for client in workers:
+        app: Any = client.app
+        client.get(path)
+        _settle(app)
+        assert client.get(path).content == expected
+        now, was = _built(app), built[id(client)]
+        assert now["careers model loads"] == was["careers model loads"]  # offers updated
+        assert now["career ladders, rankings and plan searches"] == \
+            was["career ladders, rankings and plan searches"]
+        again = app.state.careers_memo.training.builds - trained[id(client)]
+        assert 0 < again < len(steps), (again, len(steps))

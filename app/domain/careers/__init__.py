@@ -23,10 +23,15 @@ from __future__ import annotations
 from app.domain.careers.ladder import (
     FamilyProfile,
     Ladder,
+    LadderShape,
     Rung,
     StepDelta,
+    StepShape,
+    Trainer,
     build_ladder,
+    ladder_shape,
     stream_of,
+    trained,
 )
 from app.domain.careers.plan import (
     CareerPlan,
@@ -48,10 +53,15 @@ from app.domain.careers.table import (
 __all__ = [
     "FamilyProfile",
     "Ladder",
+    "LadderShape",
     "Rung",
     "StepDelta",
+    "StepShape",
+    "Trainer",
     "build_ladder",
+    "ladder_shape",
     "stream_of",
+    "trained",
     "CareerPlan",
     "NoPlan",
     "PlanStep",

@@ -18,7 +18,7 @@ Rules
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.domain.portability import (
@@ -62,6 +62,23 @@ class StepDelta:
 
 
 @dataclass(frozen=True)
+class StepShape:
+    """A step before its training: what rests on the profiles alone (a course write changes
+    none of it)."""
+
+    from_profile: str
+    to_profile: str
+    coverage: float | None
+    new_competencies: tuple[Gap, ...]
+    rising: tuple[Gap, ...]
+    tasks_added: tuple[str, ...]
+    gaps: tuple[Gap, ...]  # every gap of the step, as coverage lists them: what training closes
+
+
+Trainer = Callable[[tuple[Gap, ...]], TrainingPlan]
+
+
+@dataclass(frozen=True)
 class Rung:
     rank: int
     streams: dict[str, tuple[str, ...]]  # stream -> profile codes (only non-empty streams)
@@ -77,6 +94,16 @@ class Ladder:
     steps: tuple[StepDelta, ...]
     unplaced: tuple[str, ...]
     streams: dict[str, str]  # profile code -> stream
+
+
+@dataclass(frozen=True)
+class LadderShape:
+    """A ladder before the training of its steps (``trained`` adds it)."""
+
+    rungs: tuple[Rung, ...]
+    steps: tuple[StepShape, ...]
+    unplaced: tuple[str, ...]
+    streams: dict[str, str]
 
 
 def _predecessor(profile: FamilyProfile, below: Sequence[FamilyProfile],
@@ -111,22 +138,25 @@ def offers_by_competency(offers: Iterable[CourseOffer]) -> dict[str, list[Course
     return index
 
 
-def _delta(lower: FamilyProfile, upper: FamilyProfile,
-           offers: Mapping[str, Sequence[CourseOffer]]) -> StepDelta:
+def _shape(lower: FamilyProfile, upper: FamilyProfile) -> StepShape:
     report = coverage(lower.requirements, upper.requirements)
     new = tuple(sorted((g for g in report.gaps if g.held is None), key=lambda g: g.competency))
     rising = tuple(sorted((g for g in report.gaps if g.held is not None),
                           key=lambda g: g.competency))
-    return StepDelta(lower.code, upper.code, report.score, new, rising,
-                     tuple(sorted(upper.tasks - lower.tasks)),
-                     recommend_training(report.gaps, relevant_offers(report.gaps, offers)))
+    return StepShape(lower.code, upper.code, report.score, new, rising,
+                     tuple(sorted(upper.tasks - lower.tasks)), tuple(report.gaps))
 
 
-def build_ladder(profiles: Iterable[FamilyProfile], groups: Mapping[str, str],
-                 offers: Iterable[CourseOffer]) -> Ladder:
-    """The family's ladder; ``groups`` maps competency code -> competency group code."""
-    members = sorted(profiles, key=lambda p: p.code)
+def offers_trainer(offers: Iterable[CourseOffer]) -> Trainer:
+    """The least-cost training of a step's gaps over ``offers``."""
     index = offers_by_competency(offers)
+    return lambda gaps: recommend_training(gaps, relevant_offers(gaps, index))
+
+
+def ladder_shape(profiles: Iterable[FamilyProfile], groups: Mapping[str, str]) -> LadderShape:
+    """The family's ladder without training; ``groups`` maps competency code -> competency
+    group code."""
+    members = sorted(profiles, key=lambda p: p.code)
     streams = {p.code: stream_of(p, groups) for p in members}
     placed = [p for p in members if p.rank is not None]
     ranks = sorted({p.rank for p in placed if p.rank is not None})
@@ -135,10 +165,22 @@ def build_ladder(profiles: Iterable[FamilyProfile], groups: Mapping[str, str],
         Rung(r, {s: tuple(p.code for p in by_rank[r] if streams[p.code] == s)
                  for s in STREAMS if any(streams[p.code] == s for p in by_rank[r])})
         for r in ranks)
-    steps: list[StepDelta] = []
+    steps: list[StepShape] = []
     for lower_rank, upper_rank in zip(ranks, ranks[1:], strict=False):
         for profile in by_rank[upper_rank]:
-            pred = _predecessor(profile, by_rank[lower_rank], streams)
-            steps.append(_delta(pred, profile, index))
+            steps.append(_shape(_predecessor(profile, by_rank[lower_rank], streams), profile))
     unplaced = tuple(p.code for p in members if p.rank is None)
-    return Ladder(rungs, tuple(steps), unplaced, streams)
+    return LadderShape(rungs, tuple(steps), unplaced, streams)
+
+
+def trained(shape: LadderShape, train: Trainer) -> Ladder:
+    """The ladder with each step's training (``train`` of its gaps)."""
+    steps = tuple(StepDelta(s.from_profile, s.to_profile, s.coverage, s.new_competencies,
+                            s.rising, s.tasks_added, train(s.gaps)) for s in shape.steps)
+    return Ladder(shape.rungs, steps, shape.unplaced, shape.streams)
+
+
+def build_ladder(profiles: Iterable[FamilyProfile], groups: Mapping[str, str],
+                 offers: Iterable[CourseOffer]) -> Ladder:
+    """The family's ladder; ``groups`` maps competency code -> competency group code."""
+    return trained(ladder_shape(profiles, groups), offers_trainer(offers))

@@ -7,8 +7,9 @@ shapes the answers (each with its evidence status; illustrative inputs make it i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -21,7 +22,7 @@ from app.domain.vocab import NodeLabel
 from app.graph.port import GraphStore
 from app.services.careers.evidence import evidence_members
 from app.services.careers.read_model import (
-    AnswerMemo,
+    CareersMemo,
     CareersModel,
     CareersModelCache,
     KnownCodes,
@@ -34,6 +35,8 @@ from app.services.careers.read_model import (
 from app.services.catalog.codes import CodeResolver
 from app.services.equivalence.answers import MappingGraph, MappingGraphCache
 from app.services.messages import Words
+
+R = TypeVar("R")
 
 STREAM_RULE = N_(
     "a profile is on the management stream when it requires at least one competency of the "
@@ -137,7 +140,7 @@ class CareersService:
     answer."""
 
     def __init__(self, store: GraphStore, models: CareersModelCache,
-                 mappings: MappingGraphCache, memo: AnswerMemo | None = None) -> None:
+                 mappings: MappingGraphCache, memo: CareersMemo | None = None) -> None:
         self.store = store
         self.models = models
         self.mappings = mappings
@@ -159,11 +162,21 @@ class CareersService:
         graph = self._graph()
         if self.memo is None:
             return build(model, graph)
-        version = fingerprint(graph)
-        found = self.memo.get(key, model, version)
-        if found is None:
-            found = self.memo.keep(key, build(model, graph), model, version)
-        return found
+        return self.memo.get_or_build(key, lambda: build(model, graph), model,
+                                      fingerprint(graph))
+
+    def _core(self, key: tuple[Any, ...], build: Callable[[], R], *sources: object) -> R:
+        """The costly part of an answer (a ladder's shape, a ranking, a plan's search), kept
+        for ``sources`` (the careers model, or only its profile side, and e.g. the CQF
+        ordinals of a family's profiles), not for the mapping graph: after an accepted level
+        mapping only the answer's cheap parts (placements, names, notices) are computed
+        again, and after a course write only the training whose courses changed."""
+        if self.memo is None:
+            return build()
+        return self.memo.get_or_build(("core", *key), build, *sources)
+
+    def _trainer(self, model: CareersModel) -> cr.Trainer:
+        return model.training if self.memo is None else self.memo.trainer(model)
 
     def _serialised(self, key: tuple[Any, ...], answer: Any) -> bytes:
         """The JSON bytes of ``answer()`` (the dict), serialised once per kept answer: at the
@@ -171,12 +184,8 @@ class CareersService:
         the kept dict."""
         if self.memo is None:
             return orjson.dumps(answer())
-        model = self._model()
-        version = fingerprint(self._graph())
-        found = self.memo.get(("json", *key), model, version)
-        if found is None:
-            found = self.memo.keep(("json", *key), orjson.dumps(answer()), model, version)
-        return found
+        return self.memo.get_or_build(("json", *key), lambda: orjson.dumps(answer()),
+                                      self._model(), fingerprint(self._graph()))
 
     def _resolve(self, label: NodeLabel, typed: str | None, known: Any) -> str | None:
         """The stored code for ``typed``: itself when the read model knows it (no query),
@@ -239,10 +248,12 @@ class CareersService:
         members = [p for p in model.family_members(family)
                    if administration is None or p.administration == administration]
         placed = {p.code: placements.of(p.level) for p in members}
-        ladder = cr.build_ladder(
-            [cr.FamilyProfile(p.code, p.name, (placed[p.code] or {}).get("ordinal"),
-                              p.requirements, p.tasks) for p in members],
-            model.groups, model.offers)
+        ordinals = tuple((p.code, (placed[p.code] or {}).get("ordinal")) for p in members)
+        shape = self._core(("ladder", family, administration), lambda: cr.ladder_shape(
+            [cr.FamilyProfile(p.code, p.name, ordinal, p.requirements, p.tasks)
+             for p, (_, ordinal) in zip(members, ordinals, strict=True)],
+            model.groups), model.version, ordinals)
+        ladder = cr.trained(shape, self._trainer(model))
         refs = {p.code: self._profile_ref(model, p, lang, placed[p.code]) for p in members}
         rungs = [{"cqf_ordinal": r.rank, "cqf_level": self._rung_level(r, placed),
                   "branches": r.branches,
@@ -370,10 +381,10 @@ class CareersService:
         lang = question.lang
         words = Words(lang)  # the answer's sentences in its language
         exclude = [question.from_profile] if question.from_profile else []
-        found = cr.plan_career(holder, question.target_profile, model.index, model.offers,
-                               min_step_coverage=question.min_step_coverage,
-                               max_steps=question.max_steps, exclude=exclude,
-                               providers=model.providers)
+        found = self._core(("plan", *question.key()), lambda: cr.plan_career(
+            holder, question.target_profile, model.index, model.offers,
+            min_step_coverage=question.min_step_coverage, max_steps=question.max_steps,
+            exclude=exclude, providers=model.providers), model)
         placements = Placements(graph)
         answer: dict[str, Any] = {
             "from_profile": question.from_profile, "target_profile": question.target_profile,
@@ -448,14 +459,16 @@ class CareersService:
         exclude = ([p.code for p in model.profiles.values()
                     if p.administration != administration] if administration else [])
         requirements = pf.TargetRequirements(target.code, target.name, target.requirements)
-        ranked = cr.rank_successors(requirements, model.holders, limit=limit, exclude=exclude)
+        ranked = self._core(("successors", code, limit, administration), lambda: cr.rank_successors(
+            requirements, model.holders, limit=limit, exclude=exclude), model.version)
+        train = self._trainer(model)
         placements = Placements(graph)
         results = []
         statuses = [target.status, *_requirement_statuses(target)]
         for s in ranked:
             holder = model.profiles[s.holder.code]
             report = s.coverage
-            training = model.training(report.gaps)
+            training = train(tuple(report.gaps))
             results.append({
                 "profile": self._profile_ref(model, holder, lang, placements.of(holder.level)),
                 "coverage": report.score, "required": report.required, "met": report.met,

@@ -14,7 +14,7 @@ import functools
 import threading
 import uuid
 import weakref
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -158,7 +158,7 @@ def model_signature(store: GraphStore) -> tuple[int, ...]:
                                                   "levels"))
 
 
-def _offer_key(offer: pf.CourseOffer) -> tuple[Any, ...]:
+def offer_key(offer: pf.CourseOffer) -> tuple[Any, ...]:
     """What an answer reads of an offer (offers compare by identity)."""
     return (offer.code, offer.name, offer.institution, offer.programme, offer.ects,
             tuple(sorted((c, str(p)) for c, p in offer.develops.items())))
@@ -176,8 +176,8 @@ def update_offers(store: GraphStore, old: CareersModel,
     fresh, fresh_status = _offers(store, institutions)
     asked = set(institutions)
     kept = tuple(o for o in old.offers if o.institution not in asked)
-    if sorted(map(_offer_key, fresh)) == sorted(
-            _offer_key(o) for o in old.offers if o.institution in asked) and all(
+    if sorted(map(offer_key, fresh)) == sorted(
+            offer_key(o) for o in old.offers if o.institution in asked) and all(
             old.course_status.get(c) == s for c, s in fresh_status.items()):
         return old
     offers = tuple(sorted(kept + fresh, key=lambda o: o.code))
@@ -253,12 +253,37 @@ class AnswerMemo:
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self.builds = 0  # answers computed and kept: what a test or a benchmark can count
+        self.built_by_kind: Counter[Hashable] = Counter()  # the same, by a tuple key's head
         self._lock = threading.Lock()
         self._answers: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = OrderedDict()
+        # per question being built: its lock and how many callers hold or wait for it
+        self._building: dict[Hashable, list[Any]] = {}
 
     @staticmethod
     def _token(source: object) -> Any:
-        return source if isinstance(source, int | str) else weakref.ref(source)
+        return source if isinstance(source, int | str | tuple) else weakref.ref(source)
+
+    def get_or_build(self, key: Hashable, build: Callable[[], R], *sources: object) -> R:
+        """The kept answer, else ``build()`` kept: callers asking the same question while it
+        is built wait for that one build (16 readers meeting a changed graph would otherwise
+        each build the same answer, side by side, on the one interpreter)."""
+        found = self.get(key, *sources)
+        if found is not None:
+            return cast(R, found)
+        with self._lock:
+            entry = self._building.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                found = self.get(key, *sources)  # built while this caller waited
+                if found is None:
+                    found = self.keep(key, build(), *sources)
+                return cast(R, found)
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._building[key]
 
     @staticmethod
     def _matches(token: Any, source: object) -> bool:
@@ -279,11 +304,31 @@ class AnswerMemo:
         tokens = tuple(self._token(s) for s in sources)
         with self._lock:
             self.builds += 1
+            self.built_by_kind[key[0] if isinstance(key, tuple) and key else key] += 1
             self._answers[key] = (tokens, answer)
             self._answers.move_to_end(key)
             while len(self._answers) > self.size:
                 self._answers.popitem(last=False)
         return answer
+
+
+class CareersMemo(AnswerMemo):
+    """Career answers (see ``AnswerMemo``), and beside them the training of gaps over the
+    offers that can close them: keyed by both, so an answer rebuilt after a course write
+    computes again only the training whose candidate courses changed."""
+
+    def __init__(self, size: int = 1024) -> None:
+        super().__init__(size=size)
+        self.training = AnswerMemo(size=8 * size)
+
+    def trainer(self, model: CareersModel) -> Callable[[tuple[pf.Gap, ...]], pf.TrainingPlan]:
+        """``model.training``, kept per (gaps, the courses that can close them)."""
+        def train(gaps: tuple[pf.Gap, ...]) -> pf.TrainingPlan:
+            offers = relevant_offers(gaps, model.offer_index)
+            key = (gaps, tuple(sorted(map(offer_key, offers))))
+            return self.training.get_or_build(key, lambda: pf.recommend_training(gaps, offers))
+
+        return train
 
 
 _FINGERPRINTS: dict[int, tuple[weakref.ref[MappingGraph], int]] = {}
@@ -352,6 +397,6 @@ class Placements:
         return self._memo[level]
 
 
-__all__ = ["AnswerMemo", "CareersModel", "CareersModelCache", "PinnedReads", "Placements",
-           "Profile", "one_read",
+__all__ = ["AnswerMemo", "CareersMemo", "CareersModel", "CareersModelCache", "PinnedReads",
+           "Placements", "Profile", "offer_key", "one_read",
            "equivalence_cells", "load_model", "place_on_cqf"]

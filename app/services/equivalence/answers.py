@@ -391,10 +391,15 @@ class EquivalenceService:
             return None
         if why.kind in ("no_mappings", "unreachable", "out_of_depth"):
             rows = self.store.read(q.FRAMEWORK_UNLEVELLED, {"code": eq.framework_of(level)})
-            reason = unlevelled_reason(rows[0]["unlevelled"] if rows else None,
-                                       graph.levels.get(level), level)
+            row = rows[0] if rows else {}
+            # the reason in the answer's language where the data holds it (else English)
+            french = lang == "fr" and unlevelled_reason(
+                row.get("unlevelled_fr"), graph.levels.get(level), level)
+            reason = french or unlevelled_reason(row.get("unlevelled"),
+                                                 graph.levels.get(level), level)
             if reason:
-                return {"kind": "unlevelled", "detail": f"{level}: {reason}; {said(why, lang)}"}
+                return {"kind": "unlevelled", "detail": f"{level}: {reason}; {said(why, lang)}",
+                        "reason_lang": "fr" if french else "en"}
         return explain(graph, why, level, target, lang)
 
     @staticmethod

@@ -13,7 +13,15 @@ from typing import Any, LiteralString
 
 from app.domain import identity
 from app.domain.auth import Principal
-from app.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from app.domain.errors import (
+    Conflict,
+    FieldProblem,
+    Forbidden,
+    InvalidInput,
+    Location,
+    NotFound,
+)
+from app.domain.errors import item as item_
 from app.domain.errors import where as where_
 from app.domain.identity import course_key, programme_key
 from app.domain.text import N_
@@ -219,8 +227,8 @@ def _relocate(exc: InvalidInput, n_develops: int) -> InvalidInput:
     names = {"target": None, "proficiency": "proficiency", "evidence": "evidence",
              "assessment": "assessment"}
     def item(line: int) -> str:
-        return (where_("develops", f"item {line + 1}") if line < n_develops
-                else where_("aligns_with", f"item {line - n_develops + 1}"))
+        return (where_("develops", item_(line + 1)) if line < n_develops
+                else where_("aligns_with", item_(line - n_develops + 1)))
 
     problems = []
     for p in exc.problems:
@@ -232,7 +240,8 @@ def _relocate(exc: InvalidInput, n_develops: int) -> InvalidInput:
             first = (p.params or {}).get("first")
             problems.append(FieldProblem(
                 where, N_("the same target as %(first)s, given again"), None,
-                params={"first": item(int(str(first))) if first is not None else "?"}))
+                params={"first": Location(item(int(str(first)))) if first is not None
+                        else "?"}))
             continue
         column = names.get(p.column or "", p.column)
         if p.column == "target":

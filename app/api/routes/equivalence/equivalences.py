@@ -85,6 +85,9 @@ class NoEquivalenceReason(BaseModel):
     framework: str | None = Field(None, description="no_level_table: the framework")
     referencing_year: int | None = Field(None, description="no_level_table: when it was "
                                          "referenced to the EQF")
+    reason_lang: str | None = Field(None, description="unlevelled: the language of the "
+                                    "framework's own reason (English where the data holds "
+                                    "no French)")
 
 
 class EquivalenceAnswer(BaseModel):

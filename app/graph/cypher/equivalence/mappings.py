@@ -60,7 +60,10 @@ MAPPINGS_BY_IDS = (
 )
 
 LEVEL_EXISTS = "MATCH (l:Level {code: $code}) RETURN l.code AS code"
-FRAMEWORK_UNLEVELLED = "MATCH (f:Framework {code: $code}) RETURN f.unlevelled AS unlevelled"
+FRAMEWORK_UNLEVELLED = (
+    "MATCH (f:Framework {code: $code}) "
+    "RETURN f.unlevelled AS unlevelled, f.unlevelled_fr AS unlevelled_fr"
+)
 FRAMEWORK_EXISTS = "MATCH (f:Framework {code: $code}) RETURN f.code AS code, f.kind AS kind"
 
 PROGRAMME_LEVEL = (
