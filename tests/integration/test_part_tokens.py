@@ -57,9 +57,10 @@ def workers(seeded: GraphStore) -> Iterator[tuple[TestClient, TestClient]]:
         yield writer, reader
 
 
-def _ask(client: TestClient) -> list[bytes]:
+def _ask(client: TestClient,
+         questions: list[tuple[str, str, dict[str, Any] | None]] = WARM) -> list[bytes]:
     bodies = []
-    for method, path, body in WARM:
+    for method, path, body in questions:
         response = client.request(method, path, json=body)
         assert response.status_code == 200, (path, response.text)
         bodies.append(response.content)
@@ -144,12 +145,7 @@ MAPPING_QUESTIONS: list[tuple[str, str, dict[str, Any] | None]] = [
 
 
 def _answers(client: TestClient) -> list[bytes]:
-    bodies = []
-    for method, path, body in MAPPING_QUESTIONS:
-        response = client.request(method, path, json=body)
-        assert response.status_code == 200, (path, response.text)
-        bodies.append(response.content)
-    return bodies
+    return _ask(client, MAPPING_QUESTIONS)
 
 
 def _fresh(store: GraphStore) -> list[bytes]:

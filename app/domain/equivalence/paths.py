@@ -254,6 +254,7 @@ class MappingIndex:
         counted = _counted(include_proposed)
         return frozenset(e for e in self.edges.values()
                          if e.review_status in counted and e.source != e.target)
+
     def arcs(self, level: str, include_proposed: bool = False) -> tuple[Arc, ...]:
         """The counted edges at ``level``, each as the step that walks away from it."""
         return self._arcs[include_proposed].get(level, ())

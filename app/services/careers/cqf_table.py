@@ -206,12 +206,9 @@ class CqfTableService:
         at the ESCO size the serialisation would cost more than the cached table)."""
         model, graph = self._models()
         question, _ = self._check(question, model, graph)
-        version = fingerprint(graph)
-        found = self.memo.get(("json", question), model.version, version)
-        if found is None:
-            found = self.memo.keep(("json", question), orjson.dumps(self.table(question)),
-                                   model.version, version)
-        return found
+        return self.memo.get_or_build(("json", question),
+                                      lambda: orjson.dumps(self.table(question)),
+                                      model.version, fingerprint(graph))
 
     @one_read
     def table(self, question: TableQuestion) -> dict[str, Any]:
@@ -308,11 +305,8 @@ class _Builder:
         if self.groups_memo is None:
             return self._groups(members, groups)
         key = (level, self.lang, tuple(p.code for p, _ in members), tuple(groups))
-        found = self.groups_memo.get(key, self.model.version)
-        if found is None:
-            found = self.groups_memo.keep(key, self._groups(members, groups),
-                                          self.model.version)
-        return found
+        return self.groups_memo.get_or_build(key, lambda: self._groups(members, groups),
+                                             self.model.version)
 
     def _people(self, members: list[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
         profiles, statuses = [], []

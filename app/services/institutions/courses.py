@@ -20,8 +20,8 @@ from app.domain.errors import (
     InvalidInput,
     Location,
     NotFound,
+    item,
 )
-from app.domain.errors import item as item_
 from app.domain.errors import where as where_
 from app.domain.identity import course_key, programme_key
 from app.domain.text import N_
@@ -226,21 +226,21 @@ def _relocate(exc: InvalidInput, n_develops: int) -> InvalidInput:
     """Name the body field of each problem (``develops[0].target``) instead of a line."""
     names = {"target": None, "proficiency": "proficiency", "evidence": "evidence",
              "assessment": "assessment"}
-    def item(line: int) -> str:
-        return (where_("develops", item_(line + 1)) if line < n_develops
-                else where_("aligns_with", item_(line - n_develops + 1)))
+    def row_location(line: int) -> str:
+        return (where_("develops", item(line + 1)) if line < n_develops
+                else where_("aligns_with", item(line - n_develops + 1)))
 
     problems = []
     for p in exc.problems:
         if p.line is None:
             problems.append(p)
             continue
-        where = item(p.line)
+        where = row_location(p.line)
         if p.column == "row":  # a repeated entry: named by the item it repeats
             first = (p.params or {}).get("first")
             problems.append(FieldProblem(
                 where, N_("the same target as %(first)s, given again"), None,
-                params={"first": Location(item(int(str(first)))) if first is not None
+                params={"first": Location(row_location(int(str(first)))) if first is not None
                         else "?"}))
             continue
         column = names.get(p.column or "", p.column)
