@@ -112,10 +112,12 @@ NO_EQUIVALENCE = {
 
 def equivalence_answer(store: GraphStore, cache: MappingGraphCache, options: dict[str, Any],
                        start: str, target: str | None, depth: int,
-                       include_proposed: bool) -> dict[str, Any]:
+                       include_proposed: bool, lang: str = "en") -> dict[str, Any]:
+    """``lang``: the page's language, for the sentences the answer carries from the data (a
+    framework's own reason for leaving a level unlevelled)."""
     service = EquivalenceService(store, cache)
     answer = service.equivalences(start, target, depth=depth, include_proposed=include_proposed,
-                                  paths="best")
+                                  paths="best", lang=lang)
     level_index = {lv["code"]: lv for group in options["levels"].values() for lv in group}
     for item in answer["equivalences"]:
         item["level"]["name_fr"] = level_index.get(item["level"]["code"], {}).get("name_fr")

@@ -201,7 +201,8 @@ def equivalence(request: Request) -> HTMLResponse:
     context["options"] = options
     if options is not None and start:
         context["answer"] = attempt(context, lambda: pages.equivalence_answer(
-            store, request.app.state.mapping_cache, options, start, target, depth, proposed))
+            store, request.app.state.mapping_cache, options, start, target, depth, proposed,
+            lang))
     return render("equivalence.html", context)
 
 

@@ -59,7 +59,8 @@ def test_new_zealand_level_8_has_no_equivalence_with_a_reason(api: TestClient) -
                for u in entry["attributes"]["unlevelled"])
     # ... and in French, from the data's French reasons (column unlevelled_fr)
     french = api.get(EQUIV, params={"from": "NZ-NZQCF:8", "to": "EQF", "lang": "fr"}).json()
-    assert french["no_equivalence"]["detail"].startswith("NZ-NZQCF:8: non rattaché par accord")
+    assert french["no_equivalence"]["detail"].startswith(
+        "NZ-NZQCF:8\u202f: non rattaché par accord")  # French typography too
     assert french["no_equivalence"]["reason_lang"] == "fr"
 
 

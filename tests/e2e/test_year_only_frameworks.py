@@ -41,6 +41,16 @@ def test_the_explorer_explains_it_in_both_languages(api: TestClient, lang: str,
     assert words in page.text
 
 
+@pytest.mark.parametrize("lang,words", [
+    ("en", '<span lang="en">NZ-NZQCF:8: unlevelled by agreement'),
+    ("fr", '<span lang="fr">NZ-NZQCF:8\u202f: non rattaché par accord')])
+def test_the_explorer_gives_a_frameworks_own_reason_in_the_pages_language(
+        api: TestClient, lang: str, words: str) -> None:
+    page = api.get("/equivalence", params={"from": "NZ-NZQCF:8", "to": "EQF", "lang": lang})
+    assert page.status_code == 200
+    assert words in page.text
+
+
 def test_the_from_picker_lists_year_only_frameworks(api: TestClient) -> None:
     page = api.get("/equivalence").text
     picker = page[page.index('id="from"'):page.index('id="to"')]

@@ -398,7 +398,9 @@ class EquivalenceService:
             reason = french or unlevelled_reason(row.get("unlevelled"),
                                                  graph.levels.get(level), level)
             if reason:
-                return {"kind": "unlevelled", "detail": f"{level}: {reason}; {said(why, lang)}",
+                detail = Words(lang)(N_("%(level)s: %(reason)s; %(why)s"), level=level,
+                                     reason=reason, why=said(why, lang))
+                return {"kind": "unlevelled", "detail": detail,
                         "reason_lang": "fr" if french else "en"}
         return explain(graph, why, level, target, lang)
 
