@@ -11,6 +11,7 @@ client processes (and says so in the report).
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 import tempfile
@@ -72,13 +73,14 @@ def script(calls: list[tuple[str, str, dict[str, Any] | None]]) -> str:
 
 def run(base: str, calls: list[tuple[str, str, dict[str, Any] | None]], *, seconds: float,
         connections: int = 16, threads: int = 1) -> WrkResult:
+    whole_seconds = max(1, math.ceil(seconds))  # wrk reads whole seconds only ("2.5s" fails)
     with tempfile.TemporaryDirectory(prefix="cqf-wrk-") as tmp:
         lua = Path(tmp) / "calls.lua"
         lua.write_text(script(calls), encoding="utf-8")
         out = subprocess.run(  # noqa: S603 - fixed arguments
-            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s",
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{whole_seconds}s",
              "--timeout", "30s", "-s", str(lua), base],
-            capture_output=True, text=True, check=True, timeout=seconds + 120)
+            capture_output=True, text=True, check=True, timeout=whole_seconds + 120)
     line = next(x for x in out.stdout.splitlines() if x.startswith("@@"))
     data = json.loads(line[2:])
     return WrkResult(data["requests"], data["duration_us"] / 1e6,

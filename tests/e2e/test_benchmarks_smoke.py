@@ -67,12 +67,14 @@ def test_the_write_stream_section_replaces_only_its_own(tmp_path) -> None:  # ty
                  "n": 5, "p50_ms": 1.0, "p95_ms": 2.0, "first_after_p95_ms": 2.5,
                  "first_after_max_ms": 3.0}}}
     result = {"routes": ["CQF table"], "after_course": {"CQF table": "unrelated"},
-              "bare": {"p50_ms": 0.5, "p95_ms": 1.0, "requests": 10}, "phases": [phase]}
+              "readers": "wrk", "bare": {"p50_ms": 0.5, "p95_ms": 1.0, "n": 10},
+              "phases": [phase]}
     write_stream.update_doc(write_stream.markdown(meta, result), doc)
     write_stream.update_doc(write_stream.markdown(meta, result), doc)
     text = doc.read_text()
     assert "core" in text and text.count(write_stream.START) == 1
     assert "| CQF table | unrelated | 1.0 / 2.0 | 2.5 / 3.0 |" in text
+    assert "p95 1.0 ms (10 requests). Readers: wrk." in text
 
 
 def test_the_cli_startup_benchmark_runs() -> None:
