@@ -75,10 +75,20 @@ def fill(store: FalkorDBStore, mappings: int, direct: bool = False) -> float:
     start = time.perf_counter()
     store.apply_schema()
     write(store, generate(42, 1.0))
+    add_course_mappings(store, mappings, direct, start)
+    return time.perf_counter() - start
+
+
+def add_course_mappings(store: FalkorDBStore, mappings: int, direct: bool,
+                        start: float | None = None, per_upload: int = UPLOAD_ROWS) -> None:
+    """``mappings`` course mappings over the graph's competencies, from one new institution
+    (ten programmes) per upload of ``per_upload`` rows; with ``direct``, progress every ten
+    uploads on stdout."""
+    start = time.perf_counter() if start is None else start
     comps = sorted(str(r["code"]) for r in store.read(
         "MATCH (c:Competency) RETURN c.code AS code"))
-    for i in range((mappings + UPLOAD_ROWS - 1) // UPLOAD_ROWS):
-        rows = min(UPLOAD_ROWS, mappings - i * UPLOAD_ROWS)
+    for i in range((mappings + per_upload - 1) // per_upload):
+        rows = min(per_upload, mappings - i * per_upload)
         inst = f"GROW-{i}"
         courses.put_institution(store, ADMIN, inst, {"name": f"Growth {i}"})
         for p in range(10):
@@ -90,9 +100,8 @@ def fill(store: FalkorDBStore, mappings: int, direct: bool = False) -> float:
             added = course_mappings.upload(store, ADMIN, inst, data, "text/csv")["added"]
         assert added == rows, (added, rows)
         if direct and i % 10 == 9:
-            print(f"  {(i + 1) * UPLOAD_ROWS:,} mappings after "
+            print(f"  {(i + 1) * per_upload:,} mappings after "
                   f"{time.perf_counter() - start:.0f} s", flush=True)
-    return time.perf_counter() - start
 
 
 def load_direct(store: FalkorDBStore, institution: str, data: bytes) -> int:

@@ -1,5 +1,6 @@
-"""Reads under a stream of writes (issue 26): 16 readers over the hot routes of ``cqf serve``
-(one worker) while one writer changes a course every second, and separately while it writes
+"""Reads under a stream of writes (issue 26): on the generated graph plus 100,000 course
+mappings from 100 institutions (``--quick``: 1,000 from one), 16 readers over the hot routes
+of ``cqf serve`` (one worker) while one writer changes a course every second, and separately while it writes
 a level mapping every 10 s (``--quick``: every 1 s; in turn a proposal, its acceptance, its
 retraction: two writes in three change what the accepted mappings say). Per route: p50/p95
 of the readers with no writes (the warm baseline), under each stream, and the first answer
@@ -42,8 +43,8 @@ from rich.table import Table
 
 from app.graph.falkordb_store import FalkorDBStore
 from app.services.access.keys import create_key
+from benchmarks import growth, wrk
 from benchmarks import http_bench as hb
-from benchmarks import wrk
 from benchmarks.generator import GeneratedGraph, Sample
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "benchmarks" / "results"
 START, END = "<!-- bench:stream:start -->", "<!-- bench:stream:end -->"
 READERS = 16
+PER_INSTITUTION = 1_000  # course mappings per added institution: 100k from 100 of them
 # The readers take answers as they are, like wrk: inflating the gzip form of an 18 MB CASE
 # package costs the one client process (which shares the 2 cores with the server) about as
 # much as the server's whole answer, and every other reader's time would count it.
@@ -253,12 +255,21 @@ def _p(values: list[float], q: float) -> float | None:
 
 def measure(console: Console, store_url: str, graph: str, sample: Sample,
             programme: tuple[str, str], *, quick: bool,
-            seconds: float | None = None) -> dict[str, Any]:
-    """``programme``: (institution, the programme's own code) the course writer writes to."""
+            seconds: float | None = None, course_mappings: int | None = None
+            ) -> dict[str, Any]:
+    """``programme``: (institution, the programme's own code) the course writer writes to.
+    ``course_mappings``: added first, from institutions of 1,000 each (default 100,000, as
+    in the issue; 1,000 with ``quick``)."""
     span = seconds or (2.0 if quick else 40.0)
     mapping_every = 1.0 if quick else 10.0
+    added = course_mappings if course_mappings is not None else (1_000 if quick else 100_000)
     store = FalkorDBStore.from_url(store_url, graph, timeout=120)
     try:  # a university writes its courses; an admin the level mappings
+        if added:
+            console.print(f"write stream: adding {added:,} course mappings "
+                          f"({-(-added // PER_INSTITUTION)} institutions) ...")
+            growth.add_course_mappings(store, added, direct=True,
+                                       per_upload=PER_INSTITUTION)
         admin = create_key(store, "admin")["key"]
         university = create_key(store, f"institution:{programme[0]}")["key"]
     finally:
@@ -292,7 +303,8 @@ def measure(console: Console, store_url: str, graph: str, sample: Sample,
             span, mapping_every * 2.5), plan, lambda ph: _writer(
                 base, mapping_every, max(span, mapping_every * 2.5), _with(headers, mapping),
                 probe, ph)))
-    return {"routes": [r.name for r in hot], "after_course": {r.name: r.after_course
+    return {"course_mappings_added": added,
+            "routes": [r.name for r in hot], "after_course": {r.name: r.after_course
                                                               for r in hot},
             "readers": "wrk" if wrk.available() is None else f"httpx ({wrk.available()})",
             "bare": _readers(bare_phase, "bare"),
@@ -381,7 +393,9 @@ def markdown(meta: dict[str, Any], result: dict[str, Any]) -> str:
         "## Reads under a stream of writes (issue 26)", "",
         __doc__.split("\n\n    python")[0].strip(), "",
         f"Run {meta['date']} ({meta['mode']}, graph scale {meta['scale']:g}: "
-        f"{meta['graph']}), {meta['machine']}; load average before {meta['load_before']}, "
+        f"{meta['graph']}, then {result.get('course_mappings_added', 0):,} course mappings "
+        f"from institutions of {PER_INSTITUTION:,}), {meta['machine']}; "
+        f"load average before {meta['load_before']}, "
         f"after {meta['load_after']}. {meta.get('note', '')}".strip(), "",
         f"Bare FastAPI app under the same {READERS} readers: p50 {bare['p50_ms']} ms, "
         f"p95 {bare['p95_ms']} ms ({bare['n']} requests). Readers: {result['readers']}.", "",
@@ -427,6 +441,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=None, help="per phase")
     parser.add_argument("--record", action="store_true", help="write docs/benchmarks.md")
     parser.add_argument("--note", default="")
+    parser.add_argument("--course-mappings", type=int, default=None,
+                        help="added before measuring (default 100,000; 1,000 with --quick)")
     args = parser.parse_args()
     console = Console()
     opts = Options(quick=args.quick, scale=args.scale)
@@ -435,7 +451,8 @@ def main() -> None:
         graph, written, seconds = _generate(console, store, opts)
         console.print(f"graph written: {written:,} rows in {seconds} s")
         result = measure(console, url, "bench", graph.sample, writable_programme(graph),
-                         quick=args.quick, seconds=args.seconds)
+                         quick=args.quick, seconds=args.seconds,
+                         course_mappings=args.course_mappings)
     meta = {"mode": "quick" if args.quick else "full", "date": dt.date.today().isoformat(),
             "scale": opts.factor, "graph": _headline(graph), "machine": _machine(),
             "load_before": load_before, "load_after": _load_average(), "note": args.note,

@@ -29,7 +29,7 @@ from app.domain.careers.succession import HolderIndex
 from app.domain.vocab import MatchType, ReviewStatus
 from app.graph.cypher.careers import paths as q
 from app.graph.port import GraphStore
-from app.graph.refresh_cache import RefreshingCache
+from app.graph.refresh_cache import RefreshingCache, counts
 from app.graph.sections import read_sections
 from app.services.equivalence.answers import MappingGraph, weakest_evidence
 
@@ -152,10 +152,7 @@ def load_model(store: GraphStore) -> CareersModel:
 
 
 def model_signature(store: GraphStore) -> tuple[int, ...]:
-    rows = store.read(q.SIGNATURE)
-    r = rows[0] if rows else {}
-    return tuple(int(r.get(k) or 0) for k in ("profiles", "requirements", "tasks", "develops",
-                                                  "levels"))
+    return counts(store, q.SIGNATURE)
 
 
 def offer_key(offer: pf.CourseOffer) -> tuple[Any, ...]:

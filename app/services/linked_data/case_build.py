@@ -32,6 +32,7 @@ from app.domain.identity import local_code
 from app.domain.vocab import ReviewStatus
 from app.graph.cypher.linked_data import case as q
 from app.graph.port import GraphStore
+from app.graph.refresh_cache import counts
 
 CREATOR = "CQF Graph (Customs Qualifications Framework knowledge graph)"
 DEFAULT_CHANGE = "2025-01-01T00:00:00+00:00"
@@ -334,6 +335,8 @@ def rebuild_institutions(store: GraphStore, graph: CaseGraph) -> CaseGraph:
     return CaseBuilder(store).build(reuse=graph)
 
 
-def case_signature(store: GraphStore) -> tuple[Any, ...]:
-    rows = store.read(q.SIGNATURE, {"accepted": ReviewStatus.ACCEPTED})
-    return tuple(sorted(rows[0].items())) if rows else ()
+def case_signature(store: GraphStore) -> tuple[tuple[str, int], ...]:
+    """Named counts (see ``q.SIGNATURE``)."""
+    names = tuple(name for name, _ in q.SIGNATURE)
+    return tuple(zip(names, counts(store, tuple(query for _, query in q.SIGNATURE)),
+                     strict=True))

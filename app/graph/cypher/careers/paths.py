@@ -83,12 +83,15 @@ MODEL_NAMES: tuple[Section, ...] = (
     Section("labelled", LABELLED, _LABELLED_COLUMNS, LABELLED_NEO4J),
 )
 
-# Cheap change check for the cached read model (see app.graph.refresh_cache).
-SIGNATURE = (
-    "MATCH (p:JobProfile) WITH count(p) AS profiles "
-    "OPTIONAL MATCH ()-[r:REQUIRES]->() WITH profiles, count(r) AS requirements "
-    "OPTIONAL MATCH ()-[t:PERFORMS]->() WITH profiles, requirements, count(t) AS tasks "
-    "OPTIONAL MATCH ()-[d:DEVELOPS]->() WITH profiles, requirements, tasks, count(d) AS develops "
-    "OPTIONAL MATCH (l:Level) "
-    "RETURN profiles, requirements, tasks, develops, count(l) AS levels"
+# Cheap change check for the cached read model (see app.graph.refresh_cache), beside the part
+# tokens: one count per statement, each answered from the store's own counters (0.3 ms at the
+# ESCO-sized graph with 100k course mappings), where one statement chaining them with
+# OPTIONAL MATCH walked every edge (385 ms there, on every refresh and after every write of
+# every worker, holding the embedded store's graph against writes). Each returns ``n``.
+SIGNATURE: tuple[LiteralString, ...] = (
+    "MATCH (p:JobProfile) RETURN count(p) AS n",
+    "MATCH ()-[r:REQUIRES]->() RETURN count(r) AS n",
+    "MATCH ()-[t:PERFORMS]->() RETURN count(t) AS n",
+    "MATCH ()-[d:DEVELOPS]->() RETURN count(d) AS n",
+    "MATCH (l:Level) RETURN count(l) AS n",
 )
