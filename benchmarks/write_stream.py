@@ -1,19 +1,20 @@
 """Reads under a stream of writes (issue 26): on the generated graph plus 100,000 course
 mappings from 100 institutions (``--quick``: 1,000 from one), 16 readers over the hot routes
-of ``cqf serve`` (one worker) while one writer changes a course every second, and separately while it writes
-a level mapping every 10 s (``--quick``: every 1 s; in turn a proposal, its acceptance, its
-retraction: two writes in three change what the accepted mappings say). Per route: p50/p95
-of the readers with no writes (the warm baseline), under each stream, and the first answer
-after each write (a probe asks every hot route once, in turn, as soon as the write has
-answered). A course write touches none of the parts the hot routes rest on except the
-competency look-up's (it lists the courses developing a competency) and the career path's
-(each step names the courses that close its gaps); a level-mapping write touches the mapping
-graph behind equivalence, portability, the CQF table and the career path's placements.
+of ``cqf serve`` (one worker) while one writer changes a course every second, and separately
+while it writes a level mapping every 10 s (``--quick``: every 1 s; in turn a proposal, its
+acceptance, its retraction: two writes in three change what the accepted mappings say). Per
+route: p50/p95 of the readers with no writes (the warm baseline), under each stream, and the
+first answer after each write (a probe asks every hot route once, in turn, as soon as the
+write has answered). A course write touches none of the parts the hot routes rest on except
+the look-ups' (kept under the whole graph's token: any write makes them read again, one
+statement each) and the career path's (each step names the courses that close its gaps); a
+level-mapping write touches the mapping graph behind equivalence, portability, the CQF table
+and the career path's placements.
 Beside it, the bare FastAPI app under the same 16 readers (``benchmarks/bare.py``), measured
 in the same run.
 
     python -m benchmarks --only stream [--quick]   # inside the core suite
-    python -m benchmarks.write_stream [--quick] [--scale F] [--seconds S]
+    python -m benchmarks.write_stream [--quick] [--scale F] [--seconds S] [--course-mappings N]
 
 Readers are Debian's wrk (``benchmarks/wrk.py``), a C load generator, one process per hot
 route, the 16 keep-alive connections shared between the routes: a Python client of 16
