@@ -267,8 +267,9 @@ def measure(console: Console, store_url: str, graph: str, sample: Sample,
     store = FalkorDBStore.from_url(store_url, graph, timeout=120)
     try:  # a university writes its courses; an admin the level mappings
         if added:
-            console.print(f"write stream: adding {added:,} course mappings "
-                          f"({-(-added // PER_INSTITUTION)} institutions) ...")
+            institutions = -(-added // PER_INSTITUTION)
+            console.print(f"write stream: adding {added:,} course mappings from "
+                          f"{institutions} institution{'s' * (institutions != 1)} ...")
             growth.add_course_mappings(store, added, direct=True,
                                        per_upload=PER_INSTITUTION)
         admin = create_key(store, "admin")["key"]

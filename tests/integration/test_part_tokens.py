@@ -264,3 +264,52 @@ def test_an_accepted_course_recomputes_only_the_training_its_courses_touch(
             was["career ladders, rankings and plan searches"]
         again = app.state.careers_memo.training.builds - trained[id(client)]
         assert 0 < again < len(steps), (again, len(steps))
+
+
+def _cqf_members(table: dict[str, Any], profile: str) -> list[str]:
+    """The CQF levels whose row lists ``profile`` among its job profiles."""
+    return [row["level"]["code"] for row in table["rows"]
+            if profile in {p["code"] for p in row["job_profiles"]["values"]}]
+
+
+def test_a_mapping_that_moves_a_profile_rebuilds_only_its_rows_as_a_fresh_process_would(
+        seeded: GraphStore, workers: tuple[TestClient, TestClient]) -> None:
+    """An accepted exact match from an administration's grade to another CQF level moves
+    the grade's profile to that level: both workers then answer the CQF table (and the
+    career path) exactly as a fresh process does, computing again the competency-group
+    cells of the rows whose profiles moved, and answer as before once it is retracted."""
+    writer, _ = workers
+    for client in workers:
+        _warm(client)
+    before = _fresh(seeded)
+    assert _cqf_members(writer.get("/api/v1/cqf-table").json(), "JP-ADM-A-01") == ["CQF:2"]
+    built = {id(c): _built(c.app) for c in workers}  # type: ignore[arg-type]
+    admin = {"X-API-Key": create_key(seeded, "admin")["key"]}
+
+    created = writer.post("/api/v1/mappings", headers=admin, json={
+        "from_level": "ADM-A-GRADES:G2", "to_level": "CQF:3", "match_type": "exactMatch",
+        "confidence": 0.99, "method": "expert_panel", "review_status": "accepted",
+        "source": {"document": "test decision", "year": 2026}})
+    assert created.status_code == 201, created.text
+    time.sleep(REFRESH * 2)
+    moved = _fresh(seeded)
+    assert moved != before
+    for client in workers:
+        app: Any = client.app
+        _answers(client)
+        _settle(app)
+        assert _answers(client) == moved
+        assert _cqf_members(client.get("/api/v1/cqf-table").json(), "JP-ADM-A-01") == \
+            ["CQF:3"]
+        now, was = _built(app), built[id(client)]
+        assert now["careers model loads"] == was["careers model loads"]
+        assert now["CQF group cells built"] > was["CQF group cells built"]
+
+    retracted = writer.delete(f"/api/v1/mappings/{created.json()['id']}", headers=admin)
+    assert retracted.status_code == 204, retracted.text
+    time.sleep(REFRESH * 2)
+    for client in workers:
+        app = client.app
+        _answers(client)
+        _settle(app)
+        assert _answers(client) == before
