@@ -7,7 +7,9 @@ FalkorDB quirks absorbed here rather than in the domain queries:
 - full-text indexes are per label and use RediSearch syntax, so search queries each label;
 - no multi-statement transactions: one statement is atomic, so batches are one ``UNWIND``;
 - no snapshot isolation across statements: a consistent view of many reads is a copy of the
-  graph (``GRAPH.COPY``, one command, so no write lands inside it), deleted after use;
+  graph (``GRAPH.COPY``, one command, so no write lands inside it), deleted after use; and
+  no write may be in flight while the server copies, or the server hangs for good
+  (``copy_gate``: writes register, a copy waits for them and holds new ones off);
 - parameters travel inside the query text (``CYPHER p=...``), which the server reads as a C
   string: a NUL character cuts it and the statement fails to parse. Text with NUL is
   refused as invalid input (422) before it is sent.
@@ -24,6 +26,7 @@ from functools import partial
 from typing import Any, LiteralString, cast
 from urllib.parse import quote, unquote, urlsplit
 
+import redis
 import structlog
 from falkordb import FalkorDB  # pyright: ignore[reportMissingTypeStubs]  (no type information)
 from redis.backoff import NoBackoff
@@ -33,6 +36,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 from app.domain.vocab import NodeLabel
+from app.graph.copy_gate import CopyGate
 from app.graph.embedded import pid_alive
 from app.graph.port import ConstraintViolation, Row, StoreUnavailable, UnstorableText
 from app.graph.schema import cypher_statements, unique_constraints
@@ -41,6 +45,7 @@ log = structlog.get_logger(__name__)
 
 _ALREADY = ("already indexed", "already exists")
 SNAPSHOT_MARK = "~snapshot~"  # <graph>~snapshot~<host>~<pid>~<random>
+COPY_LIMIT = 600.0  # the longest a snapshot waits for the server to copy the graph (seconds)
 
 FULLTEXT_QUERY: LiteralString = (
     "CALL db.idx.fulltext.queryNodes($label, $q) YIELD node, score "
@@ -82,6 +87,7 @@ class FalkorDBStore:
         self._graph = self._db.select_graph(self._graph_name)
         self.address = f"{host}:{port}"
         self.host, self.port = host, port
+        self._gate = CopyGate(self._db.connection, self._graph_name, self.address)
 
     @property
     def url(self) -> str:
@@ -110,8 +116,11 @@ class FalkorDBStore:
         if params and _has_nul(params):
             raise UnstorableText
         try:
-            run = self._graph.ro_query if read_only else self._graph.query
-            result: Any = run(query, dict(params or {}))
+            if read_only:
+                result: Any = self._graph.ro_query(query, dict(params or {}))
+            else:
+                with self._gate.writing(self._options["socket_timeout"]):
+                    result = self._graph.query(query, dict(params or {}))
         except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
             raise StoreUnavailable(f"FalkorDB at {self.address} did not answer") from exc
         except ResponseError as exc:
@@ -145,14 +154,15 @@ class FalkorDBStore:
         created: list[str] = []
         graph: Any = self._graph
         connection: Any = self._db.connection
-        for statement in cypher_statements("falkordb"):
-            if self._idempotent(partial(graph.query, statement)):
-                created.append(statement)
-        for label, prop in unique_constraints():
-            command = ("GRAPH.CONSTRAINT", "CREATE", self._graph_name, "UNIQUE", "NODE", label,
-                       "PROPERTIES", "1", prop)
-            if self._idempotent(partial(connection.execute_command, *command)):
-                created.append(" ".join(command))
+        with self._gate.writing(self._options["socket_timeout"]):
+            for statement in cypher_statements("falkordb"):
+                if self._idempotent(partial(graph.query, statement)):
+                    created.append(statement)
+            for label, prop in unique_constraints():
+                command = ("GRAPH.CONSTRAINT", "CREATE", self._graph_name, "UNIQUE", "NODE",
+                           label, "PROPERTIES", "1", prop)
+                if self._idempotent(partial(connection.execute_command, *command)):
+                    created.append(" ".join(command))
         log.info("schema.applied", backend=self.backend, created=len(created))
         return created
 
@@ -171,12 +181,15 @@ class FalkorDBStore:
     @contextmanager
     def snapshot(self) -> Generator[FalkorDBStore]:
         """A copy of the graph taken by one ``GRAPH.COPY`` (atomic: the server runs one
-        command at a time), read through a store of its own and deleted afterwards. Copies
-        left by a process that died are swept first (same host, pid gone)."""
+        command at a time), with the copy gate closed (writes wait meanwhile), read through a
+        store of its own and deleted afterwards. Copies left by a process that died are
+        swept first (same host, pid gone)."""
         self._sweep_snapshots()
         name = (f"{self._graph_name}{SNAPSHOT_MARK}{socket.gethostname()}~{os.getpid()}~"
                 f"{uuid.uuid4().hex[:12]}")
-        self._command("GRAPH.COPY", self._graph_name, name)
+        timeout: float = self._options["socket_timeout"]
+        with self._gate.closed(wait=self._gate.write_hold + timeout, hold=COPY_LIMIT):
+            self._copy(name)
         view = FalkorDBStore(self.host, self.port, name, self._options["socket_timeout"],
                              self._options["password"])
         try:
@@ -184,6 +197,20 @@ class FalkorDBStore:
         finally:
             view.close()
             self._command("GRAPH.DELETE", name)
+
+    def _copy(self, name: str) -> None:
+        """``GRAPH.COPY`` on a connection of its own that waits ``COPY_LIMIT`` for the answer:
+        a large graph takes longer to copy than a statement may take to run."""
+        copier: Any = redis.Redis(
+            host=self.host, port=self.port, password=self._options["password"],
+            socket_timeout=COPY_LIMIT,
+            socket_connect_timeout=self._options["socket_connect_timeout"])
+        try:
+            copier.execute_command("GRAPH.COPY", self._graph_name, name)
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise StoreUnavailable(f"FalkorDB at {self.address} did not copy the graph") from exc
+        finally:
+            copier.close()
 
     def _command(self, *args: str) -> Any:
         connection: Any = self._db.connection

@@ -4,7 +4,8 @@ a VoID/DCAT description and a ``release.json`` manifest, under ``<releases dir>/
 A release is one graph state: every file (each dump, the SSSOM mappings, the VoID counts,
 the checksums) is written from one snapshot of the graph (``GraphStore.snapshot``), so
 writes that run meanwhile are either in all of them or in none. On FalkorDB the snapshot is
-a copy of the graph taken by one command; on Neo4j it is one read transaction while the
+a copy of the graph taken by one command, with writes held off while it copies (see
+``app.graph.copy_gate``); on Neo4j it is one read transaction while the
 snapshot holds the write gate, so no write commits while the release reads (writes wait, up
 to the store timeout: see ``app.graph.neo4j_store``). Tested under load:
 tests/integration/test_releases.py.
