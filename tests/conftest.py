@@ -121,7 +121,10 @@ def _template(server: EmbeddedFalkorDB, admin: redis.Redis, seeded: bool) -> str
     """The graph a test's own graph is copied from (``GRAPH.COPY``: data, indexes and
     constraints), built once per server: the schema alone, or the schema and the seed graph.
     Copying takes a fraction of what migrating and seeding every test's graph took (the seed
-    alone is about two seconds), and gives each test the same graph."""
+    alone is about two seconds), and gives each test the same graph. The command hangs the
+    server when a write commits during it or another fork runs (see
+    app/graph/falkordb_write_gate.py): nothing writes to a template, and the session's server
+    forks for nothing else."""
     name = "template-seeded" if seeded else "template-empty"
     if (server.url, name) not in _templates:
         template = FalkorDBStore.from_url(server.url, name)

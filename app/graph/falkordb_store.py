@@ -6,10 +6,10 @@ FalkorDB quirks absorbed here rather than in the domain queries:
 - re-creating an index is an error ("already indexed"), so migrations treat it as done;
 - full-text indexes are per label and use RediSearch syntax, so search queries each label;
 - no multi-statement transactions: one statement is atomic, so batches are one ``UNWIND``;
-- no snapshot isolation across statements: a consistent view of many reads is a copy of the
-  graph (``GRAPH.COPY``, one command, so no write lands inside it), deleted after use; and
-  no write may be in flight while the server copies, or the server hangs for good
-  (``copy_gate``: writes register, a copy waits for them and holds new ones off);
+- no snapshot isolation across statements: a consistent view of many reads is the live graph
+  with every write held off meanwhile (``falkordb_write_gate``: writes register, a release
+  waits for them and holds new ones off). Not ``GRAPH.COPY``: the build we ship hangs in it
+  for good (see that module);
 - parameters travel inside the query text (``CYPHER p=...``), which the server reads as a C
   string: a NUL character cuts it and the statement fails to parse. Text with NUL is
   refused as invalid input (422) before it is sent.
@@ -17,16 +17,13 @@ FalkorDB quirks absorbed here rather than in the domain queries:
 
 from __future__ import annotations
 
-import os
 import socket
-import uuid
 from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
 from typing import Any, LiteralString, cast
 from urllib.parse import quote, unquote, urlsplit
 
-import redis
 import structlog
 from falkordb import FalkorDB  # pyright: ignore[reportMissingTypeStubs]  (no type information)
 from redis.backoff import NoBackoff
@@ -36,8 +33,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 from app.domain.vocab import NodeLabel
-from app.graph.copy_gate import CopyGate
 from app.graph.embedded import pid_alive
+from app.graph.falkordb_write_gate import WriteGate
 from app.graph.port import ConstraintViolation, Row, StoreUnavailable, UnstorableText
 from app.graph.schema import cypher_statements, unique_constraints
 
@@ -45,7 +42,7 @@ log = structlog.get_logger(__name__)
 
 _ALREADY = ("already indexed", "already exists")
 SNAPSHOT_MARK = "~snapshot~"  # <graph>~snapshot~<host>~<pid>~<random>
-COPY_LIMIT = 600.0  # the longest a snapshot waits for the server to copy the graph (seconds)
+SNAPSHOT_LIMIT = 600.0  # the longest a snapshot may hold writes off (seconds), as on Neo4j
 
 FULLTEXT_QUERY: LiteralString = (
     "CALL db.idx.fulltext.queryNodes($label, $q) YIELD node, score "
@@ -87,7 +84,7 @@ class FalkorDBStore:
         self._graph = self._db.select_graph(self._graph_name)
         self.address = f"{host}:{port}"
         self.host, self.port = host, port
-        self._gate = CopyGate(self._db.connection, self._graph_name, self.address)
+        self._gate = WriteGate(self._db.connection, self._graph_name, self.address)
 
     @property
     def url(self) -> str:
@@ -180,37 +177,14 @@ class FalkorDBStore:
 
     @contextmanager
     def snapshot(self) -> Generator[FalkorDBStore]:
-        """A copy of the graph taken by one ``GRAPH.COPY`` (atomic: the server runs one
-        command at a time), with the copy gate closed (writes wait meanwhile), read through a
-        store of its own and deleted afterwards. Copies left by a process that died are
-        swept first (same host, pid gone)."""
+        """The live graph, read while the write gate is closed: writes begun before wait to
+        end first, and new ones wait (at most their store timeout) until the block ends, or
+        until ``SNAPSHOT_LIMIT`` has passed (then the block's end raises StoreUnavailable).
+        Copies of the graph left by earlier versions' snapshots are swept first."""
         self._sweep_snapshots()
-        name = (f"{self._graph_name}{SNAPSHOT_MARK}{socket.gethostname()}~{os.getpid()}~"
-                f"{uuid.uuid4().hex[:12]}")
         timeout: float = self._options["socket_timeout"]
-        with self._gate.closed(wait=self._gate.write_hold + timeout, hold=COPY_LIMIT):
-            self._copy(name)
-        view = FalkorDBStore(self.host, self.port, name, self._options["socket_timeout"],
-                             self._options["password"])
-        try:
-            yield view
-        finally:
-            view.close()
-            self._command("GRAPH.DELETE", name)
-
-    def _copy(self, name: str) -> None:
-        """``GRAPH.COPY`` on a connection of its own that waits ``COPY_LIMIT`` for the answer:
-        a large graph takes longer to copy than a statement may take to run."""
-        copier: Any = redis.Redis(
-            host=self.host, port=self.port, password=self._options["password"],
-            socket_timeout=COPY_LIMIT,
-            socket_connect_timeout=self._options["socket_connect_timeout"])
-        try:
-            copier.execute_command("GRAPH.COPY", self._graph_name, name)
-        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-            raise StoreUnavailable(f"FalkorDB at {self.address} did not copy the graph") from exc
-        finally:
-            copier.close()
+        with self._gate.closed(wait=self._gate.write_hold + timeout, limit=SNAPSHOT_LIMIT):
+            yield self
 
     def _command(self, *args: str) -> Any:
         connection: Any = self._db.connection

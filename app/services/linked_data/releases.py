@@ -3,12 +3,10 @@ a VoID/DCAT description and a ``release.json`` manifest, under ``<releases dir>/
 
 A release is one graph state: every file (each dump, the SSSOM mappings, the VoID counts,
 the checksums) is written from one snapshot of the graph (``GraphStore.snapshot``), so
-writes that run meanwhile are either in all of them or in none. On FalkorDB the snapshot is
-a copy of the graph taken by one command, with writes held off while it copies (see
-``app.graph.copy_gate``); on Neo4j it is one read transaction while the
-snapshot holds the write gate, so no write commits while the release reads (writes wait, up
-to the store timeout: see ``app.graph.neo4j_store``). Tested under load:
-tests/integration/test_releases.py.
+writes that run meanwhile are either in all of them or in none. On both stores the snapshot
+holds a write gate, so no write commits while the release reads (writes wait, up to the
+store timeout: see ``app.graph.falkordb_write_gate`` and ``app.graph.neo4j_store``).
+Tested under load: tests/integration/test_releases.py.
 
 A release is written into a hidden temporary directory and renamed into place at the end, so
 a failed or interrupted release leaves nothing that looks like one. Releases are immutable:

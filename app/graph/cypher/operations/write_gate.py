@@ -6,7 +6,7 @@ see writes committed after it began. So every write transaction first locks one 
 (chosen at random: writers seldom wait for each other), and a release's snapshot locks all of
 them, in code order, before it reads and until it ends: no write commits while a release
 reads. Setting a property to the value it has takes the node's write lock and writes nothing.
-The embedded store needs no gate (its snapshot is ``GRAPH.COPY``, one command).
+The embedded store's gate is two keys on its server (``app.graph.falkordb_write_gate``).
 """
 
 from __future__ import annotations
