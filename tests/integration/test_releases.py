@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -83,6 +86,21 @@ def test_versions_are_validated_and_never_overwritten(released: Path,
         make_release(seeded_falkordb, released, "1.0.0", BASE)
     with pytest.raises(Conflict):
         make_release(seeded_falkordb, released, "0.9", BASE)
+
+
+def test_a_release_removes_what_a_killed_release_left_and_spares_a_running_one(
+        seeded_falkordb: GraphStore, tmp_path: Path) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    killed = tmp_path / f".0.9.tmp-{gone.pid}"  # the process that wrote it is dead
+    running = tmp_path / f".0.8.tmp-{os.getpid()}"
+    for leftover in (killed, running):
+        leftover.mkdir()
+        (leftover / "cqf-0.9.nt").write_text("<a> <b> <c> .\n")
+    make_release(seeded_falkordb, tmp_path, "1.0", BASE)
+    assert not killed.exists()
+    assert running.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["1.0", running.name])
 
 
 def test_a_release_that_loses_mappings_is_refused_unless_allowed(

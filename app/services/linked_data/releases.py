@@ -9,7 +9,8 @@ store timeout: see ``app.graph.falkordb_write_gate`` and ``app.graph.neo4j_store
 Tested under load: tests/integration/test_releases.py.
 
 A release is written into a hidden temporary directory and renamed into place at the end, so
-a failed or interrupted release leaves nothing that looks like one. Releases are immutable:
+a failed or interrupted release leaves nothing that looks like one (a killed one's directory
+is removed by the next release). Releases are immutable:
 files are served only by the names their own manifest lists.
 """
 
@@ -29,6 +30,7 @@ from typing import Any
 from app.domain.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
 from app.graph.cypher.linked_data.releases import MAPPING_COUNTS
+from app.graph.embedded import pid_alive
 from app.graph.port import GraphStore
 from app.rdf.iris import Iris
 from app.rdf.ontology import ontology_graph
@@ -157,6 +159,7 @@ def make_release(store: GraphStore, releases_dir: Path, version: str, base_iri: 
     """Write release ``version``; returns its manifest. Raises InvalidInput (bad version),
     Conflict (exists, or not newer than the latest) or MappingsDropped."""
     previous = _check_new(releases_dir, version)
+    _sweep_leftovers(releases_dir)
     tmp = releases_dir / f".{version}.tmp-{os.getpid()}"
     try:
         with store.snapshot() as view:
@@ -175,6 +178,15 @@ def make_release(store: GraphStore, releases_dir: Path, version: str, base_iri: 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return info
+
+
+def _sweep_leftovers(releases_dir: Path) -> None:
+    """The temporary directories of releases whose process died mid-release (killed, it
+    could not remove its own); a running release's is left alone."""
+    for leftover in releases_dir.glob(".*.tmp-*"):
+        pid = leftover.name.rsplit("-", 1)[1]
+        if leftover.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _write_release(store: GraphStore, tmp: Path, version: str, base_iri: str,
