@@ -166,17 +166,14 @@ class ProfileRequirements:
                 self._version, self._by_profile = model.version, {}
             found = self._by_profile.get(profile.code)
         if found is None:
-            found = _requirements(model, profile)
+            found = tuple(cr.Requirement(profile.code, c, model.groups.get(c), level,
+                                         profile.requirement_status.get(c))
+                          for c, level in profile.requirements.items())
             with self._lock:
                 if self._version == model.version:
                     self._by_profile[profile.code] = found
         return found
 
-
-def _requirements(model: CareersModel, profile: Profile) -> tuple[cr.Requirement, ...]:
-    return tuple(cr.Requirement(profile.code, c, model.groups.get(c), level,
-                                profile.requirement_status.get(c))
-                 for c, level in profile.requirements.items())
 
 
 class CqfTableService:
@@ -261,8 +258,8 @@ class CqfTableService:
 
 class _Builder:
     def __init__(self, model: CareersModel, graph: MappingGraph, question: TableQuestion,
-                 scale: str | None, groups: AnswerMemo | None = None,
-                 requirements: ProfileRequirements | None = None) -> None:
+                 scale: str | None, groups: AnswerMemo,
+                 requirements: ProfileRequirements) -> None:
         self.model, self.graph, self.q, self.scale = model, graph, question, scale
         self.groups_memo = groups
         self.requirements = requirements
@@ -337,8 +334,6 @@ class _Builder:
 
     def _kept_groups(self, level: str, members: list[tuple[Any, dict[str, Any]]],
                      groups: list[str]) -> dict[str, Any]:
-        if self.groups_memo is None:
-            return self._groups(members, groups)
         key = (level, self.lang, tuple(p.code for p, _ in members), tuple(groups))
         return self.groups_memo.get_or_build(key, lambda: self._groups(members, groups),
                                              self.model.version)
@@ -377,8 +372,7 @@ class _Builder:
 
     def _groups(self, members: list[tuple[Any, dict[str, Any]]],
                 groups: list[str]) -> dict[str, Any]:
-        of = self.requirements.of if self.requirements else _requirements
-        reqs = [r for p, _ in members for r in of(self.model, p)]
+        reqs = [r for p, _ in members for r in self.requirements.of(self.model, p)]
         aggregate = cr.aggregate_level(reqs, {})
         out = {}
         for group in groups:
