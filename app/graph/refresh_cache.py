@@ -44,6 +44,7 @@ from typing import Generic, LiteralString, TypeVar, cast
 import structlog
 
 from app.domain import parts as part_names
+from app.graph import collector
 from app.graph import parts as graph_parts
 from app.graph.port import GraphStore
 
@@ -176,7 +177,12 @@ class RefreshingCache(Generic[T]):
             return value
 
     def _build(self, store: GraphStore, old: T | None, changed: frozenset[str]) -> T:
-        """A full load, or an update of ``old`` when only some parts moved."""
+        """A full load, or an update of ``old`` when only some parts moved; with the cyclic
+        collector paused (``app.graph.collector``)."""
+        with collector.paused():
+            return self._build_now(store, old, changed)
+
+    def _build_now(self, store: GraphStore, old: T | None, changed: frozenset[str]) -> T:
         if old is not None and self._update is not None and changed \
                 and part_names.META not in changed:
             updated = self._update(store, old, changed)
