@@ -108,7 +108,8 @@ def drop_read_models(app: FastAPI) -> None:
     for cache in (app.state.mapping_cache, app.state.candidate_cache, app.state.offer_cache,
                   app.state.careers_cache, app.state.case_cache):
         cache.recheck()
-    graph_state.tracker(app.state).forget()  # tokens, validators, SPARQL snapshot: look again
+    # tokens, validators, SPARQL snapshot: look again (beginning now)
+    graph_state.tracker(app.state).forget(app.state.runtime.store)
 
 
 def app_from_env() -> FastAPI:

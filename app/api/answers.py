@@ -155,7 +155,7 @@ async def cached_answer(request: Request, key: Hashable, compute: Callable[[], A
     tracker = graph_state.tracker(state)
     sources = [model.peek(store) for model in models]
     try:
-        current = tracker.fresh() or await run_in_threadpool(tracker.current, store)
+        current = await tracker.current_async(store)
     except StoreUnavailable:
         last = tracker.last_known()
         found = cache.stale(key, last.token_for(parts), sources) if last is not None else None

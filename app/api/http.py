@@ -35,7 +35,6 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute, request_response
-from starlette.concurrency import run_in_threadpool
 from starlette.routing import compile_path
 from starlette.types import Receive, Scope, Send
 
@@ -176,12 +175,10 @@ async def state_etag(request: Request) -> str | None:
     """The weak ``ETag`` of the answer to this request under the graph's current state, or
     None when the state cannot be read now (the answer is then named by its body)."""
     tracker = graph_state.tracker(request.app.state)
-    current = tracker.fresh()
-    if current is None:
-        try:
-            current = await run_in_threadpool(tracker.current, request.app.state.runtime.store)
-        except StoreUnavailable:
-            return None
+    try:
+        current = await tracker.current_async(request.app.state.runtime.store)
+    except StoreUnavailable:
+        return None
     headers = request.headers
     return "W/" + etag_of(current.token_for(EVERYTHING), str(request.url),
                           headers.get("accept", ""), headers.get("accept-language", ""))

@@ -12,6 +12,8 @@ backends.
 - ``levels``: frameworks, levels, grade scales, administrations;
 - ``mappings``: level mappings (proposed, reviewed, retracted);
 - ``courses:<INSTITUTION>``: one institution, its programmes, courses and course mappings;
+- ``programmes``: every institution's programmes (moved beside the institution's own part by
+  a programme write): what a level's page lists of them, which no course write changes;
 - ``access``: API keys (no answer rests on them);
 - ``meta``: the whole graph (seed, migrations, base IRI): every answer rests on it.
 
@@ -25,6 +27,7 @@ CATALOGUE = "catalogue"
 PROFILES = "profiles"
 LEVELS = "levels"
 MAPPINGS = "mappings"
+PROGRAMMES = "programmes"
 ACCESS = "access"
 META = "meta"
 COURSES = "courses:*"
@@ -46,10 +49,12 @@ def courses_of(institution: str) -> str:
 
 def touched(target_kind: str, owner: str | None) -> tuple[str, ...]:
     """The parts an audited write changed: an institution's own data (its record,
-    programmes, courses, course mappings and their reviews) is that institution's part;
+    programmes, courses, course mappings and their reviews) is that institution's part, and
+    a programme (written, deleted or reviewed) also every institution's programmes;
     level mappings, scales and administrations theirs; anything else, the whole graph."""
     if owner and owner.startswith(INSTITUTION_OWNER) and target_kind not in _BY_KIND:
-        return (courses_of(owner.removeprefix(INSTITUTION_OWNER)),)
+        own = courses_of(owner.removeprefix(INSTITUTION_OWNER))
+        return (own, PROGRAMMES) if target_kind == "Programme" else (own,)
     return _BY_KIND.get(target_kind, (META,))
 
 

@@ -4,6 +4,10 @@ does, and when this process first saw that state (its ``Last-Modified``).
 The token hashes node and relationship counts and the newest audit entry: every write made
 through the API leaves an audit entry, and creations and deletions change the counts. It is
 read at most once per ``ttl`` seconds per process, so a burst of requests costs one check.
+A request on the event loop (``current_async``) takes no worker thread for it: one read runs
+on a thread of its own and every request that needs it awaits that read; it begins a quarter
+of ``ttl`` before the state it renews expires, so under steady traffic no request waits for
+it (only the ones right after a write in this process do, which must see that write).
 Used for the export's and the SPARQL snapshot's validators, and as the key of the serialised
 answers the hot read routes keep (``app.api.answers.AnswerCache``): an answer is reused only
 while the token it was computed under is current. Every audited write also creates a node, so
@@ -18,9 +22,11 @@ moves every part's token of this process (``foreign``), as a write to the whole 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +34,9 @@ from typing import Any
 from app.graph import parts as graph_parts
 from app.graph.cypher.operations import graph_state as q
 from app.graph.port import GraphStore, StoreUnavailable
+
+# When a state's renewal begins in the background, as a share of the tracker's ``ttl``.
+AHEAD = 0.75
 
 
 @dataclass(frozen=True)
@@ -78,15 +87,54 @@ class GraphStateTracker:
         self._failure: StoreUnavailable | None = None  # how the last read ended, if it failed
         self._counts: tuple[Any, ...] | None = None
         self._foreign = 0
+        self._inflight: tuple[int, Future[State]] | None = None  # (generation, read)
+
+    async def current_async(self, store: GraphStore) -> State:
+        """``current`` for the event loop: the state seen less than ``ttl`` ago, else the
+        result of the one read in flight that began after this process's last write (or
+        of a new one). Past ``AHEAD`` of ``ttl`` a read begins in the background."""
+        with self._lock:
+            state, age = self._state, time.monotonic() - self._checked
+        if state is not None and age < self.ttl:
+            if age >= AHEAD * self.ttl:
+                self._begin(store, AHEAD * self.ttl)
+            return state
+        # shielded: a request that goes away must not cancel the read others await
+        return await asyncio.shield(asyncio.wrap_future(self._begin(store, self.ttl)))
+
+    def _begin(self, store: GraphStore, within: float) -> Future[State]:
+        """The read in flight that began after this process's last write, or a new one
+        (which takes a state seen less than ``within`` seconds ago, if one is by then)."""
+        with self._lock:
+            if self._inflight is not None and self._inflight[0] == self._generation \
+                    and not self._inflight[1].done():
+                return self._inflight[1]
+            read: Future[State] = Future()
+            self._inflight = (self._generation, read)
+
+        def run() -> None:
+            read.set_running_or_notify_cancel()
+            try:
+                read.set_result(self._current(store, within))
+            except BaseException as exc:  # noqa: BLE001 - every awaiter gets it
+                read.set_exception(exc)
+
+        threading.Thread(target=run, name="graph-state", daemon=True).start()
+        return read
 
     def current(self, store: GraphStore) -> State:
-        found = self.fresh()
+        return self._current(store, self.ttl)
+
+    def _current(self, store: GraphStore, within: float) -> State:
+        """The state seen less than ``within`` seconds ago, else read now (one reader at a
+        time; the others take what it read)."""
+        found = self._seen_within(within)
         if found is not None:
             return found
         with self._lock:
             finished = self._finished
-        with self._reading:  # one reader at a time; the others take what it read
-            found = self.fresh()
+        with self._reading:
+            found = self._seen_within(within)
             if found is not None:
                 return found
             with self._lock:
@@ -132,10 +180,12 @@ class GraphStateTracker:
             return before
 
     def fresh(self) -> State | None:
-        """The state seen less than ``ttl`` ago, or None: never touches the store, so an
-        ``async`` route can call it on the event loop (and hop to a thread only on None)."""
+        """The state seen less than ``ttl`` ago, or None: never touches the store."""
+        return self._seen_within(self.ttl)
+
+    def _seen_within(self, seconds: float) -> State | None:
         with self._lock:
-            if self._state is not None and time.monotonic() - self._checked < self.ttl:
+            if self._state is not None and time.monotonic() - self._checked < seconds:
                 return self._state
         return None
 
@@ -145,11 +195,14 @@ class GraphStateTracker:
         with self._lock:
             return self._state
 
-    def forget(self) -> None:
-        """A write in this process: check again on the next call."""
+    def forget(self, store: GraphStore | None = None) -> None:
+        """A write in this process: check again on the next call; with ``store``, begin that
+        check now, so the requests after the write find it under way or done."""
         with self._lock:
             self._checked = 0.0
             self._generation += 1
+        if store is not None:
+            self._begin(store, self.ttl)
 
 
 def tracker(app_state: Any) -> GraphStateTracker:

@@ -313,3 +313,44 @@ def test_a_mapping_that_moves_a_profile_rebuilds_only_its_rows_as_a_fresh_proces
         _answers(client)
         _settle(app)
         assert _answers(client) == before
+
+
+LEVEL_PAGE = "/api/v1/levels/IE-NFQ:9"
+COMPETENCY_PAGE = "/api/v1/competencies/OPS-P01"
+GROUP_PAGE = "/api/v1/competency-groups/OPS"
+
+
+def test_look_ups_are_asked_again_only_after_a_write_to_what_their_page_lists(
+        seeded: GraphStore, workers: tuple[TestClient, TestClient]) -> None:
+    """A course write keeps a level's page (it lists programmes, not courses) and makes the
+    page of the competency the course develops show it; a programme write makes the page of
+    the level it is at list it. In the worker that wrote and in the other one."""
+    pages = [LEVEL_PAGE, COMPETENCY_PAGE, GROUP_PAGE]
+    for client in workers:
+        for page in pages:
+            assert client.get(page).status_code == 200, page
+    computed = {id(c): c.app.state.answer_cache.computed for c in workers}  # type: ignore[attr-defined]
+    exu = {"X-API-Key": create_key(seeded, "institution:EXU")["key"]}
+    time.sleep(REFRESH * 2)
+
+    writer, _ = workers
+    assert writer.put(COURSE, headers=exu, json={
+        "name": "Customs ethics", "develops": [{"competency": "OPS-P01",
+                                                "proficiency": "aware"}]}).status_code == 201
+    time.sleep(REFRESH * 2)  # the other worker reads the tokens again after its refresh time
+    for client in workers:
+        app: Any = client.app
+        assert client.get(LEVEL_PAGE).status_code == 200
+        assert client.get(GROUP_PAGE).status_code == 200
+        assert app.state.answer_cache.computed == computed[id(client)], \
+            "a course write made the level or group page be asked again"
+        developed = client.get(COMPETENCY_PAGE).json()["related"]["developed_by"]
+        assert "Customs ethics" in {c["name"] for c in developed}
+        assert app.state.answer_cache.computed == computed[id(client)] + 1
+
+    assert writer.put("/api/v1/institutions/EXU/programmes/PROG-PARTS", headers=exu, json={
+        "name": "Customs ethics for managers", "level": "IE-NFQ:9"}).status_code == 201
+    time.sleep(REFRESH * 2)
+    for client in workers:
+        listed = client.get(LEVEL_PAGE).json()["related"]["programmes"]
+        assert "Customs ethics for managers" in {p["name"] for p in listed}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from typing import Any, LiteralString
 
-from app.domain import search
+from app.domain import parts, search
 from app.domain.errors import FieldProblem, InvalidInput, NotFound
 from app.domain.text import N_
 from app.domain.vocab import NodeLabel, ReviewStatus
@@ -14,7 +14,7 @@ from app.graph.port import GraphStore
 from app.services.catalog.codes import CodeResolver, parse_level_code
 from app.services.catalog.entities import entity, reference
 
-__all__ = ["CatalogService", "parse_level_code"]
+__all__ = ["CatalogService", "detail_parts", "parse_level_code"]
 
 EQF = "EQF"  # the pivot framework national levels are referenced to
 SEARCH_TERM = search.WORD
@@ -26,6 +26,25 @@ def _references(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     unique = {tuple(sorted(row.items())): dict(row) for row in rows}
     ordered = sorted(unique.items(), key=lambda item: (item[1]["code"], str(item[0])))
     return [reference(kind, row) for _, row in ordered]
+
+
+# What each detail page reads (``q.RELATIONS`` and the extra lists beside them), as parts of
+# the graph (``app.domain.parts``): its kept answer is computed again only after a write to
+# one of them. Courses reach the pages of a competency (the courses developing it, and the
+# PICARD standards through them), a PICARD standard, a programme and an institution; a level
+# lists its mappings and the programmes at it, which no course write changes.
+_REFERENCE = (parts.CATALOGUE, parts.PROFILES, parts.LEVELS)
+_DETAIL_PARTS: dict[NodeLabel, tuple[str, ...]] = {
+    NodeLabel.COMPETENCY: (*_REFERENCE, parts.COURSES),
+    NodeLabel.PICARD_STANDARD: (*_REFERENCE, parts.COURSES),
+    NodeLabel.PROGRAMME: (*_REFERENCE, parts.COURSES),
+    NodeLabel.INSTITUTION: (*_REFERENCE, parts.COURSES),
+    NodeLabel.LEVEL: (*_REFERENCE, parts.MAPPINGS, parts.PROGRAMMES),
+}
+
+
+def detail_parts(label: NodeLabel) -> tuple[str, ...]:
+    return _DETAIL_PARTS.get(label, _REFERENCE)
 
 
 # List filters whose value is another entity's code: matched like any typed code.

@@ -28,7 +28,7 @@ from app.domain.errors import FieldProblem, InvalidInput
 from app.domain.identity import programme_key
 from app.domain.text import N_
 from app.domain.vocab import CATALOGUE_LABELS, NodeLabel
-from app.services.catalog.reads import CatalogService, parse_level_code
+from app.services.catalog.reads import CatalogService, detail_parts, parse_level_code
 
 router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
 # List pages read and sort every node of their label (FalkorDB has no ordered index scan),
@@ -36,6 +36,7 @@ router = APIRouter(dependencies=[LOOKUP])  # bounded lookups and pages
 # measures it). Frameworks, their levels and the PICARD standards stay few.
 GROWING = [QUERY]
 ERRORS: Responses = {404: {"description": "unknown code"}}
+LEVEL_PARTS = detail_parts(NodeLabel.LEVEL)
 
 
 def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True) -> None:
@@ -51,7 +52,8 @@ def _add_resource(path: str, label: NodeLabel, tag: str, with_list: bool = True)
                 name=f"get_{path}")
     async def get_item(code: Code, request: Request) -> Response:
         return await cached_answer(request, ("entity", label, code),
-                                   lambda: CatalogService(store_of(request)).get(label, code))
+                                   lambda: CatalogService(store_of(request)).get(label, code),
+                                   parts=detail_parts(label))
 
 
 @router.get("/frameworks", response_model=FrameworkPage, tags=["frameworks"], responses=ERRORS)
@@ -74,7 +76,8 @@ def list_framework_levels(code: Code, catalog: Catalog, limit: Limit = 50,
             responses=ERRORS)
 async def get_level(framework: Code, level: Code, request: Request) -> Response:
     return await cached_answer(request, ("level", framework, level),
-                               lambda: CatalogService(store_of(request)).level(framework, level))
+                               lambda: CatalogService(store_of(request)).level(framework, level),
+                               parts=LEVEL_PARTS)
 
 
 @router.get("/levels/{level_code}", response_model=EntityDetail, tags=["frameworks"],
@@ -82,7 +85,8 @@ async def get_level(framework: Code, level: Code, request: Request) -> Response:
 async def get_level_by_code(level_code: LevelCode, request: Request) -> Response:
     framework, level = parse_level_code(level_code, "level_code")
     return await cached_answer(request, ("level", framework, level),
-                               lambda: CatalogService(store_of(request)).level(framework, level))
+                               lambda: CatalogService(store_of(request)).level(framework, level),
+                               parts=LEVEL_PARTS)
 
 
 @router.get("/competencies", response_model=Page, tags=["competencies"], responses=ERRORS,
