@@ -1,20 +1,22 @@
-"""Python's cyclic garbage collector kept off the read models' builds.
+"""Python's cyclic garbage collector kept off the read models.
 
-A read model at the ESCO size is some hundreds of thousands of containers built in one go.
-While it is built, every few hundred allocations start a collection, and each time the
-objects promoted since the last full collection pass a quarter of the heap a full one runs,
-traversing everything the process holds with the interpreter lock held: measured on the
-write-stream benchmark's graph, about 30 full collections of 100–650 ms each (8.6 s in all)
-while the first answers were warmed, every request of every worker thread waiting behind
-each one. Nothing a build makes is cyclic garbage, so collecting during it only costs time.
+A read model at the ESCO size is some hundreds of thousands of containers built in one go and
+kept for minutes. While it is built, every few hundred allocations start a collection, and
+each time the objects promoted since the last full collection pass a quarter of the heap a
+full one runs, traversing everything the process holds with the interpreter lock held:
+measured on the write-stream benchmark's graph, about 30 full collections of 100–650 ms each
+(8.6 s in all) while the first answers were warmed, and afterwards one of 250–600 ms every
+10–20 s under a stream of writes, every request waiting behind each. Nothing a build makes is
+cyclic garbage, so collecting during it, or traversing the models later, only costs time.
 
 - ``paused()``: no automatic collection while any thread is inside it (counted across
   threads: collections resume when the last one leaves).
-- ``settle()``: once the models a start loads are built, one collection, then every object
-  alive is moved out of the collector's view (``gc.freeze``): later full collections
-  traverse only what was made after. Called once per process; objects frozen are still
-  freed when nothing refers to them, only a reference cycle among them is never collected,
-  so it is not repeated after every reload.
+- ``built()``: after a read model's full build, every object alive is moved out of the
+  collector's view (``gc.freeze``): later collections traverse only what was made after.
+  Frozen objects are still freed when nothing refers to them (a replaced model goes as it
+  always did); only a reference cycle among them would never be collected. So that such
+  leftovers cannot grow without bound, once the frozen objects outnumber those of the last
+  compaction by half, they are unfrozen, collected in one full collection and frozen again.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ import threading
 from collections.abc import Generator
 from contextlib import contextmanager
 
+GROWTH = 1.5  # frozen objects over those of the last compaction before the next one
+
 _lock = threading.Lock()
 _inside = 0
 _resume = False  # whether collection was on when the first builder came in
-_settled = False
+_compacted = 0  # frozen objects after the last compaction
+compactions = 0  # what a test can count
 
 
 @contextmanager
@@ -47,13 +52,15 @@ def paused() -> Generator[None]:
                 gc.enable()
 
 
-def settle() -> bool:
-    """Collect once and freeze what is alive; False when this process already did."""
-    global _settled
+def built() -> None:
+    """A read model was built in full: freeze what is alive (compacting now and then)."""
+    global _compacted, compactions
     with _lock:
-        if _settled:
-            return False
-        _settled = True
-    gc.collect()
-    gc.freeze()
-    return True
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        if frozen > GROWTH * _compacted:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+            _compacted = gc.get_freeze_count()
+            compactions += 1

@@ -178,9 +178,13 @@ class RefreshingCache(Generic[T]):
 
     def _build(self, store: GraphStore, old: T | None, changed: frozenset[str]) -> T:
         """A full load, or an update of ``old`` when only some parts moved; with the cyclic
-        collector paused (``app.graph.collector``)."""
+        collector paused, and a full load frozen out of its view (``app.graph.collector``)."""
         with collector.paused():
-            return self._build_now(store, old, changed)
+            loads = self.loads
+            value = self._build_now(store, old, changed)
+            if self.loads != loads:
+                collector.built()
+            return value
 
     def _build_now(self, store: GraphStore, old: T | None, changed: frozenset[str]) -> T:
         if old is not None and self._update is not None and changed \

@@ -6,10 +6,8 @@ table follow it: without warming, the first user of the CQF table or a career pa
 start waits for all of it. The service warms them on a daemon thread right after the store
 is open, so readiness (``/health/ready``: store reachable, schema applied) is not delayed;
 a request arriving meanwhile waits for the same load (``RefreshingCache`` loads once, never
-twice). Then what the start built is moved out of the cyclic collector's view
-(``app.graph.collector.settle``), so later full collections do not traverse it. A failure
-is logged and costs nothing but the warm start: the first request loads the model as it
-would have anyway.
+twice). A failure is logged and costs nothing but the warm start: the first request loads
+the model as it would have anyway.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from typing import Any
 
 import structlog
 
-from app.graph import collector
 from app.services.careers.cqf_table import CqfTableService, TableQuestion
 
 log = structlog.get_logger(__name__)
@@ -41,10 +38,9 @@ def warm_careers(state: Any) -> None:
         log.warning("careers.warm.failed", error=type(exc).__name__, detail=str(exc)[:200],
                     seconds=round(time.perf_counter() - started, 2))
         return
-    settled = collector.settle()
     log.info("careers.warm.done", profiles=len(model.profiles), offers=len(model.offers),
              model_seconds=round(loaded - started, 2),
-             seconds=round(time.perf_counter() - started, 2), collector_settled=settled)
+             seconds=round(time.perf_counter() - started, 2))
 
 
 def start(state: Any) -> threading.Thread:
