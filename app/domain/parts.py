@@ -32,6 +32,9 @@ ACCESS = "access"
 META = "meta"
 COURSES = "courses:*"
 EVERYTHING: tuple[str, ...] = ("*",)
+# Writes from outside the service this process has seen (hand-written Cypher: the graph
+# changed and no part's token moved): like ``meta``, every answer rests on them.
+FOREIGN = "~foreign"
 INSTITUTION_OWNER = "institution:"
 
 # What a write of a kind of target touches, when its owner is not an institution.
@@ -67,8 +70,9 @@ def kinds_touching(declared: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def covers(declared: tuple[str, ...], part: str) -> bool:
-    """Whether an answer declared on ``declared`` rests on ``part`` (``meta`` always)."""
-    if part == META or part in declared:
+    """Whether an answer declared on ``declared`` rests on ``part`` (``meta`` and what was
+    written from outside the service always)."""
+    if part in (META, FOREIGN) or part in declared:
         return True
     if "*" in declared:
         return part != ACCESS

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.domain import parts as part_names
 from app.graph import parts as graph_parts
 from app.graph.cypher.operations import graph_state as q
 from app.graph.port import GraphStore, StoreUnavailable
@@ -54,7 +55,8 @@ class State:
         """The token of the parts an answer rests on (``app.domain.parts``)."""
         found = self._tokens.get(declared)
         if found is None:  # two threads may both compute it: the same value
-            found = graph_parts.token(declared, {**self.parts, "~foreign": str(self.foreign)})
+            seen = {**self.parts, part_names.FOREIGN: str(self.foreign)}
+            found = graph_parts.token(declared, seen)
             self._tokens[declared] = found
         return found
 

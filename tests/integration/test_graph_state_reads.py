@@ -7,10 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from app.graph.port import GraphStore
 from app.graph.state import AHEAD, GraphStateTracker
+
+T = TypeVar("T")
+
+
+def _on_a_loop(work: Coroutine[Any, Any, T]) -> T:
+    """``work`` on an event loop of its own (on a thread of its own: the test's thread may
+    hold a loop another test left)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, work).result()
 
 
 class CountedReads:
@@ -41,28 +52,28 @@ def test_a_crowd_of_requests_costs_one_check(store: GraphStore) -> None:
                                         for _ in range(50)))
         return {s.token for s in states}
 
-    assert len(asyncio.run(crowd())) == 1
+    assert len(_on_a_loop(crowd())) == 1
     assert counted.reads == _one_check(store)
 
 
 def test_the_request_after_a_write_in_this_process_sees_it(store: GraphStore) -> None:
     tracker = GraphStateTracker(ttl=30)
-    before = asyncio.run(tracker.current_async(store))
+    before = _on_a_loop(tracker.current_async(store))
     store.write("CREATE (:Competency {code: 'STATE-CHECK'})")
-    assert asyncio.run(tracker.current_async(store)).token == before.token  # not told yet
+    assert _on_a_loop(tracker.current_async(store)).token == before.token  # not told yet
     tracker.forget()  # what a write through the service does
-    assert asyncio.run(tracker.current_async(store)).token != before.token
+    assert _on_a_loop(tracker.current_async(store)).token != before.token
 
 
 def test_under_steady_traffic_the_check_is_renewed_before_it_expires(store: GraphStore) -> None:
     ttl = 0.6
     counted = CountedReads(store)
     tracker = GraphStateTracker(ttl=ttl)
-    first = asyncio.run(tracker.current_async(counted))  # type: ignore[arg-type]
+    first = _on_a_loop(tracker.current_async(counted))  # type: ignore[arg-type]
     reads = counted.reads
     time.sleep(AHEAD * ttl + 0.05)
     asked = time.monotonic()
-    assert asyncio.run(tracker.current_async(counted)) is first  # type: ignore[arg-type]
+    assert _on_a_loop(tracker.current_async(counted)) is first  # type: ignore[arg-type]
     assert time.monotonic() - asked < 0.05, "answered from the state it had, at once"
     deadline = time.monotonic() + 5
     while counted.reads < 2 * reads and time.monotonic() < deadline:

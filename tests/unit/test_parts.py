@@ -59,3 +59,8 @@ def test_each_detail_page_declares_the_parts_its_lists_read() -> None:
                 part == parts.PROGRAMMES and parts.COURSES in declared), (label, relation.name)
     assert parts.MAPPINGS in detail_parts(L.LEVEL)  # its mappings, read beside the relations
     assert parts.COURSES in detail_parts(L.COMPETENCY)  # PICARD standards through courses
+
+
+def test_every_answer_rests_on_what_was_written_from_outside_the_service() -> None:
+    for declared in ((parts.MAPPINGS,), (parts.CATALOGUE, parts.COURSES), parts.EVERYTHING):
+        assert parts.covers(declared, parts.FOREIGN)
