@@ -53,14 +53,17 @@ def paused() -> Generator[None]:
 
 
 def built() -> None:
-    """A read model was built in full: freeze what is alive (compacting now and then)."""
+    """A read model was built in full: freeze what is alive, compacting first when what was
+    frozen before it has grown by half since the last compaction (counted before the new
+    model: the one it replaces is still alive now, and would make every reload look like a
+    leak)."""
     global _compacted, compactions
     with _lock:
-        gc.freeze()
-        frozen = gc.get_freeze_count()
-        if frozen > GROWTH * _compacted:
+        if gc.get_freeze_count() > GROWTH * _compacted:
             gc.unfreeze()
             gc.collect()
             gc.freeze()
             _compacted = gc.get_freeze_count()
             compactions += 1
+        else:
+            gc.freeze()
