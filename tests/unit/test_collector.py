@@ -1,5 +1,5 @@
-"""The cyclic collector stays off while read models are built, and a start's models are
-settled out of its view once (``app.graph.collector``)."""
+"""The cyclic collector stays off while read models are built, each full build is frozen out
+of its view, and what piles up among frozen objects is compacted (``app.graph.collector``)."""
 
 from __future__ import annotations
 
