@@ -122,7 +122,7 @@ class WriteGate:
             time.sleep(POLL_SECONDS)
         try:
             yield
-        except StoreUnavailable:
+        except (StoreUnavailable, *_FAILURES):
             raise  # the server may still run it: the entry lapses after ``write_hold``
         except BaseException:
             self._leave(write_id)

@@ -123,6 +123,20 @@ def test_a_release_waits_for_writes_in_flight_and_a_writer_that_died_holds_it_of
     assert 0.3 < waited < 2.0
 
 
+def test_a_write_whose_client_gave_up_still_holds_a_release_off(
+        server: EmbeddedFalkorDB) -> None:
+    """The client's timeout ends its wait, not the statement: the server goes on writing, so
+    the write stays registered and a release does not read beside it."""
+    impatient = _store(server, timeout=0.05)
+    with pytest.raises(StoreUnavailable, match="did not answer"):
+        impatient.write("UNWIND range(1, 400000) AS i CREATE (:Bulk {n: i})")
+    store = _store(server)
+    gate = WriteGate(store._db.connection, "g", store.address)
+    with pytest.raises(StoreUnavailable, match="writes still in flight"), gate.closed(
+            wait=0.3, limit=5):
+        pass
+
+
 def test_a_release_past_its_limit_fails_and_writes_go_on(server: EmbeddedFalkorDB) -> None:
     store, writer = _store(server), _store(server, 0.3)
     gate = WriteGate(store._db.connection, "g", store.address, hold_ttl=0.4)
