@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +18,7 @@ from app.graph.falkordb_store import FalkorDBStore
 from app.graph.port import GraphStore
 from app.main import create_app
 from app.runtime import Runtime
+from app.services.institutions import locks
 from app.settings import Settings
 from tests.conftest import neo4j_store_of
 from tests.e2e.test_i18n_problems import english_in
@@ -132,3 +134,27 @@ def test_frozen_neo4j_gives_503_and_recovers(request: pytest.FixtureRequest) -> 
     store.close()
     setup.write("MATCH (f:Framework {code: 'FAULT-MARKER'}) DETACH DELETE f")
     setup.close()
+
+
+def test_a_lock_whose_release_met_the_store_down_is_freed_once_it_is_back(
+        tmp_path: Path) -> None:
+    """A write that held an institution's lock when the store was killed: its release fails,
+    the restarted store still has the lock (the log is durable), and its holder lives on (no
+    start clears it). It frees the lock once the store answers, not after its 30 s lease:
+    before, every write of that institution was refused (409) for half a minute."""
+    server = EmbeddedFalkorDB(tmp_path / "store")
+    server.start()
+    try:
+        holder = FalkorDBStore.from_url(server.url, "g", 1.0)
+        with locks.held(holder, "mappings:KILLED", "busy"):
+            assert server.process is not None
+            server.process.kill()
+            server.process.wait(10)
+        server.restart()
+        began = time.monotonic()
+        with locks.held(FalkorDBStore.from_url(server.url, "g", 5.0), "mappings:KILLED", "busy",
+                        wait=locks.LEASE_SECONDS):
+            taken = time.monotonic() - began
+        assert taken < 3, f"the lock was free only after {taken:.1f} s"
+    finally:
+        server.stop()

@@ -6,8 +6,10 @@ A lock dies with its holder. It names the holder (host, process id and the proce
 token, so a reused pid is not taken for the holder) and carries a short lease that a
 renewer thread extends while the work runs; ``clear_orphans`` (called at every start and
 after every store restart) deletes the locks whose holder on this host is gone, and a lock
-of a holder elsewhere ends with its lease. The second comer waits a few seconds at most, then
-gets ``Busy``: 409 problem+json with ``Retry-After``; no worker is held for long."""
+of a holder elsewhere ends with its lease; a holder whose release met the store down (a
+restart takes a fraction of a second) tries again until the store is back. The second comer
+waits a few seconds at most, then gets ``Busy``: 409 problem+json with ``Retry-After``; no
+worker is held for long."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ QUEUE_SECONDS = 15.0  # the longest it waits behind a queue of short writes, hol
 LEASE_SECONDS = 30.0  # a holder that stops renewing loses the lock after this
 RENEW_SECONDS = 5.0
 RETRY_AFTER_SECONDS = 5
+RELEASE_RETRY_SECONDS = 0.25  # how often a release that met the store down is tried again
 
 
 @dataclass(frozen=True)
@@ -167,5 +170,24 @@ def held(store: GraphStore, name: str, busy: str, wait: float = WAIT_SECONDS,
         yield
     finally:
         renewer.stop()
-        with suppress(Exception):  # the store is down: the lease, or the next start, frees it
+        try:
             store.write(q.RELEASE, {"name": name, "token": token})
+        except Exception:  # noqa: BLE001 - the store is down: free the lock once it is back
+            _release_later(store, name, token, lease)
+
+
+def _release_later(store: GraphStore, name: str, token: str, lease: float) -> None:
+    """Frees a lock whose release met the store down (a store restart takes a fraction of a
+    second): its holder lives on, so no start clears it, and the institution's writes would
+    be refused until the lease ends. Tried until it succeeds or the lease would have ended."""
+    ends = time.monotonic() + lease
+
+    def run() -> None:
+        while time.monotonic() < ends:
+            time.sleep(RELEASE_RETRY_SECONDS)
+            with suppress(Exception):  # still down: try again
+                store.write(q.RELEASE, {"name": name, "token": token})
+                log.info("locks.released_late", lock=name)
+                return
+
+    threading.Thread(target=run, name=f"lock-release {name}", daemon=True).start()
